@@ -1,0 +1,120 @@
+"""Answers to scale codes.
+
+One function, :func:`map_answers`, turns a column as read (numbers, numeric strings, text
+labels, missing codes, blanks) into scale codes.  It works on the *distinct* values of the
+column (a survey column has a handful), then maps them back to the rows in one vectorised
+step, so its cost does not depend on how many respondents answered.
+
+Rules (methodology.md, "Scales and item scores"):
+
+* numbers and numeric strings are codes; a code listed as missing (99 = "Don't know")
+  becomes missing, never zero;
+* text matches the scale's labels ignoring case, surrounding spaces and accents
+  (:func:`txscore.study.normalise_label`); a missing label becomes missing;
+* a number outside ``min..max`` that is not a missing code is *out of range*;
+* text that matches no label is *unknown*: reported with its row count and first rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from txscore.study import Scale, normalise_label
+
+VALID, MISSING, OUT_OF_RANGE, UNKNOWN = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class MappedAnswers:
+    """Codes (float, NaN for missing) and a status per row."""
+
+    codes: np.ndarray
+    status: np.ndarray  # int8: VALID, MISSING, OUT_OF_RANGE, UNKNOWN
+    unknown: dict[str, np.ndarray]  # distinct unknown text -> row positions
+    raw: pd.Series
+
+    def out_of_range_rows(self) -> np.ndarray:
+        """Row positions whose answer is outside the scale."""
+        return np.flatnonzero(self.status == OUT_OF_RANGE)
+
+
+def _label_lookup(scale: Scale) -> dict[str, float]:
+    lookup: dict[str, float] = {normalise_label(t): float(c) for c, t in scale.labels.items()}
+    lookup.update({normalise_label(t): np.nan for t in scale.missing.values()})
+    return lookup
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def classify(value: object, scale: Scale, lookup: dict[str, float]) -> tuple[float, int]:
+    """Code and status of one distinct answer value."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return np.nan, MISSING
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number: float | None = float(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            return np.nan, MISSING
+        number = _parse_number(text)
+        if number is None:
+            key = normalise_label(text)
+            if key in lookup:
+                code = lookup[key]
+                return code, MISSING if np.isnan(code) else VALID
+            return np.nan, UNKNOWN
+    if number in scale.missing:
+        return np.nan, MISSING
+    if number.is_integer() and scale.min <= number <= scale.max:
+        return number, VALID
+    return np.nan, OUT_OF_RANGE
+
+
+def map_answers(column: pd.Series, scale: Scale, *, reversed_item: bool = False) -> MappedAnswers:
+    """Map one column of answers to the codes of ``scale``.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        The answers as read: numbers, numeric text, labels or blanks.
+    scale : Scale
+        The item's scale.
+    reversed_item : bool
+        Recode valid answers as ``min + max - x`` (a negatively worded item).
+
+    Returns
+    -------
+    MappedAnswers
+
+    Examples
+    --------
+    >>> from txscore.study import Scale
+    >>> agree = Scale("agree5", 5, 1, 5, {1: "Disagree", 5: "Agree"}, {99: "Don't know"})
+    >>> m = map_answers(pd.Series(["5", " agree ", 99, "Don't know", 7, None]), agree)
+    >>> m.codes.tolist()
+    [5.0, 5.0, nan, nan, nan, nan]
+    >>> m.status.tolist()  # 0 valid, 1 missing, 2 out of range
+    [0, 0, 1, 1, 2, 1]
+    """
+    lookup = _label_lookup(scale)
+    values = column.to_numpy(dtype=object)
+    codes_idx, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = [classify(u, scale, lookup) for u in uniques]  # loop over distinct values only
+    code_of = np.array([c for c, _ in table] + [np.nan], dtype=float)
+    status_of = np.array([s for _, s in table] + [MISSING], dtype=np.int8)
+    codes = code_of[codes_idx]  # sentinel -1 picks the appended "missing" entry
+    status = status_of[codes_idx]
+    if reversed_item:
+        codes = scale.min + scale.max - codes
+    unknown = {str(u): np.flatnonzero(codes_idx == k)
+               for k, (u, (_, st)) in enumerate(zip(uniques, table, strict=True))
+               if st == UNKNOWN}
+    return MappedAnswers(codes, status, unknown, column)

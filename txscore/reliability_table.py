@@ -1,0 +1,65 @@
+"""Reliability of every construct of a study, overall and per population.
+
+Units (methodology.md, "Reliability"): each construct with 2+ items (CX dimensions, BX
+pillars, preference, plain scales) and the loyalty composite (all loyalty items together).
+Each unit is checked per population that answers it, and on both populations pooled
+("all") when both do.  The statistics come from :mod:`txscore.reliability`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from txscore.reliability import cronbach_alpha, item_statistics
+from txscore.responses import Responses
+
+LOYALTY_COMPOSITE = "loyalty"
+
+
+def reliability_units(responses: Responses) -> dict[str, tuple[str, list[str], tuple[str, ...]]]:
+    """unit name -> (label, item columns, populations)."""
+    study = responses.study
+    units = {}
+    for cons in study.constructs.values():
+        cols = study.items_of(cons.name)
+        if len(cols) >= 2:
+            units[cons.name] = (cons.title, cols, cons.populations)
+    loyalty = [c for cons in study.constructs_with_role("loyalty") for c in
+               study.items_of(cons.name)]
+    if len(loyalty) >= 2 and LOYALTY_COMPOSITE not in units:
+        units[LOYALTY_COMPOSITE] = ("Loyalty composite", loyalty, ("customer",))
+    return units
+
+
+def reliability_tables(responses: Responses) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Construct-level and item-level reliability tables for a study.
+
+    Returns
+    -------
+    constructs : DataFrame
+        construct, label, population, n_items, n_complete, alpha, ci_low, ci_high,
+        std_alpha, average_r, omega_total, first_eigen_share, verdict.
+    items : DataFrame
+        construct, population, item, n, mean, sd, item_rest_r, alpha_if_deleted, flags.
+    """
+    data = responses.data
+    conf = responses.study.report.confidence
+    rows, item_rows = [], []
+    present = [p for p in ("customer", "non_customer") if (data["population"] == p).any()]
+    for name, (label, cols, pops) in reliability_units(responses).items():
+        groups = [p for p in pops if p in present]
+        if len(groups) > 1:
+            groups.append("all")
+        for pop in groups:
+            block = data if pop == "all" else data.loc[data["population"] == pop]
+            frame = block[cols].astype("Float64").astype(float)
+            w = block["weight"].to_numpy(float)
+            stats = cronbach_alpha(frame, cols, weights=w, confidence=conf)
+            rows.append({"construct": name, "label": label, "population": pop,
+                         **stats.to_dict()})
+            its = item_statistics(frame, cols, weights=w)
+            its.insert(0, "population", pop)
+            its.insert(0, "construct", name)
+            item_rows.append(its)
+    return pd.DataFrame(rows), pd.concat(item_rows, ignore_index=True) if item_rows else (
+        pd.DataFrame())
