@@ -255,6 +255,16 @@ class _Boot:
     weights: dict[str, pd.DataFrame]
 
 
+def _resample_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """(n_boot, n) multinomial(n, 1/n) counts: how often each respondent is drawn.
+
+    Drawn as n uniform indices per replicate and counted with one bincount, which is the
+    same distribution as ``rng.multinomial`` and an order of magnitude faster.
+    """
+    draws = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
+    return np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
+
+
 def _resample_sums(features: np.ndarray, row_cell: np.ndarray, n_cells: int, n_boot: int,
                    rng: np.random.Generator) -> np.ndarray:
     """(1 + n_boot, n_cells, F) sums: row 0 the sample, then multinomial resamples."""
@@ -268,8 +278,7 @@ def _resample_sums(features: np.ndarray, row_cell: np.ndarray, n_cells: int, n_b
         block = features[idx]
         out[0, g] = block.sum(axis=0)
         if n_boot:
-            counts = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=n_boot)
-            out[1:, g] = counts @ block
+            out[1:, g] = _resample_counts(rng, len(idx), n_boot) @ block
     return out
 
 
