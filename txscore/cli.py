@@ -1,0 +1,261 @@
+"""The command line: ``txscore validate | score | report``.
+
+A thin layer over the Python API.  User errors (:class:`~txscore.errors.TxscoreError`)
+become a list of located problems on stderr and exit code 1, never a traceback.  Heavy
+libraries are imported inside the commands so that ``txscore --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _print_problems(exc: Exception) -> None:
+    from txscore.errors import TxscoreError
+
+    err = _console(stderr=True)
+    head = exc.args[0] if exc.args else str(exc)
+    err.print(f"[bold red]error:[/] {head}", markup=True)
+    problems = exc.problems if isinstance(exc, TxscoreError) else []
+    groups: dict[str, list] = {}
+    for p in problems:
+        file = p.where.split(",")[0].split(" [")[0] if p.where else ""
+        groups.setdefault(file, []).append(p)
+    for file, items in groups.items():
+        if file:
+            err.print(f"\n[bold]{file}[/]", markup=True)
+        for p in items:
+            err.print(f"  - {p}", markup=False)
+    if problems:
+        n = len(problems)
+        err.print(f"\n{n} problem{'s' if n > 1 else ''}.", markup=False)
+
+
+class _Progress:
+    """A rich progress bar on a terminal; silent otherwise (pipes, CI, files)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.total = total
+        self._bar = None
+
+    def __enter__(self) -> Callable[[str], None]:
+        if not self.enabled:
+            return lambda _msg: None
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(TextColumn("{task.description:<40}"), BarColumn(),
+                             TimeElapsedColumn(), console=_console(stderr=True),
+                             transient=True)
+        self._bar.__enter__()
+        task = self._bar.add_task("starting", total=self.total)
+
+        def step(msg: str) -> None:
+            self._bar.update(task, advance=1, description=msg)
+
+        return step
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def _load(study_path: str, progress: Callable[[str], None]):
+    from txscore.ingest import load
+    from txscore.study import read_study
+
+    study = read_study(study_path)
+    return load(study, progress=lambda name: progress(f"reading {name}"))
+
+
+def _fmt(value: float, flag: str) -> str:
+    if flag == "suppressed":
+        return "n<30"
+    if value != value:  # NaN
+        return "–"
+    return f"{value:.1f}" + ("*" if flag in ("low base", "caution") else "")
+
+
+def print_summary(result, console=None) -> None:
+    """The short summary table: TX, CX, BX customers/non-customers with bases."""
+    from rich.table import Table
+
+    console = console or _console()
+    s = result.scores
+    measures = [("tx", "TX"), ("cx", "CX"), ("bx_customers", "BX cust."),
+                ("bx_non_customers", "BX non-cust.")]
+    table = Table(title=f"{result.study.name}: summary", title_justify="left")
+    for col in ("Wave", *[b.capitalize() for b in result.by], "Brand"):
+        table.add_column(col)
+    for _, head in measures:
+        table.add_column(head, justify="right")
+    table.add_column("n cust.", justify="right")
+    table.add_column("n non-cust.", justify="right")
+    keys = ["wave", *result.by, "brand"]
+    idx = s.set_index(["measure", *keys])
+    waves = {w: i for i, w in enumerate(result.study.waves)}
+    tx = s[s["measure"] == "tx"]
+    tx = tx.assign(_w=tx["wave"].map(waves), _t=tx["brand"] == "All brands").sort_values(
+        ["_w", *result.by, "_t"], kind="stable")
+    for rec in tx.itertuples(index=False):
+        key = tuple(getattr(rec, k) for k in keys)
+        cells = []
+        for m, _ in measures:
+            row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
+            cells.append(_fmt(row["value"], row["flag"]) if row is not None else "–")
+        bases = []
+        for m in ("customer_score", "non_customer_score"):
+            row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
+            bases.append(f"{int(row['n']):,}" if row is not None else "–")
+        table.add_row(*[str(k) for k in key], *cells, *bases,
+                      style="bold" if rec.brand == "All brands" else None)
+    console.print(table)
+    r = result.study.report
+    console.print(f"Scores 0–100. n<30: effective base below {r.suppress_below:g}, suppressed; "
+                  f"*: effective base below {r.caution_below:g}, read with care.",
+                  style="dim")
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_validate(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    with _Progress(8, not args.quiet) as progress:
+        responses = _load(args.study, progress)
+    console = _console()
+    files = responses.files
+    table = Table(title="Reconciliation per file (rows in = scored + excluded)",
+                  title_justify="left")
+    for col in ("File", "Population", "Wave", "Rows in", "Scored", "Excluded", "Reasons", "OK"):
+        table.add_column(col, justify="right" if col in ("Rows in", "Scored", "Excluded")
+                         else "left")
+    from txscore.quality import REASONS
+
+    for rec in files.itertuples(index=False):
+        reasons = ", ".join(f"{getattr(rec, r)} {r.replace('_', ' ')}" for r in REASONS
+                            if getattr(rec, r))
+        table.add_row(rec.source_file, rec.population, rec.wave, f"{rec.rows_in:,}",
+                      f"{rec.scored:,}", f"{rec.excluded:,}", reasons or "–",
+                      "yes" if rec.reconciles else "NO")
+    console.print(table)
+    if not files["reconciles"].all():
+        console.print("Reconciliation failed: this is a txscore bug, please report it.")
+        return EXIT_ERROR
+    console.print(f"{responses.study.name}: no errors. {responses.n:,} rows will be scored, "
+                  f"{len(responses.exclusions):,} excluded (listed in the workbook's "
+                  "Exclusions sheet).")
+    return EXIT_OK
+
+
+def _score(args: argparse.Namespace, steps: int):
+    from txscore.scoring import score
+
+    with _Progress(steps, not getattr(args, "quiet", False)) as progress:
+        responses = _load(args.study, progress)
+        result = score(responses, by=args.by or (), progress=progress)
+    return result, progress
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    import json
+
+    args.quiet = True
+    result, _ = _score(args, 10)
+    tables = {"scores": result.scores, "reliability": result.reliability,
+              "items": result.items, "changes": result.changes, "grid": result.grid,
+              "cx_weights": result.cx_weights, "exclusions": result.exclusions}
+    if args.format == "table":
+        print_summary(result)
+        return EXIT_OK
+    if args.format == "csv":
+        sys.stdout.write(tables[args.table].to_csv(index=False, float_format="%.10g"))
+        return EXIT_OK
+    payload = {"study": result.study.name,
+               **{name: json.loads(frame.to_json(orient="records", double_precision=15))
+                  for name, frame in tables.items()}}
+    json.dump(payload, sys.stdout, indent=1, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from txscore.report import report
+
+    result, _ = _score(args, 10)
+    out = Path(args.out) if args.out else Path("reports") / Path(args.study).resolve().parent.name
+    paths = report(result, out, charts=not args.no_charts)
+    console = _console()
+    if not args.quiet:
+        print_summary(result, console)
+    console.print(f"Workbook: {paths['workbook']}")
+    charts = [p for k, p in paths.items() if k != "workbook"]
+    if charts:
+        console.print(f"Charts:   {len(charts)} PNG files in {out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to document the commands)."""
+    parser = argparse.ArgumentParser(
+        prog="txscore", description="Total Experience scores (CX, BX, TX) from survey exports.")
+    from txscore import __version__
+
+    parser.add_argument("--version", action="version", version=f"txscore {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="read every file, run every check, list all problems")
+    p.add_argument("study", help="the study.toml file")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("score", help="print the tidy results for scripts")
+    p.add_argument("study", help="the study.toml file")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--table", default="scores",
+                   choices=("scores", "reliability", "items", "changes", "grid", "cx_weights",
+                            "exclusions"), help="which table --format csv prints")
+    p.add_argument("--by", action="append", metavar="SEGMENT",
+                   help="cut by a segment column (repeatable)")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("report", help="write the Excel workbook and PNG charts")
+    p.add_argument("study", help="the study.toml file")
+    p.add_argument("--out", help="output folder (default: reports/<study folder>)")
+    p.add_argument("--by", action="append", metavar="SEGMENT",
+                   help="cut by a segment column (repeatable)")
+    p.add_argument("--no-charts", action="store_true", help="workbook only")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``txscore`` command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    from txscore.errors import TxscoreError
+
+    try:
+        return args.func(args)
+    except TxscoreError as exc:
+        _print_problems(exc)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted: no partial output was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

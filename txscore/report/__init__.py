@@ -1,0 +1,62 @@
+"""Reports: the client workbook and the PNG charts (the only stage that writes files)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from txscore.result import Result
+
+__all__ = ["report", "slug"]
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a name: ``"Sample TX Study"`` -> ``"Sample TX Study"``.
+
+    Keeps letters, digits, spaces, dots, dashes and underscores; replaces the rest.
+
+    >>> slug("Brand: A/B test?")
+    'Brand_ A_B test_'
+    """
+    return re.sub(r"[^\w .-]", "_", text).strip() or "report"
+
+
+def report(result: Result, out_dir: str | Path, *, charts: bool = True) -> dict[str, Path]:
+    """Write the workbook ``<study name>.xlsx`` and the PNG charts into ``out_dir``.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`txscore.score`.
+    out_dir : str or Path
+        Output folder (created when missing).
+    charts : bool
+        Also write the charts (and embed them in the workbook).
+
+    Returns
+    -------
+    dict
+        ``{"workbook": path, <chart key>: path, ...}``.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> result = tx.score(tx.load(tx.read_study("surveys/sample/study.toml")))
+    >>> paths = tx.report(result, "reports/sample")
+    >>> paths["workbook"].name
+    'Sample TX Study.xlsx'
+    """
+    from txscore.report.excel import write_workbook
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    if charts:
+        from txscore.report.charts import save_charts
+
+        paths.update(save_charts(result, out))
+    book = out / f"{slug(result.study.name)}.xlsx"
+    write_workbook(result, book, charts=paths)
+    return {"workbook": book, **paths}
