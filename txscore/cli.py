@@ -18,7 +18,10 @@ EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # a pipe or file has no width: use a wide one so names are never cut off
+    width = None if stream.isatty() else 160
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def _print_problems(exc: Exception) -> None:
@@ -97,7 +100,7 @@ def print_summary(result, console=None) -> None:
                 ("bx_non_customers", "BX non-cust.")]
     table = Table(title=f"{result.study.name}: summary", title_justify="left")
     for col in ("Wave", *[b.capitalize() for b in result.by], "Brand"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=True)
     for _, head in measures:
         table.add_column(head, justify="right")
     table.add_column("n cust.", justify="right")

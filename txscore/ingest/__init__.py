@@ -50,6 +50,17 @@ def _text(column: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Problem]) -> None:
+    """One problem per distinct unknown answer: the value, its row count and first rows."""
+    for text, pos in mapped.unknown.items():
+        problems.append(Problem(
+            f"'{text}' matches no label of scale '{scale.name}' ({len(pos)} row"
+            f"{'s' if len(pos) > 1 else ''}: {_rows_text(table, pos)}).",
+            table.where(column=col),
+            f"correct the answer in the file, or add it to [scales.{scale.name}] labels "
+            "(or missing, if it means no answer)."))
+
+
 def _required_columns(study: Study, source: Source) -> list[str]:
     cols = study.columns
     need = [cols.respondent_id]
@@ -74,7 +85,12 @@ def _source_frame(study: Study, source: Source, table: RawTable,
             f"did you mean '{close[0]}'? Rename the column in the spec or the file."
             if close else "add the column to the file, or correct the column name in the "
             "study spec."))
-    if missing:
+    if missing:  # still map the columns that exist, so all their problems show in one run
+        for col in study.items_for(source.population):
+            if col in frame.columns:
+                item = study.items[col]
+                _unknown_labels(map_answers(frame[col], study.scales[item.scale]), table, col,
+                                study.scales[item.scale], problems)
         return None
     n = len(frame)
     cols = study.columns
@@ -112,13 +128,7 @@ def _source_frame(study: Study, source: Source, table: RawTable,
         item = study.items[col]
         scale = study.scales[item.scale]
         mapped = map_answers(frame[col], scale, reversed_item=item.reversed)
-        for text, pos in mapped.unknown.items():
-            problems.append(Problem(
-                f"'{text}' matches no label of scale '{scale.name}' ({len(pos)} row"
-                f"{'s' if len(pos) > 1 else ''}: {_rows_text(table, pos)}).",
-                table.where(column=col),
-                f"correct the answer in the file, or add it to [scales.{scale.name}] labels "
-                "(or missing, if it means no answer)."))
+        _unknown_labels(mapped, table, col, scale, problems)
         oor = mapped.status == OUT_OF_RANGE
         if oor.any():
             raw = frame[col].to_numpy(dtype=object)[oor]
