@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ from txscore.inference import (
 )
 from txscore.responses import Responses
 from txscore.study import Study
+
+if TYPE_CHECKING:
+    from txscore.result import Result
 
 TOTAL = "All brands"
 
