@@ -36,12 +36,12 @@ _LAZY = {
     "Responses": "txscore.responses",
     "score": "txscore.scoring",
     "Result": "txscore.result",
-    "report": "txscore.report",
+    "report": "txscore.reporting",
 }
 
 if TYPE_CHECKING:
     from txscore.ingest import load
-    from txscore.report import report
+    from txscore.reporting import report
     from txscore.responses import Responses
     from txscore.result import Result
     from txscore.scoring import score

@@ -193,7 +193,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from txscore.report import report
+    from txscore.reporting import report
 
     result, _ = _score(args, 10)
     out = Path(args.out) if args.out else Path("reports") / Path(args.study).resolve().parent.name

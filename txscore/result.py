@@ -59,7 +59,7 @@ class Result:
         wanted = ["tx", "customer_score", "non_customer_score", "cx", "bx_customers",
                   "bx_non_customers"]
         wide = (s[s["measure"].isin(wanted)].pivot_table(
-            index=keys, columns="measure", values="value", sort=False, dropna=False)
+            index=keys, columns="measure", values="value", sort=False)
             .reindex(columns=wanted))
         flags = s[s["measure"] == "tx"].set_index(keys)["flag"].rename("flag")
         bases = (s[s["measure"].isin(["customer_score", "non_customer_score"])]
@@ -77,7 +77,7 @@ class Result:
 
     def to_excel(self, path: str | Path, *, charts: dict[str, Path] | None = None) -> Path:
         """Write the client workbook (atomically). Returns the path written."""
-        from txscore.report.excel import write_workbook
+        from txscore.reporting.excel import write_workbook
 
         return write_workbook(self, Path(path), charts=charts or {})
 

@@ -201,6 +201,14 @@ def _respondent_scores(data: pd.DataFrame, study: Study, constructs: list[str]) 
     return out
 
 
+def _items_mean(data: pd.DataFrame, study: Study, constructs: list[str]) -> np.ndarray:
+    """Respondent-level mean score100 of all the items of some constructs (a composite)."""
+    cols = [c for name in constructs for c in study.items_of(name)]
+    block = np.column_stack([_s100(data[c], study, c) for c in cols])
+    with np.errstate(invalid="ignore"), _quiet():
+        return np.nanmean(block, axis=1)
+
+
 def _s100(column: pd.Series, study: Study, col: str) -> np.ndarray:
     scale = study.scales[study.items[col].scale]
     x = column.to_numpy(dtype=float, na_value=np.nan)
@@ -316,11 +324,10 @@ def _bootstrap(responses: Responses, cells: _Cells, n_boot: int, seed: int) -> _
         blocks = [np.column_stack(feats)]
         reg = {}
         if pop == "customer" and cx_dims and loyalty:
-            outcome = np.nanmean(_respondent_scores(d, study, loyalty), axis=1) if len(
-                loyalty) > 1 else _respondent_scores(d, study, loyalty)[:, 0]
+            outcome = _items_mean(d, study, loyalty)
             reg["cx"] = _regression_features(_respondent_scores(d, study, cx_dims), outcome, w)
         if pillars and preference and study.index.bx_method == "preference_weighted":
-            outcome = _respondent_scores(d, study, preference).mean(axis=1)
+            outcome = _items_mean(d, study, preference)
             reg["bx"] = _regression_features(_respondent_scores(d, study, pillars), outcome, w)
         blocks += list(reg.values())
         sums = _resample_sums(np.column_stack(blocks), g, cells.n_brand_cells, n_boot, rng)
@@ -374,8 +381,10 @@ def _bootstrap(responses: Responses, cells: _Cells, n_boot: int, seed: int) -> _
                 np.stack([cons_net[c] for c in cx_dims], axis=2), axis=2)
             arrays[(pop, "cx")] = (arrays[(pop, "cx_classic_net")] if cx_method == "classic_net"
                                    else np.einsum("rgq,rq->rg", dims, w_cx))
-        if pop == "customer" and loyalty:
-            arrays[(pop, "loyalty")] = np.mean(np.stack([cons_s[c] for c in loyalty], 2), 2)
+        if pop == "customer" and loyalty:  # the composite: mean of all loyalty items
+            idx = [j[c] for name in loyalty for c in study.items_of(name) if c in j]
+            with _quiet():
+                arrays[(pop, "loyalty")] = np.nanmean(s100[:, :, idx], axis=2)
         if pillars and all(p in cons_s for p in pillars):
             bx = np.einsum("rgq,rq->rg", np.stack([cons_s[p] for p in pillars], 2), w_bx)
             arrays[(pop, "bx_customers" if pop == "customer" else "bx_non_customers")] = bx
@@ -472,7 +481,8 @@ def _score_table(boot: _Boot, cells: _Cells, study: Study) -> pd.DataFrame:
 def _band(value: float, study: Study) -> str:
     if not np.isfinite(value):
         return ""
-    return next(name for name, lo in study.index.bands if value >= lo)
+    # composites such as (50 + 50 + 50) / 3 land a rounding error below the threshold
+    return next(name for name, lo in study.index.bands if value >= lo - 1e-9)
 
 
 def _peer_mask(boot: _Boot, pop: str, cells: _Cells, study: Study) -> np.ndarray:
@@ -485,8 +495,9 @@ def _peer_mask(boot: _Boot, pop: str, cells: _Cells, study: Study) -> np.ndarray
 def _groups(cells: _Cells, by: Sequence[str]) -> dict[tuple, np.ndarray]:
     """Brand cells grouped by wave and segments."""
     brand_keys = cells.keys.iloc[:cells.n_brand_cells]
-    return {k: v.to_numpy() for k, v in brand_keys.groupby(["wave", *by], sort=False).groups
-            .items()} if len(brand_keys) else {}
+    keys = ["wave", *by]
+    groups = brand_keys.groupby(keys if by else "wave", sort=False).groups
+    return {k: v.to_numpy() for k, v in groups.items()} if len(brand_keys) else {}
 
 
 def _changes(boot: _Boot, cells: _Cells, study: Study, by: Sequence[str]) -> pd.DataFrame:

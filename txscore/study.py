@@ -242,6 +242,7 @@ class _Collector:
     def __init__(self, spec: str) -> None:
         self.spec = spec
         self.problems: list[Problem] = []
+        self.invalid_scales: set[str] = set()
 
     def add(self, where: str, message: str, fix: str = "") -> None:
         self.problems.append(Problem(message, f"{self.spec} [{where}]", fix))
@@ -420,6 +421,8 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
         scale = _parse_scale(c, sname, t)
         if scale is not None:
             scales[sname] = scale
+        else:
+            c.invalid_scales.add(sname)
     if not doc.get("scales"):
         c.add("scales", "no scales are defined.", "add a [scales.<name>] table.")
 
@@ -603,7 +606,10 @@ def read_study(path: str | Path) -> Study:
                              [Problem(str(exc), path.name, "save the file as UTF-8.")]) from None
     study, collector = _parse(doc, path.name, path.resolve().parent)
     study = replace(study, spec_path=path.resolve())
-    problems = collector.problems + validate_study(study, path.name)
+    # items on a scale that is defined but invalid are not "unknown scale" problems too
+    problems = collector.problems + [
+        p for p in validate_study(study, path.name)
+        if not any(p.message == f"unknown scale '{name}'." for name in collector.invalid_scales)]
     if problems:
         n = len(problems)
         raise StudySpecError(f"{path.name}: {n} problem{'s' if n > 1 else ''} in the study spec",

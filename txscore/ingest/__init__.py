@@ -61,6 +61,25 @@ def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Pro
             "(or missing, if it means no answer)."))
 
 
+def _weights(frame: pd.DataFrame, column: str, table: RawTable,
+             problems: list[Problem]) -> np.ndarray:
+    """The weight column as floats; a problem lists rows whose weight is not positive."""
+    w = frame[column]
+    if not pd.api.types.is_numeric_dtype(w):
+        w = _text(w).str.replace(",", ".", regex=False)
+    w = pd.to_numeric(w, errors="coerce")
+    bad = np.flatnonzero((w.isna() | (w <= 0)).to_numpy() & frame.notna().any(axis=1).to_numpy())
+    if len(bad):
+        values = sorted({str(frame[column].iloc[p]) for p in bad[:20]})
+        problems.append(Problem(
+            f"{len(bad)} rows have a weight that is missing, not a number, zero or negative "
+            f"(values: {', '.join(values[:5])}; rows {_rows_text(table, bad)}).",
+            table.where(column=column),
+            "weights must be positive numbers: correct them, or remove weight from [columns] "
+            "to analyse unweighted."))
+    return w.to_numpy(float)
+
+
 def _required_columns(study: Study, source: Source) -> list[str]:
     cols = study.columns
     need = [cols.respondent_id]
@@ -77,14 +96,19 @@ def _source_frame(study: Study, source: Source, table: RawTable,
     """Standard columns + item codes for one source; problems appended, not raised."""
     frame = table.frame.drop(columns=[c for c in study.columns.personal
                                       if c in table.frame.columns])
-    missing = [c for c in _required_columns(study, source) if c not in frame.columns]
+    required = _required_columns(study, source)
+    missing = [c for c in required if c not in frame.columns]
+    unused = [str(c) for c in frame.columns if c not in set(required) | set(study.items)]
     for col in missing:
-        close = difflib.get_close_matches(col, [str(c) for c in frame.columns], n=1)
+        close = difflib.get_close_matches(col, unused, n=1)
         problems.append(Problem(
             f"column '{col}' is not in the file.", table.where(),
             f"did you mean '{close[0]}'? Rename the column in the spec or the file."
             if close else "add the column to the file, or correct the column name in the "
             "study spec."))
+    cols = study.columns
+    weight = _weights(frame, cols.weight, table, problems) if cols.weight in frame.columns else (
+        None)
     if missing:  # still map the columns that exist, so all their problems show in one run
         for col in study.items_for(source.population):
             if col in frame.columns:
@@ -93,7 +117,6 @@ def _source_frame(study: Study, source: Source, table: RawTable,
                                 study.scales[item.scale], problems)
         return None
     n = len(frame)
-    cols = study.columns
     out = pd.DataFrame({
         "respondent_id": _text(frame[cols.respondent_id]),
         "population": source.population,
@@ -103,24 +126,7 @@ def _source_frame(study: Study, source: Source, table: RawTable,
         "source_sheet": table.sheet or "",
         "source_row": np.arange(table.first_row, table.first_row + n, dtype=np.int64),
     })
-    if cols.weight:
-        w = frame[cols.weight]
-        if not pd.api.types.is_numeric_dtype(w):
-            w = _text(w).str.replace(",", ".", regex=False)
-        w = pd.to_numeric(w, errors="coerce")
-        bad = np.flatnonzero((w.isna() | (w <= 0)).to_numpy() & frame.notna().any(axis=1)
-                             .to_numpy())
-        if len(bad):
-            values = sorted({str(frame[cols.weight].iloc[p]) for p in bad[:20]})
-            problems.append(Problem(
-                f"{len(bad)} rows have a weight that is missing, not a number, zero or "
-                f"negative (values: {', '.join(values[:5])}; rows {_rows_text(table, bad)}).",
-                table.where(column=cols.weight),
-                "weights must be positive numbers: correct them, or remove weight from "
-                "[columns] to analyse unweighted."))
-        out["weight"] = w.to_numpy(float)
-    else:
-        out["weight"] = 1.0
+    out["weight"] = weight if weight is not None else 1.0
     for seg in cols.segments:
         out[seg] = frame[seg].astype(object).to_numpy()
     oor_detail = np.full(n, "", dtype=object)

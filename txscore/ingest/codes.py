@@ -17,6 +17,7 @@ Rules (methodology.md, "Scales and item scores"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,11 +48,12 @@ def _label_lookup(scale: Scale) -> dict[str, float]:
     return lookup
 
 
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
 def _parse_number(text: str) -> float | None:
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        return None
+    """A plain decimal number ("6", "6.0", "6,0"); not "nan", "inf" or "1e3"."""
+    return float(text.replace(",", ".")) if _NUMBER.match(text) else None
 
 
 def classify(value: object, scale: Scale, lookup: dict[str, float]) -> tuple[float, int]:

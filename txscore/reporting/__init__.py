@@ -48,13 +48,13 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True) -> dict[
     >>> paths["workbook"].name
     'Sample TX Study.xlsx'
     """
-    from txscore.report.excel import write_workbook
+    from txscore.reporting.excel import write_workbook
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     if charts:
-        from txscore.report.charts import save_charts
+        from txscore.reporting.charts import save_charts
 
         paths.update(save_charts(result, out))
     book = out / f"{slug(result.study.name)}.xlsx"

@@ -371,7 +371,7 @@ def _exclusions(wb, result: Result, st: dict) -> None:
 
 
 def _methodology(wb, result: Result, st: dict, when: dt.datetime) -> None:
-    from txscore.report.methodology import methodology_rows
+    from txscore.reporting.methodology import methodology_rows
 
     ws = wb.create_sheet("Methodology")
     _title(ws, "Methodology and settings", "Everything needed to reproduce these numbers.", st)

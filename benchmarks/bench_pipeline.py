@@ -1,0 +1,59 @@
+"""Pipeline timings on the sample study (2 waves x 6 brands, ~12,400 rows).
+
+Prints each figure with its target. Run from the repo root:
+    python benchmarks/bench_pipeline.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import txscore as tx
+from txscore import scoring
+
+SPEC = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def row(label: str, seconds: float, target: float | None) -> None:
+    verdict = "" if target is None else ("met" if seconds < target else "NOT MET")
+    goal = "no target" if target is None else f"target < {target:g} s"
+    print(f"{label:<58} {seconds:8.3f} s   ({goal}) {verdict}")
+
+
+def main() -> None:
+    study = tx.read_study(SPEC)
+    responses = tx.load(study)
+    cells = scoring._cells(responses.data, study, [])
+    row("load (read 4 xlsx, map, check)", best_of(lambda: tx.load(study)), None)
+    row("bootstrap, 2,000 resamples, all composites", best_of(
+        lambda: scoring._bootstrap(responses, cells, 2000, 1)), 1.0)
+    row("score (items, bootstrap, changes, reliability)", best_of(
+        lambda: tx.score(responses)), None)
+    result = tx.score(responses)
+    with tempfile.TemporaryDirectory() as tmp:
+        row("report (workbook + 4 charts)", best_of(lambda: tx.report(result, tmp)), None)
+        cmd = [sys.executable, "-m", "txscore.cli", "report", str(SPEC), "--out", tmp, "-q"]
+        row("txscore report end to end (subprocess)", best_of(
+            lambda: subprocess.run(cmd, check=True, capture_output=True)), 5.0)
+    helps = [best_of(lambda: subprocess.run([sys.executable, "-m", "txscore.cli", "--help"],
+                                            check=True, capture_output=True), 1)
+             for _ in range(3)]
+    row("txscore --help", statistics.median(helps), 0.3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Shared helpers for building tiny studies in a temporary folder.
+
+A test states only its data; :func:`make_study` writes a minimal valid study.toml around it
+(one 5-point agreement scale, the three CX quality dimensions, the three loyalty outcomes
+and the three BX pillars, one item each) plus one csv per population and wave, and returns
+the path of the study file.  Settings a test is about are passed as overrides, e.g.
+``make_study(tmp_path, cust, index={"cx_method": "classic_net"})``.
+
+Defaults chosen for tiny data (each says so in the spec it writes):
+
+* ``report.bootstrap = 0``: point estimates only, intervals NaN;
+* base thresholds at 1 (suppress / low base / caution / peer base): five respondents are a
+  worked example here, not a sample, and must not be suppressed;
+* ``index.cx_method = "equal"``: three respondents cannot estimate importance weights.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import txscore as tx
+
+AGREE5_LABELS = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree",
+                 4: "Agree", 5: "Strongly agree"}
+AGREE7_LABELS = {1: "Strongly disagree", 2: "Disagree", 3: "Somewhat disagree",
+                 4: "Neither agree nor disagree", 5: "Somewhat agree", 6: "Agree",
+                 7: "Strongly agree"}
+DONT_KNOW = {99: "Don't know"}
+
+CX_ITEMS = {"eff_1": "effectiveness", "ease_1": "ease", "emo_1": "emotion"}
+LOYALTY_ITEMS = {"ret_1": "retention", "enr_1": "enrichment", "adv_1": "advocacy"}
+PILLAR_ITEMS = {"sal_1": "salience", "fit_1": "fit", "trust_1": "trust"}
+CUSTOMER_ITEMS = [*CX_ITEMS, *LOYALTY_ITEMS, *PILLAR_ITEMS]
+NON_CUSTOMER_ITEMS = list(PILLAR_ITEMS)
+#: what make_study writes into an item column a test did not give (the 5-point midpoint)
+FILL_CODE = 3
+
+
+def base_spec() -> dict[str, Any]:
+    """The minimal valid spec as a dict (sources are added by :func:`make_study`)."""
+    roles = {**{d: "cx_quality" for d in CX_ITEMS.values()},
+             **{d: "loyalty" for d in LOYALTY_ITEMS.values()},
+             **{d: "bx_pillar" for d in PILLAR_ITEMS.values()}}
+    items = {col: {"construct": cons, "scale": "agree5"}
+             for col, cons in {**CX_ITEMS, **LOYALTY_ITEMS, **PILLAR_ITEMS}.items()}
+    return {
+        "study": {"name": "Tiny study"},
+        "sources": [],
+        "columns": {"respondent_id": "resp_id", "brand": "brand"},
+        "scales": {
+            "agree5": {"points": 5, "min": 1, "max": 5, "labels": dict(AGREE5_LABELS),
+                       "missing": dict(DONT_KNOW)},
+            "agree7": {"points": 7, "min": 1, "max": 7, "labels": dict(AGREE7_LABELS),
+                       "missing": dict(DONT_KNOW)},
+        },
+        "constructs": {name: {"role": role} for name, role in roles.items()},
+        "items": items,
+        "index": {"cx_method": "equal"},
+        "report": {"bootstrap": 0, "suppress_below": 1, "low_base_below": 1,
+                   "caution_below": 1, "peer_min_base": 1},
+    }
+
+
+# ---------------------------------------------------------------------- a tiny TOML writer
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(k: Any) -> str:
+    k = str(k)
+    return k if _BARE_KEY.match(k) else json.dumps(k, ensure_ascii=False)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(f"cannot write {v!r} as TOML")
+
+
+def to_toml(doc: dict[str, Any]) -> str:
+    """TOML text for a spec dict: [table], [table.sub] and [[array]] of tables."""
+    out: list[str] = []
+    for top, body in doc.items():
+        if isinstance(body, list):
+            for table in body:
+                out += [f"[[{_key(top)}]]", *(f"{_key(k)} = {_value(v)}"
+                                              for k, v in table.items()), ""]
+            continue
+        out.append(f"[{_key(top)}]")
+        out += [f"{_key(k)} = {_value(v)}" for k, v in body.items() if not isinstance(v, dict)]
+        out.append("")
+        for k, v in body.items():
+            if isinstance(v, dict):
+                out += [f"[{_key(top)}.{_key(k)}]",
+                        *(f"{_key(kk)} = {_value(vv)}" for kk, vv in v.items()), ""]
+    return "\n".join(out)
+
+
+def merge(spec: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``overrides`` into a copy of ``spec``; a value of None deletes the key."""
+    out = copy.deepcopy(spec)
+    for key, value in overrides.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def write_spec(folder: Path, spec: dict[str, Any], name: str = "study.toml") -> Path:
+    path = folder / name
+    path.write_text(to_toml(spec), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------- make_study
+def _prepare(frame: pd.DataFrame, items: list[str], prefix: str, fill: bool) -> pd.DataFrame:
+    frame = frame.copy()
+    if "resp_id" not in frame:
+        frame.insert(0, "resp_id", [f"{prefix}{i}" for i in range(1, len(frame) + 1)])
+    if "brand" not in frame:
+        frame.insert(1, "brand", "A")
+    if fill:
+        for col in items:
+            if col not in frame:
+                frame[col] = FILL_CODE
+    return frame
+
+
+def make_study(tmp_path: Path, customers: pd.DataFrame,
+               non_customers: pd.DataFrame | None = None, *, fill: bool = True,
+               **overrides: Any) -> Path:
+    """Write a tiny study (spec + csv files) into ``tmp_path``; return the study.toml path.
+
+    ``customers`` / ``non_customers`` hold the answers.  Missing ``resp_id`` are numbered
+    (c1, c2, ... / n1, n2, ...), a missing ``brand`` is "A", item columns not given are
+    filled with 3 (unless ``fill=False``), a ``weight`` column in either frame makes it the
+    weight column (1.0 where the other frame has none), and a ``wave`` column splits a
+    frame into one file per wave (waves in order of first appearance).  ``overrides``
+    deep-merge into the spec: ``index={"lambda": 0.3}``, ``items={"eff_1": None}``.
+    """
+    spec = base_spec()
+    frames = {"customer": _prepare(customers, CUSTOMER_ITEMS, "c", fill)}
+    if non_customers is not None:
+        frames["non_customer"] = _prepare(non_customers, NON_CUSTOMER_ITEMS, "n", fill)
+    if any("weight" in f for f in frames.values()):
+        spec["columns"]["weight"] = "weight"
+        for f in frames.values():
+            if "weight" not in f:
+                f["weight"] = 1.0
+    stems = {"customer": "customers", "non_customer": "non_customers"}
+    for pop, frame in frames.items():
+        waves = frame["wave"].unique().tolist() if "wave" in frame else ["W1"]
+        for wave in waves:
+            part = frame.loc[frame["wave"] == wave].drop(columns="wave") if "wave" in frame \
+                else frame
+            name = f"{stems[pop]}.csv" if len(waves) == 1 else \
+                f"{stems[pop]}_{re.sub(r'[^A-Za-z0-9]+', '_', str(wave))}.csv"
+            part.to_csv(tmp_path / name, index=False)
+            spec["sources"].append({"path": name, "population": pop, "wave": str(wave)})
+    # keep sources in wave order (customers and non-customers of a wave together)
+    order = list(dict.fromkeys(s["wave"] for s in spec["sources"]))
+    spec["sources"].sort(key=lambda s: order.index(s["wave"]))
+    return write_spec(tmp_path, merge(spec, overrides))
+
+
+def run(path: Path) -> tx.Result:
+    """Read, load and score a study file."""
+    return tx.score(tx.load(tx.read_study(path)))
+
+
+def pick(table: pd.DataFrame, **where: Any) -> pd.Series:
+    """The one row of ``table`` matching every ``column=value``; fails unless exactly one."""
+    mask = pd.Series(True, index=table.index)
+    for col, value in where.items():
+        mask &= table[col] == value
+    hits = table.loc[mask]
+    assert len(hits) == 1, f"{len(hits)} rows match {where}:\n{hits}"
+    return hits.iloc[0]

@@ -1,0 +1,206 @@
+"""The study spec: the sample spec loads as written; bad specs list every problem at once.
+
+Each bad spec below is the valid tiny spec of conftest.base_spec with one mistake, so the
+error must hold exactly one Problem, located as "study.toml [table]" with a fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import base_spec, merge, write_spec
+
+import txscore as tx
+from txscore.study import validate_study
+
+SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample"
+
+
+# ---------------------------------------------------------------------- the sample spec
+def test_sample_spec_loads_with_the_fields_it_states():
+    study = tx.read_study(SAMPLE / "study.toml")
+    assert study.name == "Sample TX Study"
+    assert study.spec_path == (SAMPLE / "study.toml").resolve()
+
+    assert [(s.name, s.population, s.wave, s.sheet) for s in study.sources] == [
+        ("customers_w1.xlsx", "customer", "2026 Q1", "Responses"),
+        ("customers_w2.xlsx", "customer", "2026 Q2", "Responses"),
+        ("non_customers_w1.xlsx", "non_customer", "2026 Q1", "Responses"),
+        ("non_customers_w2.xlsx", "non_customer", "2026 Q2", "Responses"),
+    ]
+    # source paths are relative to the study file's folder
+    assert all(s.path.parent == SAMPLE.resolve() and s.path.is_file() for s in study.sources)
+    assert study.waves == ["2026 Q1", "2026 Q2"]
+
+    cols = study.columns
+    assert (cols.respondent_id, cols.brand, cols.weight) == ("resp_id", "brand", "weight")
+    assert cols.segments == ("region", "age_group")
+    assert cols.personal == ("email",)
+
+    agree = study.scales["agree7"]
+    assert (agree.points, agree.min, agree.max) == (7, 1, 7)
+    assert agree.labels[1] == "Strongly disagree" and agree.labels[7] == "Strongly agree"
+    assert dict(agree.missing) == {99: "Don't know"}
+    assert (agree.top_box, agree.bottom_box) == ((6, 7), (1, 2, 3))
+    assert agree.codes == (1, 2, 3, 4, 5, 6, 7)
+    assert set(study.scales) == {"agree7", "likely7"}
+
+    assert [c.name for c in study.constructs_with_role("cx_quality")] == [
+        "effectiveness", "ease", "emotion"]
+    assert [c.name for c in study.constructs_with_role("loyalty")] == [
+        "retention", "enrichment", "advocacy"]
+    assert [c.name for c in study.constructs_with_role("bx_pillar")] == [
+        "salience", "fit", "trust"]
+    assert [c.name for c in study.constructs_with_role("preference")] == ["preference"]
+    # CX and loyalty are asked of customers only; pillars and preference of both
+    assert study.constructs["ease"].populations == ("customer",)
+    assert study.constructs["retention"].populations == ("customer",)
+    assert study.constructs["trust"].populations == ("customer", "non_customer")
+    assert study.constructs["preference"].title == "Purchase preference"
+
+    assert len(study.items) == 20
+    assert study.items_of("trust") == ["trust_1", "trust_2", "trust_3"]
+    assert [c for c, i in study.items.items() if i.reversed] == ["ease_2"]
+    assert study.items["ret_1"].scale == "likely7"
+    assert study.items_for("non_customer") == [
+        "sal_1", "sal_2", "fit_1", "fit_2", "trust_1", "trust_2", "trust_3",
+        "pref_consider", "pref_prefer", "pref_intent", "pref_premium"]
+    assert len(study.items_for("customer")) == 20
+
+    ix, rep = study.index, study.report
+    assert (ix.cx_method, ix.bx_method, ix.lam, ix.share_non_customer,
+            ix.min_customers_for_weights) == ("loyalty_weighted", "equal", 0.5, 0.5, 200)
+    assert (rep.confidence, rep.bootstrap, rep.seed) == (0.95, 2000, 20261124)
+    assert (rep.suppress_below, rep.low_base_below, rep.caution_below, rep.peer_min_base) == (
+        30, 50, 100, 100)
+    assert rep.language == "en"
+    assert study.has_cx and study.has_bx
+
+
+def test_with_settings_changes_index_and_report_settings_only():
+    study = tx.read_study(SAMPLE / "study.toml")
+    changed = study.with_settings(cx_method="equal", lam=0.3, bootstrap=0)
+    assert (changed.index.cx_method, changed.index.lam, changed.report.bootstrap) == (
+        "equal", 0.3, 0)
+    assert study.index.cx_method == "loyalty_weighted"  # the original is untouched
+    with pytest.raises(tx.StudySpecError, match="lambda"):
+        study.with_settings(**{"lambda": 0.3})
+
+
+# ---------------------------------------------------------------------- bad specs
+def spec_with(**overrides) -> dict:
+    """The tiny valid spec (one customer source) with some changes."""
+    spec = base_spec()
+    spec["sources"] = [{"path": "customers.csv", "population": "customer", "wave": "W1"}]
+    return merge(spec, overrides)
+
+
+def problems_of(tmp_path: Path, spec: dict) -> list[tx.errors.Problem]:
+    with pytest.raises(tx.StudySpecError) as err:
+        tx.read_study(write_spec(tmp_path, spec))
+    return err.value.problems
+
+
+def test_the_tiny_spec_itself_is_valid(tmp_path):
+    study = tx.read_study(write_spec(tmp_path, spec_with()))
+    assert validate_study(study) == []
+
+
+BAD_SPECS = {
+    # an item naming a scale that does not exist
+    "unknown scale": (
+        {"items": {"eff_1": {"scale": "agre5"}}},
+        "[items.eff_1]", "unknown scale 'agre5'.", "did you mean 'agree5'?"),
+    # a second ease item with a typo in its construct
+    "unknown construct": (
+        {"items": {"ease_2": {"construct": "eas", "scale": "agree5"}}},
+        "[items.ease_2]", "unknown construct 'eas'.", "did you mean 'ease'?"),
+    # a label for code 6 on a 1..5 scale
+    "label outside the scale": (
+        {"scales": {"agree5": {"labels": {6: "Totally agree"}}}},
+        "[scales.agree5.labels]", "code 6 is outside the scale 1..5.", "missing"),
+    # top box 4-6 on a 1..5 scale
+    "top_box outside the scale": (
+        {"scales": {"agree5": {"top_box": [4, 5, 6]}}},
+        "[scales.agree5]", "top_box has codes outside 1..5: [6].", "between 1 and 5"),
+    # a misspelt key
+    "unknown key": (
+        {"report": {"bootstrp": 100}},
+        "[report]", "unknown key 'bootstrp'.", "did you mean 'bootstrap'?"),
+    # a method that does not exist
+    "invalid cx_method": (
+        {"index": {"cx_method": "loyalty"}},
+        "[index]", "The 'cx_method' setting must be one of 'loyalty_weighted', 'equal', "
+        "'classic_net'. Got 'loyalty'.", 'cx_method = "loyalty_weighted"'),
+    # no respondent id column
+    "missing respondent_id": (
+        {"columns": {"respondent_id": None}},
+        "[columns]", "'respondent_id' is required.", "add respondent_id = ... to [columns]."),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SPECS))
+def test_one_mistake_gives_one_located_problem(tmp_path, case):
+    overrides, where, message, fix = BAD_SPECS[case]
+    [problem] = problems_of(tmp_path, spec_with(**overrides))
+    assert problem.where == f"study.toml {where}"
+    assert problem.message == message
+    assert fix in problem.fix
+    assert problem.severity == "error"
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    overrides: dict = {}
+    for case_overrides, *_ in BAD_SPECS.values():
+        overrides = merge(overrides, case_overrides)
+    spec = merge(spec_with(), overrides)
+    # "respondent_id": None has to delete from the spec, not from the overrides
+    spec["columns"].pop("respondent_id", None)
+    with pytest.raises(tx.StudySpecError) as err:
+        tx.read_study(write_spec(tmp_path, spec))
+    found = [(p.where, p.message) for p in err.value.problems]
+    expected = [(f"study.toml {where}", message) for _, where, message, _ in BAD_SPECS.values()]
+    assert sorted(found) == sorted(expected)
+    assert str(err.value).startswith(f"study.toml: {len(expected)} problems in the study spec")
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    path = tmp_path / "study.toml"
+    # line 5 has an unquoted string
+    path.write_text('[study]\nname = "Tiny"\n\n[index]\ncx_method = equal\n', encoding="utf-8")
+    with pytest.raises(tx.StudySpecError) as err:
+        tx.read_study(path)
+    [problem] = err.value.problems
+    assert problem.where == "study.toml"
+    assert "line 5" in problem.message
+    assert "TOML" in str(err.value)
+
+
+def test_missing_study_file(tmp_path):
+    path = tmp_path / "no_such_study.toml"
+    with pytest.raises(tx.StudySpecError) as err:
+        tx.read_study(path)
+    [problem] = err.value.problems
+    assert problem.message == "file not found."
+    assert problem.where == str(path)
+    assert "no_such_study.toml" in str(err.value)
+
+
+def test_an_invalid_scale_is_one_problem_not_one_per_item(tmp_path):
+    # max = 7 on a 5-point scale: the only mistake
+    problems = problems_of(tmp_path, spec_with(scales={"agree5": {"max": 7}}))
+    assert [(p.where, p.message) for p in problems] == [
+        ("study.toml [scales.agree5]", "min 1 to max 7 gives 7 codes, not points = 5.")]
+
+
+def test_validate_study_checks_a_spec_built_in_python(tmp_path):
+    study = tx.read_study(write_spec(tmp_path, spec_with()))
+    bad = replace(study, index=replace(study.index, lam=1.5),
+                  report=replace(study.report, bootstrap=-1))
+    problems = validate_study(bad, "my spec")
+    assert [(p.where, p.message) for p in problems] == [
+        ("my spec [index]", "'lambda' must be between 0 and 1. Got 1.5."),
+        ("my spec [report]", "'bootstrap' must be 0 (off) or a number of resamples. Got -1."),
+    ]
