@@ -101,8 +101,8 @@ def _flags(n_eff: np.ndarray, study: Study) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- items (analytic)
-def item_statistics(responses: Responses, *, by: Sequence[str] = ()) -> tuple[
-        pd.DataFrame, pd.DataFrame]:
+def item_statistics(responses: Responses, *, by: Sequence[str] = (),
+                    cells: _Cells | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per item and cell: n, n_eff, mean, score100, top box, net, with analytic intervals.
 
     Returns
@@ -114,7 +114,7 @@ def item_statistics(responses: Responses, *, by: Sequence[str] = ()) -> tuple[
     """
     study = responses.study
     data = responses.data
-    cells = _cells(data, study, by)
+    cells = cells if cells is not None else _cells(data, study, by)
     z = z_value(study.report.confidence)
     rows, dist_rows = [], []
     for pop in ("customer", "non_customer"):
@@ -615,7 +615,7 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     say = progress or (lambda _msg: None)
     cells = _cells(responses.data, study, by)
     say("item statistics")
-    items, dists = item_statistics(responses, by=by)
+    items, dists = item_statistics(responses, by=by, cells=cells)
     say(f"bootstrap ({study.report.bootstrap} resamples)")
     boot = _bootstrap(responses, cells, study.report.bootstrap, study.report.seed)
     scores = _score_table(boot, cells, study)
