@@ -10,7 +10,6 @@ to the exclusions ledger with their reason (:mod:`txscore.quality`).
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -32,14 +31,6 @@ def _rows_text(table: RawTable, positions: np.ndarray) -> str:
     shown = ", ".join(str(table.first_row + int(p)) for p in positions[:_MAX_ROWS_LISTED])
     more = len(positions) - _MAX_ROWS_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
-
-
-def _sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _text(column: pd.Series) -> pd.Series:
@@ -190,7 +181,7 @@ def load(study: Study, *, progress: Callable[[str], None] | None = None) -> Resp
         files.append({"source_file": table.file, "source_sheet": table.sheet or "",
                       "population": source.population, "wave": source.wave,
                       "rows_in": len(table.frame), "reader": table.reader,
-                      "sha256": _sha256(source.path)})
+                      "sha256": table.sha256})
         if frame is not None:
             frames.append(frame)
     if problems:

@@ -11,9 +11,10 @@ rows and would turn a late text answer into a null).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,7 @@ class RawTable:
     sheet: str | None
     first_row: int  # row/line number of the first data row as the user sees it
     reader: str
+    sha256: str = ""  # of the bytes the reader parsed (the file is read once)
 
     def where(self, row_pos: int | None = None, column: str | None = None) -> str:
         """Human location: ``customers.xlsx, sheet 'Responses', row 17, column 'eff_1'``."""
@@ -67,15 +69,18 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
             "file not found.", str(path), "check the source path in the study spec (paths are "
             "relative to the study file).")])
     suffix = path.suffix.lower()
+    if suffix == ".sav":  # pyreadstat reads from a path, so the checksum needs its own read
+        table = _read_sav(path)
+        return replace(table, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, sheet)
+        return replace(_read_xlsx(path, sheet, raw), sha256=digest)
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path)
+        return replace(_read_text(path, raw), sha256=digest)
     if suffix == ".parquet":
-        frame = pd.read_parquet(path)
-        return RawTable(frame, path.name, None, 2, "pyarrow")
-    if suffix == ".sav":
-        return _read_sav(path)
+        frame = pd.read_parquet(io.BytesIO(raw))
+        return RawTable(frame, path.name, None, 2, "pyarrow", digest)
     raise InputDataError(f"Unsupported file type: {path.name}", [Problem(
         f"files of type '{suffix}' cannot be read.", path.name,
         "export the data as .xlsx, .csv, .parquet or SPSS .sav.")])
@@ -97,8 +102,8 @@ def _check_header(columns: list, file: str, sheet: str | None) -> list[str]:
     return names
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
-    if not zipfile.is_zipfile(path):
+def _read_xlsx(path: Path, sheet: str | None, raw: bytes) -> RawTable:
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputDataError(f"{path.name} is not a valid .xlsx workbook", [Problem(
             "the file is not an xlsx (zip) workbook: it may be truncated, password-protected, "
             "or an old .xls renamed.", path.name, "open it in Excel and save it again as "
@@ -106,7 +111,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     try:
         import fastexcel
 
-        reader = fastexcel.read_excel(path)
+        reader = fastexcel.read_excel(raw)
         names = reader.sheet_names
         target = sheet if sheet is not None else names[0]
         if target not in names:
@@ -118,18 +123,18 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     except InputDataError:
         raise
     except Exception as exc:  # fastexcel cannot read it: fall back, and say so in provenance
-        frame, target = _read_xlsx_openpyxl(path, sheet, exc)
+        frame, target = _read_xlsx_openpyxl(path, sheet, raw, exc)
         reader_name = "openpyxl (fastexcel failed: " + type(exc).__name__ + ")"
     frame.columns = _check_header(list(frame.columns), path.name, target)
     return RawTable(frame, path.name, target, 2, reader_name)
 
 
-def _read_xlsx_openpyxl(path: Path, sheet: str | None, cause: Exception) -> tuple[
+def _read_xlsx_openpyxl(path: Path, sheet: str | None, raw: bytes, cause: Exception) -> tuple[
         pd.DataFrame, str]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:
         raise InputDataError(f"{path.name} cannot be read", [Problem(
             f"neither fastexcel ({cause}) nor openpyxl ({exc}) can read the workbook.",
@@ -159,8 +164,7 @@ def sniff_encoding(raw: bytes) -> str:
         return "cp1252"
 
 
-def _read_text(path: Path) -> RawTable:
-    raw = path.read_bytes()
+def _read_text(path: Path, raw: bytes) -> RawTable:
     encoding = sniff_encoding(raw)
     text = raw.decode(encoding, errors="replace")
     sample = text[:65536]
