@@ -646,3 +646,99 @@ def test_summary_has_one_row_per_scored_cell(tmp_path):
     summary = run(make_study(tmp_path, cust, non)).summary()
     assert sorted(map(tuple, summary[["wave", "brand"]].values.tolist())) == [
         ("W1", "A"), ("W1", "All brands"), ("W1", "B"), ("W2", "A"), ("W2", "All brands")]
+
+
+# ---------------------------------------------------------------------- NPS, deff, BH
+def _nps_study(tmp_path, cust, **overrides):
+    spec = {
+        "scales": {"nps11": {"points": 11, "min": 0, "max": 10,
+                             "labels": {0: "Not at all likely", 10: "Extremely likely"},
+                             "top_box": [9, 10], "bottom_box": [0, 1, 2, 3, 4, 5, 6]}},
+        "constructs": {"recommend": {"populations": ["customer"]}},
+        "items": {"recommend": {"construct": "recommend", "scale": "nps11"}},
+        "index": {"nps_item": "recommend"},
+    }
+    for key, value in overrides.items():
+        spec[key] = {**spec.get(key, {}), **value}
+    return make_study(tmp_path, cust, **spec)
+
+
+def test_nps_index_by_hand_with_adjusted_wald_interval(tmp_path):
+    # 10 answers: promoters 9, 10, 10 (3), passives 7, 8 (2), detractors 0, 3, 5, 6, 6 (5)
+    answers = [9, 10, 10, 7, 8, 0, 3, 5, 6, 6]
+    result = run(_nps_study(tmp_path, pd.DataFrame({"recommend": answers})))
+    row = pick(result.scores, measure="nps", brand="A", population="customer")
+    assert row["value"] == pytest.approx(100 * (3 - 5) / 10)
+    assert row["level"] == "nps" and row["band"] == ""
+    # adjusted Wald (Rocks 2016): n' = 13, p' = 3.75/13, d' = 5.75/13
+    p, d, n = 3.75 / 13, 5.75 / 13, 13
+    half = Z95 * 100 * math.sqrt(((p + d) - (p - d) ** 2) / n)
+    assert row["ci_low"] == pytest.approx(100 * (p - d) - half)
+    assert row["ci_high"] == pytest.approx(100 * (p - d) + half)
+    assert row["se"] == pytest.approx(100 * math.sqrt((0.8 - 0.04) / 10))
+    # the same number as the item's net score (its scale has the NPS boxes)
+    item = pick(result.items, item="recommend", brand="A")
+    assert item["net"] == pytest.approx(row["value"])
+
+
+def test_nps_is_fixed_by_definition_not_by_the_scales_boxes(tmp_path):
+    answers = [9, 10, 8, 7, 6]
+    path = _nps_study(tmp_path, pd.DataFrame({"recommend": answers}),
+                      scales={"nps11": {"points": 11, "min": 0, "max": 10,
+                                        "top_box": [8, 9, 10], "bottom_box": [0, 1, 2]}})
+    result = run(path)
+    assert pick(result.scores, measure="nps", brand="A")["value"] == pytest.approx(20.0)
+    assert pick(result.items, item="recommend", brand="A")["net"] == pytest.approx(60.0)
+
+
+def test_nps_wave_change_uses_independent_samples(tmp_path):
+    w1 = [10, 10, 9, 5, 7, 8, 2, 9]        # 4 promoters, 2 detractors of 8: NPS 25
+    w2 = [10, 3, 4, 6, 7, 9, 1, 2, 8, 10]  # 3 promoters, 5 detractors of 10: NPS -20
+    cust = pd.DataFrame({"recommend": w1 + w2, "wave": ["W1"] * 8 + ["W2"] * 10})
+    result = run(_nps_study(tmp_path, cust))
+    ch = pick(result.changes, comparison="wave", measure="nps", brand="A")
+    se1 = 100 * math.sqrt((6 / 8 - (2 / 8) ** 2) / 8)
+    se2 = 100 * math.sqrt((8 / 10 - (-2 / 10) ** 2) / 10)
+    se = math.hypot(se1, se2)
+    assert ch["difference"] == pytest.approx(-45.0)
+    assert ch["ci_low"] == pytest.approx(-45.0 - Z95 * se)
+    from scipy.stats import norm
+    assert ch["p_value"] == pytest.approx(2 * norm.sf(45.0 / se))
+
+
+def test_nps_item_must_be_0_to_10(tmp_path):
+    path = make_study(tmp_path, pd.DataFrame({"eff_1": [1, 2]}), index={"nps_item": "eff_1"})
+    with pytest.raises(tx.StudySpecError, match="NPS needs a 0-10 scale"):
+        tx.read_study(path)
+    path = make_study(tmp_path, pd.DataFrame({"eff_1": [1, 2]}), index={"nps_item": "eff_2"})
+    with pytest.raises(tx.StudySpecError, match="did you mean 'eff_1'"):
+        tx.read_study(path)
+
+
+def test_design_effect_is_n_over_kish_effective_base(tmp_path):
+    w = [1.0, 1.0, 2.0, 4.0]
+    result = run(make_study(tmp_path, pd.DataFrame({"eff_1": [1, 2, 3, 4], "weight": w})))
+    row = pick(result.scores, measure="effectiveness", brand="A", population="customer")
+    n_eff = sum(w) ** 2 / sum(x * x for x in w)  # 64 / 22
+    assert row["n_eff"] == pytest.approx(n_eff)
+    assert row["deff"] == pytest.approx(4 / n_eff)
+
+
+def test_benjamini_hochberg_adjusts_p_within_each_table(sample):
+    responses, result, _ = sample
+    plain = result.changes
+    study = replace(responses.study, report=replace(responses.study.report,
+                                                    multiple_testing="bh", bootstrap=400))
+    bh = tx.score(replace(responses, study=study)).changes
+    assert (plain["p_adjusted"].fillna(-1) == plain["p_value"].fillna(-1)).all()
+    from scipy.stats import false_discovery_control
+    for _, part in bh.groupby(["comparison", "measure", "population"]):
+        p = part["p_value"].to_numpy(float)
+        ok = np.isfinite(p)
+        expected = np.full(len(p), np.nan)
+        expected[ok] = false_discovery_control(p[ok])
+        np.testing.assert_allclose(part["p_adjusted"].to_numpy(float), expected, rtol=1e-12)
+        assert (part["significant"] == (part["p_adjusted"] < 0.05)).all()
+    # adjustment can only remove significance
+    assert bh["significant"].sum() <= plain["significant"].sum()
+    assert (bh["p_adjusted"].fillna(0) >= bh["p_value"].fillna(0) - 1e-15).all()

@@ -45,7 +45,7 @@ def test_sample_spec_loads_with_the_fields_it_states():
     assert dict(agree.missing) == {99: "Don't know"}
     assert (agree.top_box, agree.bottom_box) == ((6, 7), (1, 2, 3))
     assert agree.codes == (1, 2, 3, 4, 5, 6, 7)
-    assert set(study.scales) == {"agree7", "likely7"}
+    assert set(study.scales) == {"agree7", "likely7", "nps11"}
 
     assert [c.name for c in study.constructs_with_role("cx_quality")] == [
         "effectiveness", "ease", "emotion"]
@@ -60,14 +60,15 @@ def test_sample_spec_loads_with_the_fields_it_states():
     assert study.constructs["trust"].populations == ("customer", "non_customer")
     assert study.constructs["preference"].title == "Purchase preference"
 
-    assert len(study.items) == 20
+    assert len(study.items) == 21
+    assert study.items["recommend"].scale == "nps11" and study.index.nps_item == "recommend"
     assert study.items_of("trust") == ["trust_1", "trust_2", "trust_3"]
     assert [c for c, i in study.items.items() if i.reversed] == ["ease_2"]
     assert study.items["ret_1"].scale == "likely7"
     assert study.items_for("non_customer") == [
         "sal_1", "sal_2", "fit_1", "fit_2", "trust_1", "trust_2", "trust_3",
         "pref_consider", "pref_prefer", "pref_intent", "pref_premium"]
-    assert len(study.items_for("customer")) == 20
+    assert len(study.items_for("customer")) == 21
 
     ix, rep = study.index, study.report
     assert (ix.cx_method, ix.bx_method, ix.lam, ix.share_non_customer,
@@ -75,7 +76,7 @@ def test_sample_spec_loads_with_the_fields_it_states():
     assert (rep.confidence, rep.bootstrap, rep.seed) == (0.95, 2000, 20261124)
     assert (rep.suppress_below, rep.low_base_below, rep.caution_below, rep.peer_min_base) == (
         30, 50, 100, 100)
-    assert rep.language == "en"
+    assert rep.language == "en" and rep.multiple_testing == "none"
     assert study.has_cx and study.has_bx
 
 

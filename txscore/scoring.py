@@ -29,8 +29,10 @@ import pandas as pd
 
 from txscore.inference import (
     base_flag,
+    benjamini_hochberg,
     kish_n_eff,
     net_interval,
+    net_variance,
     normal_p,
     percentile_interval,
     wilson,
@@ -55,7 +57,12 @@ MEASURE_LABELS = {
     "bx_non_customers": "BX non-customers",
     "bx_gap": "BX gap (customers - non-customers)",
     "loyalty": "Loyalty composite",
+    "nps": "Net Promoter Score (NPS)",
 }
+
+#: NPS classes on a 0-10 item (fixed by definition, whatever the scale's boxes).
+NPS_PROMOTERS = (9, 10)
+NPS_DETRACTORS = tuple(range(0, 7))
 INDEX_MEASURES = ("tx", "customer_score", "non_customer_score", "cx", "bx_customers",
                   "bx_non_customers")
 
@@ -186,6 +193,87 @@ def _item_frame(cells, pop, col, scale, item, n_k, w_k, w2_k, z, study) -> pd.Da
     numbers = ["mean", "score100", "se", "ci_low", "ci_high", "top_box", "top_box_ci_low",
                "top_box_ci_high", "bottom_box", "net", "net_ci_low", "net_ci_high"]
     out.loc[out["flag"] == "suppressed", numbers] = np.nan
+    return out
+
+
+def nps_table(responses: Responses, cells: _Cells) -> pd.DataFrame:
+    """The NPS index per population and cell: % promoters (9-10) - % detractors (0-6).
+
+    Rows in the layout of :attr:`Result.scores` (``measure = "nps"``, level ``"nps"``, range
+    -100..100, no band), with the adjusted-Wald interval on the effective base (Rocks 2016)
+    and ``se`` from the net-score variance.  Empty when the spec sets no ``nps_item``.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> nps_table(tx.load(study), _cells(tx.load(study).data, study, [])).empty  # no nps_item
+    True
+    """
+    study = responses.study
+    col = study.index.nps_item
+    if col is None or col not in responses.data:
+        return pd.DataFrame()
+    data = responses.data
+    z = z_value(study.report.confidence)
+    x = data[col].to_numpy(dtype=float, na_value=np.nan)
+    w = data["weight"].to_numpy(float)
+    ok = ~np.isnan(x)
+    frames = []
+    for pop in ("customer", "non_customer"):
+        sel = ok & (data["population"] == pop).to_numpy()
+        if not sel.any():
+            continue
+        g = cells.row_cell[sel]
+        ws = w[sel]
+        nb = cells.n_brand_cells
+        promoter = np.isin(x[sel], NPS_PROMOTERS)
+        detractor = np.isin(x[sel], NPS_DETRACTORS)
+        sums = np.column_stack([np.bincount(g, weights=v, minlength=nb) for v in (
+            np.ones_like(ws), ws, ws**2, ws * promoter, ws * detractor)])
+        n, sw, sw2, sp, sd = _with_totals(sums, cells).T
+        n_eff = kish_n_eff(sw, sw2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            top, bottom = sp / sw, sd / sw
+        lo, hi = net_interval(top, bottom, n_eff, z, adjusted_wald=True)
+        f = cells.keys.copy()
+        f.insert(0, "measure", "nps")
+        f.insert(1, "population", pop)
+        f = f.assign(label=MEASURE_LABELS["nps"], level="nps", value=100 * (top - bottom),
+                     ci_low=lo, ci_high=hi, se=np.sqrt(net_variance(top, bottom, n_eff)),
+                     n=n.astype(int), n_eff=n_eff, flag=_flags(n_eff, study), band="")
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    out.loc[out["flag"] == "suppressed", ["value", "ci_low", "ci_high", "se"]] = np.nan
+    return out
+
+
+def _nps_changes(nps: pd.DataFrame, cells: _Cells, study: Study,
+                 by: Sequence[str]) -> pd.DataFrame:
+    """Wave-over-wave NPS differences: independent samples, analytic SE."""
+    if nps.empty:
+        return pd.DataFrame()
+    conf = study.report.confidence
+    z = z_value(conf)
+    waves = study.waves
+    keys = ["population", "brand", *by]
+    frame = nps.assign(_w=nps["wave"].map({w: i for i, w in enumerate(waves)}))
+    prev = frame.assign(_w=frame["_w"] + 1)
+    both = frame.merge(prev, on=[*keys, "_w"], suffixes=("", "_prev"))
+    if both.empty:
+        return pd.DataFrame()
+    diff = both["value"] - both["value_prev"]
+    se = np.sqrt(both["se"] ** 2 + both["se_prev"] ** 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = normal_p(diff / se)
+    flag = worst_flag(both["flag"].to_numpy(object), both["flag_prev"].to_numpy(object))
+    hidden = flag == "suppressed"
+    out = both[["population", "wave", "brand", *by]].assign(
+        comparison="wave", measure="nps", versus=both["wave_prev"],
+        difference=np.where(hidden, np.nan, diff), ci_low=np.where(hidden, np.nan, diff - z * se),
+        ci_high=np.where(hidden, np.nan, diff + z * se), p_value=np.where(hidden, np.nan, p),
+        flag=flag)
+    out["significant"] = np.isfinite(out["p_value"]) & (out["p_value"] < 1 - conf)
     return out
 
 
@@ -468,6 +556,8 @@ def _score_table(boot: _Boot, cells: _Cells, study: Study) -> pd.DataFrame:
         frames.append(f)
     scores = pd.concat(frames, ignore_index=True)
     scores["band"] = ""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores["deff"] = scores["n"] / scores["n_eff"]
     banded = scores["level"].isin(["index", "dimension", "pillar"]) & ~(
         (scores["measure"] == "cx") & (study.index.cx_method == "classic_net"))
     scores.loc[banded, "band"] = scores.loc[banded, "value"].map(
@@ -530,6 +620,32 @@ def _changes(boot: _Boot, cells: _Cells, study: Study, by: Sequence[str]) -> pd.
                 rows.append(_diff_row("peer", measure, pop, keys.iloc[i], "peer average",
                                       reps[:, i] - avg, flag[i], "", conf))
     return pd.DataFrame(rows)
+
+
+def _adjust(changes: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """``p_adjusted`` (Benjamini-Hochberg within each table when asked) and ``significant``.
+
+    A table is one comparison x measure x population (e.g. TX change vs the previous wave
+    across every brand and wave): the cells a reader scans together.
+    """
+    if changes.empty:
+        return changes
+    changes = changes.reset_index(drop=True)
+    changes["p_adjusted"] = changes["p_value"].astype(float)
+    if study.report.multiple_testing == "bh":
+        for _, idx in changes.groupby(["comparison", "measure", "population"],
+                                      sort=False).groups.items():
+            changes.loc[idx, "p_adjusted"] = benjamini_hochberg(
+                changes.loc[idx, "p_value"].to_numpy(float))
+    p = changes["p_adjusted"]
+    changes["significant"] = (np.isfinite(p) & (p < 1 - study.report.confidence)).astype(bool)
+    order = ["comparison", "measure", "population", "wave", "brand", *[
+        c for c in changes.columns if c not in {
+            "comparison", "measure", "population", "wave", "brand", "versus", "difference",
+            "ci_low", "ci_high", "p_value", "p_adjusted", "significant", "flag"}],
+        "versus", "difference", "ci_low", "ci_high", "p_value", "p_adjusted", "significant",
+        "flag"]
+    return changes[order]
 
 
 def _diff_row(kind, measure, pop, key, versus, diff, flag_a, flag_b, conf) -> dict:
@@ -619,8 +735,17 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     say(f"bootstrap ({study.report.bootstrap} resamples)")
     boot = _bootstrap(responses, cells, study.report.bootstrap, study.report.seed)
     scores = _score_table(boot, cells, study)
+    nps = nps_table(responses, cells)
+    if not nps.empty:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nps["deff"] = nps["n"] / nps["n_eff"]
+        scores = pd.concat([scores, nps[scores.columns]], ignore_index=True)
     say("changes and growth grid")
     changes = _changes(boot, cells, study, by)
+    nps_changes = _nps_changes(nps, cells, study, by)
+    if not nps_changes.empty:
+        changes = pd.concat([changes, nps_changes], ignore_index=True)
+    changes = _adjust(changes, study)
     grid = _growth_grid(scores, boot, cells, study, by)
     say("reliability")
     rel, rel_items = reliability_tables(responses)

@@ -29,6 +29,7 @@ DIMENSIONS = {
 CX_METHODS = ("loyalty_weighted", "equal", "classic_net")
 BX_METHODS = ("equal", "preference_weighted")
 LANGUAGES = ("en", "fr")
+MULTIPLE_TESTING = ("none", "bh")
 
 Population = Literal["customer", "non_customer"]
 
@@ -119,6 +120,7 @@ class IndexSettings:
     lam: float = 0.5
     share_non_customer: float = 0.5
     min_customers_for_weights: int = 200
+    nps_item: str | None = None  # a 0-10 "recommend" item: adds the NPS index
     bands: tuple[tuple[str, float], ...] = (
         ("excellent", 80.0),
         ("good", 70.0),
@@ -149,6 +151,7 @@ class ReportSettings:
     caution_below: float = 100
     peer_min_base: float = 100
     language: str = "en"
+    multiple_testing: str = "none"  # "none" | "bh" (Benjamini-Hochberg per table)
 
 
 @dataclass(frozen=True)
@@ -229,10 +232,10 @@ _KEYS = {
     "constructs": ("role", "dimension", "label", "populations"),
     "items": ("construct", "scale", "reversed", "text"),
     "index": ("cx_method", "bx_method", "lambda", "share_non_customer",
-              "min_customers_for_weights"),
+              "min_customers_for_weights", "nps_item"),
     "quality": ("duplicates", "out_of_range", "no_answers"),
     "report": ("confidence", "bootstrap", "seed", "suppress_below", "low_base_below",
-               "caution_below", "peer_min_base", "language"),
+               "caution_below", "peer_min_base", "language", "multiple_testing"),
 }
 
 
@@ -466,6 +469,7 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
         lam=c.typed("index", ix, "lambda", float, 0.5),
         share_non_customer=c.typed("index", ix, "share_non_customer", float, 0.5),
         min_customers_for_weights=c.typed("index", ix, "min_customers_for_weights", int, 200),
+        nps_item=c.typed("index", ix, "nps_item", str, None),
     )
     q = doc.get("quality", {})
     c.unknown_keys("quality", q, _KEYS["quality"])
@@ -484,6 +488,7 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
         language=c.choice("report", r, "language", LANGUAGES,
                           st.get("language", "en") if st.get("language") in LANGUAGES
                           else "en"),
+        multiple_testing=c.choice("report", r, "multiple_testing", MULTIPLE_TESTING, "none"),
     )
     if st.get("language") is not None and st.get("language") not in LANGUAGES:
         c.add("study", f"The 'language' setting must be 'en' or 'fr'. Got {st['language']!r}.")
@@ -552,6 +557,19 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
         c.add("report", "base thresholds must satisfy suppress_below <= low_base_below <= "
               f"caution_below. Got {rep.suppress_below}, {rep.low_base_below}, "
               f"{rep.caution_below}.")
+    if ix.nps_item is not None:
+        item = study.items.get(ix.nps_item)
+        if item is None:
+            close = difflib.get_close_matches(ix.nps_item, list(study.items), n=1)
+            c.add("index", f"nps_item '{ix.nps_item}' is not an item.",
+                  f"did you mean '{close[0]}'?" if close else
+                  "declare it in [items] with a 0-10 scale.")
+        elif item.scale in study.scales and (
+                study.scales[item.scale].min, study.scales[item.scale].max) != (0, 10):
+            sc = study.scales[item.scale]
+            c.add("index", f"nps_item '{ix.nps_item}' uses scale '{sc.name}' "
+                  f"({sc.min}-{sc.max}); NPS needs a 0-10 scale.",
+                  "give the item a scale with min = 0 and max = 10.")
     pops = {s.population for s in study.sources}
     if study.sources and "customer" not in pops:
         c.add("sources", "no customer source: CX and the customer score cannot be computed.",
