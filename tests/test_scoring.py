@@ -420,7 +420,7 @@ def test_base_size_flags_and_suppression(tmp_path):
         non[col] = rng.integers(1, 6, len(brands))
     path = make_study(tmp_path, cust, non, report={
         "bootstrap": 20, "suppress_below": 30, "low_base_below": 50, "caution_below": 100,
-        "peer_min_base": 100})
+        "peer_min_base": 50})
     result = run(path)
     expected = {"S": "suppressed", "L": "low base", "K": "caution", "G": ""}
 
@@ -449,13 +449,25 @@ def test_base_size_flags_and_suppression(tmp_path):
     assert grid.loc["S", "quadrant"] == ""
     assert grid.loc["S", "flag"] == "suppressed"
     assert grid.loc[["L", "K", "G"], "quadrant"].ne("").all()
-    # only G reaches peer_min_base = 100
-    assert grid["in_peer_average"].to_dict() == {"S": False, "L": False, "K": False,
+    # only K and G reach peer_min_base = 50
+    assert grid["in_peer_average"].to_dict() == {"S": False, "L": False, "K": True,
                                                  "G": True}
 
     dist = result.distributions
     hidden = dist.loc[(dist["brand"] == "S") & (dist["item"] == "eff_1"), ["count", "share"]]
     assert hidden.isna().all().all()
+
+
+def test_growth_grid_needs_two_peer_brands(tmp_path):
+    # Only brand G reaches peer_min_base: a peer average of one brand is no benchmark, so
+    # no brand gets a quadrant (and the peer means are missing, not G's own scores).
+    brands = ["G"] * 4 + ["E"]
+    cust = pd.DataFrame({"brand": brands, "eff_1": [5, 4, 4, 5, 1]})
+    non = pd.DataFrame({"brand": brands, "sal_1": [2, 3, 2, 3, 5]})
+    grid = run(make_study(tmp_path, cust, non, report={"peer_min_base": 3})).grid
+    assert grid["in_peer_average"].tolist() == [False, True]  # E, G
+    assert grid["quadrant"].tolist() == ["", ""]
+    assert grid[["peer_customer", "peer_non_customer"]].isna().all().all()
 
 
 def test_tx_flag_is_the_worse_of_customers_and_non_customers(tmp_path):

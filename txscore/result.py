@@ -35,6 +35,12 @@ class Result:
         Importance weights of the CX dimensions / BX pillars used in the indices.
     exclusions, files : DataFrame
         The exclusions ledger and the per-file reconciliation.
+    drivers : DataFrame
+        Key-driver analyses (importance of the CX dimensions on loyalty, of the BX pillars on
+        purchase preference), per population and wave: ``importance`` (sums to 100),
+        interval, ``sign``, ``r2``, ``performance``; empty when not computed.
+    by : tuple of str
+        The segment columns the scores are cut by.
     """
 
     study: Study
@@ -49,6 +55,7 @@ class Result:
     bx_weights: pd.DataFrame
     exclusions: pd.DataFrame
     files: pd.DataFrame
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
     by: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)
 

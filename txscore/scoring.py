@@ -676,8 +676,9 @@ def _growth_grid(scores: pd.DataFrame, boot: _Boot, cells: _Cells, study: Study,
     rows = []
     for _, members in _groups(cells, by).items():
         in_peer = members[peers[members]]
-        peer_c = c[in_peer].mean() if len(in_peer) else np.nan
-        peer_n = nn[in_peer].mean() if len(in_peer) else np.nan
+        # a peer average needs at least two brands (one brand would be its own benchmark)
+        peer_c = c[in_peer].mean() if len(in_peer) >= 2 else np.nan
+        peer_n = nn[in_peer].mean() if len(in_peer) >= 2 else np.nan
         for i in members:
             hidden = flag[i] == "suppressed"
             quadrant = "" if hidden or not np.isfinite(peer_c) else (
