@@ -28,6 +28,15 @@ class Responses:
     files : DataFrame
         Per input file: ``rows_in``, ``scored``, one count per reason, ``excluded``,
         ``reconciles`` (rows_in == scored + excluded), the reader used and the sha256.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+    >>> int(responses.files["rows_in"].sum()) == responses.n + len(responses.exclusions)
+    True
+    >>> responses.exclusions.columns[:4].tolist()
+    ['source_file', 'source_sheet', 'source_row', 'population']
     """
 
     study: Study

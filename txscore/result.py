@@ -41,6 +41,16 @@ class Result:
         interval, ``sign``, ``r2``, ``performance``; empty when not computed.
     by : tuple of str
         The segment columns the scores are cut by.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> result = tx.score(tx.load(tx.read_study("surveys/sample/study.toml")))
+    >>> tx_all = result.scores.query("measure == 'tx' and brand == 'All brands'")
+    >>> tx_all[["wave", "value", "ci_low", "ci_high", "n_eff", "flag"]].columns.tolist()
+    ['wave', 'value', 'ci_low', 'ci_high', 'n_eff', 'flag']
+    >>> result.summary().columns[:4].tolist()
+    ['wave', 'brand', 'tx', 'customer_score']
     """
 
     study: Study

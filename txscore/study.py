@@ -511,6 +511,17 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
     -------
     list of Problem
         Empty when the spec is consistent.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> tx.validate_study(study)
+    []
+    >>> bad = replace(study, index=replace(study.index, lam=1.5))
+    >>> [p.message for p in tx.validate_study(bad)]
+    ["'lambda' must be between 0 and 1. Got 1.5."]
     """
     c = _Collector(spec)
     ix, rep = study.index, study.report
