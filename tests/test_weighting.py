@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 import warnings
 from pathlib import Path
 
@@ -12,9 +13,12 @@ import pytest
 from txscore.errors import TxscoreWarning, WeightingError
 from txscore.weighting import (
     RakeResult,
+    WeightingSettings,
+    apply_weighting,
     design_effect,
     effective_base,
     effective_base_by,
+    parse_weighting,
     rake,
 )
 
@@ -341,3 +345,374 @@ def test_error_bad_settings():
     expected = "The 'scale' setting of rake() must be one of 'mean1', 'targets'. Got 'sum1'."
     assert expected in str(err)
     assert "The 'cap' setting of rake()" in str(err) and len(err.problems) == 2
+
+
+def test_spreadsheet_floats_match_toml_string_keys():
+    # Excel stores the code 1 as 1.0; the spec's TOML key is the string "1".
+    df = pd.DataFrame({"age_group": [1.0, 1.0, 2.0, 3.0]})
+    res = _rake_quietly(df, {"age_group": {"1": 0.5, "2": 0.25, "3": 0.25}})
+    np.testing.assert_allclose(res.weights, 1.0)
+
+
+# ------------------------------------------------------------------- [weighting] spec parser
+
+SPEC = """
+[weighting]
+method = "rake"
+cap = 4
+[weighting.targets.customer]
+region = { North = 0.3, South = 0.3, East = 0.2, West = 0.2 }
+age_group = { "18-34" = 300, "35-54" = 400, "55+" = 300 }
+[weighting.targets.all]
+region = { North = 0.25, South = 0.25, East = 0.25, West = 0.25 }
+[weighting.targets.customer.waves."2026 Q2"]
+region = { North = 0.5, South = 0.5 }
+"""
+
+
+def _parse(raw, **kwargs):
+    return parse_weighting(raw, where="study.toml [weighting]", **kwargs)
+
+
+def test_parse_weighting_reads_the_toml_example():
+    settings, problems = _parse(tomllib.loads(SPEC)["weighting"], segments=["region", "age_group"],
+                                weight_column=None, waves=["2026 Q1", "2026 Q2"])
+    assert problems == []
+    assert (settings.method, settings.cap, settings.max_iter, settings.scale) == (
+        "rake", 4.0, 1000, "mean1")
+    assert settings.by_wave and settings.base_weight is None
+    assert settings.targets[("customer", None)]["age_group"] == {
+        "18-34": 300.0, "35-54": 400.0, "55+": 300.0}
+    assert set(settings.targets) == {("customer", None), ("all", None), ("customer", "2026 Q2")}
+    # The most specific table wins, as a whole.
+    assert settings.targets_for("customer", "2026 Q2") == (
+        'targets.customer.waves."2026 Q2"', {"region": {"North": 0.5, "South": 0.5}})
+    assert settings.targets_for("customer", "2026 Q1")[0] == "targets.customer"
+    assert settings.targets_for("non_customer", "2026 Q2")[0] == "targets.all"
+    assert WeightingSettings("rake", targets={("customer", None): {}}).targets_for(
+        "non_customer", "W1") is None
+
+
+def test_parse_weighting_defaults():
+    assert _parse({})[0] == WeightingSettings()  # no table, no weight column: unweighted
+    assert _parse(None, segments=[], weight_column="wt")[0].method == "column"
+    settings, problems = _parse({"targets": {"all": {"r": {"a": 0.5, "b": 0.5}}}})
+    assert settings.method == "rake" and settings.cap == 5.0 and problems == []
+    settings, problems = _parse({"cap": False, "targets": {"all": {"r": {"a": 1, "b": 3}}}})
+    assert settings.cap is None and problems == []
+    # base_weight naming the [columns] weight column reads the respondent table's "weight".
+    settings, problems = _parse({"base_weight": "design_wt", "targets": {"all": {"r": {"a": 1}}}},
+                                segments=["r"], weight_column="design_wt")
+    assert settings.base_weight == "weight" and problems == []
+
+
+def test_parse_weighting_collects_every_problem():
+    raw = {
+        "methd": "rake", "cap": 1, "max_iter": 0, "tol": "small", "scale": "sum1",
+        "targets": {
+            "custmer": {"region": {"North": 1}},
+            "customer": {
+                "region": {"North": 0.3, "South": 0.3, "East": 0.2},      # sums to 0.8
+                "age_group": {"young": "thirty", "old": -5, "mid": 0},  # 3 bad values
+                "regoin": {"North": 1},                                 # not a segment
+            },
+            "non_customer": {
+                "region": {"North": 300, "South": 700},                 # total 1000
+                "age_group": {"young": 400, "old": 500},                # total 900
+                "waves": {"2026 Q3": {"region": {"North": 0.5, "South": 0.5}}},
+            },
+        },
+    }
+    settings, problems = _parse(raw, segments=["region", "age_group"], weight_column=None,
+                                waves=["2026 Q1", "2026 Q2"])
+    text = "\n".join(map(str, problems))
+    expected = [
+        "study.toml [weighting]: unknown key 'methd'. Fix: did you mean 'method'?",
+        "The 'cap' setting must be a number above 1",
+        "The 'max_iter' setting must be a whole number >= 1. Got 0.",
+        "The 'tol' setting must be a number between 0 and 0.01. Got 'small'.",
+        "The 'scale' setting must be one of 'mean1', 'targets'. Got 'sum1'.",
+        "study.toml [weighting.targets.custmer]: unknown population 'custmer'. Fix: did you "
+        "mean 'customer'?",
+        "study.toml [weighting.targets.customer] region: the shares of variable 'region' sum to "
+        "0.8, not 1",
+        "the target of category 'young' of variable 'age_group' is not a number (got 'thirty')",
+        "the target of category 'old' of variable 'age_group' is negative (-5)",
+        "the target of category 'mid' of variable 'age_group' is zero (0)",
+        "study.toml [weighting.targets.customer] regoin: variable 'regoin' is not a segment "
+        "column. Fix: did you mean 'region'?",
+        "study.toml [weighting.targets.non_customer]: the count targets imply different "
+        "population totals: region 1000, age_group 900",
+        "study.toml [weighting.targets.non_customer.waves.\"2026 Q3\"]: wave '2026 Q3' is not a "
+        "wave of the study's sources. Fix: did you mean '2026 Q2'?",
+    ]
+    for needle in expected:
+        assert needle in text, needle
+    assert len(problems) == len(expected)
+    # Wrong values fall back to their defaults; the good targets are kept.
+    assert (settings.cap, settings.max_iter, settings.scale) == (5.0, 1000, "mean1")
+    assert settings.targets[("non_customer", "2026 Q3")] == {"region": {"North": 0.5,
+                                                                        "South": 0.5}}
+
+
+@pytest.mark.parametrize(("raw", "kwargs", "needle"), [
+    ({"method": "rake"}, {}, "method is 'rake' but there are no targets"),
+    ({"method": "none", "targets": {"all": {"r": {"a": 1}}}}, {},
+     "targets are used only when raking (method is 'none')"),
+    ({"method": "column"}, {"segments": []}, "method is 'column' but [columns] has no weight"),
+    ({"method": "colum"}, {}, "Got 'colum'. Fix: did you mean 'column'?"),
+    ({"base_weight": "pw", "targets": {"all": {"r": {"a": 1}}}}, {"segments": ["r"]},
+     "base_weight 'pw' is neither the [columns] weight column (None) nor a segment"),
+    ({"by_wave": False, "targets": {"all": {"waves": {"W2": {"r": {"a": 1}}}}}}, {},
+     "wave targets need by_wave = true"),
+    ({"targets": {"all": {"r": [0.5, 0.5]}}}, {}, "must be a table of category = share"),
+    ({"targets": {"all": {}}}, {}, "the targets table is empty"),
+    ({"cap": True, "targets": {"all": {"r": {"a": 1}}}}, {}, "The 'cap' setting must be"),
+])
+def test_parse_weighting_single_problems(raw, kwargs, needle):
+    problems = _parse(raw, **kwargs)[1]
+    assert len(problems) == 1 and needle in str(problems[0])
+
+
+# ------------------------------------------------------------------- apply_weighting
+
+def _respondents(seed: int = 3) -> pd.DataFrame:
+    """Customers and non-customers in two waves, as txscore.load returns them."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for pop, wave, n, p_north in [("customer", "W1", 300, 0.6), ("customer", "W2", 250, 0.4),
+                                  ("non_customer", "W1", 200, 0.5),
+                                  ("non_customer", "W2", 220, 0.7)]:
+        parts.append(pd.DataFrame({
+            "respondent_id": [f"{pop[0]}{wave}-{i}" for i in range(n)],
+            "population": pop, "wave": wave, "brand": rng.choice(["A", "B"], n),
+            "source_file": f"{pop}_{wave}.csv", "source_sheet": "",
+            "source_row": np.arange(2, n + 2), "weight": rng.uniform(0.5, 1.5, n),
+            "region": rng.choice(["North", "South"], n, p=[p_north, 1 - p_north]),
+            "age_group": rng.choice(["18-34", "35-54", "55+"], n, p=[0.5, 0.3, 0.2]),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _apply(data, raw, **kwargs):
+    settings, problems = parse_weighting(raw)
+    assert problems == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TxscoreWarning)
+        return apply_weighting(data, settings, variables_where="study.toml [weighting]", **kwargs)
+
+
+def _shares(data, weights, keys, variable):
+    w = pd.Series(weights, index=data.index)
+    sums = w.groupby([data[k] for k in [*keys, variable]]).sum()
+    return sums / sums.groupby(level=list(range(len(keys)))).transform("sum")
+
+
+def test_apply_weighting_meets_each_populations_margins():
+    data = _respondents()
+    raw = {"targets": {
+        "customer": {"region": {"North": 0.3, "South": 0.7},
+                     "age_group": {"18-34": 300, "35-54": 400, "55+": 300}},
+        "all": {"region": {"North": 0.5, "South": 0.5}}}}
+    weights, report = _apply(data, raw)
+    keys = ["population", "wave"]
+    region = _shares(data, weights, keys, "region")
+    age = _shares(data, weights, keys, "age_group")
+    for wave in ("W1", "W2"):
+        assert region[("customer", wave, "North")] == pytest.approx(0.3, rel=1e-9)
+        assert region[("non_customer", wave, "North")] == pytest.approx(0.5, rel=1e-9)
+        assert age[("customer", wave, "35-54")] == pytest.approx(0.4, rel=1e-9)
+    # Non-customers are raked on region only: within a region their design weights are
+    # untouched, whatever their age (the customers' age targets do not leak into them).
+    nc = data[data["population"] == "non_customer"]
+    ratio = weights[nc.index] / nc["weight"].to_numpy()
+    assert not np.allclose(ratio, 1.0)  # they were not simply copied
+    spread = pd.Series(weights[nc.index]).groupby([nc["wave"].to_numpy(),
+                                                   nc["region"].to_numpy()]).nunique()
+    assert (spread == 1).all()  # no base weight: everyone in a region and wave weighs the same
+    # Mean 1 in every population x wave; the report repeats the group's statistics.
+    means = pd.Series(weights).groupby([data["population"], data["wave"]]).mean()
+    np.testing.assert_allclose(means, 1.0, rtol=1e-12)
+    assert list(report.columns) == ["population", "wave", "variable", "category", "target",
+                                    "achieved", "unweighted_n", "difference", "converged",
+                                    "iterations", "n", "n_eff", "deff", "min_weight",
+                                    "max_weight", "capped"]
+    assert len(report) == 2 * (2 + 3) + 2 * 2 and report["converged"].all()
+    np.testing.assert_allclose(report["achieved"], report["target"], rtol=1e-9)
+    row = report.query("population == 'customer' and wave == 'W2' and category == '55+'")
+    assert row["target"].item() == pytest.approx(0.3 * 250)  # mean-1 scale: share x n
+    assert row["unweighted_n"].item() == ((data["population"] == "customer")
+                                          & (data["wave"] == "W2")
+                                          & (data["age_group"] == "55+")).sum()
+    by = effective_base_by(data.assign(w=weights), ["population", "wave"], "w")
+    checked = report.drop_duplicates(["population", "wave"]).merge(by, on=keys)
+    np.testing.assert_allclose(checked["n_eff_x"], checked["n_eff_y"], rtol=1e-12)
+    np.testing.assert_allclose(checked["deff_x"], checked["deff_y"], rtol=1e-12)
+
+
+def test_apply_weighting_closed_form_and_base_weight():
+    # One customer per cell of a 2 x 2 table: w_ij = n * share_i * share_j (mean-1 scale).
+    data = pd.DataFrame({"population": "customer", "wave": "W1", "weight": [2.0, 1, 1, 1],
+                         "a": list("xxyy"), "b": list("pqpq")})
+    raw = {"targets": {"customer": {"a": {"x": 0.6, "y": 0.4}, "b": {"p": 0.5, "q": 0.5}}}}
+    weights, _ = _apply(data, raw)
+    np.testing.assert_allclose(weights, 4 * np.array([0.3, 0.3, 0.2, 0.2]), rtol=1e-12)
+    # From a base weight the raking solution keeps w = base * u_a * v_b: (x,p) 2u_x v_p,
+    # (x,q) u_x v_q, (y,p) u_y v_p, (y,q) u_y v_q. Same result as rake() on its own.
+    weights, report = _apply(data, {**raw, "base_weight": "weight", "cap": False})
+    direct = _rake_quietly(data, raw["targets"]["customer"], base_weight="weight", cap=None)
+    np.testing.assert_allclose(weights, direct.weights, rtol=1e-12)
+    assert weights[0] / weights[1] == pytest.approx(2 * direct.weights[2] / direct.weights[3])
+
+
+def test_apply_weighting_reproduces_r_survey_rake(apiclus1):
+    # The R reference again, now from a spec: 183 schools as one population and wave.
+    raw = tomllib.loads("""
+        base_weight = "pw"
+        cap = false
+        scale = "targets"
+        [targets.all]
+        stype = { E = 4421, H = 755, M = 1018 }
+        "sch.wide" = { No = 1072, Yes = 5122 }
+    """)
+    data = apiclus1.assign(population="customer", wave="2000", weight=1.0)
+    weights, report = _apply(data, raw)
+    assert report["converged"].all() and report["n"].eq(183).all()
+    for variable, targets in API_TARGETS.items():
+        achieved = pd.Series(weights).groupby(apiclus1[variable]).sum()
+        for category, target in targets.items():
+            assert achieved[category] == pytest.approx(target, rel=1e-9)
+    assert abs(np.average(apiclus1["api00"], weights=weights) - 641.23) < 0.005
+    assert abs(np.dot(weights, apiclus1["enroll"]) - 3647280) < 0.5
+    # On the mean-1 scale the weighted mean is the same; the weights sum to n.
+    mean1, _ = _apply(data, {**raw, "scale": "mean1"})
+    assert mean1.sum() == pytest.approx(183)
+    assert np.average(apiclus1["api00"], weights=mean1) == pytest.approx(
+        np.average(apiclus1["api00"], weights=weights), rel=1e-12)
+
+
+def test_apply_weighting_is_deterministic_and_follows_rows():
+    data = _respondents()
+    raw = {"cap": 3, "targets": {"all": {"region": {"North": 0.3, "South": 0.7},
+                                         "age_group": {"18-34": 1, "35-54": 1, "55+": 2}}}}
+    one, report_one = _apply(data, raw)
+    two, report_two = _apply(data, raw)
+    assert np.array_equal(one, two)
+    pd.testing.assert_frame_equal(report_one, report_two)
+    shuffled = data.sample(frac=1, random_state=1)
+    three, _ = _apply(shuffled, raw)
+    np.testing.assert_allclose(pd.Series(three, index=shuffled.index).sort_index(), one,
+                               rtol=1e-10)
+
+
+def test_apply_weighting_by_wave_or_pooled():
+    data = _respondents()
+    raw = {"targets": {"customer": {"region": {"North": 0.5, "South": 0.5}}}}
+    customers = data[data["population"] == "customer"]
+    per_wave, _ = _apply(customers, raw)
+    pooled, report = _apply(customers, {**raw, "by_wave": False})
+    region_per_wave = _shares(customers, per_wave, ["wave"], "region")
+    region_pooled = _shares(customers, pooled, ["wave"], "region")
+    # Per wave (the default), each wave meets the target; pooled, only the two together do:
+    # wave W1 has 60% North in the sample, W2 40%, and that difference survives pooling.
+    np.testing.assert_allclose(region_per_wave.xs("North", level=-1), 0.5, rtol=1e-9)
+    assert region_pooled[("W1", "North")] > 0.5 > region_pooled[("W2", "North")]
+    assert _shares(customers.assign(all=1), pooled, ["all"], "region")[(1, "North")] == \
+        pytest.approx(0.5, rel=1e-9)
+    assert report["wave"].isna().all() and report["n"].eq(len(customers)).all()
+
+
+def test_apply_weighting_counts_a_respondent_once_across_brands():
+    # A brand loop: respondent r1 rated three brands, r2 two, r3..r4 one each.
+    data = pd.DataFrame({
+        "respondent_id": ["r1", "r1", "r1", "r2", "r2", "r3", "r4"],
+        "population": "non_customer", "wave": "W1", "brand": list("ABCABAB"), "weight": 1.0,
+        "region": ["N", "N", "N", "S", "S", "N", "S"]})
+    weights, report = _apply(data, {"targets": {"all": {"region": {"N": 0.25, "S": 0.75}}}})
+    # Four people, two in N: each N person weighs 4 * 0.25 / 2 = 0.5, each S person 1.5,
+    # on every one of their rows (rows are not people).
+    np.testing.assert_allclose(weights, [0.5, 0.5, 0.5, 1.5, 1.5, 0.5, 1.5])
+    assert report["n"].eq(4).all()
+    # Rows without an id are each a respondent: r3 and r4 lose their ids, nothing changes.
+    anonymous = data.assign(respondent_id=["r1", "r1", "r1", "r2", "r2", None, None])
+    np.testing.assert_allclose(_apply(anonymous, {"targets": {"all": {"region": {
+        "N": 0.25, "S": 0.75}}}})[0], weights)
+    bad = data.assign(region=["N", "S", "N", "S", "S", "N", "S"],
+                      source_file="nc.csv", source_sheet="", source_row=range(2, 9))
+    settings, _ = parse_weighting({"targets": {"all": {"region": {"N": 0.25, "S": 0.75}}}})
+    with pytest.raises(WeightingError) as info:
+        apply_weighting(bad, settings)
+    assert ("population 'non_customer', wave 'W1': 1 respondent(s) have different values of "
+            "'region' on their rows") in str(info.value)
+    assert "nc.csv, rows 2, 3, 4, column 'region'" in str(info.value)
+
+
+def test_apply_weighting_population_without_targets_keeps_its_base_weights():
+    data = _respondents()
+    raw = {"base_weight": "weight", "targets": {"customer": {"region": {"North": 0.5,
+                                                                         "South": 0.5}}}}
+    weights, report = _apply(data, raw)
+    nc = (data["population"] == "non_customer").to_numpy()
+    for wave in ("W1", "W2"):
+        sel = nc & (data["wave"] == wave).to_numpy()
+        base = data.loc[sel, "weight"].to_numpy()
+        np.testing.assert_allclose(weights[sel], base / base.mean(), rtol=1e-12)
+    plain = report[report["population"] == "non_customer"]
+    assert len(plain) == 2 and plain["variable"].isna().all() and plain["converged"].isna().all()
+
+
+def test_apply_weighting_column_and_none():
+    data = _respondents()
+    weights, report = _apply(data, {"method": "column"})
+    np.testing.assert_array_equal(weights, data["weight"])
+    expected = effective_base_by(data, ["population", "wave"], "weight")
+    np.testing.assert_allclose(report["n_eff"], expected["n_eff"], rtol=1e-12)
+    assert report["n"].tolist() == expected["n"].tolist() and report["variable"].isna().all()
+    weights, report = _apply(data, {"method": "none"})
+    assert (weights == 1).all() and (report["deff"] == 1).all()
+
+
+def test_apply_weighting_error_names_population_wave_variable_and_category():
+    data = _respondents()
+    settings, _ = parse_weighting({"targets": {
+        "customer": {"region": {"North": 0.3, "Soth": 0.7}},
+        "non_customer": {"region": {"North": 0.3, "South": 0.6, "East": 0.1}}}})
+    with pytest.raises(WeightingError) as info:
+        apply_weighting(data, settings, variables_where="study.toml [weighting]")
+    text = str(info.value)
+    for wave in ("W1", "W2"):
+        assert (f"study.toml [weighting.targets.customer] region: population 'customer', wave "
+                f"'{wave}': target category 'Soth' of variable 'region' has no respondents"
+                ) in text
+        assert (f"population 'customer', wave '{wave}': category 'South' of variable 'region' "
+                "has") in text
+        assert (f"study.toml [weighting.targets.non_customer] region: population "
+                f"'non_customer', wave '{wave}': target category 'East' of variable 'region' "
+                "has no respondents") in text
+    assert "Fix: did you mean 'Soth'?" in text and "Fix: did you mean 'South'?" in text
+    south = data[(data["population"] == "customer") & (data["wave"] == "W1")
+                 & (data["region"] == "South")]
+    rows = ", ".join(map(str, south["source_row"].head(5)))  # as the user sees them in the file
+    assert f"customer_W1.csv, rows {rows} and {len(south) - 5} more, column 'region'" in text
+    assert len(info.value.problems) == 6
+
+
+def test_apply_weighting_unreachable_targets_and_cap():
+    # Everyone in x is also in p: x = 80% cannot fit inside p = 50%.
+    data = pd.DataFrame({"population": "customer", "wave": "W1", "weight": 1.0,
+                         "a": list("xxyy"), "b": list("ppqp")})
+    settings, _ = parse_weighting({"max_iter": 200, "targets": {"all": {
+        "a": {"x": 0.8, "y": 0.2}, "b": {"p": 0.5, "q": 0.5}}}})
+    with pytest.raises(WeightingError, match=r"population 'customer', wave 'W1': cannot rake: "
+                       r"(the margins cannot all be met|raking did not converge).*largest "
+                       r"relative margin error .* \(variable '[ab]', category '[xypq]'\)"):
+        apply_weighting(data, settings)
+    # A cap that makes the targets unreachable only warns, naming the group.
+    survey = _survey().assign(population="customer", wave="W1", weight=1.0)
+    settings, _ = parse_weighting({"base_weight": "design", "cap": 2, "targets": {"all": {
+        "region": {"North": 0.2, "South": 0.2, "East": 0.2, "West": 0.4}}}})
+    with pytest.warns(TxscoreWarning, match=r"population 'customer', wave 'W1': With cap=2 .*"
+                      r"category 'West'"):
+        weights, report = apply_weighting(survey, settings)
+    assert not report["converged"].any() and (report["capped"] > 0).all()
+    assert weights.max() / weights.mean() <= 2 + 1e-9
