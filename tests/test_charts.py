@@ -1,6 +1,7 @@
-"""Tests of txscore.reporting.charts on a small hand-built result (no scoring pipeline).
+"""Tests of txscore.reporting.charts: a small hand-built result, then the sample study.
 
-The fake result has two waves and four brands. In the latest wave (W2):
+The first part draws on a fake result (no scoring pipeline) with two waves and four
+brands. In the latest wave (W2):
 
     brand    TX    n      n_eff  flag        N     C     quadrant
     Alpha    72.4  1065   950    ""          65.2  80.1  Leading
@@ -8,29 +9,59 @@ The fake result has two waves and four brands. In the latest wave (W2):
     Charlie  41.3  45     40     low base    58.0  50.2  Churning (not in the peer average)
     Delta    --    25     20     suppressed  --    --    --
 
-and "All brands" TX 60.0 (n=1,555). Delta's row deliberately still carries numbers (33.3,
-interval 30.1-36.5; grid 33.3 / 44.4): a suppressed cell must not show them even if they
-leak through.
+and "All brands" TX 60.0 (n=1,555, n_eff 1,390). Delta's row deliberately still carries
+numbers (33.3, interval 30.1-36.5; grid 33.3 / 44.4): a suppressed cell must not show them
+even if they leak through.
+
+The second part draws every chart on the scored sample study (surveys/sample), in English
+and French, and on a copy where one brand's latest wave is cut to 20 respondents per
+population (n_eff < 30, suppressed): none of that brand's numbers, which the same data
+scored without suppression give, may appear in a text, point, bar or line.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.collections import PathCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
+import txscore as tx
+import txscore.reporting.charts as charts_module
 from txscore.errors import TxscoreError, TxscoreWarning
-from txscore.reporting.charts import growth_grid, save_charts, tx_by_brand
+from txscore.reporting.charts import (
+    CHARTS,
+    GREEN,
+    GREY,
+    ORANGE,
+    PURPLE,
+    VERMILLION,
+    _chart_jobs,
+    _spread,
+    cx_vs_bx,
+    growth_grid,
+    importance_performance,
+    item_distribution,
+    reliability_overview,
+    save_charts,
+    trend,
+    tx_by_brand,
+)
+from txscore.scoring import TOTAL
 
-LEAKED = ("33.3", "33,3", "30.1", "36.5", "44.4", "n=25")
+LEAKED = ("33.3", "33,3", "30.1", "36.5", "44.4", "n=25", "n_eff=20")
 TX_W2 = {"Alpha": (72.4, 70.9, 73.8, 1065, 950.0, ""),
          "Bravo": (58.6, 56.0, 61.1, 420, 380.0, ""),
          "Charlie": (41.3, 35.2, 47.0, 45, 40.0, "low base"),
@@ -91,15 +122,20 @@ def test_tx_by_brand_bars_title_bases_and_total_line():
         "Alpha": 72.4, "Bravo": 58.6, "Charlie": 41.3}
     # best at the top
     assert bars["Alpha"].get_y() > bars["Bravo"].get_y() > bars["Charlie"].get_y()
-    for label in ("72.4", "58.6", "41.3", "Alpha (n=1,065)", "Bravo (n=420)"):
+    for label in ("72.4", "58.6", "41.3", "Alpha (n_eff=950)", "Bravo (n_eff=380)"):
         assert label in shown
     # the total is a reference line, not a bar, and is labelled
     assert "All brands" not in bars
     assert any(isinstance(line, Line2D) and list(line.get_xdata()) == [60.0, 60.0]
                for line in fig.axes[0].lines)
-    assert "All brands 60.0 (n=1,555)" in shown
+    assert "All brands 60.0 (n_eff=1,390)" in shown
     assert any("Error bars: 95% bootstrap interval" in t for t in shown)
     assert any("Fake study" in t for t in shown)
+    # the score bands (methodology: excellent >= 80, good >= 70, ...) named under the ticks
+    ax = fig.axes[0]
+    bands = {t.get_text(): x for t, x in zip(ax.get_xticklabels(minor=True),
+                                             ax.get_xticks(minor=True), strict=True)}
+    assert bands == {"very poor": 25, "poor": 55, "okay": 65, "good": 75, "excellent": 90}
 
 
 def test_tx_by_brand_suppressed_brand_has_no_bar_and_no_number():
@@ -192,7 +228,9 @@ def test_french_labels_and_decimal_comma():
     shown = texts(tx_by_brand(fr))
     assert "Score TX par marque – W2" in shown
     assert "72,4" in shown and "72.4" not in shown
-    assert "Alpha (n=1\u202f065)" in shown
+    assert "Alpha (n_eff=950)" in shown
+    assert "Toutes marques 60,0 (n_eff=1\u202f390)" in shown
+    assert {"très faible", "faible", "correct", "bon", "excellent"} <= set(shown)
     assert "n<30 – masqué" in shown
     grid = texts(growth_grid(fr))
     assert "Grille de croissance – W2" in grid
@@ -207,8 +245,8 @@ def test_save_charts_writes_identical_bytes_twice(tmp_path):
     before = dict(matplotlib.rcParams)
     first = save_charts(fake_result(), tmp_path / "a", dpi=60)
     second = save_charts(fake_result(), tmp_path / "b", dpi=60)
-    assert sorted(first) == ["growth_grid_w1", "growth_grid_w2", "tx_by_brand_w1",
-                             "tx_by_brand_w2"]
+    assert sorted(first) == ["growth_grid_w1", "growth_grid_w2", "trend_cx", "trend_tx",
+                             "tx_by_brand_w1", "tx_by_brand_w2"]
     for key, path in first.items():
         assert path.name == f"{key}.png"
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -222,3 +260,432 @@ def test_save_charts_skips_a_segmented_result_with_a_warning(tmp_path):
     with pytest.warns(TxscoreWarning, match="region"):
         assert save_charts(fake_result(by=("region",)), tmp_path) == {}
     assert not list(tmp_path.iterdir())
+
+
+# =============================================================================== sample study
+SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
+CUT = "Tailspin"  # the brand cut to 20 respondents per population in the latest wave
+LATEST = "2026 Q2"
+
+
+def french(result):
+    """The same result with French texts (no number changes)."""
+    study = result.study
+    return replace(result, study=replace(study, report=replace(study.report, language="fr")))
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return tx.load(tx.read_study(SAMPLE))
+
+
+@pytest.fixture(scope="module")
+def sample(loaded):
+    """The sample study scored with 50 resamples (intervals are drawn, not tested here)."""
+    return tx.score(replace(loaded, study=loaded.study.with_settings(bootstrap=50)))
+
+
+@pytest.fixture(scope="module")
+def cut(loaded):
+    """(suppressed result, the same data scored without suppression) for CUT in LATEST."""
+    d = loaded.data
+    rows = (d["brand"] == CUT) & (d["wave"] == LATEST)
+    keep = ~rows | (rows & (d.groupby(["population", rows]).cumcount() < 20))
+    small = replace(loaded, data=d[keep].reset_index(drop=True))
+    hidden = tx.score(replace(small, study=small.study.with_settings(bootstrap=30)))
+    shown = tx.score(replace(small, study=small.study.with_settings(
+        bootstrap=0, suppress_below=0, low_base_below=0, caution_below=0, peer_min_base=0)))
+    return hidden, shown
+
+
+def leaked_numbers(shown, lang: str = "en") -> set[str]:
+    """CUT's latest-wave numbers as the charts would print them, when not suppressed."""
+    s = shown.scores
+    v = s.loc[(s["brand"] == CUT) & (s["wave"] == LATEST), "value"]
+    return {f"{x:.1f}".replace(".", "," if lang == "fr" else ".") for x in v}
+
+
+def visible_numbers(result) -> set[str]:
+    """Numbers other cells legitimately show (a coincidence is not a leak)."""
+    s = result.scores
+    return {f"{x:.1f}" for x in s.loc[s["brand"] != CUT, "value"].dropna()}
+
+
+def assert_no_leak(fig, result, shown) -> None:
+    words = " ".join(texts(fig))
+    leaks = {n for n in leaked_numbers(shown) - visible_numbers(result)
+             if re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", words)}
+    assert not leaks, leaks
+    assert f"{CUT} (n_eff=" not in words  # no base printed either
+
+
+def boxes(fig, prefix: str = "label:") -> dict[str, Any]:
+    """Window extents of the texts whose gid starts with ``prefix``, after a draw."""
+    fig.canvas.draw()
+    return {t.get_gid()[len(prefix):]: t.get_window_extent() for t in fig.findobj(Text)
+            if (t.get_gid() or "").startswith(prefix)}
+
+
+def assert_apart(extents: dict[str, Any]) -> None:
+    for (a, ba), (b, bb) in itertools.combinations(extents.items(), 2):
+        assert not ba.overlaps(bb), (a, b)
+
+
+def assert_labels_clear_of_points(fig, points: dict[str, tuple[float, float]]) -> None:
+    ax = fig.axes[0]
+    extents = boxes(fig)
+    assert set(extents) == set(points)
+    assert_apart(extents)
+    pixels = ax.transData.transform(np.array(list(points.values())))
+    for name, box in extents.items():
+        assert not any(box.contains(x, y) for x, y in pixels), name
+
+
+# ------------------------------------------------------------------------- every chart
+DRAW = {"tx_by_brand": {}, "growth_grid": {}, "cx_vs_bx": {}, "trend": {},
+        "item_distribution": {}, "importance_performance": {}, "reliability_overview": {}}
+
+
+@pytest.mark.parametrize("name", list(DRAW))
+def test_every_chart_draws_into_a_given_axes_in_english_and_french(sample, name):
+    draw = CHARTS[name]
+    before = dict(matplotlib.rcParams)
+    own = draw(sample, **DRAW[name])
+    assert own.get_suptitle() and own.axes[0].get_xlabel()
+    for result in (sample, french(sample)):
+        fig = Figure()
+        ax = fig.add_subplot()
+        assert draw(result, ax=ax, **DRAW[name]) is fig
+        assert ax.get_xlabel()
+        if result is sample:
+            assert ax.get_title(loc="left") == own.get_suptitle()
+            continue
+        shown = texts(fig)  # French texts and no English decimal point in the numbers
+        assert any("é" in t or "è" in t for t in shown), shown
+        assert not [t for t in shown if re.search(r"\d\.\d", t)], name
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_every_chart_leaves_out_the_suppressed_brand(cut):
+    hidden, shown = cut
+    for name in ("tx_by_brand", "growth_grid", "cx_vs_bx", "trend"):
+        fig = CHARTS[name](hidden)
+        assert CUT not in brand_bars(fig) and CUT not in brand_points(fig), name
+        assert_no_leak(fig, hidden, shown)
+    assert "n<30 – suppressed" in texts(tx_by_brand(hidden))
+    for name in ("growth_grid", "cx_vs_bx"):
+        assert any(f"Not shown (n_eff < 30): {CUT}" in t for t in texts(CHARTS[name](hidden)))
+
+
+# ------------------------------------------------------------------------- CX vs BX
+def test_cx_vs_bx_points_whiskers_and_footnote(sample):
+    fig = cx_vs_bx(sample)
+    s = sample.scores.set_index(["measure", "wave", "brand"])
+    brands = sorted(b for b in set(sample.scores["brand"]) if b != TOTAL)
+    points = brand_points(fig)
+    assert points == {b: pytest.approx((s.loc[("cx", LATEST, b), "value"],
+                                        s.loc[("bx_customers", LATEST, b), "value"]))
+                      for b in brands}
+    # whiskers: one horizontal and one vertical segment per brand, ending at the intervals
+    segments = [seg for c in fig.axes[0].collections if isinstance(c, LineCollection)
+                for seg in c.get_segments()]
+    for b in brands:
+        x, y = points[b]
+        want_x = (s.loc[("cx", LATEST, b), "ci_low"], s.loc[("cx", LATEST, b), "ci_high"])
+        assert any(np.allclose(seg, [[want_x[0], y], [want_x[1], y]]) for seg in segments), b
+        want_y = (s.loc[("bx_customers", LATEST, b), "ci_low"],
+                  s.loc[("bx_customers", LATEST, b), "ci_high"])
+        assert any(np.allclose(seg, [[x, want_y[0]], [x, want_y[1]]]) for seg in segments), b
+    shown = " ".join(texts(fig))
+    total_cx = s.loc[("cx", LATEST, TOTAL), "value"]
+    assert f"all brands (CX {total_cx:.1f}," in shown
+    n_eff = s.loc[("cx", LATEST, "Adatum"), "n_eff"]
+    assert f"Adatum {round(n_eff):,}" in shown
+    assert fig.get_suptitle() == f"CX and BX among customers – {LATEST}"
+
+
+@pytest.mark.parametrize("name", ["cx_vs_bx", "growth_grid"])
+def test_scatter_labels_are_apart_and_clear_of_points(sample, name):
+    fig = CHARTS[name](sample)
+    assert_labels_clear_of_points(fig, brand_points(fig))
+
+
+# ------------------------------------------------------------------------- trend
+def test_trend_lines_follow_the_scores_and_rings_mark_significant_changes(sample):
+    fig = trend(sample, "tx")
+    s = sample.scores[sample.scores["measure"] == "tx"].set_index(["brand", "wave"])["value"]
+    lines = {ln.get_gid()[6:]: ln for ln in fig.axes[0].lines
+             if (ln.get_gid() or "").startswith("brand:")}
+    assert set(lines) == set(sample.scores["brand"])
+    for b, line in lines.items():
+        assert line.get_ydata() == pytest.approx([s[(b, w)] for w in sample.study.waves]), b
+    ch = sample.changes
+    sig = ch[(ch["comparison"] == "wave") & (ch["measure"] == "tx") & ch["significant"]]
+    rings = {ln.get_gid() for ln in fig.axes[0].lines if (ln.get_gid() or "").startswith(
+        "change:")}
+    assert rings == {f"change:{b}:{w}" for b, w in zip(sig["brand"], sig["wave"], strict=True)}
+    assert rings  # the sample has significant TX changes (Contoso falls)
+    assert any("Circled: significant change" in t for t in texts(fig))
+    assert fig.axes[0].get_ylabel() == "TX score (0–100)"
+
+
+def test_trend_end_labels_are_apart_in_value_order_with_bases(sample):
+    fig = trend(sample, "bx_non_customers")
+    extents = boxes(fig)
+    assert_apart(extents)
+    s = sample.scores
+    last = s[(s["measure"] == "bx_non_customers") & (s["wave"] == LATEST)].set_index("brand")
+    order = last["value"].sort_values().index
+    tops = [extents[b].y0 for b in order]
+    assert tops == sorted(tops)  # spread, never reordered
+    shown = texts(fig)
+    adatum = last.loc["Adatum"]
+    assert f"Adatum {adatum['value']:.1f} (n_eff={round(adatum['n_eff'])})" in shown
+
+
+def test_trend_breaks_at_a_suppressed_cell_and_names_it(cut):
+    hidden, shown = cut
+    fig = trend(hidden, "tx")
+    line = next(ln for ln in fig.axes[0].lines if ln.get_gid() == f"brand:{CUT}")
+    assert np.isnan(line.get_ydata()[-1]) and np.isfinite(line.get_ydata()[0])
+    words = texts(fig)
+    assert any(f"Not shown (n_eff < 30): {CUT} ({LATEST})" in t for t in words)
+    assert any(t.startswith(f"{CUT} ") and t.endswith(", 2026 Q1)") for t in words)
+    assert_no_leak(fig, hidden, shown)
+
+
+def test_trend_population_choice_and_errors(sample):
+    fig = trend(sample, "trust", population="non_customer", wave="2026 Q1")
+    assert fig.get_suptitle() == "Trust by wave – non-customers"
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2026 Q1"]
+    with pytest.raises(TxscoreError, match="'tx'"):
+        trend(sample, "no_such_measure")
+    with pytest.raises(TxscoreError, match="non_customer"):
+        trend(sample, "cx", population="non_customer")
+
+
+def test_spread_keeps_labels_a_gap_apart_inside_the_range():
+    # by hand: 0, 5, 6 with a 12-point gap -> 0, 12, 24; at the top, 95 and 99 -> 88, 100
+    assert _spread(np.array([5.0, 0.0, 6.0]), 12, 0, 100).tolist() == [12.0, 0.0, 24.0]
+    assert _spread(np.array([99.0, 95.0]), 12, 0, 100).tolist() == [100.0, 88.0]
+    assert _spread(np.array([40.0, 60.0]), 12, 0, 100).tolist() == [40.0, 60.0]
+
+
+# ------------------------------------------------------------------------- item distribution
+def segments_of(fig, row: int) -> np.ndarray:
+    """(x0, x1) of the bar segments at y == row, left to right."""
+    coll = next(c for c in fig.axes[0].collections if c.get_gid() == "answers")
+    verts = np.array([p.vertices[:4] for p in coll.get_paths()])
+    mine = np.isclose(verts[:, :, 1].mean(axis=1), row)
+    xs = verts[mine][:, :, 0]
+    return np.sort(np.column_stack([xs.min(axis=1), xs.max(axis=1)]), axis=0)
+
+
+def test_item_distribution_segments_are_the_weighted_answer_shares(loaded, sample):
+    fig = item_distribution(sample, population="customer")
+    items = sample.study.items_for("customer")
+    row = len(items) - 1 - items.index("eff_1")  # first item at the top
+    # by hand from the respondents: weighted share of each code of eff_1 among customers
+    d = loaded.data
+    d = d[(d["population"] == "customer") & (d["wave"] == LATEST) & d["eff_1"].notna()]
+    w = d.groupby(d["eff_1"].astype(int))["weight"].sum()
+    share = (w / w.sum()).reindex(range(1, 8), fill_value=0).to_numpy() * 100
+    seg = segments_of(fig, row)
+    assert seg[:, 1] - seg[:, 0] == pytest.approx(share[share > 0])
+    # the neutral answer (4) straddles zero symmetrically; the bar starts at -(1..3 + 4/2)
+    assert seg[0, 0] == pytest.approx(-(share[:3].sum() + share[3] / 2))
+    assert seg[3] == pytest.approx([-share[3] / 2, share[3] / 2])
+    shown = texts(fig)
+    assert f"{round(share[:3].sum())}%" in shown and f"{round(share[4:].sum())}%" in shown
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[items.index("eff_1")] == "[Brand] meets my needs"
+    assert labels[items.index("ease_2")].endswith("(R)")  # reversed item, recoded
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[:7] == ["Strongly disagree\nVery unlikely", "Disagree\nUnlikely",
+                          "Somewhat disagree\nSomewhat unlikely",
+                          "Neither agree nor disagree\nNeither likely nor unlikely",
+                          "Somewhat agree\nSomewhat likely", "Agree\nLikely",
+                          "Strongly agree\nVery likely"]
+    assert legend[7:] == ["0 = Not at all likely", "10 = Extremely likely"]  # 0-10 item
+    assert fig.get_suptitle() == f"Answers by item – All brands, customers – {LATEST}"
+
+
+def test_item_distribution_of_a_brand_and_french(sample):
+    fig = item_distribution(french(sample), brand="Adatum", population="non_customer",
+                            items=["sal_1", "trust_2"])
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Adatum comes to mind first in its category", "Adatum is honest"]
+    assert fig.get_suptitle() == f"Réponses par item – Adatum, non-clients – {LATEST}"
+    assert any(re.fullmatch(r"\d+\u00a0%", t) for t in texts(fig))
+    with pytest.raises(TxscoreError, match="eff_1"):
+        item_distribution(sample, population="non_customer", items=["eff_1"])
+
+
+def test_item_distribution_suppressed_items_have_no_bar_or_share(cut):
+    hidden, _ = cut
+    fig = item_distribution(hidden, brand=CUT)
+    assert not any(c.get_gid() == "answers" and len(c.get_paths())
+                   for c in fig.axes[0].collections)
+    shown = texts(fig)
+    assert shown.count("n<30 – suppressed") == len(hidden.study.items_for("customer"))
+    assert not [t for t in shown if t.endswith("%")]
+
+
+# ------------------------------------------------------------------------- importance
+def hand_drivers(n_eff: float = 2600.0) -> pd.DataFrame:
+    """Four drivers, one per quadrant. Mean importance 100/4 = 25, mean performance
+    (80 + 50 + 75 + 55) / 4 = 65: eff_1 (40, 80) keep up, ease_1 (35, 50) concentrate,
+    emo_1 (10, 75) overkill, ease_2 (15, 55) low priority and a negative coefficient."""
+    rows = [("eff_1", "Meets my needs", 40.0, 80.0, 1), ("ease_1", "Easy to deal with", 35.0,
+                                                          50.0, 1),
+            ("emo_1", "Makes me feel valued", 10.0, 75.0, 1),
+            ("ease_2", "Takes too much effort", 15.0, 55.0, -1)]
+    return pd.DataFrame([{
+        "analysis": "items_loyalty", "outcome": "Loyalty composite", "population": "customer",
+        "wave": LATEST, "driver": d, "label": label, "importance": imp, "ci_low": imp - 3,
+        "ci_high": imp + 3, "raw_weight": imp / 200, "sign": sign, "r2": 0.5, "n": 3000,
+        "n_eff": n_eff, "performance": perf, "performance_ci_low": perf - 1.5,
+        "performance_ci_high": perf + 1.5, "method": "relative_weights", "warning": ""}
+        for d, label, imp, perf, sign in rows])
+
+
+def driver_points(fig) -> dict[str, Any]:
+    return {c.get_gid()[7:]: c for c in fig.findobj(PathCollection)
+            if (c.get_gid() or "").startswith("driver:")}
+
+
+def test_importance_performance_quadrants_by_hand(sample):
+    result = replace(sample, drivers=hand_drivers())
+    fig = importance_performance(result, analysis="items_loyalty")
+    ax = fig.axes[0]
+    pts = driver_points(fig)
+    assert {d: tuple(c.get_offsets()[0]) for d, c in pts.items()} == {
+        "eff_1": (40, 80), "ease_1": (35, 50), "emo_1": (10, 75), "ease_2": (15, 55)}
+    colour = {d: matplotlib.colors.to_hex(c.get_edgecolor()[0]) for d, c in pts.items()}
+    assert colour == {"eff_1": GREEN.lower(), "ease_1": VERMILLION.lower(),
+                      "emo_1": PURPLE.lower(), "ease_2": GREY.lower()}
+    face = matplotlib.colors.to_hex(pts["ease_2"].get_facecolor()[0])
+    assert face == "#ffffff"  # hollow: negative coefficient
+    assert {float(ln.get_xdata()[0]) for ln in ax.lines} >= {25.0}
+    assert {float(ln.get_ydata()[0]) for ln in ax.lines} >= {65.0}
+    corner = {t.get_text(): t.get_position() for t in ax.texts
+              if (t.get_gid() or "").startswith("quadrant:")}
+    assert corner["Concentrate here"][0] > 0.5 > corner["Concentrate here"][1]
+    assert corner["Keep up the good work"][0] > 0.5 and corner["Keep up the good work"][1] > 0.5
+    assert corner["Low priority"][0] < 0.5 and corner["Low priority"][1] < 0.5
+    assert corner["Possible overkill"][0] < 0.5 < corner["Possible overkill"][1]
+    shown = " ".join(texts(fig)).replace("\n", " ")
+    assert "mean importance 25.0, mean performance 65.0" in shown
+    assert "R² 0.50, n_eff=2,600" in shown and "Hollow points: negative" in shown
+    assert_labels_clear_of_points(fig, {
+        label: tuple(pts[d].get_offsets()[0]) for d, label in
+        zip(hand_drivers()["driver"], hand_drivers()["label"], strict=True)})
+    fr = texts(importance_performance(french(result), analysis="items_loyalty"))
+    assert {"Priorité d’action", "Atouts à maintenir", "Faible priorité"} <= set(fr)
+    assert "importance moyenne 25,0, performance moyenne 65,0" in " ".join(fr).replace("\n", " ")
+
+
+def test_importance_performance_of_the_scored_drivers(sample):
+    d = sample.drivers
+    rows = d[(d["analysis"] == "cx_loyalty") & (d["wave"] == LATEST)]
+    fig = importance_performance(sample)  # cx_loyalty, latest wave
+    pts = {k: tuple(c.get_offsets()[0]) for k, c in driver_points(fig).items()}
+    assert pts == {r.driver: pytest.approx((r.importance, r.performance))
+                   for r in rows.itertuples()}
+    assert fig.get_suptitle() == ("Importance and performance – Loyalty composite, customers – "
+                                  f"{LATEST}")
+
+
+def test_importance_performance_without_drivers_or_base(sample):
+    for result in (replace(sample, drivers=pd.DataFrame()),
+                   replace(sample, drivers=hand_drivers().iloc[:0])):
+        fig = importance_performance(result)
+        assert "no driver analysis" in texts(fig) and not driver_points(fig)
+    fig = importance_performance(replace(sample, drivers=hand_drivers(n_eff=20.0)),
+                                 analysis="items_loyalty")
+    shown = " ".join(texts(fig))
+    assert "n<30 – suppressed" in shown and not driver_points(fig)
+    for hidden in ("Meets my needs", "R²", "n_eff=20", "mean importance"):
+        assert hidden not in shown
+    with pytest.raises(TxscoreError, match="cx_loyalty"):
+        importance_performance(sample, analysis="nps_drivers")
+
+
+# ------------------------------------------------------------------------- reliability
+def test_reliability_overview_points_verdicts_and_reference_lines(sample):
+    fig = reliability_overview(sample)
+    ax = fig.axes[0]
+    rel = sample.reliability
+    alphas = sorted(round(float(x), 9) for ln in ax.lines if ln.get_marker() == "o"
+                    for x in ln.get_xdata())
+    assert alphas == sorted(round(a, 9) for a in rel["alpha"])
+    omega = next(c for c in ax.collections if c.get_gid() == "omega")
+    assert sorted(omega.get_offsets()[:, 0]) == pytest.approx(sorted(rel["omega_total"]))
+    colours = {matplotlib.colors.to_hex(ln.get_color()): len(ln.get_xdata()) for ln in ax.lines
+               if ln.get_marker() == "o"}
+    verdicts = rel["verdict"].str.split(";").str[0]
+    assert colours == {GREEN.lower(): int((verdicts == "ok").sum()),
+                       ORANGE.lower(): int((verdicts == "questionable").sum())}
+    assert {0.7, 0.8} <= {float(ln.get_xdata()[0]) for ln in ax.lines if ln.get_marker() in
+                          ("None", "", None)}
+    trust = rel[(rel["construct"] == "trust") & (rel["population"] == "customer")].iloc[0]
+    shown = texts(fig)
+    assert (f"α {trust['alpha']:.2f} [{trust['ci_low']:.2f}–{trust['ci_high']:.2f}]  "
+            f"ω {trust['omega_total']:.2f}") in shown
+    assert f"Trust – customers (n={trust['n_complete']:,})" in shown
+    assert any("trust_3: low item-rest r" in t for t in shown)
+    assert any(re.search(r"α 0,\d\d \[0,\d\d–0,\d\d\]", t)
+               for t in texts(reliability_overview(french(sample))))
+
+
+def test_reliability_overview_suppresses_a_construct_with_too_few_cases(sample):
+    rel = sample.reliability.copy()
+    rel.loc[0, ["n_complete", "alpha", "ci_low", "ci_high", "omega_total"]] = (
+        12, 0.123, 0.101, 0.145, 0.167)  # numbers no other construct has
+    fig = reliability_overview(replace(sample, reliability=rel))
+    shown = texts(fig)
+    label = f"{rel.loc[0, 'label']} – customers"
+    assert label in shown and "n<30 – suppressed" in shown
+    for hidden in ("0.12", "0.10", "0.14", "0.17", "n=12"):
+        assert hidden not in " ".join(shown), hidden
+    assert len([t for t in shown if t.startswith("α ")]) == len(rel) - 1
+    assert 0.123 not in [round(x, 3) for ln in fig.axes[0].lines for x in ln.get_xdata()]
+
+
+# ------------------------------------------------------------------------- files
+def test_save_charts_plans_every_chart_of_the_sample(sample):
+    waves = ["2026-q1", "2026-q2"]
+    analyses = sorted(set(sample.drivers["analysis"]))
+    assert sorted(key for key, _, _ in _chart_jobs(sample)) == sorted(
+        [f"{c}_{w}" for c in ("tx_by_brand", "growth_grid", "cx_vs_bx",
+                              "item_distribution_customer", "item_distribution_non_customer")
+         for w in waves]
+        + [f"importance_performance_{a}_{w}" for a in analyses for w in waves]
+        + [f"trend_{m}" for m in ("tx", "cx", "bx_customers", "bx_non_customers")]
+        + ["reliability"])
+
+
+@pytest.mark.parametrize("name", [n for n in DRAW if n not in ("tx_by_brand", "growth_grid")])
+def test_every_chart_writes_the_same_bytes_twice(sample, tmp_path, name):
+    paths = [tmp_path / f"{name}_{i}.png" for i in (1, 2)]
+    for path in paths:
+        charts_module._save_png(CHARTS[name](sample), path, 40)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_save_charts_writes_a_chosen_subset(sample, tmp_path):
+    assert sorted(save_charts(sample, tmp_path, dpi=20, charts={"trend"})) == [
+        "trend_bx_customers", "trend_bx_non_customers", "trend_cx", "trend_tx"]
+    with pytest.raises(TxscoreError, match="pie"):
+        save_charts(sample, tmp_path, charts=["pie"])
+
+
+def test_public_namespace_re_exports_the_documented_charts():
+    import txscore.charts as public
+
+    for name in (*CHARTS, "save_charts"):
+        func = getattr(public, name)
+        assert func is getattr(charts_module, name)
+        assert "Examples" in func.__doc__ and "Returns" in func.__doc__
+    assert sorted(public.__all__) == sorted([*CHARTS, "save_charts"])
