@@ -117,11 +117,12 @@ def bootstrap_cov(X: np.ndarray, counts: np.ndarray, w: np.ndarray | None = None
     # subtraction E[xx'] - E[x]E[x]' loses no precision.
     Xc = X - (w @ X) / w.sum()
     Z = np.concatenate([np.ones((n, 1)), Xc, (Xc[:, :, None] * Xc[:, None, :]).reshape(n, -1)], 1)
-    S = counts @ (Z * w[:, None])
+    # last column: rows drawn with a positive weight (weighted_cov leaves w = 0 out of n)
+    S = counts @ np.concatenate([Z * w[:, None], (w > 0)[:, None]], axis=1)
     s0 = S[:, :1]
     mean = S[:, 1 : 1 + k] / s0
-    second = (S[:, 1 + k :] / s0).reshape(-1, k, k)
-    size = counts.sum(axis=1)[:, None, None]
+    second = (S[:, 1 + k : -1] / s0).reshape(-1, k, k)
+    size = S[:, -1, None, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         cov = (second - mean[:, :, None] * mean[:, None, :]) * size / (size - 1)
     # A column constant within a resample leaves rounding noise, not zero: mark it NaN.
@@ -191,6 +192,10 @@ def relative_weights_from_cov(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     [0.1228 0.2407 0.0488] 0.4124
     """
     rxx, rxy = _split_corr(cov)
+    bad = ~(np.isfinite(rxx).all(axis=(-2, -1)) & np.isfinite(rxy).all(axis=-1))
+    if bad.any():  # LAPACK's eigh raises on NaN (p >= 3): decompose I instead, keep NaN
+        rxx = np.where(bad[..., None, None], np.eye(rxx.shape[-1]), rxx)
+        rxy = np.where(bad[..., None], np.nan, rxy)
     e, V = np.linalg.eigh(rxx)
     with np.errstate(invalid="ignore", divide="ignore"):
         root = np.sqrt(np.where(e > 0, e, np.nan))
