@@ -41,8 +41,8 @@ def test_report_writes_workbook_charts_and_summary(sample_report):
         assert brand in proc.stdout
     assert "TX" in proc.stdout and "n cust." in proc.stdout
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames[:6] == ["Summary", "Scores", "Items", "Reliability", "Exclusions",
-                                 "Methodology"]
+    assert wb.sheetnames == ["Summary", "Scores", "Trend", "Items", "Reliability", "Drivers",
+                             "Exclusions", "Methodology"]
     # no temporary files left behind
     assert not list(out.glob("*.tmp"))
 

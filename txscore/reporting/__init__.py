@@ -26,6 +26,12 @@ def slug(text: str) -> str:
 def report(result: Result, out_dir: str | Path, *, charts: bool = True) -> dict[str, Path]:
     """Write the workbook ``<study name>.xlsx`` and the PNG charts into ``out_dir``.
 
+    The charts are drawn first (:func:`txscore.reporting.charts.save_charts`) and embedded
+    on the workbook's sheets that discuss them (TX by brand, growth grid and CX vs BX on
+    the Summary, trends on Trend, item distributions on Items, the reliability overview on
+    Reliability, importance-performance on Drivers). Labels follow
+    ``result.study.report.language`` ("en" or "fr").
+
     Parameters
     ----------
     result : Result

@@ -1,14 +1,28 @@
-"""The Methodology sheet's content: every setting used, the formulas in words, the inputs."""
+"""The Methodology sheet's content: every setting used, the formulas in words, the inputs.
+
+:func:`methodology_rows` returns sections of (key, text) rows in the workbook's language
+(:mod:`txscore.reporting.labels`). Settings are listed generically from the study's
+``[index]``, ``[quality]`` and ``[report]`` dataclasses, so that a new setting appears
+without a change here.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 import platform
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from txscore.reporting.labels import Labels, labels_for
 
 if TYPE_CHECKING:
     from txscore.result import Result
+
+SOFTWARE = ("pandas", "numpy", "scipy", "openpyxl", "fastexcel", "matplotlib")
 
 
 def _version(package: str) -> str:
@@ -18,94 +32,163 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def methodology_rows(result: Result, when: dt.datetime) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Sections of (key, value) rows for the Methodology sheet."""
+def _toml(value: Any) -> str:
+    """A setting as it is written in study.toml ("—" when not set)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return "-inf" if value == -math.inf else f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
+def settings_rows(study: Any) -> list[tuple[str, str]]:
+    """``("[index] lambda", "0.5")`` rows for every field of the index, quality and report
+    settings (TOML names: ``lam`` is written ``lambda``).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> rows = dict(settings_rows(tx.read_study("surveys/sample/study.toml")))
+    >>> rows["[index] lambda"], rows["[report] bootstrap"]
+    ('0.5', '2000')
+    """
+    rows = []
+    for table in ("index", "quality", "report"):
+        settings = getattr(study, table)
+        for f in dataclasses.fields(settings):
+            name = "lambda" if f.name == "lam" else f.name
+            value = getattr(settings, f.name)
+            if dataclasses.is_dataclass(value):
+                value = dataclasses.asdict(value)
+            rows.append((f"[{table}] {name}", _toml(value)))
+    return rows
+
+
+def _weights(frame: pd.DataFrame, lab: Labels) -> str:
+    parts = [f"{r.dimension} {lab.num(r.weight, 3)}"
+             + (f" [{lab.num(r.ci_low, 3)}–{lab.num(r.ci_high, 3)}]"
+                if pd.notna(r.ci_low) and pd.notna(r.ci_high) else "")
+             for r in frame.itertuples()]
+    return lab.methodology["weights"].format(weights=", ".join(parts),
+                                             method=frame["method"].iloc[0])
+
+
+def methodology_rows(result: Result, when: dt.datetime,
+                     lab: Labels | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Sections of (key, text) rows for the Methodology sheet.
+
+    Parameters
+    ----------
+    result : Result
+        The scored study.
+    when : datetime
+        The run date written into the workbook.
+    lab : Labels, optional
+        The words; default those of ``result.study.report.language``.
+
+    Returns
+    -------
+    list of (section title, [(key, text), ...])
+
+    Examples
+    --------
+    >>> import datetime as dt, txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=0)
+    >>> sections = methodology_rows(tx.score(tx.load(study)), dt.datetime(2026, 1, 1))
+    >>> [title for title, _ in sections][:2]
+    ['Study', 'Settings used (as in the study file)']
+    """
     study = result.study
+    lab = lab or labels_for(study.report.language)
+    m = lab.methodology
     ix, rep = study.index, study.report
-    cxw = result.cx_weights
-    weights_text = ", ".join(f"{r.dimension} {r.weight:.3f}" for r in cxw.itertuples()) if (
-        not cxw.empty) else "n/a"
-    sections = [
-        ("Study", [
-            ("Study", study.name),
-            ("Run date", when.strftime("%Y-%m-%d")),
-            ("Waves", ", ".join(study.waves)),
-            ("Brands", ", ".join(sorted(b for b in result.scores["brand"].unique()
-                                        if b != "All brands"))),
-            ("Personal-data columns removed", ", ".join(study.columns.personal) or "none"),
-            ("Weight column", study.columns.weight or "none (unweighted)"),
-        ]),
-        ("Scores (txscore's open method; not Forrester's proprietary indices)", [
-            ("Item score100", "100 × (weighted mean − scale minimum) / (maximum − minimum). "
-             "Missing codes such as 99 = Don't know are left out of the base, never counted "
-             "as zero. Reversed items are recoded (min + max − x) first."),
-            ("Top box / net", "Top box: weighted share of answers in the top box. Net: top-box "
-             "share minus bottom-box share, × 100."),
-            ("Dimension / pillar", "Mean of its items' score100."),
-            ("CX index", {
-                "loyalty_weighted": "Σ w_q × S_q over effectiveness, ease and emotion; w_q = "
-                "Johnson's relative weights of the dimensions on the loyalty composite (mean "
-                "of the retention, enrichment and advocacy items), estimated once on all "
-                f"customers pooled, normalised to 1. Weights used: {weights_text} "
-                f"({cxw['method'].iloc[0] if not cxw.empty else ''}).",
-                "equal": "Mean of the three quality dimensions' score100.",
-                "classic_net": "Mean over the three dimensions of the net score.",
-            }[ix.cx_method]),
-            ("BX", "Mean of the salience, fit and trust pillars" + (
-                "" if ix.bx_method == "equal" else ", weighted by their relative importance "
-                "for purchase preference") + "; computed separately for customers (BX "
-                "customers) and non-customers (BX non-customers)."),
-            ("Customer score C", f"C = λ × CX + (1 − λ) × BX customers, λ = {ix.lam:g}."),
-            ("Non-customer score N", "N = BX non-customers."),
-            ("TX score", f"TX = s × N + (1 − s) × C, s = {ix.share_non_customer:g}."),
-            ("Growth grid", "Each brand at (N, C) against the peer means: Leading (both "
-             "above), Plateauing (customers above, non-customers below), Churning "
-             "(non-customers above, customers below), Lagging (both below)."),
-            ("Bands", ", ".join(f"{n} ≥ {lo:g}" if lo > -1e9 else f"{n} below"
-                                for n, lo in ix.bands)),
-        ]),
-        ("Uncertainty and base sizes", [
-            ("Confidence level", f"{rep.confidence:.0%}"),
-            ("Item intervals", "score100: linearised (Taylor) standard error of the weighted "
-             "mean; top box: Wilson on the effective base; net: normal interval with Var = "
-             "100² [(p + d) − (p − d)²] / n_eff (adjusted Wald for 0–10 items)."),
-            ("Composite intervals", f"Percentile bootstrap, {rep.bootstrap:,} resamples of "
-             "respondents within population × wave × brand (CX weights re-estimated in each "
-             f"resample), seed {rep.seed}."),
-            ("Significance", "Wave over wave and brand vs peer average: difference / bootstrap "
-             f"standard error, two-sided, significant when p < {1 - rep.confidence:.2f}."),
-            ("Effective base", "Kish n_eff = (Σw)² / Σw²."),
-            ("Base-size rules", f"n_eff < {rep.suppress_below:g}: suppressed (no number "
-             f"shown); < {rep.low_base_below:g}: low base; < {rep.caution_below:g}: caution; "
-             f"peer averages use brands with n_eff ≥ {rep.peer_min_base:g}."),
-        ]),
-        ("Reliability", [
-            ("Alpha", "Cronbach's alpha (weighted covariance, complete cases) with the Feldt "
-             "interval on the complete-case base; standardised alpha; McDonald's omega total "
-             "(one factor, iterated principal axis)."),
-            ("Verdicts", "alpha ≥ .70 ok; .60–.70 questionable; < .60 poor; > .95 redundant "
-             "items; items with item-rest r < .30 or whose deletion raises alpha by > .02 "
-             "are flagged."),
-        ]),
-        ("Data quality", [
-            ("Checks", "Blank rows, missing id or brand, duplicate respondent ids (first "
-             f"kept: {'on' if study.quality.duplicates else 'off'}), out-of-range codes "
-             f"({'on' if study.quality.out_of_range else 'off'}), no scored answer "
-             f"({'on' if study.quality.no_answers else 'off'})."),
-            ("Rows", f"{int(result.files['rows_in'].sum()):,} rows read, "
-             f"{int(result.files['scored'].sum()):,} scored, "
-             f"{int(result.files['excluded'].sum()):,} excluded (see Exclusions)."),
-        ]),
-        ("Input files", [(f"{r.source_file}" + (f" [{r.source_sheet}]" if r.source_sheet
-                                                else ""),
-                          f"{r.population}, wave {r.wave}: {r.rows_in:,} rows; read with "
-                          f"{r.reader}; sha256 {r.sha256}")
-                         for r in result.files.itertuples()]),
-        ("Software", [
-            ("txscore", _version("txscore")),
-            ("Python", platform.python_version()),
-            *[(p, _version(p)) for p in ("pandas", "numpy", "scipy", "openpyxl", "fastexcel",
-                                         "matplotlib")],
-        ]),
+    files = result.files
+    brands = sorted(b for b in result.scores["brand"].unique() if b != "All brands")
+    personal = ", ".join(study.columns.personal)
+    level = (lab["level_bh"] if rep.multiple_testing == "bh" else lab["level"]).format(
+        alpha=lab.num(round(1 - rep.confidence, 4)))
+    conf = lab.num(rep.confidence * 100)
+    study_rows = [
+        (m["k_study"], study.name),
+        (m["k_spec"], study.spec_path.name if study.spec_path else m["not_set"]),
+        (m["k_date"], when.strftime("%Y-%m-%d")),
+        (m["k_waves"], ", ".join(study.waves)),
+        (m["k_brands"], ", ".join(brands)),
+        (m["k_segments"], ", ".join(result.by) or m["none"]),
+        (m["k_weight"], study.columns.weight or m["unweighted"]),
+        (m["k_personal"], m["personal"].format(columns=personal) if personal
+         else m["personal_none"]),
     ]
+    cx_text = m.get(f"cx_{ix.cx_method}", ix.cx_method)
+    score_rows = [(m["k_item"], m["item"]), (m["k_box"], m["box"]),
+                  (m["k_dimension"], m["dimension"]), (m["k_cx"], cx_text)]
+    if not result.cx_weights.empty:
+        score_rows.append((m["k_cx_weights"], _weights(result.cx_weights, lab)))
+    score_rows.append((m["k_bx"], m.get(f"bx_{ix.bx_method}", ix.bx_method)))
+    if not result.bx_weights.empty and ix.bx_method != "equal":
+        score_rows.append((m["k_bx_weights"], _weights(result.bx_weights, lab)))
+    score_rows += [
+        (m["k_c"], m["c"].format(lam=lab.num(ix.lam))), (m["k_n"], m["n"]),
+        (m["k_tx"], m["tx"].format(share=lab.num(ix.share_non_customer))),
+        (m["k_gap"], m["gap"]), (m["k_grid"], m["grid"]),
+        (m["k_bands"], ", ".join(
+            f"{lab.bands.get(name, name)} ≥ {lab.num(lo)}" if math.isfinite(lo) else
+            f"{lab.bands.get(name, name)} < {lab.num(ix.bands[i - 1][1])}"
+            for i, (name, lo) in enumerate(ix.bands))),
+    ]
+    if ix.nps_item:
+        score_rows.append((m["k_nps"], m["nps"].format(item=ix.nps_item)))
+    uncertainty = [
+        (m["k_confidence"], m["confidence"].format(conf=conf)),
+        (m["k_item_ci"], m["item_ci"]),
+        (m["k_composite_ci"], m["composite_ci"].format(boot=lab.count(rep.bootstrap),
+                                                        seed=rep.seed)),
+        (m["k_significance"], m["significance"].format(level=level)),
+        (m["k_multiple"], m["multiple_bh"] if rep.multiple_testing == "bh"
+         else m["multiple_none"].format(conf=conf)),
+        (m["k_neff"], m["neff"]),
+        (m["k_base"], m["base"].format(suppress=lab.num(rep.suppress_below),
+                                       low=lab.num(rep.low_base_below),
+                                       caution=lab.num(rep.caution_below),
+                                       peer=lab.num(rep.peer_min_base))),
+    ]
+    reliability = [(m["k_alpha"], m["alpha"]), (m["k_dimensionality"], m["dimensionality"]),
+                   (m["k_verdicts"], m["verdicts"])]
+    sections = [(m["s_study"], study_rows), (m["s_settings"], settings_rows(study)),
+                (m["s_scores"], score_rows), (m["s_uncertainty"], uncertainty),
+                (m["s_reliability"], reliability)]
+    drivers = getattr(result, "drivers", None)
+    if isinstance(drivers, pd.DataFrame) and not drivers.empty:
+        methods = ", ".join(lab.methods.get(x, x) for x in drivers["method"].dropna().unique())
+        sections.append((m["s_drivers"], [(m["k_method"], m["method"].format(methods=methods)),
+                                          (m["k_importance"], m["importance"]),
+                                          (m["k_ip"], m["ip"].format(**lab.ip_quadrants))]))
+    reasons = result.exclusions["reason"].value_counts(sort=False) if len(
+        result.exclusions) else pd.Series(dtype=int)
+    quality = [
+        (m["k_rows"], m["rows"].format(rows_in=lab.count(files["rows_in"].sum()),
+                                       scored=lab.count(files["scored"].sum()),
+                                       excluded=lab.count(files["excluded"].sum()))),
+        (m["k_reasons"], ", ".join(f"{lab.reasons.get(r, r)} {lab.count(n)}"
+                                   for r, n in reasons.items()) or m["none"]),
+    ]
+    sections.append((m["s_quality"], quality))
+    sections.append((m["s_files"], [
+        (f"{r.source_file}" + (f" [{r.source_sheet}]" if r.source_sheet else ""),
+         m["file"].format(population=lab.populations.get(r.population, r.population),
+                          wave=r.wave, rows=lab.count(r.rows_in), reader=r.reader, sha=r.sha256))
+        for r in files.itertuples()]))
+    sections.append((m["s_software"], [
+        ("txscore", _version("txscore")), (m["k_python"], platform.python_version()),
+        *[(p, _version(p)) for p in SOFTWARE], (m["k_reproducible"], m["reproducible"])]))
     return sections
