@@ -7,11 +7,13 @@ row is row 2.
 from __future__ import annotations
 
 import hashlib
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_study, pick
+from conftest import base_spec, make_study, merge, pick, write_spec
 
 import txscore as tx
 from txscore.ingest.codes import MISSING, OUT_OF_RANGE, UNKNOWN, VALID, map_answers
@@ -296,3 +298,211 @@ def test_input_files_are_not_modified(tmp_path):
     recorded = responses.files.set_index("source_file")["sha256"]
     assert recorded["customers.csv"] == before[1][1]
     assert recorded["non_customers.csv"] == before[2][1]
+
+
+# ---------------------------------------------------------------------- real-world inputs
+DATA = Path(__file__).resolve().parent / "data"
+SPSS = Path(__file__).resolve().parents[2] / "shared" / "validation" / "spss"
+
+
+def accounted(responses) -> None:
+    """Per file: rows in = scored + excluded, and the ledger and data rows add up."""
+    files = responses.files
+    assert files["reconciles"].all(), files
+    assert files["rows_in"].sum() == len(responses.data) + len(responses.exclusions)
+
+
+def _spec(tmp_path, sources, **overrides):
+    return tx.read_study(write_spec(tmp_path, merge(base_spec(), {"sources": sources,
+                                                                  **overrides})))
+
+
+def test_brand_loop_reads_one_row_per_respondent_and_brand(tmp_path):
+    # two respondents rated Acme and Globex on three items; r2 did not rate Globex; the
+    # item trust_1 was not asked about Globex at all
+    items = ["eff_1", "ease_1", "emo_1", "ret_1", "enr_1", "adv_1", "sal_1", "fit_1"]
+    wide = {"resp_id": ["r1", "r2"]}
+    for i, item in enumerate(items):
+        wide[f"{item}_Acme"] = [1 + i % 5, 5]
+        wide[f"{item}_Globex"] = [2, None]
+    wide["trust_1_Acme"] = ["Agree", "Strongly agree"]
+    wide["aware_Acme"] = ["yes", "yes"]  # a brand column that is not an item: left alone
+    pd.DataFrame(wide).to_csv(tmp_path / "loop.csv", index=False)
+    study = _spec(tmp_path, [{"path": "loop.csv", "population": "customer", "wave": "W1",
+                              "brand_pattern": "{item}_{brand}"}])
+    with pytest.warns(tx.TxscoreWarning, match="item 'trust_1' has no column for brand Globex"):
+        responses = tx.load(study)
+    data = responses.data
+    assert data[["respondent_id", "brand", "source_row"]].values.tolist() == [
+        ["r1", "Acme", 2], ["r1", "Globex", 2], ["r2", "Acme", 3]]
+    assert data["eff_1"].tolist() == [1, 2, 5]
+    assert data["ease_1"].tolist() == [2, 2, 5]
+    assert data["trust_1"].tolist()[0] == 4 and pd.isna(data["trust_1"].iloc[1])
+    [line] = responses.exclusions.to_dict("records")
+    assert (line["respondent_id"], line["brand"], line["source_row"], line["reason"]) == (
+        "r2", "Globex", 3, "brand_not_rated")
+    f = pick(responses.files, source_file="loop.csv")
+    assert (f.file_rows, f.brands, f.rows_in, f.scored, f.excluded) == (2, 2, 4, 3, 1)
+    accounted(responses)
+
+
+def test_brand_loop_with_declared_brands_and_located_errors(tmp_path):
+    items = ["eff_1", "ease_1", "emo_1", "ret_1", "enr_1", "adv_1", "sal_1", "fit_1",
+             "trust_1"]
+    wide = {"resp_id": ["r1", "r2", "r3"]}
+    for item in items:
+        wide[f"b1.{item}"] = [3, 4, 5]
+        wide[f"b2.{item}"] = [1, 2, 3]
+    wide["b2.emo_1"] = [1, "Perhaps", 3]
+    pd.DataFrame(wide).to_csv(tmp_path / "loop.csv", index=False)
+    study = _spec(tmp_path, [{"path": "loop.csv", "population": "customer", "wave": "W1",
+                              "brand_pattern": "{brand}.{item}",
+                              "brands": {"b1": "Acme", "b2": "Globex"}}])
+    with pytest.raises(tx.InputDataError) as err:
+        tx.load(study)
+    [problem] = err.value.problems  # the real column and row of the file
+    assert problem.where == "loop.csv, column 'b2.emo_1'"
+    assert "'Perhaps' matches no label" in problem.message and "1 row: 3" in problem.message
+    wide["b2.emo_1"] = [1, 2, 3]
+    pd.DataFrame(wide).to_csv(tmp_path / "loop.csv", index=False)
+    responses = tx.load(study)
+    assert responses.data.groupby("brand")["emo_1"].sum().to_dict() == {"Acme": 12,
+                                                                        "Globex": 6}
+    accounted(responses)
+    bad = _spec(tmp_path, [{"path": "loop.csv", "population": "customer", "wave": "W1",
+                            "brand_pattern": "{item}_{brand}"}])
+    with pytest.raises(tx.InputDataError, match="no column matches brand_pattern"):
+        tx.load(bad)
+
+
+def test_long_file_with_a_brand_column_and_several_files_per_wave(tmp_path):
+    # two agencies deliver wave W1 customers; each respondent rates two brands (long file)
+    a = pd.DataFrame({"resp_id": ["r1", "r1", "r2", "r2"], "brand": ["A", "B", "A", "B"],
+                      "eff_1": [5, 4, 3, 2]})
+    b = pd.DataFrame({"resp_id": ["r3", "r1"], "brand": ["A", "B"], "eff_1": [1, 5]})
+    make_study(tmp_path, a)  # writes customers.csv with every item column
+    (tmp_path / "customers.csv").rename(tmp_path / "agency_a.csv")
+    path = make_study(tmp_path, b)
+    (tmp_path / "customers.csv").rename(tmp_path / "agency_b.csv")
+    study = _spec(tmp_path, [{"path": "agency_*.csv", "population": "customer",
+                              "wave": "W1"}])
+    assert [s.name for s in study.sources] == ["agency_a.csv", "agency_b.csv"]
+    responses = tx.load(study)
+    data = responses.data
+    assert data[["source_file", "source_row", "respondent_id", "brand"]].values.tolist() == [
+        ["agency_a.csv", 2, "r1", "A"], ["agency_a.csv", 3, "r1", "B"],
+        ["agency_a.csv", 4, "r2", "A"], ["agency_a.csv", 5, "r2", "B"],
+        ["agency_b.csv", 2, "r3", "A"]]
+    [line] = responses.exclusions.to_dict("records")  # r1 rated B in both files
+    assert (line["source_file"], line["source_row"], line["detail"]) == (
+        "agency_b.csv", 3, "same id as agency_a.csv row 3")
+    accounted(responses)
+    del path
+
+
+def test_french_cp1252_file_loads_with_accented_labels_and_decimal_weights(tmp_path):
+    labels = {1: "Pas du tout d'accord", 2: "Plutôt pas d'accord",
+              3: "Ni d'accord ni pas d'accord", 4: "Plutôt d'accord", 5: "Tout à fait d'accord"}
+    items = ["eff_1", "ease_1", "emo_1", "ret_1", "enr_1", "adv_1", "sal_1", "fit_1",
+             "trust_1"]
+    lines = ["id;marque;poids;" + ";".join(items)]
+    answers = [["TOUT A FAIT D'ACCORD", "4", "Plutôt d'accord", "ne sait pas", "2", "1", "3",
+                "5", "plutôt pas d’accord"],
+               ["Ni d'accord ni pas d'accord"] * 9]
+    lines.append("r1;Crédit Étoile;1,5;" + ";".join(answers[0]))
+    lines.append("r2;Crédit Étoile;0,5;" + ";".join(answers[1]))
+    (tmp_path / "clients.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    study = _spec(tmp_path, [{"path": "clients.csv", "population": "customer", "wave": "V1"}],
+                  columns={"respondent_id": "id", "brand": "marque", "weight": "poids"},
+                  scales={"agree5": {"labels": labels, "missing": {99: "Ne sait pas"}}})
+    responses = tx.load(study)
+    data = responses.data
+    assert data["brand"].tolist() == ["Crédit Étoile"] * 2
+    assert data["weight"].tolist() == [1.5, 0.5]
+    assert data.loc[0, items].tolist() == [5, 4, 4, pd.NA, 2, 1, 3, 5, 2]
+    assert data.loc[1, items].tolist() == [3] * 9
+    assert responses.files["reader"].tolist() == ["csv (cp1252, ';')"]
+    accounted(responses)
+
+
+def test_spss_file_user_missing_codes_are_missing_not_out_of_range(tmp_path):
+    # SAQ.sav: 9 = "Not answered" is declared user-missing; codes 1..5 with value labels
+    shutil.copy(SPSS / "SAQ.sav", tmp_path / "SAQ.sav")
+    labels = {1: "Strongly agree", 2: "Agree", 3: "Neither", 4: "Disagree",
+              5: "Strongly disagree"}
+    spec = {"study": {"name": "SAQ"},
+            "sources": [{"path": "SAQ.sav", "population": "customer", "wave": "W1",
+                         "brand": "SPSS"}],
+            "columns": {"respondent_id": "Question_23"},  # no id in SAQ: any column will do
+            "scales": {"saq": {"points": 5, "labels": labels}},
+            "constructs": {"anxiety": {}},
+            "items": {f"Question_0{i}": {"construct": "anxiety", "scale": "saq"}
+                      for i in (1, 4, 5)},
+            "quality": {"duplicates": False}, "report": {"bootstrap": 0}}
+    responses = tx.load(tx.read_study(write_spec(tmp_path, spec)))
+    assert len(responses.data) == 2571 and responses.exclusions.empty
+    raw = __import__("pyreadstat").read_sav(SPSS / "SAQ.sav")[0]
+    assert responses.data["Question_01"].astype(float).tolist() == raw["Question_01"].tolist()
+    assert responses.data["source_row"].tolist()[:3] == [1, 2, 3]
+    accounted(responses)
+
+
+@pytest.mark.parametrize("name", ["surveymonkey_export.csv", "google_forms_export.csv"])
+def test_platform_exports_load_through_a_spec(tmp_path, name):
+    shutil.copy(DATA / name, tmp_path / name)
+    sm = name.startswith("survey")
+    grid = ("How much do you agree with each statement about the brand you use most?" if sm
+            else "Please rate the brand you use most")
+    items = {f"{grid} [{row}]": {"construct": cons, "scale": "agree5"} for row, cons in (
+        ("It meets my needs", "effectiveness"), ("It is easy to deal with", "ease"),
+        ("It makes me feel valued", "emotion"), ("I trust it", "trust"))}
+    spec = {"study": {"name": "Platform"},
+            "sources": [{"path": name, "population": "customer", "wave": "W1"}],
+            "columns": {"respondent_id": "Respondent ID" if sm else "Timestamp",
+                        "brand": "Which brand do you use most?",
+                        "personal": ["Email Address", "IP Address", "First Name", "Last Name"]
+                        if sm else ["Email address"]},
+            "scales": {"agree5": {"points": 5, "labels": {k: v for k, v in {
+                1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree",
+                4: "Agree", 5: "Strongly agree"}.items()}, "missing": {99: "Don't know"}}},
+            "constructs": {"effectiveness": {"role": "cx_quality"}, "ease": {"role":
+                           "cx_quality"}, "emotion": {"role": "cx_quality"}, "trust": {}},
+            "items": items, "index": {"cx_method": "equal"}, "report": {"bootstrap": 0},
+            "quality": {"speeders": {"min_seconds": 60}} if sm else {
+                "attention_checks": [{"column": 'To show you are reading, please select '
+                                      '"Agree"', "expected": ["Agree"]}]}}
+    responses = tx.load(tx.read_study(write_spec(tmp_path, spec)))
+    ledger = responses.exclusions
+    if sm:  # respondent 2 took 25 s (10:35:40 -> 10:36:05); rows are physical lines
+        assert ledger[["source_row", "reason", "detail"]].values.tolist() == [
+            [4, "speeder", "duration 25 s < 60 s"]]
+        assert responses.data["source_row"].tolist() == [3, 5, 7, 8]
+        assert responses.data[f"{grid} [I trust it]"].tolist()[2] is pd.NA
+    else:  # the third respondent ticked "Strongly agree" on the attention check
+        assert ledger["reason"].tolist() == ["attention_check"]
+        assert ledger["source_row"].tolist() == [4]
+    assert "ann@example.com" not in responses.data.to_string()
+    accounted(responses)
+
+
+def test_spss_user_missing_values_and_ranges_become_missing_end_to_end(tmp_path):
+    import pyreadstat
+
+    items = ["eff_1", "ease_1", "emo_1", "ret_1", "enr_1", "adv_1", "sal_1", "fit_1",
+             "trust_1"]
+    frame = pd.DataFrame({"resp_id": ["r1", "r2", "r3", "r4"], "brand": ["A"] * 4,
+                          **{i: [3.0, 3.0, 3.0, 3.0] for i in items}})
+    frame["eff_1"] = [9.0, 7.5, 6.0, 5.0]  # 9: user-missing value; 7..8: range; 6: neither
+    pyreadstat.write_sav(frame, tmp_path / "c.sav",
+                         column_labels={"eff_1": "Brand meets my needs"},
+                         variable_value_labels={"eff_1": {1: "Strongly disagree",
+                                                          9: "Not answered"}},
+                         missing_ranges={"eff_1": [9, {"lo": 7, "hi": 8}]})
+    study = _spec(tmp_path, [{"path": "c.sav", "population": "customer", "wave": "W1"}])
+    responses = tx.load(study)
+    assert responses.data["source_row"].tolist() == [1, 2, 4]
+    assert responses.data["eff_1"].tolist()[:2] == [pd.NA, pd.NA]  # missing, never zero
+    [line] = responses.exclusions.to_dict("records")
+    assert (line["source_row"], line["reason"], line["detail"]) == (3, "out_of_range",
+                                                                   "eff_1 = 6")
+    accounted(responses)

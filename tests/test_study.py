@@ -205,3 +205,125 @@ def test_validate_study_checks_a_spec_built_in_python(tmp_path):
         ("my spec [index]", "'lambda' must be between 0 and 1. Got 1.5."),
         ("my spec [report]", "'bootstrap' must be 0 (off) or a number of resamples. Got -1."),
     ]
+
+
+# ---------------------------------------------------------------------- sources and quality
+def test_source_layout_settings_and_brand_loops_parse(tmp_path):
+    for name in ("w1_a.csv", "w1_b.csv", "other.csv"):
+        (tmp_path / name).write_text("id\n")
+    spec = spec_with(sources=[
+        {"path": "w1_*.csv", "population": "customer", "wave": "W1", "format": "qualtrics",
+         "header_row": 3, "encoding": "cp1252", "delimiter": ";"},
+        {"path": "other.csv", "population": "non_customer", "wave": "W1",
+         "brand_pattern": "{item}_{brand}", "brands": {"b1": "Acme", "b2": "Globex"}},
+        {"path": "other.csv", "population": "non_customer", "wave": "W2",
+         "brand_pattern": "{brand}: {item}", "brands": ["Acme"]}])
+    spec["columns"].pop("brand")  # every source fixes its brands or loops over them
+    spec["sources"][0]["brand"] = "Acme"
+    study = tx.read_study(write_spec(tmp_path, spec))
+    a, b, loop, loop2 = study.sources
+    assert (a.name, b.name) == ("w1_a.csv", "w1_b.csv")  # the wildcard, in name order
+    assert (a.format, a.header_row, a.encoding, a.delimiter, a.brand) == (
+        "qualtrics", 3, "cp1252", ";", "Acme")
+    assert (loop.brand_pattern, dict(loop.brands)) == ("{item}_{brand}", {"b1": "Acme",
+                                                                           "b2": "Globex"})
+    assert dict(loop2.brands) == {"Acme": "Acme"}
+    assert tx.read_study(write_spec(tmp_path, spec_with())).sources[0].format == "auto"
+
+
+def test_quality_settings_parse_with_defaults(tmp_path):
+    default = tx.read_study(write_spec(tmp_path, spec_with())).quality
+    assert (default.duplicates, default.speeders, default.straightliners,
+            default.incomplete, default.test_responses, default.attention_checks) == (
+        True, False, False, False, True, ())
+    q = tx.read_study(write_spec(tmp_path, spec_with(quality={
+        "speeders": {"column": "secs", "min_seconds": 90, "median_share": 0.4},
+        "straightliners": {"min_items": 6, "grids": [["eff_1", "ease_1"]]},
+        "incomplete": {"min_share": 0.8, "items": ["eff_1"], "finished": False},
+        "attention_checks": [{"column": "attn", "expected": ["Agree", 4], "scale": "agree5"}],
+        "test_responses": {"column": "status", "values": ["test"]},
+        "no_answers": False}))).quality
+    assert (q.speeders, q.speeder_column, q.speeder_seconds, q.speeder_median_share) == (
+        True, "secs", 90.0, 0.4)
+    assert (q.straightliners, q.straightline_min_items, q.grids) == (
+        True, 6, (("eff_1", "ease_1"),))
+    assert (q.incomplete, q.incomplete_min_share, q.incomplete_items,
+            q.incomplete_finished) == (True, 0.8, ("eff_1",), False)
+    assert q.attention_checks == (tx.study.AttentionCheck("attn", ("Agree", "4"), "agree5"),)
+    assert (q.test_column, q.test_values, q.no_answers) == ("status", ("test",), False)
+    off = tx.read_study(write_spec(tmp_path, spec_with(quality={
+        "speeders": {"enabled": False, "min_seconds": 60}, "test_responses": False}))).quality
+    assert (off.speeders, off.speeder_seconds, off.test_responses) == (False, 60.0, False)
+
+
+BAD_SOURCES_AND_QUALITY = {
+    "unknown format": (
+        {"sources": [{"path": "c.csv", "population": "customer", "wave": "W1",
+                      "format": "qualtrix"}]},
+        "[sources #1]", "The 'format' setting must be one of 'auto', 'plain', 'qualtrics', "
+        "'qualtrics-legacy', 'surveymonkey', 'google-forms'. Got 'qualtrix'.", 'format = "auto"'),
+    "header row 0": (
+        {"sources": [{"path": "c.csv", "population": "customer", "wave": "W1",
+                      "header_row": 0}]},
+        "[sources #1]", "'header_row' must be 1 or more (rows are numbered from 1). Got 0.",
+        "as numbered in Excel"),
+    "unknown encoding": (
+        {"sources": [{"path": "c.csv", "population": "customer", "wave": "W1",
+                      "encoding": "latin-9x"}]},
+        "[sources #1]", "unknown encoding 'latin-9x'.", "cp1252"),
+    "pattern without brand": (
+        {"sources": [{"path": "c.csv", "population": "customer", "wave": "W1",
+                      "brand_pattern": "{item}_x"}]},
+        "[sources #1]", "brand_pattern must contain {item} and {brand} once each. Got "
+        "'{item}_x'.", "{item}_{brand}"),
+    "no file matches": (
+        {"sources": [{"path": "nothing_*.csv", "population": "customer", "wave": "W1"}]},
+        "[sources #1]", "no file matches 'nothing_*.csv'.", "pattern"),
+    "speeders without a threshold": (
+        {"quality": {"speeders": {"column": "secs"}}},
+        "[quality.speeders]", "the speeder check is on but has no threshold.", "min_seconds"),
+    "median share above 1": (
+        {"quality": {"speeders": {"median_share": 1.5}}},
+        "[quality.speeders]", "'median_share' must be a share between 0 and 1, e.g. 0.5. Got "
+        "1.5.", ""),
+    "misspelt check key": (
+        {"quality": {"straightliners": {"min_item": 6}}},
+        "[quality.straightliners]", "unknown key 'min_item'.", "did you mean 'min_items'?"),
+    "grid item unknown": (
+        {"quality": {"straightliners": {"grids": [["eff_1", "eff_9"]]}}},
+        "[quality.straightliners]", "'eff_9' in grids is not an item.", "did you mean"),
+    "attention without expected": (
+        {"quality": {"attention_checks": [{"column": "attn"}]}},
+        "[quality.attention_checks #1]", "'expected' is required.", "expected = ["),
+    "test column without values": (
+        {"quality": {"test_responses": {"column": "status"}}},
+        "[quality.test_responses]", "a test column needs the values that mark a test.",
+        "values = ["),
+    "empty respondent id": (
+        {"columns": {"respondent_id": ""}},
+        "[columns]", "'respondent_id' names no column.", "respondent_id = "),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SOURCES_AND_QUALITY))
+def test_bad_source_or_quality_setting_gives_one_located_problem(tmp_path, case):
+    overrides, where, message, fix = BAD_SOURCES_AND_QUALITY[case]
+    [problem] = problems_of(tmp_path, spec_with(**overrides))
+    assert problem.where == f"study.toml {where}"
+    assert problem.message == message
+    assert fix in problem.fix
+
+
+def test_labels_equal_after_normalising_are_a_spec_error(tmp_path):
+    # "Agree" and " AGREE" compare equal (case and spaces ignored): which code is meant?
+    labels = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree", 5: " AGREE"}
+    [problem] = problems_of(tmp_path, spec_with(scales={"agree5": {"labels": labels}}))
+    assert problem.where == "study.toml [scales.agree5]"
+    assert problem.message == "label ' AGREE' is used for codes 4 and 5."
+    # a scale built in Python cannot slip through: mapping refuses to pick one
+    from txscore.ingest.codes import map_answers
+    from txscore.study import Scale
+
+    accents = Scale("s", 5, 1, 5, {4: "Très bien", 5: "Tres bien"})
+    with pytest.raises(tx.StudySpecError, match="ambiguous labels"):
+        map_answers(__import__("pandas").Series(["Très bien"]), accents)

@@ -1,4 +1,4 @@
-"""The command line: ``txscore validate | score | report``.
+"""The command line: ``txscore init | validate | score | report``.
 
 A thin layer over the Python API.  User errors (:class:`~txscore.errors.TxscoreError`)
 become a list of located problems on stderr and exit code 1, never a traceback.  Heavy
@@ -131,33 +131,104 @@ def print_summary(result, console=None) -> None:
 
 
 # ---------------------------------------------------------------------- commands
-def cmd_validate(args: argparse.Namespace) -> int:
+def _file_of(where: str) -> str:
+    """The file a problem is about ("customers.xlsx, sheet 'R', row 4" -> customers.xlsx)."""
+    return where.split(",")[0].split(" [")[0] if where else ""
+
+
+def _row_list(rows, limit: int = 5) -> str:
+    rows = list(dict.fromkeys(int(r) for r in rows))
+    more = len(rows) - limit
+    return ", ".join(map(str, rows[:limit])) + (f" and {more} more" if more > 0 else "")
+
+
+def _validate_report(checked, console, err) -> None:
+    """Problems and exclusions grouped by file, then the reconciliation table."""
     from rich.table import Table
 
-    with _Progress(8, not args.quiet) as progress:
-        responses = _load(args.study, progress)
-    console = _console()
+    from txscore.quality import REASONS
+
+    responses = checked.responses
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for p in checked.problems:
+        groups.setdefault(_file_of(p.where), []).append((p.severity, str(p)))
+    ledger = responses.exclusions
+    for (file, reason), part in ledger.groupby(["source_file", "reason"], sort=False):
+        example = next((d for d in part["detail"] if d), "")
+        groups.setdefault(file, []).append((
+            "excluded", f"{len(part):,} row{'s' if len(part) > 1 else ''}: "
+            f"{REASONS[reason]} (row{'s' if len(part) > 1 else ''} "
+            f"{_row_list(part['source_row'])})" + (f", e.g. {example}" if example else "")))
+    style = {"error": "bold red", "warning": "yellow", "excluded": "dim"}
+    for file, items in groups.items():
+        out = err if any(sev != "excluded" for sev, _ in items) else console
+        if file:
+            out.print(f"\n[bold]{file}[/]", markup=True)
+        for sev, text in sorted(items, key=lambda x: ("error", "warning", "excluded").index(
+                x[0])):
+            out.print(f"  [{style[sev]}]{sev}:[/] ", markup=True, end="")
+            out.print(text, markup=False)
     files = responses.files
     table = Table(title="Reconciliation per file (rows in = scored + excluded)",
                   title_justify="left")
-    for col in ("File", "Population", "Wave", "Rows in", "Scored", "Excluded", "Reasons", "OK"):
+    for col in ("File", "Layout", "Population", "Wave", "Rows in", "Scored", "Excluded",
+                "Reasons", "OK"):
         table.add_column(col, justify="right" if col in ("Rows in", "Scored", "Excluded")
                          else "left")
-    from txscore.quality import REASONS
-
     for rec in files.itertuples(index=False):
+        name = rec.source_file + (f" [{rec.source_sheet}]" if rec.source_sheet else "")
+        rows_in = f"{rec.rows_in:,}" + (f" ({rec.file_rows:,} x {rec.brands} brands)"
+                                        if rec.brands > 1 else "")
+        if not rec.checked:
+            table.add_row(name, rec.layout or "–", rec.population, rec.wave,
+                          f"{rec.rows_in:,}" if rec.rows_in else "–", "–", "–",
+                          "not checked: see the errors above", "–")
+            continue
         reasons = ", ".join(f"{getattr(rec, r)} {r.replace('_', ' ')}" for r in REASONS
                             if getattr(rec, r))
-        table.add_row(rec.source_file, rec.population, rec.wave, f"{rec.rows_in:,}",
-                      f"{rec.scored:,}", f"{rec.excluded:,}", reasons or "–",
-                      "yes" if rec.reconciles else "NO")
+        table.add_row(name, rec.layout, rec.population, rec.wave, rows_in, f"{rec.scored:,}",
+                      f"{rec.excluded:,}", reasons or "–", "yes" if rec.reconciles else "NO")
+    console.print()
     console.print(table)
-    if not files["reconciles"].all():
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from txscore.ingest import check
+    from txscore.study import read_study
+
+    study = read_study(args.study)  # spec problems are reported before data are read
+    with _Progress(len(study.sources), not args.quiet) as progress:
+        checked = check(study, progress=lambda name: progress(f"reading {name}"))
+    console, err = _console(), _console(stderr=True)
+    _validate_report(checked, console, err)
+    responses = checked.responses
+    n_err, n_warn = len(checked.errors), len(checked.warnings)
+    warn = f" and {n_warn} warning{'s' if n_warn != 1 else ''}" if n_warn else ""
+    if n_err:
+        err.print(f"\n{n_err} problem{'s' if n_err > 1 else ''}{warn}: fix the errors and run "
+                  "validate again (the counts above are provisional).", markup=False)
+        return EXIT_ERROR
+    if not responses.files["reconciles"].all():
         console.print("Reconciliation failed: this is a txscore bug, please report it.")
         return EXIT_ERROR
-    console.print(f"{responses.study.name}: no errors. {responses.n:,} rows will be scored, "
+    console.print(f"{study.name}: no errors{warn}. {responses.n:,} rows will be scored, "
                   f"{len(responses.exclusions):,} excluded (listed in the workbook's "
                   "Exclusions sheet).")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from txscore.draft import write_draft
+
+    draft = write_draft([Path(f) for f in args.files], Path(args.out), force=args.force)
+    console = _console()
+    console.print(f"Wrote {args.out}: {draft.summary}", markup=False)
+    if draft.todos:
+        console.print(f"{len(draft.todos)} TODO{'s' if len(draft.todos) > 1 else ''} to "
+                      "decide (marked '# TODO:' in the file):", markup=False)
+        for todo in draft.todos:
+            console.print(f"  - {todo}", markup=False)
+    console.print(f"Then run: txscore validate {args.out}", markup=False)
     return EXIT_OK
 
 
@@ -216,6 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"txscore {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="draft a study.toml from survey data files")
+    p.add_argument("files", nargs="+", metavar="DATAFILE",
+                   help="xlsx, csv/tsv, sav or parquet exports (Qualtrics, SurveyMonkey, ...)")
+    p.add_argument("-o", "--out", default="study.toml", help="the spec to write "
+                   "(default: study.toml; source paths are written relative to it)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("validate", help="read every file, run every check, list all problems")
     p.add_argument("study", help="the study.toml file")

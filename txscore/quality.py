@@ -1,8 +1,25 @@
 """Respondent checks and the exclusions ledger.
 
 Every input row ends up either in the scored data or in the ledger with one reason (the
-first that applies, in the order of :data:`REASONS`) and a detail.  Checks are vectorised
-masks over the combined rows of all files.
+first that applies, in the order of :data:`REASONS`) and a detail.  The checks are
+vectorised over rows; each ``*_detail`` function returns one text per row, empty when the
+row passes, so the ledger can say *why* (``"duration 42 s < 60 s"``).
+
+Checks (each switchable in the spec's ``[quality]`` table, methodology.md "Data quality"):
+
+* test / preview responses (Qualtrics Status = Survey Preview, or a column and values);
+* duplicate respondent ids within population x wave x brand (first kept);
+* speeders: duration below an absolute limit, or below a share of the file's median;
+* failed attention checks (an answer outside the expected ones; blank fails);
+* straight-liners: the same answer on every answered item of a grid of at least N items;
+* out-of-range codes;
+* incomplete: too small a share of the required items answered, or not finished;
+* no scored answer at all.
+
+Reconciliation is per file and per *input row of the scored table*: for a brand loop
+(one file row per respondent, columns per brand) a file row becomes one row per brand of
+the loop, so ``rows_in = file_rows x brands``; the brands a respondent did not rate are
+ledgered as ``brand_not_rated``.  Either way, ``rows_in = scored + excluded``.
 """
 
 from __future__ import annotations
@@ -10,45 +27,254 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from txscore.study import Study
+from txscore.study import Study, normalise_label
 
 #: Exclusion reasons in the order they are tested; a row gets the first that applies.
 REASONS = {
     "blank_row": "Blank row (no cell filled)",
     "missing_id": "Respondent id missing",
     "missing_brand": "Brand missing",
+    "brand_not_rated": "Brand not rated (brand loop)",
+    "test_response": "Test or preview response",
     "duplicate_id": "Duplicate respondent id (first kept)",
+    "speeder": "Speeder (too fast)",
+    "attention_check": "Failed attention check",
+    "straightliner": "Straight-liner (same answer across a grid)",
     "out_of_range": "Answer code outside the scale",
+    "incomplete": "Incomplete (too few required items answered)",
     "no_answers": "No scored answer",
 }
+
+#: Helper column of the combined rows holding the detail of each check ("" = passes).
+DETAIL_COLUMNS = {"test_response": "_test", "speeder": "_speeder",
+                  "attention_check": "_attention", "straightliner": "_straightline",
+                  "out_of_range": "_out_of_range", "incomplete": "_incomplete"}
 
 LEDGER_COLUMNS = ["source_file", "source_sheet", "source_row", "population", "wave",
                   "respondent_id", "brand", "reason", "reason_text", "detail"]
 
+#: Qualtrics Status values of test responses (text export, numeric export).
+QUALTRICS_TEST_STATUS = ("Survey Preview", "Survey Test", "1", "2")
 
-def exclusion_masks(rows: pd.DataFrame, study: Study, items: list[str]) -> dict[str, np.ndarray]:
+_KEY = ["population", "wave", "respondent_id", "brand"]
+
+
+# ---------------------------------------------------------------------- helpers
+def _number_text(values: pd.Series) -> pd.Series:
+    """Numbers printed without a useless ".0" (42.0 -> "42", 42.5 -> "42.5")."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    whole = np.isfinite(v) & (v % 1 == 0)
+    out = v.round(1).astype(str)
+    out[whole] = v[whole].astype(np.int64).astype(str)
+    return out
+
+
+def normalised_answers(values: pd.Series) -> np.ndarray:
+    """Each answer in comparable form: numbers as "5", text via normalise_label, blank "".
+
+    Works on the distinct values, then maps back (cost independent of the row count).
+
+    >>> normalised_answers(pd.Series([" Survey PREVIEW", 1.0, "2", None])).tolist()
+    ['survey preview', '1', '2', '']
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    table = []
+    for u in uniques:  # a loop over distinct values only
+        text = str(u).strip()
+        try:
+            number = float(text.replace(",", "."))
+            table.append(f"{number:g}" if np.isfinite(number) else normalise_label(text))
+        except ValueError:
+            table.append(normalise_label(text))
+    return np.array([*table, ""], dtype=object)[codes]
+
+
+def _detail(flag: np.ndarray, text: pd.Series | str, n: int) -> np.ndarray:
+    out = np.full(n, "", dtype=object)
+    if flag.any():
+        out[flag] = text[flag].to_numpy(dtype=object) if isinstance(text, pd.Series) else text
+    return out
+
+
+def merge_details(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Keep ``first`` where it says something, else ``second``."""
+    return np.where(first != "", first, second)
+
+
+# ---------------------------------------------------------------------- checks
+def speeder_detail(duration: pd.Series, min_seconds: float | None = None,
+                   median_share: float | None = None) -> np.ndarray:
+    """Rows whose duration is below ``min_seconds`` or below ``median_share`` x median.
+
+    The median is over the rows given (one file); a missing duration never flags.
+
+    Examples
+    --------
+    >>> speeder_detail(pd.Series([30, 300, 500, 80.0]), 60, 0.5).tolist()
+    ['duration 30 s < 60 s', '', '', 'duration 80 s < 0.5 x median 190 s']
+    """
+    d = pd.to_numeric(duration, errors="coerce").astype(float)
+    n = len(d)
+    out = np.full(n, "", dtype=object)
+    if min_seconds is not None:
+        out = _detail((d < min_seconds).to_numpy(),
+                      "duration " + _number_text(d) + f" s < {min_seconds:g} s", n)
+    if median_share is not None and d.notna().any():
+        median = float(d.median())
+        rel = _detail((d < median_share * median).to_numpy(),
+                      "duration " + _number_text(d) + f" s < {median_share:g} x median "
+                      f"{median:g} s", n)
+        out = merge_details(out, rel)
+    return out
+
+
+def straightliner_detail(codes: pd.DataFrame, grids: dict[str, list[str]],
+                         min_items: int) -> np.ndarray:
+    """Rows giving the same answer to every answered item of a grid of >= ``min_items``.
+
+    ``codes`` holds the answers as codes *before* reversal (a straight-liner ticks the
+    same box whatever the wording), NaN for no answer.
+
+    Examples
+    --------
+    >>> codes = pd.DataFrame({"a": [4, 4, 4], "b": [4, 2, None], "c": [4, 4, 4.0]})
+    >>> straightliner_detail(codes, {"agree5": ["a", "b", "c"]}, 3).tolist()
+    ['same answer (4) on all 3 items of grid agree5', '', '']
+    """
+    n = len(codes)
+    out = np.full(n, "", dtype=object)
+    for name, cols in grids.items():  # a loop over grids, not respondents
+        if len(cols) < min_items:
+            continue
+        x = codes[cols].to_numpy(dtype=float)
+        answered = np.isfinite(x)
+        k = answered.sum(axis=1)
+        hi = np.where(answered, x, -np.inf).max(axis=1)
+        lo = np.where(answered, x, np.inf).min(axis=1)
+        flag = (k >= min_items) & (hi == lo)
+        text = ("same answer (" + _number_text(pd.Series(hi)) + ") on "
+                + pd.Series(np.where(k == len(cols), "all ", ""))
+                + pd.Series(k).astype(str) + f" items of grid {name}")
+        out = merge_details(out, _detail(flag, text, n))
+    return out
+
+
+def incomplete_detail(answered: np.ndarray, min_share: float,
+                      finished: np.ndarray | None = None) -> np.ndarray:
+    """Rows answering less than ``min_share`` of the required items, or not finished.
+
+    ``answered`` is rows x required items (True where the cell holds any answer,
+    "Don't know" included); ``finished`` is False where the export says not finished.
+
+    Examples
+    --------
+    >>> answered = np.array([[True, True, False, False], [True, True, True, False]])
+    >>> incomplete_detail(answered, 0.75, np.array([True, False])).tolist()
+    ['answered 2 of 4 required items (50% < 75%)', 'not finished (Finished = false)']
+    """
+    n = answered.shape[0]
+    k = answered.sum(axis=1)
+    total = answered.shape[1]
+    out = np.full(n, "", dtype=object)
+    if total:
+        share = k / total
+        text = ("answered " + pd.Series(k).astype(str) + f" of {total} required items ("
+                + pd.Series(np.floor(share * 100).astype(int)).astype(str)
+                + f"% < {min_share:.0%})")
+        out = _detail(share < min_share - 1e-12, text, n)
+    if finished is not None:
+        out = merge_details(out, _detail(~np.asarray(finished, bool),
+                                         "not finished (Finished = false)", n))
+    return out
+
+
+def value_in_detail(values: pd.Series, accepted: set[str], column: str, *,
+                    flag_if_in: bool, what: str = "",
+                    compare: np.ndarray | None = None) -> np.ndarray:
+    """Rows whose answer is (or is not) one of ``accepted`` (normalised forms).
+
+    Used for test responses (``flag_if_in=True``: the value marks a test) and attention
+    checks (``flag_if_in=False``: any other answer, blank included, fails).  ``compare``
+    replaces the normalised answers in the test (e.g. answers mapped to scale codes);
+    the detail always shows the answer as written.
+
+    >>> value_in_detail(pd.Series(["Survey Preview", "IP Address"]), {"survey preview"},
+    ...                 "Status", flag_if_in=True).tolist()
+    ["Status = 'Survey Preview'", '']
+    """
+    norm = normalised_answers(values) if compare is None else compare
+    hit = np.isin(norm, list(accepted))
+    flag = hit if flag_if_in else ~hit
+    shown = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    text = f"{column} = '" + shown + "'" + what
+    return _detail(flag, text.where(shown != "", f"{column} blank{what}"), len(values))
+
+
+def finished_flags(values: pd.Series) -> np.ndarray:
+    """True where an export's Finished column says finished (or is blank / unknown).
+
+    >>> finished_flags(pd.Series(["True", "0", 1.0, "FALSE", None])).tolist()
+    [True, False, True, False, True]
+    """
+    norm = normalised_answers(values)
+    return ~np.isin(norm, ["false", "0", "no", "non", "faux"])
+
+
+# ---------------------------------------------------------------------- ledger
+def exclusion_masks(rows: pd.DataFrame, study: Study, items: list[str],
+                    details: dict[str, pd.Series] | None = None) -> dict[str, np.ndarray]:
     """One boolean mask per reason (before precedence is applied).
 
     ``rows`` holds the standard columns, the item codes, ``_blank`` (no cell in the input
-    row) and ``_out_of_range`` (text detail, empty when none).
+    row), ``_not_rated`` (a brand the respondent did not rate, in a brand loop) and the
+    detail columns of :data:`DETAIL_COLUMNS` (text, empty when the row passes).  When
+    ``details`` is given, it receives the duplicate detail ("same id as ... row ...").
     """
     q = study.quality
     rid = rows["respondent_id"]
+    n = len(rows)
     masks = {
         "blank_row": rows["_blank"].to_numpy(bool),
         "missing_id": (rid.isna() | (rid.astype(str).str.strip() == "")).to_numpy(),
         "missing_brand": (rows["brand"].isna() | (rows["brand"].astype(str).str.strip() == ""))
         .to_numpy(),
+        "brand_not_rated": rows["_not_rated"].to_numpy(bool) if "_not_rated" in rows
+        else np.zeros(n, bool),
     }
+    switches = {"test_response": q.test_responses, "speeder": q.speeders,
+                "attention_check": bool(q.attention_checks),
+                "straightliner": q.straightliners, "out_of_range": q.out_of_range,
+                "incomplete": q.incomplete}
+    for reason, col in DETAIL_COLUMNS.items():
+        if switches[reason] and col in rows:
+            masks[reason] = (rows[col] != "").to_numpy()
     if q.duplicates:
-        key = ["population", "wave", "respondent_id", "brand"]
-        masks["duplicate_id"] = rows.duplicated(subset=key, keep="first").to_numpy() & ~(
-            masks["missing_id"] | masks["blank_row"])
-    if q.out_of_range:
-        masks["out_of_range"] = (rows["_out_of_range"] != "").to_numpy()
+        masks["duplicate_id"], dup_detail = _duplicates(rows, masks)
+        if details is not None:
+            details["duplicate_id"] = dup_detail
     if q.no_answers and items:
         masks["no_answers"] = rows[items].isna().all(axis=1).to_numpy()
     return masks
+
+
+def _duplicates(rows: pd.DataFrame, masks: dict[str, np.ndarray]) -> tuple[
+        np.ndarray, pd.Series]:
+    """Later rows repeating an id (same population, wave, brand), and the detail.
+
+    Rows already out for an earlier reason (blank, no id, a brand not rated, a test
+    response) neither count as the first nor as a repeat.
+    """
+    out = np.zeros(len(rows), bool)
+    gone = masks["blank_row"] | masks["missing_id"] | masks["brand_not_rated"] | masks.get(
+        "test_response", np.zeros(len(rows), bool))
+    eligible = rows.loc[~gone, _KEY + ["source_file", "source_row"]]
+    dup = eligible.duplicated(subset=_KEY, keep="first")
+    out[np.flatnonzero(~gone)[dup.to_numpy()]] = True
+    first_at = eligible.loc[~dup].set_index(_KEY)[["source_file", "source_row"]]
+    hit = eligible.loc[dup, _KEY].merge(first_at, left_on=_KEY, right_index=True, how="left")
+    detail = ("same id as " + hit["source_file"].astype(str) + " row "
+              + hit["source_row"].astype(str))
+    return out, pd.Series(detail.to_numpy(), index=rows.index[out])
 
 
 def split_excluded(rows: pd.DataFrame, study: Study, items: list[str]) -> tuple[
@@ -58,33 +284,32 @@ def split_excluded(rows: pd.DataFrame, study: Study, items: list[str]) -> tuple[
     Returns
     -------
     kept : DataFrame
-        Rows that pass every check (helper columns dropped).
+        Rows that pass every check (helper columns, named ``_...``, dropped).
     ledger : DataFrame
         One line per excluded row: provenance, id, reason code, reason text, detail.
     """
-    masks = exclusion_masks(rows, study, items)
+    dup_detail: dict[str, pd.Series] = {}
+    masks = exclusion_masks(rows, study, items, dup_detail)
     reason = pd.Series("", index=rows.index, dtype=object)
     for name in REASONS:  # precedence: first reason wins
         if name in masks:
             reason = reason.where((reason != "") | ~masks[name], name)
     excluded = (reason != "").to_numpy()
     detail = pd.Series("", index=rows.index, dtype=object)
-    oor = reason == "out_of_range"
-    detail[oor] = rows.loc[oor, "_out_of_range"]
+    for name, col in DETAIL_COLUMNS.items():
+        hit = reason == name
+        if hit.any():
+            detail[hit] = rows.loc[hit, col]
     dup = reason == "duplicate_id"
     if dup.any():
-        key = ["population", "wave", "respondent_id", "brand"]
-        first = rows.loc[~rows.duplicated(subset=key, keep="first")]
-        first_at = first.set_index(key)[["source_file", "source_row"]]
-        hit = rows.loc[dup, key].merge(first_at, left_on=key, right_index=True, how="left")
-        detail[dup] = ("same id as " + hit["source_file"].astype(str) + " row "
-                       + hit["source_row"].astype(str)).to_numpy()
+        detail[dup] = dup_detail["duplicate_id"].reindex(rows.index[dup]).to_numpy()
     ledger = rows.loc[excluded, ["source_file", "source_sheet", "source_row", "population",
                                  "wave", "respondent_id", "brand"]].copy()
     ledger["reason"] = reason[excluded].to_numpy()
     ledger["reason_text"] = ledger["reason"].map(REASONS)
     ledger["detail"] = detail[excluded].to_numpy()
-    kept = rows.loc[~excluded].drop(columns=["_blank", "_out_of_range"])
+    helpers = [c for c in rows.columns if str(c).startswith("_")]
+    kept = rows.loc[~excluded].drop(columns=helpers)
     return kept.reset_index(drop=True), ledger.reset_index(drop=True)[LEDGER_COLUMNS]
 
 
@@ -92,7 +317,7 @@ def reconcile(files: pd.DataFrame, kept: pd.DataFrame, ledger: pd.DataFrame) -> 
     """Per-file reconciliation: rows in = scored + excluded, with a count per reason.
 
     ``files`` has one row per source with ``source_file``, ``source_sheet``, ``population``,
-    ``wave`` and ``rows_in``.
+    ``wave`` and ``rows_in`` (for a brand loop, file rows x brands).
     """
     key = ["source_file", "source_sheet"]
     out = files.copy()

@@ -10,7 +10,9 @@ with where it is, rather than stopping at the first.
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import glob
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -30,6 +32,9 @@ CX_METHODS = ("loyalty_weighted", "equal", "classic_net")
 BX_METHODS = ("equal", "preference_weighted")
 LANGUAGES = ("en", "fr")
 MULTIPLE_TESTING = ("none", "bh")
+#: platform layouts a source can be read as (``format`` in a source; "auto" detects it)
+SOURCE_FORMATS = ("auto", "plain", "qualtrics", "qualtrics-legacy", "surveymonkey",
+                  "google-forms")
 
 Population = Literal["customer", "non_customer"]
 
@@ -39,7 +44,14 @@ class Source:
     """One input file.
 
     ``brand`` fixes the brand of every row (for one-brand files without a brand column).
-    ``path`` is resolved against the folder of the study file.
+    ``path`` is resolved against the folder of the study file.  ``format`` is the platform
+    layout (:data:`SOURCE_FORMATS`, detected when "auto"), ``header_row`` the row holding
+    the column names as the user sees it (detected when None), ``encoding`` and
+    ``delimiter`` override what is sniffed from a text file.  ``brand_pattern`` (e.g.
+    ``"{item}_{brand}"``) declares a brand loop: one row per respondent with one column
+    per item and brand, read as one row per respondent x brand; ``brands`` maps the brand
+    part of the column names to brand names (empty: every brand found, named as in the
+    columns).
     """
 
     path: Path
@@ -47,6 +59,12 @@ class Source:
     wave: str
     sheet: str | None = None
     brand: str | None = None
+    format: str = "auto"
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    brand_pattern: str | None = None
+    brands: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -131,12 +149,52 @@ class IndexSettings:
 
 
 @dataclass(frozen=True)
+class AttentionCheck:
+    """An attention-check question and the answers that pass it.
+
+    ``expected`` answers are compared ignoring case, spaces and accents; with ``scale``,
+    answers and expected values are first mapped to that scale's codes, so "Agree" and 4
+    are the same answer.
+    """
+
+    column: str
+    expected: tuple[str, ...]
+    scale: str | None = None
+
+
+@dataclass(frozen=True)
 class QualitySettings:
-    """Respondent checks: each switchable."""
+    """Respondent checks: each switchable, with its threshold.
+
+    Speeders: duration (``speeder_column``, default the export's own duration column)
+    below ``speeder_seconds`` or below ``speeder_median_share`` x the file's median.
+    Straight-liners: the same answer on every answered item of a grid (``grids``; default
+    the items of each scale) when at least ``straightline_min_items`` are answered.
+    Incomplete: fewer than ``incomplete_min_share`` of the required items answered
+    (``incomplete_items``, default every item asked of the population; "Don't know"
+    counts as answered) or, with ``incomplete_finished``, the export says not finished.
+    Test responses: ``test_column`` in ``test_values`` (default: Qualtrics' Status =
+    Survey Preview / Survey Test).
+    """
 
     duplicates: bool = True
     out_of_range: bool = True
     no_answers: bool = True
+    speeders: bool = False
+    speeder_column: str | None = None
+    speeder_seconds: float | None = None
+    speeder_median_share: float | None = None
+    straightliners: bool = False
+    straightline_min_items: int = 5
+    grids: tuple[tuple[str, ...], ...] = ()
+    incomplete: bool = False
+    incomplete_min_share: float = 0.5
+    incomplete_items: tuple[str, ...] = ()
+    incomplete_finished: bool = True
+    attention_checks: tuple[AttentionCheck, ...] = ()
+    test_responses: bool = True
+    test_column: str | None = None
+    test_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +210,8 @@ class ReportSettings:
     peer_min_base: float = 100
     language: str = "en"
     multiple_testing: str = "none"  # "none" | "bh" (Benjamini-Hochberg per table)
+    # cells with more respondents draw bootstrap sums from their normal law (0: always)
+    bootstrap_exact_max: int = 2000
 
 
 @dataclass(frozen=True)
@@ -226,16 +286,24 @@ _TOP_KEYS = ("study", "sources", "columns", "scales", "constructs", "items", "in
              "quality", "report")
 _KEYS = {
     "study": ("name", "language"),
-    "sources": ("path", "sheet", "population", "wave", "brand"),
+    "sources": ("path", "sheet", "population", "wave", "brand", "format", "header_row",
+                "encoding", "delimiter", "brand_pattern", "brands"),
     "columns": ("respondent_id", "brand", "weight", "segments", "personal"),
     "scales": ("points", "min", "max", "labels", "missing", "top_box", "bottom_box"),
     "constructs": ("role", "dimension", "label", "populations"),
     "items": ("construct", "scale", "reversed", "text"),
     "index": ("cx_method", "bx_method", "lambda", "share_non_customer",
               "min_customers_for_weights", "nps_item"),
-    "quality": ("duplicates", "out_of_range", "no_answers"),
+    "quality": ("duplicates", "out_of_range", "no_answers", "speeders", "straightliners",
+                "incomplete", "attention_checks", "test_responses"),
+    "quality.speeders": ("enabled", "column", "min_seconds", "median_share"),
+    "quality.straightliners": ("enabled", "min_items", "grids"),
+    "quality.incomplete": ("enabled", "min_share", "items", "finished"),
+    "quality.test_responses": ("enabled", "column", "values"),
+    "quality.attention_checks": ("column", "expected", "scale"),
     "report": ("confidence", "bootstrap", "seed", "suppress_below", "low_base_below",
-               "caution_below", "peer_min_base", "language", "multiple_testing"),
+               "caution_below", "peer_min_base", "language", "multiple_testing",
+               "bootstrap_exact_max"),
 }
 
 
@@ -379,6 +447,183 @@ def normalise_label(text: str) -> str:
     return " ".join(bare.casefold().replace("\u2019", "'").split())
 
 
+def _parse_source(c: _Collector, where: str, s: Any, root: Path) -> list[Source]:
+    """One ``[[sources]]`` table; a path with wildcards gives one source per matching file."""
+    if not isinstance(s, Mapping):
+        c.add(where, f"must be a table with path, population and wave. Got {s!r}.")
+        return []
+    c.unknown_keys(where, s, _KEYS["sources"])
+    path = c.typed(where, s, "path", str, required=True)
+    pop = c.choice(where, s, "population", POPULATIONS, None)
+    if "population" not in s:
+        c.add(where, "'population' is required.", 'add population = "customer" or '
+              '"non_customer".')
+    wave = s.get("wave")
+    if wave is None:
+        c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label).')
+    fmt = c.choice(where, s, "format", SOURCE_FORMATS, "auto")
+    header_row = c.typed(where, s, "header_row", int)
+    if header_row is not None and header_row < 1:
+        c.add(where, f"'header_row' must be 1 or more (rows are numbered from 1). Got "
+              f"{header_row}.", "give the row holding the column names as numbered in Excel "
+              "or a text editor.")
+        header_row = None
+    encoding = c.typed(where, s, "encoding", str)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            c.add(where, f"unknown encoding '{encoding}'.",
+                  'use e.g. "utf-8", "utf-8-sig", "cp1252", "latin-1" or "utf-16".')
+            encoding = None
+    delimiter = c.typed(where, s, "delimiter", str)
+    if delimiter is not None and len(delimiter) != 1:
+        c.add(where, f"'delimiter' must be one character. Got {delimiter!r}.",
+              'use ",", ";", "\\t" (tab) or "|".')
+        delimiter = None
+    brand = c.typed(where, s, "brand", str)
+    pattern = c.typed(where, s, "brand_pattern", str)
+    if pattern is not None:
+        if pattern.count("{item}") != 1 or pattern.count("{brand}") != 1:
+            c.add(where, f"brand_pattern must contain {{item}} and {{brand}} once each. Got "
+                  f"{pattern!r}.", 'e.g. brand_pattern = "{item}_{brand}" for columns such '
+                  "as trust_1_Acme.")
+            pattern = None
+        elif brand is not None:
+            c.add(where, "brand and brand_pattern cannot both be set.",
+                  "keep brand for a one-brand file, brand_pattern for a brand loop.")
+    raw_brands = s.get("brands", [])
+    brands: dict[str, str] = {}
+    if isinstance(raw_brands, list) and all(isinstance(b, str) for b in raw_brands):
+        brands = {b: b for b in raw_brands}
+    elif isinstance(raw_brands, Mapping) and all(isinstance(b, str)
+                                                  for b in raw_brands.values()):
+        brands = dict(raw_brands)
+    else:
+        c.add(where, f"'brands' must be a list of names or a table column part = \"name\". "
+              f"Got {raw_brands!r}.", 'e.g. brands = ["Acme", "Globex"] or brands = { b1 = '
+              '"Acme", b2 = "Globex" }.')
+    if brands and pattern is None:
+        c.add(where, "'brands' is only used with brand_pattern.",
+              "add brand_pattern, or remove brands.")
+    if not (path and pop and wave is not None):
+        return []
+    paths = [root / path]
+    if any(ch in path for ch in "*?["):
+        paths = sorted(Path(p) for p in glob.glob(str(root / path)))
+        if not paths:
+            c.add(where, f"no file matches '{path}'.",
+                  "check the pattern (relative to the study file's folder).")
+    return [Source(p, pop, str(wave), c.typed(where, s, "sheet", str), brand, fmt,
+                   header_row, encoding, delimiter, pattern, brands) for p in paths]
+
+
+def _check_switch(c: _Collector, q: Mapping[str, Any], key: str,
+                  default: bool) -> tuple[bool, Mapping[str, Any]]:
+    """A quality check given as true/false or as a table of settings (``enabled`` too)."""
+    value = q.get(key)
+    if value is None:
+        return default, {}
+    if isinstance(value, bool):
+        return value, {}
+    where = f"quality.{key}"
+    if not isinstance(value, Mapping):
+        c.add("quality", f"'{key}' must be true, false or a table of settings. Got "
+              f"{value!r}.", f"e.g. {key} = {{ ... }} or {key} = false.")
+        return False, {}
+    c.unknown_keys(where, value, _KEYS[where])
+    return bool(c.typed(where, value, "enabled", bool, True)), value
+
+
+def _fraction(c: _Collector, where: str, t: Mapping[str, Any], key: str,
+              default: float | None) -> float | None:
+    value = c.typed(where, t, key, float, default)
+    if value is not None and not 0 < value <= 1:
+        c.add(where, f"'{key}' must be a share between 0 and 1, e.g. 0.5. Got {value}.")
+        return default
+    return value
+
+
+def _text_list(c: _Collector, where: str, t: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    values = c.typed(where, t, key, list, [])
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+        c.add(where, f"'{key}' must be a list of answers or column names. Got {values!r}.")
+        return ()
+    return tuple(str(v) for v in values)
+
+
+def _parse_quality(c: _Collector, q: Any) -> QualitySettings:
+    """The ``[quality]`` table: each check on/off, with its thresholds."""
+    if not isinstance(q, Mapping):
+        c.add("quality", f"must be a table. Got {q!r}.")
+        return QualitySettings()
+    c.unknown_keys("quality", q, _KEYS["quality"])
+    d = QualitySettings()
+    flags = {k: c.typed("quality", q, k, bool, True)
+             for k in ("duplicates", "out_of_range", "no_answers")}
+    speeders, sp = _check_switch(c, q, "speeders", False)
+    seconds = c.typed("quality.speeders", sp, "min_seconds", float)
+    if seconds is not None and seconds <= 0:
+        c.add("quality.speeders", f"'min_seconds' must be positive. Got {seconds}.")
+        seconds = None
+    share = _fraction(c, "quality.speeders", sp, "median_share", None)
+    if speeders and not {"min_seconds", "median_share"} & set(sp):
+        c.add("quality.speeders", "the speeder check is on but has no threshold.",
+              "add min_seconds = 60 (absolute) and/or median_share = 0.33 (of the median "
+              "duration), or set speeders = false.")
+    straight, sl = _check_switch(c, q, "straightliners", False)
+    min_items = c.typed("quality.straightliners", sl, "min_items", int, d.straightline_min_items)
+    if min_items < 2:
+        c.add("quality.straightliners", f"'min_items' must be 2 or more. Got {min_items}.")
+        min_items = d.straightline_min_items
+    raw_grids = c.typed("quality.straightliners", sl, "grids", list, [])
+    if not all(isinstance(g, list) and all(isinstance(x, str) for x in g) for g in raw_grids):
+        c.add("quality.straightliners", "'grids' must be a list of lists of item columns.",
+              'e.g. grids = [["eff_1", "eff_2", "ease_1"], ["sal_1", "fit_1"]].')
+        raw_grids = []
+    incomplete, inc = _check_switch(c, q, "incomplete", False)
+    tests, te = _check_switch(c, q, "test_responses", True)
+    test_column = c.typed("quality.test_responses", te, "column", str)
+    test_values = _text_list(c, "quality.test_responses", te, "values")
+    if test_column is not None and not test_values:
+        c.add("quality.test_responses", "a test column needs the values that mark a test.",
+              'add values = ["test"] (answers in that column that mark a test response).')
+    checks = []
+    raw_checks = q.get("attention_checks", [])
+    if not isinstance(raw_checks, list):
+        c.add("quality", "'attention_checks' must be a list of tables.",
+              'e.g. attention_checks = [{ column = "attn_1", expected = ["Agree"] }].')
+        raw_checks = []
+    for i, t in enumerate(raw_checks, 1):
+        where = f"quality.attention_checks #{i}"
+        if not isinstance(t, Mapping):
+            c.add(where, f"must be a table {{ column, expected }}. Got {t!r}.")
+            continue
+        c.unknown_keys(where, t, _KEYS["quality.attention_checks"])
+        column = c.typed(where, t, "column", str, required=True)
+        expected = _text_list(c, where, t, "expected")
+        if not expected and "expected" in t:
+            c.add(where, "'expected' lists no answer.", "list the answers that pass.")
+        elif "expected" not in t:
+            c.add(where, "'expected' is required.", 'add expected = ["..."] (the answers that '
+                  "pass the check).")
+        if column and expected:
+            checks.append(AttentionCheck(column, expected, c.typed(where, t, "scale", str)))
+    return QualitySettings(
+        **flags, speeders=speeders,
+        speeder_column=c.typed("quality.speeders", sp, "column", str),
+        speeder_seconds=seconds, speeder_median_share=share,
+        straightliners=straight, straightline_min_items=min_items,
+        grids=tuple(tuple(g) for g in raw_grids),
+        incomplete=incomplete,
+        incomplete_min_share=_fraction(c, "quality.incomplete", inc, "min_share",
+                                       d.incomplete_min_share),
+        incomplete_items=_text_list(c, "quality.incomplete", inc, "items"),
+        incomplete_finished=c.typed("quality.incomplete", inc, "finished", bool, True),
+        attention_checks=tuple(checks), test_responses=tests, test_column=test_column,
+        test_values=test_values)
+
+
 def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None, _Collector]:
     c = _Collector(spec)
     c.unknown_keys("top level", doc, _TOP_KEYS)
@@ -393,26 +638,16 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
               'add [[sources]] tables with path, population and wave.')
         raw_sources = []
     for i, s in enumerate(raw_sources, 1):
-        where = f"sources #{i}"
-        c.unknown_keys(where, s, _KEYS["sources"])
-        path = c.typed(where, s, "path", str, required=True)
-        pop = c.choice(where, s, "population", POPULATIONS, None)
-        if "population" not in s:
-            c.add(where, "'population' is required.", 'add population = "customer" or '
-                  '"non_customer".')
-        wave = s.get("wave")
-        if wave is None:
-            c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label).')
-        if path and pop and wave is not None:
-            sources.append(Source(root / path, pop, str(wave),
-                                  c.typed(where, s, "sheet", str),
-                                  c.typed(where, s, "brand", str)))
+        sources += _parse_source(c, f"sources #{i}", s, root)
 
     cols = doc.get("columns", {})
     c.unknown_keys("columns", cols, _KEYS["columns"])
     rid = c.typed("columns", cols, "respondent_id", str, "", required=True)
+    if "respondent_id" in cols and isinstance(rid, str) and not rid.strip():
+        c.add("columns", "'respondent_id' names no column.",
+              'set respondent_id = "<the column that identifies each respondent>".')
     brand = c.typed("columns", cols, "brand", str)
-    if brand is None and any(s.brand is None for s in sources):
+    if brand is None and any(s.brand is None and s.brand_pattern is None for s in sources):
         c.add("columns", "no brand column, and some sources do not fix a brand.",
               'add brand = "<column>" to [columns] or brand = "<name>" to each source.')
     columns = Columns(rid, brand, c.typed("columns", cols, "weight", str),
@@ -471,9 +706,7 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
         min_customers_for_weights=c.typed("index", ix, "min_customers_for_weights", int, 200),
         nps_item=c.typed("index", ix, "nps_item", str, None),
     )
-    q = doc.get("quality", {})
-    c.unknown_keys("quality", q, _KEYS["quality"])
-    quality = QualitySettings(*(c.typed("quality", q, k, bool, True) for k in _KEYS["quality"]))
+    quality = _parse_quality(c, doc.get("quality", {}))
     r = doc.get("report", {})
     c.unknown_keys("report", r, _KEYS["report"])
     d = ReportSettings()
@@ -489,6 +722,8 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
                           st.get("language", "en") if st.get("language") in LANGUAGES
                           else "en"),
         multiple_testing=c.choice("report", r, "multiple_testing", MULTIPLE_TESTING, "none"),
+        bootstrap_exact_max=c.typed("report", r, "bootstrap_exact_max", int,
+                                    d.bootstrap_exact_max),
     )
     if st.get("language") is not None and st.get("language") not in LANGUAGES:
         c.add("study", f"The 'language' setting must be 'en' or 'fr'. Got {st['language']!r}.")
@@ -564,6 +799,9 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
     if rep.bootstrap is not None and rep.bootstrap < 0:
         c.add("report", f"'bootstrap' must be 0 (off) or a number of resamples. Got "
               f"{rep.bootstrap}.")
+    if rep.bootstrap_exact_max is not None and rep.bootstrap_exact_max < 0:
+        c.add("report", "'bootstrap_exact_max' must be 0 (normal-sum bootstrap in every cell) "
+              f"or a number of respondents. Got {rep.bootstrap_exact_max}.")
     if not rep.suppress_below <= rep.low_base_below <= rep.caution_below:
         c.add("report", "base thresholds must satisfy suppress_below <= low_base_below <= "
               f"caution_below. Got {rep.suppress_below}, {rep.low_base_below}, "
@@ -591,7 +829,24 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
         if col in roles or col in study.items:
             c.add("columns", f"personal column '{col}' is also used as an id, brand, weight, "
                   "segment or item.", "personal data cannot be reported: remove one of them.")
+    _validate_quality(c, study)
     return c.problems
+
+
+def _validate_quality(c: _Collector, study: Study) -> None:
+    """Quality settings that name items or scales must name existing ones."""
+    q = study.quality
+    named = [("quality.straightliners", "grids", col) for grid in q.grids for col in grid]
+    named += [("quality.incomplete", "items", col) for col in q.incomplete_items]
+    for where, key, col in named:
+        if col not in study.items:
+            close = difflib.get_close_matches(col, list(study.items), n=1)
+            c.add(where, f"'{col}' in {key} is not an item.",
+                  f"did you mean '{close[0]}'?" if close else "list item columns of [items].")
+    for i, check in enumerate(q.attention_checks, 1):
+        if check.scale is not None and check.scale not in study.scales:
+            c.add(f"quality.attention_checks #{i}", f"unknown scale '{check.scale}'.",
+                  f"use one of: {', '.join(study.scales)}.")
 
 
 def read_study(path: str | Path) -> Study:

@@ -1,34 +1,68 @@
 """Ingest: read every source of a study, map answers to codes, check respondents.
 
-:func:`load` is the only stage that reads files.  It reads each source, drops the columns
-declared personal at once (they never enter :class:`Responses`), checks that the spec's
-columns exist, maps answers to codes, and collects *every* problem across all files before
-raising one :class:`~txscore.errors.InputDataError`.  Rows that fail a respondent check go
-to the exclusions ledger with their reason (:mod:`txscore.quality`).
+:func:`load` is the only stage that reads files.  It reads each source (any layout, see
+:mod:`txscore.ingest.layouts`), drops the columns declared personal at once (they never
+enter :class:`Responses`), checks that the spec's columns exist, reshapes brand loops to
+one row per respondent x brand, maps answers to codes, runs the respondent checks of
+:mod:`txscore.quality`, and collects *every* problem across all files before raising one
+:class:`~txscore.errors.InputDataError`.  :func:`check` does the same without raising:
+``txscore validate`` prints its problems and a (provisional, when there are errors)
+reconciliation.
 """
 
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from txscore.errors import InputDataError, Problem
+from txscore import quality as qc
+from txscore.errors import InputDataError, Problem, TxscoreWarning
 from txscore.ingest.codes import OUT_OF_RANGE, map_answers
+from txscore.ingest.loops import find_loop
 from txscore.ingest.readers import RawTable, read_table
-from txscore.quality import reconcile, split_excluded
 from txscore.responses import Responses
 from txscore.study import Source, Study
 
-__all__ = ["load", "read_table"]
+__all__ = ["Checked", "check", "load", "read_table"]
 
 _MAX_ROWS_LISTED = 5
 
 
-def _rows_text(table: RawTable, positions: np.ndarray) -> str:
-    shown = ", ".join(str(table.first_row + int(p)) for p in positions[:_MAX_ROWS_LISTED])
+@dataclass(frozen=True)
+class Checked:
+    """Everything :func:`check` found.
+
+    Attributes
+    ----------
+    responses : Responses
+        The rows that could be read and mapped (answers that match no label are missing
+        here), the ledger and the reconciliation; files that could not be read or lack a
+        column are listed in ``responses.files`` with ``checked`` False.
+    problems : list of Problem
+        Errors and warnings, each located.
+    """
+
+    responses: Responses
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop scoring."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems reported without stopping."""
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def _rows_text(rows: np.ndarray, positions: np.ndarray) -> str:
+    shown = ", ".join(str(int(rows[p])) for p in positions[:_MAX_ROWS_LISTED])
     more = len(positions) - _MAX_ROWS_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
 
@@ -41,12 +75,26 @@ def _text(column: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _shown(value: object) -> str:
+    """A cell as the user wrote it (a whole number read as float without ".0")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """Numbers from numbers or text (a decimal comma is a decimal point)."""
+    if pd.api.types.is_numeric_dtype(column):
+        return column.astype(float)
+    return pd.to_numeric(_text(column).str.replace(",", ".", regex=False), errors="coerce")
+
+
 def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Problem]) -> None:
     """One problem per distinct unknown answer: the value, its row count and first rows."""
     for text, pos in mapped.unknown.items():
         problems.append(Problem(
             f"'{text}' matches no label of scale '{scale.name}' ({len(pos)} row"
-            f"{'s' if len(pos) > 1 else ''}: {_rows_text(table, pos)}).",
+            f"{'s' if len(pos) > 1 else ''}: {_rows_text(table.rows(), pos)}).",
             table.where(column=col),
             f"correct the answer in the file, or add it to [scales.{scale.name}] labels "
             "(or missing, if it means no answer)."))
@@ -55,16 +103,13 @@ def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Pro
 def _weights(frame: pd.DataFrame, column: str, table: RawTable,
              problems: list[Problem]) -> np.ndarray:
     """The weight column as floats; a problem lists rows whose weight is not positive."""
-    w = frame[column]
-    if not pd.api.types.is_numeric_dtype(w):
-        w = _text(w).str.replace(",", ".", regex=False)
-    w = pd.to_numeric(w, errors="coerce")
+    w = _numbers(frame[column])
     bad = np.flatnonzero((w.isna() | (w <= 0)).to_numpy() & frame.notna().any(axis=1).to_numpy())
     if len(bad):
         values = sorted({str(frame[column].iloc[p]) for p in bad[:20]})
         problems.append(Problem(
             f"{len(bad)} rows have a weight that is missing, not a number, zero or negative "
-            f"(values: {', '.join(values[:5])}; rows {_rows_text(table, bad)}).",
+            f"(values: {', '.join(values[:5])}; rows {_rows_text(table.rows(), bad)}).",
             table.where(column=column),
             "weights must be positive numbers: correct them, or remove weight from [columns] "
             "to analyse unweighted."))
@@ -72,70 +117,297 @@ def _weights(frame: pd.DataFrame, column: str, table: RawTable,
 
 
 def _required_columns(study: Study, source: Source) -> list[str]:
-    cols = study.columns
+    cols, q = study.columns, study.quality
     need = [cols.respondent_id]
-    if source.brand is None and cols.brand:
+    if source.brand is None and source.brand_pattern is None and cols.brand:
         need.append(cols.brand)
     if cols.weight:
         need.append(cols.weight)
     need += list(cols.segments)
-    return need + study.items_for(source.population)
+    if q.speeders and q.speeder_column:
+        need.append(q.speeder_column)
+    if q.test_responses and q.test_column:
+        need.append(q.test_column)
+    need += [a.column for a in q.attention_checks]
+    if source.brand_pattern is None:
+        need += study.items_for(source.population)
+    return list(dict.fromkeys(need))
+
+
+def _missing_columns(study: Study, source: Source, frame: pd.DataFrame, table: RawTable,
+                     problems: list[Problem]) -> bool:
+    """Problems for required columns absent (or duplicated) in the file; True if any."""
+    required = _required_columns(study, source)
+    present = set(frame.columns)
+    unused = [str(c) for c in frame.columns if c not in set(required) | set(study.items)]
+    bad = False
+    for col in required:
+        if col in present and f"{col}.1" in present:
+            problems.append(Problem(
+                f"column '{col}' appears more than once in the file, so it is not clear "
+                "which one to use.", table.where(column=col),
+                "rename or remove the other column(s) in the file."))
+            bad = True
+        elif col not in present:
+            close = difflib.get_close_matches(col, unused, n=1)
+            problems.append(Problem(
+                f"column '{col}' is not in the file.", table.where(),
+                f"did you mean '{close[0]}'? Rename the column in the spec or the file."
+                if close else "add the column to the file, or correct the column name in the "
+                "study spec."))
+            bad = True
+    return bad
+
+
+def _duration(study: Study, table: RawTable, frame: pd.DataFrame,
+              problems: list[Problem]) -> pd.Series | None:
+    """Seconds per file row: the speeder column, the export's duration, or end - start."""
+    q = study.quality
+    column = q.speeder_column or table.column_for("duration")
+    if column is not None:
+        return _numbers(frame[column]) if column in frame else None
+    start, end = table.column_for("start"), table.column_for("end")
+    if start in frame and end in frame:
+        with warnings.catch_warnings():  # "could not infer format": each cell parsed alone
+            warnings.simplefilter("ignore", UserWarning)
+            t0 = pd.to_datetime(frame[start], errors="coerce")
+            t1 = pd.to_datetime(frame[end], errors="coerce")
+        return (t1 - t0).dt.total_seconds()
+    problems.append(Problem(
+        "the speeder check is on but the file has no duration column.", table.where(),
+        'add column = "<duration in seconds>" to [quality.speeders], or switch the check '
+        "off (speeders = false)."))
+    return None
+
+
+def _respondent_checks(study: Study, table: RawTable, frame: pd.DataFrame,
+                       problems: list[Problem]) -> dict[str, np.ndarray]:
+    """Checks on whole file rows: test responses, speeders, attention checks, finished."""
+    q, n = study.quality, len(frame)
+    out: dict[str, np.ndarray] = {}
+    status = q.test_column or (table.column_for("status") if table.layout.startswith(
+        "qualtrics") else None)
+    if q.test_responses and status is not None and status in frame:
+        values = q.test_values if q.test_column else qc.QUALTRICS_TEST_STATUS
+        accepted = set(qc.normalised_answers(pd.Series(values, dtype=object)))
+        out["_test"] = qc.value_in_detail(frame[status], accepted, status, flag_if_in=True)
+    if q.speeders:
+        seconds = _duration(study, table, frame, problems)
+        if seconds is not None:
+            out["_speeder"] = qc.speeder_detail(seconds, q.speeder_seconds,
+                                                q.speeder_median_share)
+    detail = np.full(n, "", dtype=object)
+    for check in q.attention_checks:
+        if check.column not in frame:
+            continue
+        values = frame[check.column]
+        expected = pd.Series(check.expected, dtype=object)
+        compare = None
+        if check.scale is not None and check.scale in study.scales:
+            scale = study.scales[check.scale]  # compare codes: "Agree" and 4 are one answer
+            compare = qc.normalised_answers(pd.Series(map_answers(values, scale).codes))
+            expected = pd.Series(map_answers(expected, scale).codes, dtype=object)
+        accepted = set(qc.normalised_answers(expected)) - {""}
+        what = " (expected " + " or ".join(repr(e) for e in check.expected) + ")"
+        detail = qc.merge_details(detail, qc.value_in_detail(
+            values, accepted, check.column, flag_if_in=False, what=what, compare=compare))
+    if q.attention_checks:
+        out["_attention"] = detail
+    finished = table.column_for("finished")
+    if q.incomplete and q.incomplete_finished and finished in frame:
+        out["_finished"] = qc.finished_flags(frame[finished])
+    return out
+
+
+@dataclass
+class _Built:
+    frame: pd.DataFrame | None
+    file_rows: int
+    brands: int
 
 
 def _source_frame(study: Study, source: Source, table: RawTable,
-                  problems: list[Problem]) -> pd.DataFrame | None:
-    """Standard columns + item codes for one source; problems appended, not raised."""
+                  problems: list[Problem]) -> _Built:
+    """Standard columns, item codes and check details for one source; problems appended."""
     frame = table.frame.drop(columns=[c for c in study.columns.personal
                                       if c in table.frame.columns])
+    n, cols, q = len(frame), study.columns, study.quality
+    items = study.items_for(source.population)
     required = _required_columns(study, source)
-    missing = [c for c in required if c not in frame.columns]
-    unused = [str(c) for c in frame.columns if c not in set(required) | set(study.items)]
-    for col in missing:
-        close = difflib.get_close_matches(col, unused, n=1)
-        problems.append(Problem(
-            f"column '{col}' is not in the file.", table.where(),
-            f"did you mean '{close[0]}'? Rename the column in the spec or the file."
-            if close else "add the column to the file, or correct the column name in the "
-            "study spec."))
-    cols = study.columns
-    weight = _weights(frame, cols.weight, table, problems) if cols.weight in frame.columns else (
-        None)
+    for note in table.notes:  # a duplicated header the spec does not use is only a warning
+        if not any(note.message.startswith(f"column name '{c}' appears") for c in required):
+            problems.append(note)
+    missing = _missing_columns(study, source, frame, table, problems)
+    if source.brand_pattern:
+        loop, loop_problems = find_loop([str(c) for c in frame.columns], source.brand_pattern,
+                                        items, source.brands, table.where())
+        problems += loop_problems
+        blocks = list(loop.items())
+        missing = missing or any(p.severity == "error" for p in loop_problems)
+    else:
+        blocks = [(source.brand, {c: c for c in items})]
+    k = max(len(blocks), 1)
+    weight = _weights(frame, cols.weight, table, problems) if cols.weight in frame else None
+    checks = _respondent_checks(study, table, frame, problems)
     if missing:  # still map the columns that exist, so all their problems show in one run
-        for col in study.items_for(source.population):
-            if col in frame.columns:
-                item = study.items[col]
-                _unknown_labels(map_answers(frame[col], study.scales[item.scale]), table, col,
-                                study.scales[item.scale], problems)
-        return None
-    n = len(frame)
+        for _, mapping in blocks:
+            for item, col in mapping.items():
+                if col in frame:
+                    scale = study.scales[study.items[item].scale]
+                    _unknown_labels(map_answers(frame[col], scale), table, col, scale, problems)
+        return _Built(None, n, k)
+    pos = np.repeat(np.arange(n), k)
+    rows = table.rows()
     out = pd.DataFrame({
-        "respondent_id": _text(frame[cols.respondent_id]),
+        "respondent_id": _text(frame[cols.respondent_id]).to_numpy()[pos],
         "population": source.population,
         "wave": source.wave,
-        "brand": source.brand if source.brand is not None else _text(frame[cols.brand]),
+        "brand": (np.tile(np.array([b for b, _ in blocks], dtype=object), n)
+                  if source.brand_pattern else source.brand if source.brand is not None
+                  else _text(frame[cols.brand]).to_numpy()[pos]),
         "source_file": table.file,
         "source_sheet": table.sheet or "",
-        "source_row": np.arange(table.first_row, table.first_row + n, dtype=np.int64),
+        "source_row": rows[pos] if n else np.zeros(0, np.int64),
     })
-    out["weight"] = weight if weight is not None else 1.0
+    out["weight"] = weight[pos] if weight is not None else 1.0
     for seg in cols.segments:
-        out[seg] = frame[seg].astype(object).to_numpy()
-    oor_detail = np.full(n, "", dtype=object)
-    for col in study.items_for(source.population):
-        item = study.items[col]
-        scale = study.scales[item.scale]
-        mapped = map_answers(frame[col], scale, reversed_item=item.reversed)
-        _unknown_labels(mapped, table, col, scale, problems)
-        oor = mapped.status == OUT_OF_RANGE
-        if oor.any():
-            raw = frame[col].to_numpy(dtype=object)[oor]
-            note = np.array([f"{col} = {v}" for v in raw], dtype=object)
-            has = oor_detail[oor] != ""
-            oor_detail[oor] = np.where(has, oor_detail[oor] + "; " + note, note)
-        out[col] = pd.array(mapped.codes, dtype="Float64").astype("Int16")
-    out["_blank"] = table.frame.isna().all(axis=1).to_numpy() if n else np.zeros(0, bool)
-    out["_out_of_range"] = oor_detail
-    return out
+        out[seg] = frame[seg].astype(object).to_numpy()[pos]
+    oor = np.full((n, k), "", dtype=object)
+    answered, raw_codes = {}, {}
+    for item in items:
+        spec = study.items[item]
+        scale = study.scales[spec.scale]
+        codes = np.full((n, k), np.nan)
+        given = np.zeros((n, k), bool)
+        for b, (_, mapping) in enumerate(blocks):
+            col = mapping.get(item)
+            if col is None:
+                continue
+            mapped = map_answers(frame[col], scale)
+            _unknown_labels(mapped, table, col, scale, problems)
+            codes[:, b] = mapped.codes
+            given[:, b] = ~mapped.blank
+            bad = mapped.status == OUT_OF_RANGE
+            if bad.any():
+                raw = frame[col].astype(object).to_numpy()[bad]  # few rows: as written
+                note = np.array([f"{col} = {_shown(v)}" for v in raw], dtype=object)
+                has = oor[bad, b] != ""
+                oor[bad, b] = np.where(has, oor[bad, b] + "; " + note, note)
+        raw_codes[item] = codes.ravel()
+        answered[item] = given.ravel()
+        final = scale.min + scale.max - codes if spec.reversed else codes
+        out[item] = pd.array(final.ravel(), dtype="Float64").astype("Int16")
+    out["_blank"] = (table.frame.isna().all(axis=1).to_numpy() if n else np.zeros(0, bool))[pos]
+    if source.brand_pattern:
+        rated = np.column_stack([answered[i] for i in items]).any(axis=1) if items else (
+            np.ones(n * k, bool))
+        out["_not_rated"] = ~rated & ~out["_blank"].to_numpy()
+    out["_out_of_range"] = oor.ravel()
+    for name, detail in checks.items():
+        if name != "_finished":
+            out[name] = detail[pos]
+    if q.straightliners:
+        grids = _grids(study, items)
+        out["_straightline"] = qc.straightliner_detail(pd.DataFrame(raw_codes), grids,
+                                                       q.straightline_min_items)
+    if q.incomplete:
+        required = [i for i in (q.incomplete_items or items) if i in answered]
+        matrix = (np.column_stack([answered[i] for i in required]) if required
+                  else np.zeros((n * k, 0), bool))
+        finished = checks["_finished"][pos] if "_finished" in checks else None
+        out["_incomplete"] = qc.incomplete_detail(matrix, q.incomplete_min_share, finished)
+    return _Built(out, n, k)
+
+
+def _grids(study: Study, items: list[str]) -> dict[str, list[str]]:
+    """The grids checked for straight-lining: as given, else the items of each scale."""
+    q = study.quality
+    if q.grids:
+        return {f"#{i + 1}": [c for c in g if c in items]
+                for i, g in enumerate(q.grids)}
+    grids: dict[str, list[str]] = {}
+    for item in items:
+        grids.setdefault(study.items[item].scale, []).append(item)
+    return grids
+
+
+def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Checked:
+    """Read, map and check every source; return the responses and every problem.
+
+    Unlike :func:`load` this never raises for problems in the data: it is what
+    ``txscore validate`` runs.
+
+    Parameters
+    ----------
+    study : Study
+        The validated spec.
+    progress : callable, optional
+        Called with a short message as each file is read.
+
+    Returns
+    -------
+    Checked
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> from txscore.ingest import check
+    >>> checked = check(tx.read_study("surveys/sample/study.toml"))
+    >>> checked.errors, bool(checked.responses.files["reconciles"].all())
+    ([], True)
+    """
+    problems: list[Problem] = []
+    frames, files = [], []
+    for source in study.sources:
+        if progress:
+            progress(source.name)
+        try:
+            table = read_table(source.path, source.sheet, format=source.format,
+                               header_row=source.header_row, encoding=source.encoding,
+                               delimiter=source.delimiter)
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+            files.append({"source_file": source.name, "source_sheet": source.sheet or "",
+                          "population": source.population, "wave": source.wave,
+                          "layout": "", "file_rows": 0, "brands": 0, "rows_in": 0,
+                          "checked": False, "reader": "", "sha256": ""})
+            continue
+        built = _source_frame(study, source, table, problems)
+        files.append({"source_file": table.file, "source_sheet": table.sheet or "",
+                      "population": source.population, "wave": source.wave,
+                      "layout": table.layout, "file_rows": built.file_rows,
+                      "brands": built.brands if source.brand_pattern else 1,
+                      "rows_in": built.file_rows * (built.brands if source.brand_pattern else 1),
+                      "checked": built.frame is not None,
+                      "reader": table.reader, "sha256": table.sha256})
+        if built.frame is not None:
+            frames.append(built.frame)
+    items = list(study.items)
+    rows = pd.concat(frames, ignore_index=True) if frames else _empty_rows(study)
+    for col in items:  # an item asked of one population only is missing for the other
+        if col not in rows:
+            rows[col] = pd.array([pd.NA] * len(rows), dtype="Int16")
+    for col in qc.DETAIL_COLUMNS.values():
+        if col in rows:
+            rows[col] = rows[col].fillna("")
+    for col in ("_blank", "_not_rated"):
+        if col in rows:
+            rows[col] = rows[col].fillna(False).astype(bool)
+    kept, ledger = qc.split_excluded(rows, study, items)
+    file_table = qc.reconcile(pd.DataFrame(files), kept, ledger)
+    file_table.loc[~file_table["checked"], "reconciles"] = False
+    return Checked(Responses(study, kept, ledger, file_table), problems)
+
+
+def _empty_rows(study: Study) -> pd.DataFrame:
+    cols = ["respondent_id", "population", "wave", "brand", "source_file", "source_sheet",
+            "source_row", "weight", *study.columns.segments]
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    frame["source_row"] = frame["source_row"].astype(np.int64)
+    frame["weight"] = frame["weight"].astype(float)
+    frame["_blank"] = pd.Series(dtype=bool)
+    frame["_out_of_range"] = pd.Series(dtype=object)
+    return frame
 
 
 def load(study: Study, *, progress: Callable[[str], None] | None = None) -> Responses:
@@ -158,7 +430,9 @@ def load(study: Study, *, progress: Callable[[str], None] | None = None) -> Resp
     ------
     InputDataError
         With every problem found in every file (missing columns, unknown labels, bad
-        weights, unreadable files), each with its location and a fix.
+        weights, unreadable files), each with its location and a fix.  Warnings (e.g. a
+        duplicated column name the spec does not use) are issued as
+        :class:`~txscore.errors.TxscoreWarning`.
 
     Examples
     --------
@@ -167,31 +441,11 @@ def load(study: Study, *, progress: Callable[[str], None] | None = None) -> Resp
     >>> bool(responses.files["reconciles"].all())
     True
     """
-    problems: list[Problem] = []
-    frames, files = [], []
-    for source in study.sources:
-        if progress:
-            progress(source.name)
-        try:
-            table = read_table(source.path, source.sheet)
-        except InputDataError as exc:
-            problems.extend(exc.problems)
-            continue
-        frame = _source_frame(study, source, table, problems)
-        files.append({"source_file": table.file, "source_sheet": table.sheet or "",
-                      "population": source.population, "wave": source.wave,
-                      "rows_in": len(table.frame), "reader": table.reader,
-                      "sha256": table.sha256})
-        if frame is not None:
-            frames.append(frame)
-    if problems:
-        n = len(problems)
-        raise InputDataError(f"{n} problem{'s' if n > 1 else ''} in the input files", problems)
-    items = list(study.items)
-    rows = pd.concat(frames, ignore_index=True)
-    for col in items:  # an item asked of one population only is missing for the other
-        if col not in rows:
-            rows[col] = pd.array([pd.NA] * len(rows), dtype="Int16")
-    kept, ledger = split_excluded(rows, study, items)
-    file_table = reconcile(pd.DataFrame(files), kept, ledger)
-    return Responses(study, kept, ledger, file_table)
+    checked = check(study, progress=progress)
+    if checked.errors:
+        n = len(checked.errors)
+        raise InputDataError(f"{n} problem{'s' if n > 1 else ''} in the input files",
+                             checked.errors)
+    for problem in checked.warnings:
+        warnings.warn(str(problem), TxscoreWarning, stacklevel=2)
+    return checked.responses

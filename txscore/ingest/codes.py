@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from txscore.errors import Problem, StudySpecError
 from txscore.study import Scale, normalise_label
 
 VALID, MISSING, OUT_OF_RANGE, UNKNOWN = 0, 1, 2, 3
@@ -36,6 +37,7 @@ class MappedAnswers:
     status: np.ndarray  # int8: VALID, MISSING, OUT_OF_RANGE, UNKNOWN
     unknown: dict[str, np.ndarray]  # distinct unknown text -> row positions
     raw: pd.Series
+    blank: np.ndarray | None = None  # True where the cell is empty (not even "Don't know")
 
     def out_of_range_rows(self) -> np.ndarray:
         """Row positions whose answer is outside the scale."""
@@ -43,8 +45,25 @@ class MappedAnswers:
 
 
 def _label_lookup(scale: Scale) -> dict[str, float]:
-    lookup: dict[str, float] = {normalise_label(t): float(c) for c, t in scale.labels.items()}
-    lookup.update({normalise_label(t): np.nan for t in scale.missing.values()})
+    """Normalised label -> code (NaN for missing labels).
+
+    Two codes whose labels normalise alike ("Agree" / "agree ", "Très" / "Tres") would make
+    the mapping a silent pick: that is a spec error (read_study reports it for TOML specs;
+    this catches specs built in Python).
+    """
+    lookup: dict[str, float] = {}
+    codes: dict[str, int] = {}
+    entries = [(c, t, float(c)) for c, t in scale.labels.items()]
+    entries += [(c, t, np.nan) for c, t in scale.missing.items()]
+    for code, text, value in entries:
+        key = normalise_label(text)
+        if key in codes and codes[key] != code:
+            raise StudySpecError(f"Scale '{scale.name}' has ambiguous labels", [Problem(
+                f"label '{text}' is used for codes {codes[key]} and {code} (labels are "
+                "compared ignoring case, spaces and accents).", f"[scales.{scale.name}]",
+                "give each code its own label.")])
+        codes[key] = code
+        lookup[key] = value
     return lookup
 
 
@@ -114,9 +133,11 @@ def map_answers(column: pd.Series, scale: Scale, *, reversed_item: bool = False)
     status_of = np.array([s for _, s in table] + [MISSING], dtype=np.int8)
     codes = code_of[codes_idx]  # sentinel -1 picks the appended "missing" entry
     status = status_of[codes_idx]
+    blank_of = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [True])
+    blank = blank_of[codes_idx]
     if reversed_item:
         codes = scale.min + scale.max - codes
     unknown = {str(u): np.flatnonzero(codes_idx == k)
                for k, (u, (_, st)) in enumerate(zip(uniques, table, strict=True))
                if st == UNKNOWN}
-    return MappedAnswers(codes, status, unknown, column)
+    return MappedAnswers(codes, status, unknown, column, blank)

@@ -1,11 +1,16 @@
-"""File readers: every format comes back as a table of text cells plus provenance.
+"""File readers: every format comes back as a table of cells plus provenance.
 
 All readers return a :class:`RawTable`: a DataFrame of the cells as read (text or numbers),
-the sheet name and the number of the first data row *as the user sees it* (Excel row or
-text-file line), so every later message can point at the exact cell.  Item cells stay as
-read on purpose: codes and labels are mapped in one place (:mod:`txscore.ingest.codes`),
-and no reader silently coerces a column (fastexcel guesses column types from a sample of
-rows and would turn a late text answer into a null).
+the user-visible row of every data row (Excel row, physical line of a text file even when a
+quoted answer spans several lines, SPSS case number), the platform layout it was exported
+in, the question text, SPSS value labels and user-missing values, and the columns that
+play a metadata role (duration, finished, status, start, end, personal data).
+
+Item cells stay as read on purpose: codes and labels are mapped in one place
+(:mod:`txscore.ingest.codes`), and no reader silently coerces a column (fastexcel guesses
+column types from a sample of rows and would turn a late text answer into a null, so every
+sheet is read as strings).  Headers are located by :mod:`txscore.ingest.layouts` (title
+rows above the header, Qualtrics / SurveyMonkey multi-row headers).
 """
 
 from __future__ import annotations
@@ -13,28 +18,88 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from txscore.errors import InputDataError, Problem
+from txscore.ingest import layouts
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+_SAMPLE_BYTES = 262_144
+_SAMPLE_RECORDS = 40
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RawTable:
-    """One sheet or text file as read, before any mapping."""
+    """One sheet or file as read, before any mapping.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per data row of the file, columns named by the header (for Qualtrics, the
+        export tag of row 1), cells as read.
+    file, sheet : str
+        Where it came from (the file name as shown to users).
+    first_row : int
+        The user-visible row of the first data row.
+    reader : str
+        The engine and settings used (provenance).
+    sha256 : str
+        Of the bytes the reader parsed.
+    row_numbers : ndarray of int, optional
+        The user-visible row (Excel row, text line, case number) of every data row; when
+        absent, rows are numbered consecutively from ``first_row``.
+    layout : str
+        ``"plain"``, ``"qualtrics"``, ``"qualtrics-legacy"``, ``"surveymonkey"``,
+        ``"google-forms"``, ``"spss"`` or ``"parquet"``.
+    question_text : mapping
+        Column -> question text (second Qualtrics header row, SPSS variable label, ...).
+    value_labels : mapping
+        Column -> {code: label} (SPSS value labels).
+    user_missing : mapping
+        Column -> user-missing values and ranges as ``(lo, hi)`` pairs (SPSS); such cells
+        are read as missing.
+    roles : mapping
+        Column -> metadata role: ``"id"``, ``"duration"``, ``"finished"``, ``"status"``,
+        ``"start"``, ``"end"`` or ``"personal"``.
+    notes : tuple of Problem
+        What the reader noticed (renamed duplicated headers, ...), usually warnings.
+    header_row : int
+        The user-visible row of the (first) header row.
+    """
 
     frame: pd.DataFrame
     file: str
     sheet: str | None
-    first_row: int  # row/line number of the first data row as the user sees it
+    first_row: int
     reader: str
-    sha256: str = ""  # of the bytes the reader parsed (the file is read once)
+    sha256: str = ""
+    row_numbers: np.ndarray | None = None
+    layout: str = "plain"
+    question_text: Mapping[str, str] = field(default_factory=dict)
+    value_labels: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
+    user_missing: Mapping[str, tuple] = field(default_factory=dict)
+    roles: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[Problem, ...] = ()
+    header_row: int = 1
+
+    def rows(self) -> np.ndarray:
+        """The user-visible row number of every data row."""
+        if self.row_numbers is not None:
+            return np.asarray(self.row_numbers, dtype=np.int64)
+        return np.arange(self.first_row, self.first_row + len(self.frame), dtype=np.int64)
+
+    def column_for(self, role: str) -> str | None:
+        """The first column playing ``role`` (e.g. ``"duration"``), or None."""
+        return next((c for c, r in self.roles.items() if r == role), None)
 
     def where(self, row_pos: int | None = None, column: str | None = None) -> str:
         """Human location: ``customers.xlsx, sheet 'Responses', row 17, column 'eff_1'``."""
@@ -42,14 +107,16 @@ class RawTable:
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
         if row_pos is not None:
-            parts.append(f"row {self.first_row + row_pos}")
+            parts.append(f"row {int(self.rows()[row_pos])}")
         if column is not None:
             parts.append(f"column '{column}'")
         return ", ".join(parts)
 
 
-def read_table(path: Path, sheet: str | None = None) -> RawTable:
-    """Read one input file as text cells.
+def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
+               header_row: int | None = None, encoding: str | None = None,
+               delimiter: str | None = None) -> RawTable:
+    """Read one input file.
 
     Parameters
     ----------
@@ -57,13 +124,36 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
         xlsx/xlsm, csv/tsv/txt, parquet or SPSS .sav.
     sheet : str, optional
         Sheet name for workbooks (default: the first sheet).
+    format : str
+        Platform layout: ``"auto"`` (detected), ``"plain"``, ``"qualtrics"``,
+        ``"qualtrics-legacy"``, ``"surveymonkey"`` or ``"google-forms"``.
+    header_row : int, optional
+        The row (as the user sees it: Excel row, text line) holding the column names;
+        default: detected (title rows above the header are skipped).
+    encoding, delimiter : str, optional
+        Override the sniffed encoding / delimiter of a text file.
+
+    Returns
+    -------
+    RawTable
 
     Raises
     ------
     InputDataError
         When the file is missing, of an unknown type, or cannot be read; the message says
         which file and what to do.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_bytes("Survey 2026\\nid;q1\\nr1;Tout à fait\\n"
+    ...                                   .encode("cp1252"))
+    >>> table = read_table(folder / "a.csv")
+    >>> table.frame.to_dict("list"), table.rows().tolist(), table.reader
+    ({'id': ['r1'], 'q1': ['Tout à fait']}, [3], "csv (cp1252, ';')")
     """
+    path = Path(path)
     if not path.is_file():
         raise InputDataError(f"Input file not found: {path}", [Problem(
             "file not found.", str(path), "check the source path in the study spec (paths are "
@@ -75,34 +165,70 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if suffix in XLSX_SUFFIXES:
-        return replace(_read_xlsx(path, sheet, raw), sha256=digest)
+        return replace(_read_xlsx(path, sheet, raw, format, header_row), sha256=digest)
     if suffix in TEXT_SUFFIXES:
-        return replace(_read_text(path, raw), sha256=digest)
+        return replace(_read_text(path, raw, format, header_row, encoding, delimiter),
+                       sha256=digest)
     if suffix == ".parquet":
-        frame = pd.read_parquet(io.BytesIO(raw))
-        return RawTable(frame, path.name, None, 2, "pyarrow", digest)
+        try:
+            frame = pd.read_parquet(io.BytesIO(raw))
+        except Exception as exc:
+            raise InputDataError(f"{path.name} cannot be read as parquet", [Problem(
+                f"{type(exc).__name__}: {exc}.", path.name,
+                "write the file again (e.g. DataFrame.to_parquet).")]) from None
+        frame.columns = [str(c) for c in frame.columns]
+        return RawTable(frame, path.name, None, 1, "pyarrow", digest, layout="parquet",
+                        roles=layouts.roles_for(list(frame.columns), "plain"), header_row=0)
     raise InputDataError(f"Unsupported file type: {path.name}", [Problem(
         f"files of type '{suffix}' cannot be read.", path.name,
         "export the data as .xlsx, .csv, .parquet or SPSS .sav.")])
 
 
-def _check_header(columns: list, file: str, sheet: str | None) -> list[str]:
-    names = [str(c).strip() if c is not None else "" for c in columns]
-    problems = []
-    seen: dict[str, int] = {}
-    for pos, name in enumerate(names):
-        if name in seen and name:
-            problems.append(Problem(f"column name '{name}' appears twice (columns "
-                                    f"{seen[name] + 1} and {pos + 1}).",
-                                    f"{file}" + (f", sheet '{sheet}'" if sheet else ""),
-                                    "rename one of them in the file."))
-        seen.setdefault(name, pos)
-    if problems:
-        raise InputDataError(f"{file}: duplicated column names", problems)
-    return names
+# ---------------------------------------------------------------------- assembling
+def _assemble(grid: pd.DataFrame, found: layouts.Located, file: str, sheet: str | None,
+              reader: str, row_of: np.ndarray) -> RawTable:
+    """Name the columns from the header rows ``found`` in ``grid``; keep the data rows.
+
+    ``row_of[i]`` is the user-visible row of grid row ``i``.
+    """
+    where = file + (f", sheet '{sheet}'" if sheet else "")
+    if found.header_index >= len(grid):
+        raise InputDataError(f"{where}: no header row", [Problem(
+            "the file has no row with column names.", where,
+            "check that the file is not empty, and header_row in the source if set.")])
+    head = grid.iloc[found.header_index:found.header_index + found.n_header_rows]
+    header_rows = [[_cell(v) for v in row] for row in head.itertuples(index=False, name=None)]
+    names, question_text, notes = layouts.column_names(header_rows, found.layout, where)
+    data_start = found.header_index + found.n_header_rows
+    frame = grid.iloc[data_start:].reset_index(drop=True)
+    frame.columns = names
+    # unnamed columns with no data at all (trailing separators, empty Excel columns) go
+    unnamed = [n for n in names if n.startswith(layouts.UNNAMED)]
+    if unnamed:
+        empty = [n for n in unnamed if frame[n].isna().all()]
+        frame = frame.drop(columns=empty)
+        notes += tuple(Problem(f"a column without a name holds data; it is read as '{n}'.",
+                               where, "give the column a name in the file.", "warning")
+                       for n in unnamed if n not in empty)
+    rows = np.asarray(row_of[data_start:data_start + len(frame)], dtype=np.int64)
+    header = int(row_of[found.header_index])
+    return RawTable(frame, file, sheet, int(rows[0]) if len(rows) else
+                    header + found.n_header_rows, reader, row_numbers=rows,
+                    layout=found.layout, question_text=question_text,
+                    roles=layouts.roles_for(list(frame.columns), found.layout), notes=notes,
+                    header_row=header)
 
 
-def _read_xlsx(path: Path, sheet: str | None, raw: bytes) -> RawTable:
+def _cell(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+# ---------------------------------------------------------------------- xlsx
+def _read_xlsx(path: Path, sheet: str | None, raw: bytes, format: str,
+               header_row: int | None) -> RawTable:
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputDataError(f"{path.name} is not a valid .xlsx workbook", [Problem(
             "the file is not an xlsx (zip) workbook: it may be truncated, password-protected, "
@@ -115,22 +241,43 @@ def _read_xlsx(path: Path, sheet: str | None, raw: bytes) -> RawTable:
         names = reader.sheet_names
         target = sheet if sheet is not None else names[0]
         if target not in names:
-            raise InputDataError(f"{path.name}: sheet '{target}' not found", [Problem(
-                f"there is no sheet '{target}'. Sheets: {', '.join(names)}.", path.name,
-                "set sheet = \"...\" in the source to one of these names.")])
-        frame = reader.load_sheet(target, dtypes="string").to_pandas()
+            raise _no_sheet(path.name, target, names)
+        # header_row=None + skip_rows=0: every row from Excel row 1, blank ones included,
+        # so grid row i is Excel row i + 1; all cells as strings (no type guessing)
+        grid = reader.load_sheet(target, header_row=None, skip_rows=0,
+                                 dtypes="string").to_pandas()
         reader_name = "fastexcel"
     except InputDataError:
         raise
     except Exception as exc:  # fastexcel cannot read it: fall back, and say so in provenance
-        frame, target = _read_xlsx_openpyxl(path, sheet, raw, exc)
+        grid, target = _read_xlsx_openpyxl(path, sheet, raw, exc)
         reader_name = "openpyxl (fastexcel failed: " + type(exc).__name__ + ")"
-    frame.columns = _check_header(list(frame.columns), path.name, target)
-    return RawTable(frame, path.name, target, 2, reader_name)
+    top = [[_cell(v) for v in row]
+           for row in grid.iloc[:_SAMPLE_RECORDS].itertuples(index=False, name=None)]
+    row_of = np.arange(1, len(grid) + 1, dtype=np.int64)
+    index = None if header_row is None else header_row - 1
+    if index is not None and not 0 <= index < max(len(grid), 1):
+        raise _bad_header_row(path.name, target, header_row)
+    return _assemble(grid, layouts.locate(top, format, index), path.name, target,
+                     reader_name, row_of)
 
 
-def _read_xlsx_openpyxl(path: Path, sheet: str | None, raw: bytes, cause: Exception) -> tuple[
-        pd.DataFrame, str]:
+def _no_sheet(file: str, target: str, names: list[str]) -> InputDataError:
+    return InputDataError(f"{file}: sheet '{target}' not found", [Problem(
+        f"there is no sheet '{target}'. Sheets: {', '.join(names)}.", file,
+        "set sheet = \"...\" in the source to one of these names.")])
+
+
+def _bad_header_row(file: str, sheet: str | None, header_row: int) -> InputDataError:
+    where = file + (f", sheet '{sheet}'" if sheet else "")
+    return InputDataError(f"{where}: header_row {header_row} is not in the file", [Problem(
+        f"header_row = {header_row} is not a row of the file.", where,
+        "set header_row to the row holding the column names (as numbered in Excel or a "
+        "text editor), or remove it to detect the header.")])
+
+
+def _read_xlsx_openpyxl(path: Path, sheet: str | None, raw: bytes,
+                        cause: Exception) -> tuple[pd.DataFrame, str]:
     import openpyxl
 
     try:
@@ -142,56 +289,160 @@ def _read_xlsx_openpyxl(path: Path, sheet: str | None, raw: bytes, cause: Except
     try:
         target = sheet if sheet is not None else wb.sheetnames[0]
         if target not in wb.sheetnames:
-            raise InputDataError(f"{path.name}: sheet '{target}' not found", [Problem(
-                f"there is no sheet '{target}'. Sheets: {', '.join(wb.sheetnames)}.",
-                path.name, "set sheet = \"...\" in the source to one of these names.")])
-        rows = list(wb[target].iter_rows(values_only=True))
+            raise _no_sheet(path.name, target, wb.sheetnames)
+        rows = list(wb[target].iter_rows(min_row=1, values_only=True))
     finally:
         wb.close()
-    if not rows:
-        return pd.DataFrame(), target
-    return pd.DataFrame(rows[1:], columns=list(rows[0])), target
+    # trailing blank rows are not part of the sheet (as with calamine)
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return pd.DataFrame(rows, dtype=object), target
 
 
-def sniff_encoding(raw: bytes) -> str:
-    """utf-8 (with or without BOM) when it decodes, else cp1252 (Excel's Western export)."""
+# ---------------------------------------------------------------------- text
+def sniff_encoding(raw: bytes, truncated: bool = False) -> str:
+    """The encoding of a text export.
+
+    UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 with or without BOM when it decodes,
+    else cp1252 (Excel's Western-European export, a superset of latin-1's printable range).
+
+    >>> sniff_encoding("é".encode("utf-8")), sniff_encoding("é".encode("cp1252"))
+    ('utf-8', 'cp1252')
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     try:
         raw.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        # a sample cut inside a multi-byte character is still utf-8
+        if truncated and exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
         return "cp1252"
 
 
-def _read_text(path: Path, raw: bytes) -> RawTable:
-    encoding = sniff_encoding(raw)
-    text = raw.decode(encoding, errors="replace")
-    sample = text[:65536]
+def record_starts(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each CSV record starts: its physical line (1-based) and its byte offset.
+
+    A line break ends a record unless it is inside quotes, i.e. unless an odd number of
+    quote characters precede it (doubled quotes ``""`` keep the parity), so the count is
+    two vectorised passes over the bytes, whatever the number of rows.
+
+    >>> lines, offsets = record_starts(b'id,text\\nr1,"two\\nlines"\\nr2,x\\n')
+    >>> lines.tolist(), offsets.tolist()
+    ([1, 2, 4, 5], [0, 8, 23, 28])
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    # universal newlines, as pandas and text editors: \n, \r\n, and a lone \r (old Mac)
+    cr = np.flatnonzero(buf == 13)
+    lone_cr = cr[(cr + 1 >= len(buf)) | (buf[np.minimum(cr + 1, len(buf) - 1)] != 10)]
+    nl = np.union1d(np.flatnonzero(buf == 10), lone_cr)
+    quotes = np.flatnonzero(buf == 34)
+    ends = np.flatnonzero(np.searchsorted(quotes, nl) % 2 == 0)  # indices into nl
+    lines = np.concatenate([[1], ends + 2]).astype(np.int64)
+    offsets = np.concatenate([[0], nl[ends] + 1]).astype(np.int64)
+    return lines, offsets
+
+
+def _sniff_delimiter(records_text: str, suffix: str) -> str:
+    """The delimiter giving the most records with the same (largest) number of fields."""
+    best, best_score = ("\t" if suffix == ".tsv" else ","), (0, 0)
+    for delim in (",", ";", "\t", "|"):
+        counts = [len(r) for r in csv.reader(io.StringIO(records_text), delimiter=delim)][
+            :_SAMPLE_RECORDS]
+        counts = [c for c in counts if c > 1]
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))
+        score = (counts.count(mode), mode)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_text(path: Path, raw: bytes, format: str, header_row: int | None,
+               encoding: str | None, delimiter: str | None) -> RawTable:
+    enc = encoding or sniff_encoding(raw[:_SAMPLE_BYTES * 4], len(raw) > _SAMPLE_BYTES * 4)
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        if enc.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
+            raw, enc = raw.decode(enc).encode("utf-8"), "utf-8"  # count lines on 8-bit data
+        sample = raw[:_SAMPLE_BYTES].decode(enc, errors="replace")
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise InputDataError(f"{path.name} cannot be decoded", [Problem(
+            f"the file cannot be read as {enc}: {exc}.", path.name,
+            "set encoding = \"utf-8\" (or \"cp1252\", \"latin-1\") in the source, or save "
+            "the file as UTF-8.")]) from None
+    lines, offsets = record_starts(raw)
+    hint = re.match(r"^\ufeff?sep=(.)\r?\n", sample)  # Excel's "sep=;" first line
+    skip = 1 if hint else 0
+    delim = delimiter or (hint.group(1) if hint else _sniff_delimiter(
+        "\n".join(sample.splitlines()[skip:skip + 4 * _SAMPLE_RECORDS]), path.suffix.lower()))
+    top = [[_cell(v) for v in rec] for rec in csv.reader(io.StringIO(sample), delimiter=delim)]
+    top = top[skip:_SAMPLE_RECORDS + skip]
+    index = None
+    if header_row is not None:
+        hits = np.flatnonzero(lines == header_row)
+        if not len(hits):
+            raise _bad_header_row(path.name, None, header_row)
+        index = int(hits[0]) - skip
+    found = layouts.locate(top, format, index)
+    first = found.header_index + skip  # record index of the header
+    # the header row(s) define the columns: a longer data line is an error, not a column
+    n_fields = max([len(r) for r in top[found.header_index:found.header_index
+                                        + found.n_header_rows]] + [1])
+    reader = f"csv ({enc}, '{delim}')".replace("'\t'", "tab")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_values=[""], skip_blank_lines=False)
+        grid = pd.read_csv(io.BytesIO(raw[offsets[first]:] if first < len(offsets) else b""),
+                           sep=delim, header=None, names=range(n_fields), dtype=str,
+                           keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                           encoding=enc, encoding_errors="replace", index_col=False)
+    except pd.errors.EmptyDataError:
+        grid = pd.DataFrame(columns=range(n_fields), dtype=object)
     except (pd.errors.ParserError, ValueError) as exc:
+        message = str(exc).strip()
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+        if m and first + int(m.group(2)) - 1 < len(lines):
+            line = int(lines[first + int(m.group(2)) - 1])
+            message = (f"line {line} has {m.group(3)} fields where the header has "
+                       f"{m.group(1)}.")
+            where = f"{path.name}, row {line}"
+        else:
+            where = path.name
         raise InputDataError(f"{path.name} cannot be parsed", [Problem(
-            str(exc).strip() + ".", path.name, "check that every line has the same number of "
-            f"fields, separated by '{delimiter}'.")]) from None
-    frame.columns = _check_header(list(frame.columns), path.name, None)
-    if delimiter == ";":  # Excel's French/German csv: decimal comma in numbers
-        frame = frame.apply(lambda s: s.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True))
-    return RawTable(frame.astype(object).where(frame.notna(), None), path.name, None, 2,
-                    f"csv ({encoding}, '{delimiter}')")
+            message, where, "check that every line has the same number of fields, "
+            f"separated by '{delim}', and that quotes are closed.")]) from None
+    if delim == ";":  # Excel's French/German csv: decimal comma in numbers
+        grid = grid.apply(lambda s: s.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True))
+    grid = grid.astype(object).where(grid.notna(), None)
+    # the grid starts at the header record
+    return _assemble(grid, replace(found, header_index=0), path.name, None, reader,
+                     lines[first:])
 
 
+# ---------------------------------------------------------------------- sav
 def _read_sav(path: Path) -> RawTable:
     import pyreadstat
 
     try:
-        frame, meta = pyreadstat.read_sav(path, apply_value_formats=False)
+        frame, meta = pyreadstat.read_sav(path, apply_value_formats=False, user_missing=True)
     except Exception as exc:
         raise InputDataError(f"{path.name} cannot be read as SPSS", [Problem(
             str(exc), path.name, "save it again from SPSS as .sav.")]) from None
-    return RawTable(frame, path.name, None, 1, "pyreadstat")
+    ranges = {col: tuple((r["lo"], r["hi"]) for r in spec)
+              for col, spec in (meta.missing_ranges or {}).items() if spec}
+    for col, spans in ranges.items():  # user-missing values and ranges are missing
+        values = frame[col]
+        hit = np.zeros(len(frame), dtype=bool)
+        for lo, hi in spans:
+            hit |= ((values >= lo) & (values <= hi)).to_numpy(bool) if (
+                pd.api.types.is_numeric_dtype(values)) else (values == lo).to_numpy(bool)
+        if hit.any():
+            frame[col] = values.mask(hit)
+    text = {c: str(t) for c, t in (meta.column_names_to_labels or {}).items() if t}
+    labels = {c: dict(v) for c, v in (meta.variable_value_labels or {}).items()}
+    return RawTable(frame, path.name, None, 1, f"pyreadstat ({meta.file_encoding})",
+                    row_numbers=np.arange(1, len(frame) + 1, dtype=np.int64), layout="spss",
+                    question_text=text, value_labels=labels, user_missing=ranges,
+                    roles=layouts.roles_for(list(frame.columns), "spss"), header_row=0)
