@@ -210,7 +210,7 @@ def test_duplicates_keep_the_first_and_ledger_the_rest(tmp_path):
     assert ledger["reason"].tolist() == ["duplicate_id", "duplicate_id"]
     assert ledger["source_row"].tolist() == [4, 6]
     assert ledger["detail"].tolist() == ["same id as customers.csv row 2"] * 2
-    assert ledger["reason_text"].iloc[0] == "Duplicate respondent id (first kept)"
+    assert ledger["reason_text"].iloc[0] == "Duplicate respondent id (an earlier row has it)"
 
 
 def test_out_of_range_rows_are_excluded_with_column_and_value(tmp_path):

@@ -311,6 +311,6 @@ def test_validate_clean_study_with_warnings_and_exclusions_exits_0(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "txscore.cli", "validate", str(spec)],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "1 row: Duplicate respondent id (first kept) (row 3)" in proc.stdout
+    assert "1 row: Duplicate respondent id (an earlier row has it) (row 3)" in proc.stdout
     assert "1 row: Answer code outside the scale (row 4), e.g. eff_1 = 8" in proc.stdout
     assert "no errors" in proc.stdout and "Reconciliation per file" in proc.stdout

@@ -167,21 +167,44 @@ def test_omega_against_independent_fits(saq):
 # --- weights ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("nan_policy", ["listwise", "pairwise"])
-def test_integer_weights_equal_duplicated_rows(nan_policy):
+def test_integer_weights_act_like_duplicated_rows_in_ratio():
+    """Weights are sampling weights: duplicating rows reproduces every scale-free statistic;
+    only the n / (n - 1) correction of the item SDs counts respondents, not weight units."""
     rng = np.random.default_rng(7)
     data = one_factor_data(rng, 60, [0.8, 0.6, 0.5, 0.3]).round(2)
     data.iloc[[3, 10, 20], [0, 2, 3]] = np.nan
     w = rng.integers(1, 5, 60)
     dup = data.loc[data.index.repeat(w)].reset_index(drop=True)
-    weighted = cronbach_alpha(data, weights=w, nan_policy=nan_policy)
-    copied = cronbach_alpha(dup, nan_policy=nan_policy)
+    weighted = cronbach_alpha(data, weights=w)
+    copied = cronbach_alpha(dup)
     for field in ["alpha", "std_alpha", "average_r", "omega_total", "first_eigen_share"]:
         assert weighted[field] == pytest.approx(copied[field], abs=1e-12)
-    cols = ["mean", "sd", "item_rest_r", "alpha_if_deleted"]
-    np.testing.assert_allclose(item_statistics(data, weights=w, nan_policy=nan_policy)[cols],
-                               item_statistics(dup, nan_policy=nan_policy)[cols],
-                               atol=1e-12, rtol=0)
+    cols = ["mean", "item_rest_r", "alpha_if_deleted"]
+    ours = item_statistics(data, weights=w)
+    theirs = item_statistics(dup)
+    np.testing.assert_allclose(ours[cols], theirs[cols], atol=1e-12, rtol=0)
+    n = int(data.notna().all(axis=1).sum())
+    big_n = int(w[data.notna().all(axis=1).to_numpy()].sum())
+    factor = np.sqrt((n / (n - 1)) / (big_n / (big_n - 1)))
+    np.testing.assert_allclose(ours["sd"], theirs["sd"] * factor, rtol=1e-12)
+
+
+@pytest.mark.parametrize("nan_policy", ["listwise", "pairwise"])
+def test_weights_matter_only_in_ratio(nan_policy):
+    rng = np.random.default_rng(8)
+    data = one_factor_data(rng, 40, [0.8, 0.6, 0.5]).round(2)
+    data.iloc[[1, 7], [0, 2]] = np.nan
+    w = rng.uniform(0.2, 3, 40)
+    a = cronbach_alpha(data, weights=w, nan_policy=nan_policy)
+    b = cronbach_alpha(data, weights=w * 0.01, nan_policy=nan_policy)  # sum < 1: still fine
+    for field in ["alpha", "ci_low", "ci_high", "std_alpha", "omega_total"]:
+        assert a[field] == pytest.approx(b[field], rel=1e-12)
+    np.testing.assert_allclose(item_statistics(data, weights=w, nan_policy=nan_policy)["sd"],
+                               item_statistics(data, weights=w * 1e3, nan_policy=nan_policy)
+                               ["sd"], rtol=1e-12)
+    ones = cronbach_alpha(data, weights=np.ones(40), nan_policy=nan_policy)
+    plain = cronbach_alpha(data, nan_policy=nan_policy)
+    assert ones["alpha"] == pytest.approx(plain["alpha"], abs=1e-14)
 
 
 def test_unit_weights_equal_unweighted_and_weight_column():

@@ -754,3 +754,35 @@ def test_benjamini_hochberg_adjusts_p_within_each_table(sample):
     # adjustment can only remove significance
     assert bh["significant"].sum() <= plain["significant"].sum()
     assert (bh["p_adjusted"].fillna(0) >= bh["p_value"].fillna(0) - 1e-15).all()
+
+
+def test_nps_adjusted_wald_interval_covers_the_raw_nps_from_n_30():
+    """Exhaustive over every (promoters, detractors) split of n = 30..80 answers."""
+    from txscore.inference import net_interval
+
+    for n in range(30, 81):
+        prom, det = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+        ok = prom + det <= n
+        p, d = prom[ok] / n, det[ok] / n
+        lo, hi = net_interval(p, d, np.full(p.shape, float(n)), Z95, adjusted_wald=True)
+        net = 100 * (p - d)
+        assert ((lo <= net + 1e-9) & (net <= hi + 1e-9)).all(), n
+
+
+def test_reliability_on_a_base_below_suppress_below_shows_no_number(tmp_path):
+    cust = pd.DataFrame({"ret_1": [1, 2, 4, 5, 3, 2], "enr_1": [2, 2, 5, 4, 3, 1],
+                         "adv_1": [1, 3, 4, 5, 2, 2], "weight": [1, 1, 1, 1, 1, 5.0]})
+    # n = 6 complete cases; Kish n_eff = 10^2 / 30 = 3.33 < 4: suppressed
+    result = run(make_study(tmp_path, cust, report={"suppress_below": 4, "low_base_below": 4,
+                                                    "caution_below": 4}))
+    row = pick(result.reliability, construct="loyalty", population="customer")
+    assert row["n_eff"] == pytest.approx(100 / 30)
+    assert row[["alpha", "ci_low", "ci_high", "std_alpha", "omega_total"]].isna().all()
+    assert row["verdict"].startswith("suppressed") and row["n_complete"] == 6
+    items = result.reliability_items
+    assert items[["mean", "sd", "item_rest_r", "alpha_if_deleted"]].isna().all().all()
+    # unweighted, n_eff = 6 >= 4: shown
+    shown = run(make_study(tmp_path, cust.drop(columns="weight"),
+                           report={"suppress_below": 4, "low_base_below": 4,
+                                   "caution_below": 4}))
+    assert np.isfinite(pick(shown.reliability, construct="loyalty")["alpha"])

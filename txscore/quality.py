@@ -8,7 +8,8 @@ row passes, so the ledger can say *why* (``"duration 42 s < 60 s"``).
 Checks (each switchable in the spec's ``[quality]`` table, methodology.md "Data quality"):
 
 * test / preview responses (Qualtrics Status = Survey Preview, or a column and values);
-* duplicate respondent ids within population x wave x brand (first kept);
+* duplicate respondent ids within population x wave x brand: the first row in file order
+  keeps the id, even when it is excluded for another reason, and later rows are duplicates;
 * speeders: duration below an absolute limit, or below a share of the file's median;
 * failed attention checks (an answer outside the expected ones; blank fails);
 * straight-liners: the same answer on every answered item of a grid of at least N items;
@@ -36,7 +37,7 @@ REASONS = {
     "missing_brand": "Brand missing",
     "brand_not_rated": "Brand not rated (brand loop)",
     "test_response": "Test or preview response",
-    "duplicate_id": "Duplicate respondent id (first kept)",
+    "duplicate_id": "Duplicate respondent id (an earlier row has it)",
     "speeder": "Speeder (too fast)",
     "attention_check": "Failed attention check",
     "straightliner": "Straight-liner (same answer across a grid)",

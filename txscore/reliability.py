@@ -111,6 +111,9 @@ def _moments(x: np.ndarray, w: np.ndarray, nan_policy: str, names: list[str]) ->
     if one_block:  # the same respondents behind every covariance
         if not complete.all():
             x, w = x[complete], w[complete]
+        # sampling weights: only their ratios matter, so they are rescaled to mean 1 (sum n)
+        # and the n / (n - 1) correction uses the count of respondents
+        w = w * (len(w) / w.sum()) if len(w) else w
         n = np.full(x.shape[1], len(x))
         with np.errstate(invalid="ignore", divide="ignore"):
             s, mean = w.sum(), w @ x / w.sum()
@@ -126,19 +129,17 @@ def _moments(x: np.ndarray, w: np.ndarray, nan_policy: str, names: list[str]) ->
             mean = (wm * np.nan_to_num(x)).sum(axis=0) / wm.sum(axis=0)
             xc = np.where(present, x - mean, 0.0)  # centring first keeps the sums accurate
             s = wm.T @ m
+            cnt = m.T @ m  # respondents with both i and j: the n / (n - 1) correction
+            corr_n = cnt / (cnt - 1) / s  # weights in ratio only (scale-free), as listwise
             sx = (wm * xc).T @ m  # sx_ij = sum of w x_i over the rows with i and j
-            cov = ((wm * xc).T @ xc - sx * sx.T / s) / (s - 1)
-            var_ij = ((wm * xc**2).T @ m - sx**2 / s) / (s - 1)  # var of i, rows with i and j
+            cov = ((wm * xc).T @ xc - sx * sx.T / s) * corr_n
+            var_ij = ((wm * xc**2).T @ m - sx**2 / s) * corr_n  # var of i, rows with i and j
             n_eff = s**2 / ((wm * w[:, None]).T @ m)
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov / np.sqrt(var_ij * var_ij.T)
     np.fill_diagonal(corr, 1.0)
     d = np.diag(cov).copy()
     n_min = len(x) if one_block else int((m.T @ m).min())
-    if n_min >= MIN_CASES and np.min(s) <= 1.0:
-        raise InputDataError(
-            f"The weights of the respondents used sum to {np.min(s):.3g}: frequency-style "
-            "weights need a sum above 1. Fix: rescale the weights to mean 1.")
     if (d[np.isfinite(d)] <= 0).any():
         flat = [c for c, v in zip(names, d, strict=True) if v <= 0]
         warnings.warn(f"Items without variance among the respondents used: {flat}.",

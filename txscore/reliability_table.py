@@ -8,6 +8,7 @@ Each unit is checked per population that answers it, and on both populations poo
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from txscore.reliability import cronbach_alpha, item_statistics
@@ -38,12 +39,15 @@ def reliability_tables(responses: Responses) -> tuple[pd.DataFrame, pd.DataFrame
     -------
     constructs : DataFrame
         construct, label, population, n_items, n_complete, alpha, ci_low, ci_high,
-        std_alpha, average_r, omega_total, first_eigen_share, verdict.
+        std_alpha, average_r, omega_total, first_eigen_share, verdict, n_eff (Kish, of the
+        complete cases).  Below ``[report] suppress_below`` every statistic is blank and
+        the verdict says so (no number on a base too small to trust).
     items : DataFrame
         construct, population, item, n, mean, sd, item_rest_r, alpha_if_deleted, flags.
     """
     data = responses.data
     conf = responses.study.report.confidence
+    suppress_below = responses.study.report.suppress_below
     rows, item_rows = [], []
     present = [p for p in ("customer", "non_customer") if (data["population"] == p).any()]
     for name, (label, cols, pops) in reliability_units(responses).items():
@@ -54,10 +58,21 @@ def reliability_tables(responses: Responses) -> tuple[pd.DataFrame, pd.DataFrame
             block = data if pop == "all" else data.loc[data["population"] == pop]
             frame = block[cols].astype("Float64").astype(float)
             w = block["weight"].to_numpy(float)
+            complete = frame.notna().all(axis=1).to_numpy()
+            wc = w[complete]
+            n_eff = float(wc.sum() ** 2 / (wc @ wc)) if complete.any() else 0.0
             stats = cronbach_alpha(frame, cols, weights=w, confidence=conf)
-            rows.append({"construct": name, "label": label, "population": pop,
-                         **stats.to_dict()})
             its = item_statistics(frame, cols, weights=w)
+            if n_eff < suppress_below:  # no number on a base too small to trust
+                numbers = [f for f in stats.index if f not in ("n_items", "n_complete",
+                                                                "verdict")]
+                stats[numbers] = np.nan
+                stats["verdict"] = (f"suppressed: effective base of complete cases "
+                                    f"{n_eff:.0f} < {suppress_below:g}")
+                its.loc[:, [c for c in its.columns if c not in ("item", "n", "flags")]] = np.nan
+                its["flags"] = "suppressed"
+            rows.append({"construct": name, "label": label, "population": pop,
+                         **stats.to_dict(), "n_eff": n_eff})
             its.insert(0, "population", pop)
             its.insert(0, "construct", name)
             item_rows.append(its)

@@ -493,6 +493,8 @@ FR: dict[str, Any] = {
         (r"\bquestionable\b", "discutable"),
         (r"\bno variance\b", "aucune variance"),
         (r"\btoo few cases\b", "trop peu de cas"),
+        (r"^suppressed: effective base of complete cases (\d+) < (\d+)",
+         r"masqué : base effective des cas complets \1 < \2"),
         (r"low item-rest r \(<\.(\d+)\)", r"r item-reste faible (<0,\1)"),
         (r"negative item-rest r \((-?)(\d+)\.(\d+)\): reversed item not recoded\?",
          r"r item-reste négatif (\1\2,\3) : question inversée non recodée ?"),
