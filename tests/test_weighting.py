@@ -716,3 +716,73 @@ def test_apply_weighting_unreachable_targets_and_cap():
         weights, report = apply_weighting(survey, settings)
     assert not report["converged"].any() and (report["capped"] > 0).all()
     assert weights.max() / weights.mean() <= 2 + 1e-9
+
+
+# ---------------------------------------------------------------------- through the spec
+def test_spec_weighting_rakes_the_scored_customers_to_the_targets(tmp_path):
+    from conftest import make_study
+
+    import txscore as tx
+
+    # 6 North, 2 South customers; targets 50/50: North rows weigh 2/3, South rows 2
+    cust = pd.DataFrame({"region": ["North"] * 6 + ["South"] * 2,
+                         "eff_1": [5, 5, 5, 5, 5, 5, 1, 1]})
+    path = make_study(tmp_path, cust, columns={"segments": ["region"]},
+                      weighting={"method": "rake", "targets": {
+                          "customer": {"region": {"North": 0.5, "South": 0.5}}}})
+    responses = tx.load(tx.read_study(path))
+    w = responses.data.set_index("respondent_id")["weight"]
+    assert w[[f"c{i}" for i in range(1, 7)]].tolist() == pytest.approx([2 / 3] * 6)
+    assert w[["c7", "c8"]].tolist() == pytest.approx([2.0, 2.0])
+    report = responses.weighting
+    assert set(report["category"]) == {"North", "South"}
+    assert report["achieved"].tolist() == pytest.approx(report["target"].tolist())
+    result = tx.score(responses)
+    eff = result.scores.query("measure == 'effectiveness' and brand == 'A'").iloc[0]
+    assert eff["value"] == pytest.approx(50.0)  # 100 * (0.5 * 4 + 0.5 * 0) / 4
+    n_eff = (6 * 2 / 3 + 2 * 2) ** 2 / (6 * (2 / 3) ** 2 + 2 * 4)
+    assert eff["n_eff"] == pytest.approx(n_eff)
+
+
+def test_spec_weighting_target_for_a_category_not_in_the_data_is_a_clear_error(tmp_path):
+    from conftest import make_study
+
+    import txscore as tx
+
+    cust = pd.DataFrame({"region": ["North", "South"], "eff_1": [5, 1]})
+    path = make_study(tmp_path, cust, columns={"segments": ["region"]},
+                      weighting={"targets": {"all": {"region": {
+                          "North": 0.4, "South": 0.4, "East": 0.2}}}})
+    with pytest.raises(tx.TxscoreError) as err:
+        tx.load(tx.read_study(path))
+    text = str(err.value) + " ".join(str(p) for p in err.value.problems)
+    assert "East" in text and "region" in text
+
+
+def test_spec_weighting_unknown_key_is_a_spec_error(tmp_path):
+    from conftest import make_study
+
+    import txscore as tx
+
+    path = make_study(tmp_path, pd.DataFrame({"eff_1": [5, 1]}), weighting={"cpa": 3})
+    with pytest.raises(tx.StudySpecError, match="cap"):
+        tx.read_study(path)
+
+
+def test_methodology_sheet_states_the_raking(tmp_path):
+    import datetime as dt
+
+    from conftest import make_study
+
+    import txscore as tx
+    from txscore.reporting.methodology import methodology_rows
+
+    cust = pd.DataFrame({"region": ["North"] * 6 + ["South"] * 2, "eff_1": [5] * 6 + [1] * 2})
+    path = make_study(tmp_path, cust, columns={"segments": ["region"]},
+                      weighting={"cap": 4, "targets": {
+                          "customer": {"region": {"North": 0.5, "South": 0.5}}}})
+    result = tx.score(tx.load(tx.read_study(path)))
+    rows = dict(methodology_rows(result, dt.datetime(2026, 1, 1))[0][1])
+    text = rows["Weighting"]
+    assert "raking" in text and "North 0.5" in text and "4.0 × the mean" in text
+    assert "1 of 1 groups converged" in text and "weights 0.67 to 2.00" in text

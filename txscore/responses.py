@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -28,6 +28,10 @@ class Responses:
     files : DataFrame
         Per input file: ``rows_in``, ``scored``, one count per reason, ``excluded``,
         ``reconciles`` (rows_in == scored + excluded), the reader used and the sha256.
+    weighting : DataFrame
+        With ``[weighting] method = "rake"``: per population x wave x variable x category,
+        the target, the achieved weighted share, convergence, n, n_eff, deff and the weight
+        range (:func:`txscore.weighting.apply_weighting`); empty otherwise.
 
     Examples
     --------
@@ -43,6 +47,7 @@ class Responses:
     data: pd.DataFrame
     exclusions: pd.DataFrame
     files: pd.DataFrame
+    weighting: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def n(self) -> int:

@@ -238,6 +238,9 @@ class Study:
     quality: QualitySettings = QualitySettings()
     report: ReportSettings = ReportSettings()
     spec_path: Path | None = None
+    #: ``[weighting]`` (a :class:`txscore.weighting.WeightingSettings`); None: the weight
+    #: column of ``[columns]`` as it is, or unweighted
+    weighting: Any = None
 
     # ------------------------------------------------------------------ helpers
     def constructs_with_role(self, role: str) -> list[Construct]:
@@ -283,7 +286,7 @@ class Study:
 
 # ---------------------------------------------------------------------- TOML loading
 _TOP_KEYS = ("study", "sources", "columns", "scales", "constructs", "items", "index",
-             "quality", "report")
+             "quality", "report", "weighting")
 _KEYS = {
     "study": ("name", "language"),
     "sources": ("path", "sheet", "population", "wave", "brand", "format", "header_row",
@@ -727,8 +730,18 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
     )
     if st.get("language") is not None and st.get("language") not in LANGUAGES:
         c.add("study", f"The 'language' setting must be 'en' or 'fr'. Got {st['language']!r}.")
+    weighting = None
+    if doc.get("weighting") is not None:
+        from txscore.weighting import parse_weighting  # numpy/pandas: only when asked
+
+        weighting, w_problems = parse_weighting(
+            doc.get("weighting"), where=f"{spec} [weighting]",
+            segments=columns.segments if columns else (),
+            weight_column=columns.weight if columns else None,
+            waves=list(dict.fromkeys(s.wave for s in sources)))
+        c.problems.extend(w_problems)
     study = Study(name or "Untitled study", tuple(sources), columns, scales, constructs, items,
-                  index, quality, report, None)
+                  index, quality, report, None, weighting)
     return study, c
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from txscore import quality as qc
-from txscore.errors import InputDataError, Problem, TxscoreWarning
+from txscore.errors import InputDataError, Problem, TxscoreWarning, WeightingError
 from txscore.ingest.codes import OUT_OF_RANGE, map_answers
 from txscore.ingest.loops import find_loop
 from txscore.ingest.readers import RawTable, read_table
@@ -396,7 +396,29 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
     kept, ledger = qc.split_excluded(rows, study, items)
     file_table = qc.reconcile(pd.DataFrame(files), kept, ledger)
     file_table.loc[~file_table["checked"], "reconciles"] = False
-    return Checked(Responses(study, kept, ledger, file_table), problems)
+    kept, weighting = _weight(study, kept, problems)
+    return Checked(Responses(study, kept, ledger, file_table, weighting), problems)
+
+
+def _weight(study: Study, kept: pd.DataFrame,
+            problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rake the scored rows when the spec asks for it (after exclusions: only the
+    respondents who are scored are weighted to the targets)."""
+    settings = study.weighting
+    if settings is not None and settings.method == "none":
+        return kept.assign(weight=1.0), pd.DataFrame()
+    if settings is None or settings.method != "rake" or kept.empty or any(
+            p.severity == "error" for p in problems):
+        return kept, pd.DataFrame()
+    from txscore.weighting import apply_weighting
+
+    spec = study.spec_path.name if study.spec_path else "study"
+    try:
+        weights, report = apply_weighting(kept, settings, variables_where=f"{spec} [weighting]")
+    except WeightingError as exc:
+        problems.extend(exc.problems)
+        return kept, pd.DataFrame()
+    return kept.assign(weight=weights), report
 
 
 def _empty_rows(study: Study) -> pd.DataFrame:

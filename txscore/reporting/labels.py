@@ -60,6 +60,8 @@ EN: dict[str, Any] = {
         "suppressed": "n<{min}", "wave": "Wave {wave}", "charts": "Charts",
         "charts_below": "Charts: below the tables, from row {row}.",
         "level": "p < {alpha}", "level_bh": "Benjamini-Hochberg adjusted p < {alpha}",
+        "per_population_wave": "each population and wave separately",
+        "per_population": "each population, all waves together",
         # headers
         "h_brand": "Brand", "h_wave": "Wave", "h_population": "Population",
         "h_measure": "Measure", "h_level": "Level", "h_score": "Score", "h_ci_low": "CI low",
@@ -150,6 +152,12 @@ EN: dict[str, Any] = {
         "s_quality": "Data quality", "s_files": "Input files", "s_software": "Software",
         "k_study": "Study", "k_spec": "Study file", "k_date": "Run date", "k_waves": "Waves",
         "k_brands": "Brands", "k_segments": "Cut by segments", "k_weight": "Weight column",
+        "k_weighting": "Weighting",
+        "weighting_rake": "Rim weighting (raking, iterative proportional fitting) of the scored "
+                          "respondents, {groups}, to the targets {targets}; weights capped at "
+                          "{cap} × the mean and rescaled to mean 1. {converged} of {n_groups} "
+                          "groups converged; design effect {deff}; weights {wmin} to {wmax}.",
+        "weighting_column": "The weight column as given ({column}).",
         "k_personal": "Personal data", "k_item": "Item score100",
         "k_box": "Top box / net", "k_dimension": "Dimension / pillar", "k_cx": "CX index",
         "k_cx_weights": "CX weights used", "k_bx": "BX", "k_bx_weights": "BX weights used",
@@ -285,6 +293,8 @@ FR: dict[str, Any] = {
         "suppressed": "n<{min}", "wave": "Vague {wave}", "charts": "Graphiques",
         "charts_below": "Graphiques : sous les tableaux, à partir de la ligne {row}.",
         "level": "p < {alpha}", "level_bh": "p ajusté (Benjamini-Hochberg) < {alpha}",
+        "per_population_wave": "chaque population et chaque vague séparément",
+        "per_population": "chaque population, toutes vagues confondues",
         "h_brand": "Marque", "h_wave": "Vague", "h_population": "Population",
         "h_measure": "Mesure", "h_level": "Niveau", "h_score": "Score",
         "h_ci_low": "IC bas", "h_ci_high": "IC haut", "h_se": "Erreur type", "h_n": "n",
@@ -386,6 +396,13 @@ FR: dict[str, Any] = {
         "k_study": "Étude", "k_spec": "Fichier d’étude", "k_date": "Date d’exécution",
         "k_waves": "Vagues", "k_brands": "Marques", "k_segments": "Découpage par segments",
         "k_weight": "Colonne de pondération", "k_personal": "Données personnelles",
+        "k_weighting": "Pondération",
+        "weighting_rake": "Redressement sur les marges (raking, ajustement proportionnel "
+                          "itératif) des répondants notés, {groups}, sur les cibles {targets} ; "
+                          "poids plafonnés à {cap} × la moyenne puis ramenés à une moyenne de 1. "
+                          "{converged} groupes sur {n_groups} ont convergé ; effet de plan "
+                          "{deff} ; poids de {wmin} à {wmax}.",
+        "weighting_column": "La colonne de pondération telle quelle ({column}).",
         "k_item": "Score100 d’une question", "k_box": "Top box / net",
         "k_dimension": "Dimension / pilier", "k_cx": "Indice CX",
         "k_cx_weights": "Poids CX utilisés", "k_bx": "BX", "k_bx_weights": "Poids BX utilisés",

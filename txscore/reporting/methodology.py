@@ -83,6 +83,32 @@ def _weights(frame: pd.DataFrame, lab: Labels) -> str:
                                              method=frame["method"].iloc[0])
 
 
+def _weighting_text(result: Result, lab: Labels) -> str:
+    """How the weights were made: the weight column, raking (targets, cap, convergence,
+    design effect, weight range), or none."""
+    study = result.study
+    m = lab.methodology
+    settings = study.weighting
+    report = result.meta.get("weighting")
+    if settings is None or settings.method == "column":
+        return (m["weighting_column"].format(column=study.columns.weight)
+                if study.columns.weight else m["unweighted"])
+    if settings.method == "none" or report is None or report.empty:
+        return m["unweighted"]
+    targets = "; ".join(
+        f"{scope}{' ' + wave if wave else ''}: " + ", ".join(
+            f"{var} (" + ", ".join(f"{cat} {lab.num(v, 3)}" for cat, v in cats.items()) + ")"
+            for var, cats in table.items())
+        for (scope, wave), table in settings.targets.items())
+    groups = report.drop_duplicates(["population", "wave"])
+    return m["weighting_rake"].format(
+        groups=lab["per_population_wave"] if settings.by_wave else lab["per_population"],
+        targets=targets, cap=lab.num(settings.cap, 1) if settings.cap else "∞",
+        converged=int(groups["converged"].sum()), n_groups=len(groups),
+        deff=f"{lab.num(groups['deff'].min(), 2)}–{lab.num(groups['deff'].max(), 2)}",
+        wmin=lab.num(groups["min_weight"].min(), 2), wmax=lab.num(groups["max_weight"].max(), 2))
+
+
 def methodology_rows(result: Result, when: dt.datetime,
                      lab: Labels | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """Sections of (key, text) rows for the Methodology sheet.
@@ -126,6 +152,7 @@ def methodology_rows(result: Result, when: dt.datetime,
         (m["k_brands"], ", ".join(brands)),
         (m["k_segments"], ", ".join(result.by) or m["none"]),
         (m["k_weight"], study.columns.weight or m["unweighted"]),
+        (m["k_weighting"], _weighting_text(result, lab)),
         (m["k_personal"], m["personal"].format(columns=personal) if personal
          else m["personal_none"]),
     ]
