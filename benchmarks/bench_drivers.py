@@ -1,4 +1,4 @@
-"""Timings of txscore.drivers on a survey-sized problem: 10 drivers x 20,000 respondents.
+"""Timings of txscore.stats.drivers on a survey-sized problem: 10 drivers x 20,000 respondents.
 
 Run from the repository root: ``python benchmarks/bench_drivers.py``.  Each figure is the
 best of three runs and includes building the weighted covariance matrix from the data.
@@ -16,7 +16,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from txscore.drivers import driver_importance  # noqa: E402
+from txscore.stats.drivers import driver_importance  # noqa: E402
 
 N, P, N_BOOT = 20_000, 10, 2_000
 

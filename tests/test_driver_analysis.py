@@ -31,13 +31,13 @@ from conftest import make_study
 
 import txscore as tx
 from txscore.driver_analysis import ANALYSES, COLUMNS, _stratified_counts, standard_drivers
-from txscore.drivers import (
+from txscore.errors import InputDataError, TxscoreWarning
+from txscore.stats.drivers import (
     bootstrap_cov,
     driver_importance,
     relative_weights_from_cov,
     weighted_cov,
 )
-from txscore.errors import InputDataError, TxscoreWarning
 
 SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample"
 Z95 = 1.959963984540054

@@ -1,4 +1,4 @@
-"""Tests of txscore.drivers against published R output and independent computations.
+"""Tests of txscore.stats.drivers against published R output and independent computations.
 
 Reference data and numbers, with their sources: tests/reference/drivers_reference.md.
 """
@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from txscore.drivers import (
+from txscore.errors import InputDataError, TxscoreWarning
+from txscore.stats.drivers import (
     bootstrap_cov,
     driver_importance,
     relative_weights_from_cov,
     shapley_from_cov,
     weighted_cov,
 )
-from txscore.errors import InputDataError, TxscoreWarning
 
 REF = Path(__file__).parent / "reference"
 ATTITUDE_DRIVERS = ["complaints", "privileges", "learning", "raises", "critical", "advance"]

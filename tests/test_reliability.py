@@ -1,4 +1,4 @@
-"""Tests of txscore.reliability against psych (SAQ), pingouin, sklearn and hand arithmetic."""
+"""Tests of txscore.stats.reliability against psych (SAQ), pingouin, sklearn and hand arithmetic."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from txscore.errors import InputDataError, TxscoreError, TxscoreWarning
-from txscore.reliability import cronbach_alpha, item_statistics, omega_total, reliability
+from txscore.stats.reliability import cronbach_alpha, item_statistics, omega_total, reliability
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 VALIDATION = Path(__file__).resolve().parents[2] / "shared" / "validation"
@@ -348,7 +348,7 @@ def test_constant_item_warns():
 
 
 def test_module_imports_stay_light():
-    code = ("import sys, txscore.reliability; "
+    code = ("import sys, txscore.stats.reliability; "
             "print(sorted(m for m in ('pingouin', 'sklearn', 'scipy.stats') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1])

@@ -24,7 +24,7 @@ import pytest
 from conftest import make_study, pick, run
 
 import txscore as tx
-from txscore.drivers import driver_importance
+from txscore.stats.drivers import driver_importance
 
 SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample"
 Z95 = 1.959963984540054  # two-sided 95% normal quantile

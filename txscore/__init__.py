@@ -31,27 +31,44 @@ from txscore.errors import (  # noqa: E402
 )
 from txscore.study import Study, read_study, validate_study  # noqa: E402
 
-_LAZY = {
-    "load": "txscore.ingest",
-    "Responses": "txscore.responses",
-    "score": "txscore.scoring",
-    "Result": "txscore.result",
-    "report": "txscore.reporting",
+#: public name -> (module, attribute); attribute None: the module itself
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "load": ("txscore.ingest", "load"),
+    "check": ("txscore.ingest", "check"),
+    "Responses": ("txscore.responses", "Responses"),
+    "score": ("txscore.scoring", "score"),
+    "Result": ("txscore.result", "Result"),
+    "report": ("txscore.reporting", "report"),
+    "reliability": ("txscore.stats.reliability", "reliability"),
+    "drivers": ("txscore.stats.drivers", "driver_importance"),
+    "rake": ("txscore.weighting", "rake"),
+    "charts": ("txscore.charts", None),
 }
 
 if TYPE_CHECKING:
-    from txscore.ingest import load
+    from txscore import charts
+    from txscore.ingest import check, load
     from txscore.reporting import report
     from txscore.responses import Responses
     from txscore.result import Result
     from txscore.scoring import score
+    from txscore.stats.drivers import driver_importance as drivers
+    from txscore.stats.reliability import reliability
+    from txscore.weighting import rake
 
 __all__ = ["InputDataError", "Responses", "Result", "Study", "StudySpecError", "TxscoreError",
-           "TxscoreWarning", "WeightingError", "load", "read_study", "report", "score",
-           "validate_study"]
+           "TxscoreWarning", "WeightingError", "charts", "check", "drivers", "load", "rake",
+           "read_study", "reliability", "report", "score", "validate_study"]
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        module, attr = _LAZY[name]
+        value = import_module(module) if attr is None else getattr(import_module(module), attr)
+        globals()[name] = value  # cache: later lookups skip __getattr__
+        return value
     raise AttributeError(f"module 'txscore' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

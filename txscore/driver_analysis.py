@@ -13,12 +13,12 @@ What moves the outcomes, per wave, with all brands pooled and respondent weights
 A respondent's dimension or pillar score is the mean score100 of the items they answered
 (:func:`txscore.scoring._respondent_scores`, the scores the CX loyalty weights use), so the
 ``cx_loyalty`` importances on all waves pooled are the CX index weights x 100.  The
-point estimates come from :func:`txscore.drivers.driver_importance` (Johnson's relative
+point estimates come from :func:`txscore.stats.drivers.driver_importance` (Johnson's relative
 weights or Shapley/LMG, with its collinearity and sample-size guards).  The bootstrap
 resamples respondents within brand (the design's strata, as in :mod:`txscore.scoring`):
 per population and wave one set of multinomial resample counts, shared by the analyses of
 those respondents, gives every replicate's covariance matrix in one matrix product
-(:func:`txscore.drivers.bootstrap_cov`) and every replicate's importances in one batched
+(:func:`txscore.stats.drivers.bootstrap_cov`) and every replicate's importances in one batched
 decomposition.
 """
 
@@ -33,17 +33,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from txscore.drivers import (
+from txscore.errors import InputDataError, Problem, TxscoreWarning
+from txscore.inference import percentile_interval, z_value
+from txscore.responses import Responses
+from txscore.scoring import MEASURE_LABELS, _items_mean, _respondent_scores, _s100
+from txscore.stats.drivers import (
     MAX_SHAPLEY_DRIVERS,
     bootstrap_cov,
     driver_importance,
     relative_weights_from_cov,
     shapley_from_cov,
 )
-from txscore.errors import InputDataError, Problem, TxscoreWarning
-from txscore.inference import percentile_interval, z_value
-from txscore.responses import Responses
-from txscore.scoring import MEASURE_LABELS, _items_mean, _respondent_scores, _s100
 from txscore.study import Study
 
 __all__ = ["ANALYSES", "COLUMNS", "standard_drivers"]

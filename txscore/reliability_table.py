@@ -3,7 +3,7 @@
 Units (methodology.md, "Reliability"): each construct with 2+ items (CX dimensions, BX
 pillars, preference, plain scales) and the loyalty composite (all loyalty items together).
 Each unit is checked per population that answers it, and on both populations pooled
-("all") when both do.  The statistics come from :mod:`txscore.reliability`.
+("all") when both do.  The statistics come from :mod:`txscore.stats.reliability`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from txscore.reliability import cronbach_alpha, item_statistics
 from txscore.responses import Responses
+from txscore.stats.reliability import cronbach_alpha, item_statistics
 
 LOYALTY_COMPOSITE = "loyalty"
 

@@ -339,7 +339,7 @@ def _cov_from_sums(sums: np.ndarray, p: int) -> np.ndarray:
 
 def _importance_weights(cov: np.ndarray) -> np.ndarray:
     """Johnson's relative weights normalised to sum to 1, per replicate."""
-    from txscore.drivers import relative_weights_from_cov
+    from txscore.stats.drivers import relative_weights_from_cov
 
     raw = relative_weights_from_cov(cov)[0]
     return raw / raw.sum(axis=-1, keepdims=True)
@@ -657,7 +657,8 @@ def _diff_row(kind, measure, pop, key, versus, diff, flag_a, flag_b, conf) -> di
     reps = diff[1:]
     se = np.nanstd(reps, ddof=1) if len(reps) > 2 else np.nan
     lo, hi = percentile_interval(reps[:, None], conf) if len(reps) > 1 else (np.nan, np.nan)
-    p = float(normal_p(diff[0] / se)) if se and np.isfinite(se) and se > 0 else np.nan
+    # a standard error at rounding-noise level (identical replicates) gives no test
+    p = float(normal_p(diff[0] / se)) if np.isfinite(se) and se > 1e-9 else np.nan
     return {**row, "difference": diff[0], "ci_low": float(np.ravel(lo)[0]),
             "ci_high": float(np.ravel(hi)[0]), "p_value": p,
             "significant": bool(np.isfinite(p) and p < 1 - conf),
@@ -718,6 +719,7 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     >>> sorted(result.scores["measure"].unique())[:3]
     ['advocacy', 'bx_customers', 'bx_gap']
     """
+    from txscore.driver_analysis import standard_drivers
     from txscore.reliability_table import reliability_tables
     from txscore.result import Result
 
@@ -750,7 +752,10 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     grid = _growth_grid(scores, boot, cells, study, by)
     say("reliability")
     rel, rel_items = reliability_tables(responses)
+    say("key drivers")
+    drivers = standard_drivers(responses)
     return Result(study=study, scores=scores, items=items, distributions=dists, grid=grid,
                   changes=changes, reliability=rel, reliability_items=rel_items,
                   cx_weights=boot.weights["cx"], bx_weights=boot.weights["bx"],
-                  exclusions=responses.exclusions, files=responses.files, by=tuple(by))
+                  exclusions=responses.exclusions, files=responses.files, drivers=drivers,
+                  by=tuple(by), meta={"weighting": responses.weighting})

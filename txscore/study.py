@@ -274,6 +274,30 @@ class Study:
         """Waves in the order the sources first name them."""
         return list(dict.fromkeys(s.wave for s in self.sources))
 
+    def _repr_html_(self) -> str:
+        """A notebook summary: sources, constructs with their items, the main settings."""
+        from html import escape
+
+        def table(header: list[str], rows: list[list[object]]) -> str:
+            head = "".join(f"<th>{escape(h)}</th>" for h in header)
+            body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r) + "</tr>"
+                           for r in rows)
+            return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+        sources = [[s.name, s.sheet or "", s.population, s.wave] for s in self.sources]
+        constructs = [[c.title, c.role or "", c.dimension or "", ", ".join(self.items_of(n)),
+                       ", ".join(c.populations)] for n, c in self.constructs.items()]
+        ix, rep = self.index, self.report
+        settings = (f"CX {ix.cx_method}, BX {ix.bx_method}, λ = {ix.lam:g}, share of "
+                    f"non-customers = {ix.share_non_customer:g}; {rep.confidence:.0%} "
+                    f"intervals, {rep.bootstrap:,} resamples (seed {rep.seed}); suppressed "
+                    f"below n_eff {rep.suppress_below:g}")
+        return (f"<p><b>{escape(self.name)}</b>: {len(self.sources)} sources, "
+                f"{len(self.items)} items, waves {escape(', '.join(self.waves))}</p>"
+                + table(["file", "sheet", "population", "wave"], sources)
+                + table(["construct", "role", "dimension", "items", "asked of"], constructs)
+                + f"<p>{escape(settings)}</p>")
+
     def with_settings(self, **changes: Any) -> Study:
         """A copy with some index/report settings changed, e.g. ``cx_method="equal"``."""
         idx = {k: v for k, v in changes.items() if k in IndexSettings.__dataclass_fields__}

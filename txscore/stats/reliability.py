@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .errors import InputDataError, Problem, TxscoreError, TxscoreWarning
+from txscore.errors import InputDataError, Problem, TxscoreError, TxscoreWarning
 
 __all__ = ["cronbach_alpha", "item_statistics", "omega_total", "reliability"]
 
@@ -286,7 +286,7 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
     Examples
     --------
     >>> import pandas as pd
-    >>> from txscore.reliability import cronbach_alpha
+    >>> from txscore.stats.reliability import cronbach_alpha
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> res = cronbach_alpha(df)  # R: psych::alpha(df, use="complete.obs")
     >>> round(res["alpha"], 4), res["verdict"]
@@ -362,7 +362,7 @@ def item_statistics(data: pd.DataFrame, items: Sequence[str] | None = None, *,
     Examples
     --------
     >>> import pandas as pd
-    >>> from txscore.reliability import item_statistics
+    >>> from txscore.stats.reliability import item_statistics
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> # R: psych::alpha(df, use="complete.obs")$alpha.drop$raw_alpha
     >>> item_statistics(df)["alpha_if_deleted"].round(4).tolist()
@@ -415,7 +415,7 @@ def omega_total(data: pd.DataFrame, items: Sequence[str] | None = None, *,
     Examples
     --------
     >>> import pandas as pd
-    >>> from txscore.reliability import omega_total
+    >>> from txscore.stats.reliability import omega_total
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> # R: l <- psych::fa(df)$loadings; sum(l)^2 / (sum(l)^2 + sum(1 - l^2))
     >>> round(omega_total(df), 3)
@@ -451,7 +451,7 @@ def reliability(data: pd.DataFrame, items: Sequence[str] | Mapping[str, Sequence
     Examples
     --------
     >>> import pandas as pd
-    >>> from txscore.reliability import reliability
+    >>> from txscore.stats.reliability import reliability
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> reliability(df, {"ease": ["q1", "q2", "q3"]})[["construct", "n_complete", "verdict"]]
       construct  n_complete verdict
