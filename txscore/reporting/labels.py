@@ -504,7 +504,7 @@ FR: dict[str, Any] = {
                         "un classeur identique à l’octet près.",
         "file": "{population}, vague {wave} : {rows} lignes ; lu avec {reader} ; SHA-256 {sha}",
     },
-    # The reliability verdicts' fixed phrases (txscore.reliability), pattern -> French.
+    # The reliability verdicts' fixed phrases (txscore.stats.reliability), pattern -> French.
     "verdicts": [
         (r"\bredundant items\b", "items redondants"),
         (r"\bquestionable\b", "discutable"),
