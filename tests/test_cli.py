@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
+from conftest import CUSTOMER_ITEMS, NON_CUSTOMER_ITEMS, make_study
 
+import txscore as tx
 from txscore.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -185,3 +193,89 @@ def test_help_is_fast_and_does_not_import_heavy_libraries():
             "if m in sys.modules]; print(heavy)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------- drivers, thresholds
+def _driver_study(tmp_path: Path, **overrides) -> Path:
+    """40 customers whose answers share one latent level (drivers can be estimated)."""
+    rng = np.random.default_rng(11)
+    level = rng.integers(1, 6, 40)
+    cust = pd.DataFrame({c: np.clip(level + rng.integers(-1, 2, 40), 1, 5)
+                         for c in CUSTOMER_ITEMS})
+    non = pd.DataFrame({c: rng.integers(1, 6, 20) for c in NON_CUSTOMER_ITEMS})
+    return make_study(tmp_path, cust, non, **overrides)
+
+
+@pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
+def test_score_prints_the_driver_table_as_csv_and_json(tmp_path, capsys):
+    spec = _driver_study(tmp_path)
+    expected = tx.score(tx.load(tx.read_study(spec))).drivers
+    assert len(expected) == 3  # cx_loyalty: effectiveness, ease, emotion
+    assert main(["score", str(spec), "--format", "csv", "--table", "drivers"]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert printed["driver"].tolist() == expected["driver"].tolist()
+    assert printed["importance"].to_numpy() == pytest.approx(
+        expected["importance"].to_numpy(float), rel=1e-9)
+    assert main(["score", str(spec), "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [r["driver"] for r in payload["drivers"]] == expected["driver"].tolist()
+    assert sum(r["importance"] for r in payload["drivers"]) == pytest.approx(
+        expected["importance"].sum(), rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_summary_says_the_suppression_threshold_of_the_study(tmp_path, capsys):
+    # 40 customers but only 20 non-customers: with suppress_below = 25 the non-customer
+    # score (and TX) are suppressed, and the table says n<25, not the default n<30
+    spec = _driver_study(tmp_path, report={"suppress_below": 25, "low_base_below": 25,
+                                           "caution_below": 25, "peer_min_base": 25})
+    assert main(["score", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert "n<25" in out and "n<30" not in out
+    assert "n<25: effective base below 25, suppressed" in " ".join(out.split())
+
+
+# ---------------------------------------------------------------------- interrupted runs
+_SLOW_WRITE = """
+import os, sys, time
+real = os.fsync
+def slow(fd):  # the workbook is written, not yet renamed: wait to be interrupted
+    time.sleep(60)
+    real(fd)
+os.fsync = slow
+from txscore.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_ctrl_c_while_writing_keeps_the_previous_report(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    spec = _driver_study(data)
+    out = tmp_path / "report"
+    assert main(["report", str(spec), "--out", str(out), "-q"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert any(n.endswith(".xlsx") for n in before) and any(n.endswith(".png") for n in before)
+    # new answers: the interrupted run would write different files
+    csv = data / "customers.csv"
+    csv.write_text(csv.read_text().replace(",5\n", ",1\n"))
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITE, "report", str(spec),
+                             "--out", str(out), "-q"], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".txscore-*/*.xlsx.*.tmp")):  # the workbook is being written
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the workbook write never started"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in stderr
+    assert [line for line in stderr.splitlines() if "interrupted" in line] == [
+        "interrupted: nothing was written (any previous report is unchanged)."]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # intact, no tmp
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") or
+                p.suffix == ".tmp"], os.listdir(out)

@@ -1,18 +1,31 @@
-"""The command line: ``txscore init | validate | score | report``.
+"""The command line: ``txscore init | validate | score | report | export``.
 
 A thin layer over the Python API.  User errors (:class:`~txscore.errors.TxscoreError`)
-become a list of located problems on stderr and exit code 1, never a traceback.  Heavy
-libraries are imported inside the commands so that ``txscore --help`` is instant.
+become a list of located problems on stderr and exit code 1, never a traceback; Ctrl-C
+prints one line and exits with 130.  Heavy libraries are imported inside the commands so
+that ``txscore --help`` is instant.
+
+Files: inputs are only read.  ``report`` writes into a hidden staging folder inside the
+output folder and moves each finished file into place with an atomic rename, so an
+interrupted or failed run leaves the previous report as it was and no temporary files; the
+output folder may not be a folder holding the study's inputs unless
+``--allow-input-folder`` is given.  ``export`` is the only way to get respondent-level
+rows, and it replaces the respondent id by a keyed (salted) SHA-256 hash.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+#: the environment variable holding the export's salt, unless --salt-env names another
+SALT_ENV = "TXSCORE_SALT"
+#: a shorter salt could be guessed, and with it every respondent id
+MIN_SALT_CHARS = 16
 
 
 def _console(stderr: bool = False):
@@ -82,9 +95,9 @@ def _load(study_path: str, progress: Callable[[str], None]):
     return load(study, progress=lambda name: progress(f"reading {name}"))
 
 
-def _fmt(value: float, flag: str) -> str:
+def _fmt(value: float, flag: str, suppress_below: float = 30) -> str:
     if flag == "suppressed":
-        return "n<30"
+        return f"n<{suppress_below:g}"
     if value != value:  # NaN
         return "–"
     return f"{value:.1f}" + ("*" if flag in ("low base", "caution") else "")
@@ -106,6 +119,7 @@ def print_summary(result, console=None) -> None:
     table.add_column("n cust.", justify="right")
     table.add_column("n non-cust.", justify="right")
     keys = ["wave", *result.by, "brand"]
+    r = result.study.report
     idx = s.set_index(["measure", *keys])
     waves = {w: i for i, w in enumerate(result.study.waves)}
     tx = s[s["measure"] == "tx"]
@@ -116,7 +130,8 @@ def print_summary(result, console=None) -> None:
         cells = []
         for m, _ in measures:
             row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
-            cells.append(_fmt(row["value"], row["flag"]) if row is not None else "–")
+            cells.append(_fmt(row["value"], row["flag"], r.suppress_below)
+                         if row is not None else "–")
         bases = []
         for m in ("customer_score", "non_customer_score"):
             row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
@@ -124,8 +139,8 @@ def print_summary(result, console=None) -> None:
         table.add_row(*[str(k) for k in key], *cells, *bases,
                       style="bold" if rec.brand == "All brands" else None)
     console.print(table)
-    r = result.study.report
-    console.print(f"Scores 0–100. n<30: effective base below {r.suppress_below:g}, suppressed; "
+    console.print(f"Scores 0–100. n<{r.suppress_below:g}: effective base below "
+                  f"{r.suppress_below:g}, suppressed; "
                   f"*: effective base below {r.caution_below:g}, read with care.",
                   style="dim")
 
@@ -248,7 +263,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     result, _ = _score(args, 10)
     tables = {"scores": result.scores, "reliability": result.reliability,
               "items": result.items, "changes": result.changes, "grid": result.grid,
-              "cx_weights": result.cx_weights, "exclusions": result.exclusions}
+              "cx_weights": result.cx_weights, "drivers": result.drivers,
+              "exclusions": result.exclusions}
     if args.format == "table":
         print_summary(result)
         return EXIT_OK
@@ -263,12 +279,85 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def _input_folders(study) -> set[Path]:
+    """The folders holding the study file and its sources."""
+    folders = {s.path.resolve().parent for s in study.sources}
+    if study.spec_path is not None:
+        folders.add(Path(study.spec_path).resolve().parent)
+    return folders
+
+
+def _check_output(target: Path, study, allow_input_folder: bool, *, is_file: bool) -> None:
+    """Refuse an output that would land among the inputs, or that is not writable there."""
+    from txscore.errors import OutputError, Problem
+
+    folder = target.parent if is_file else target
+    option = "--allow-input-folder"
+    problems = []
+    if not allow_input_folder and folder.resolve() in _input_folders(study):
+        problems.append(Problem(
+            "the output folder holds the study's input files; reports written next to the "
+            "survey data are easily mixed up with it (or sent with it).",
+            str(folder.resolve()),
+            f"choose another folder with --out (e.g. reports/{folder.resolve().name}), or "
+            f"pass {option} if this is really intended."))
+    inputs = {s.path.resolve() for s in study.sources}
+    if is_file and target.resolve() in inputs:
+        problems.append(Problem("the output file is one of the study's input files.",
+                                str(target), "choose another file name with --out."))
+    if folder.exists() and not folder.is_dir():
+        problems.append(Problem("this is a file, not a folder.", str(folder),
+                                "choose a folder with --out."))
+    if problems:
+        raise OutputError(f"Cannot write to {target}", problems)
+
+
+def _publish(result, out: Path, charts: bool) -> dict[str, Path]:
+    """Write the report into a staging folder inside ``out``, then move each file in place.
+
+    Nothing in ``out`` changes until every file is complete; each move is an atomic
+    rename on the same file system.  On any failure or Ctrl-C the staging folder goes and
+    ``out`` keeps the previous report.
+    """
+    import shutil
+    import tempfile
+
+    from txscore.errors import OutputError, Problem
     from txscore.reporting import report
 
-    result, _ = _score(args, 10)
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".txscore-", suffix=".tmp", dir=out))
+    except OSError as exc:
+        raise OutputError(f"Cannot write to {out}", [Problem(
+            f"the folder cannot be created or written ({exc.strerror or exc}).", str(out),
+            "choose a folder you can write to with --out.")]) from None
+    try:
+        staged = report(result, stage, charts=charts)
+        final = {}
+        for key, path in staged.items():
+            os.replace(path, out / path.name)
+            final[key] = out / path.name
+        return final
+    except OSError as exc:
+        raise OutputError(f"Cannot write the report to {out}", [Problem(
+            f"{exc.strerror or exc}.", str(out), "check the free space and your rights on the "
+            "folder, and that the workbook is not open in Excel.")]) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from txscore.study import read_study
+
+    study = read_study(args.study)
     out = Path(args.out) if args.out else Path("reports") / Path(args.study).resolve().parent.name
-    paths = report(result, out, charts=not args.no_charts)
+    _check_output(out, study, args.allow_input_folder, is_file=False)
+    result, _ = _score(args, 10)
+    paths = _publish(result, out, charts=not args.no_charts)
     console = _console()
     if not args.quiet:
         print_summary(result, console)
@@ -276,6 +365,113 @@ def cmd_report(args: argparse.Namespace) -> int:
     charts = [p for k, p in paths.items() if k != "workbook"]
     if charts:
         console.print(f"Charts:   {len(charts)} PNG files in {out}")
+    return EXIT_OK
+
+
+def hash_ids(ids, salt: str):
+    """Keyed SHA-256 (HMAC-SHA256, the salt as key) of each id, as 64 hex characters.
+
+    The same id and salt always give the same hash (respondents can be followed across
+    brands and exports); without the salt the ids cannot be recovered or checked by
+    hashing guesses.  Hashes each distinct id once (a loop over distinct ids: hashlib has
+    no vectorised form).
+
+    Parameters
+    ----------
+    ids : array-like of str
+        Respondent ids.
+    salt : str
+        The secret key.
+
+    Returns
+    -------
+    ndarray of str
+
+    Examples
+    --------
+    >>> import hashlib, hmac
+    >>> out = hash_ids(["r1", "r2", "r1"], "a long secret salt")
+    >>> out[0] == out[2] != out[1], len(out[0])
+    (True, 64)
+    >>> out[1] == hmac.new(b"a long secret salt", b"r2", hashlib.sha256).hexdigest()
+    True
+    """
+    import hashlib
+    import hmac
+
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(ids, dtype=object).astype(str).to_numpy(object))
+    key = salt.encode("utf-8")
+    hashed = np.array([hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()
+                       for u in uniques], dtype=object)
+    return hashed[codes]
+
+
+def export_frame(responses, salt: str):
+    """The respondent-level rows of an export: the id hashed, no personal or file columns.
+
+    One row per scored respondent x brand: ``respondent_hash``, ``population``, ``wave``,
+    ``brand``, ``weight``, the segments and the item codes.  The file and row each answer
+    came from are left out (they point back to the raw file, which holds the personal
+    data).
+    """
+    study = responses.study
+    data = responses.data
+    personal = set(study.columns.personal)
+    for removed in responses.files.get("personal_removed", []):
+        personal |= {c.strip() for c in str(removed).split(",") if c.strip()}
+    keep = ["population", "wave", "brand", "weight", *study.columns.segments, *study.items]
+    keep = [c for c in dict.fromkeys(keep) if c in data and c not in personal]
+    frame = data[keep].copy()
+    frame.insert(0, "respondent_hash", hash_ids(data["respondent_id"].to_numpy(object), salt))
+    return frame.reset_index(drop=True)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import io
+
+    from txscore.errors import OutputError, Problem
+    from txscore.ingest import load
+    from txscore.reporting.excel import atomic_write_bytes
+    from txscore.study import read_study
+
+    out = Path(args.out)
+    salt = os.environ.get(args.salt_env, "")
+    problems = []
+    if len(salt) < MIN_SALT_CHARS:
+        problems.append(Problem(
+            f"the environment variable {args.salt_env} is "
+            + ("not set" if not salt else f"only {len(salt)} characters long")
+            + f": the export needs a secret salt of at least {MIN_SALT_CHARS} characters to "
+            "hash respondent ids (it is never written anywhere).", "--salt-env",
+            f"set it to a long random secret (e.g. python -c \"import secrets; "
+            f"print(secrets.token_hex(32))\"), as {args.salt_env}=..., and keep it to hash "
+            "later waves alike."))
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        problems.append(Problem(f"'{out.suffix or out.name}' is not a supported export type.",
+                                str(out), "name the file .csv or .parquet."))
+    if problems:
+        raise OutputError("Cannot export", problems)
+    study = read_study(args.study)
+    _check_output(out, study, args.allow_input_folder, is_file=True)
+    frame = export_frame(load(study), salt)
+    if out.suffix.lower() == ".parquet":
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        data = buf.getvalue()
+    else:
+        data = frame.to_csv(index=False, float_format="%.10g").encode("utf-8")
+    try:
+        atomic_write_bytes(out, data)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {out}", [Problem(
+            f"{exc.strerror or exc}.", str(out), "choose a file you can write with --out.")]
+        ) from None
+    _console().print(f"Exported {len(frame):,} rows ({frame['respondent_hash'].nunique():,} "
+                     f"respondents) to {out}; respondent ids are replaced by HMAC-SHA256 "
+                     f"hashes keyed with ${args.salt_env}; no personal columns.", markup=False)
     return EXIT_OK
 
 
@@ -306,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--table", default="scores",
                    choices=("scores", "reliability", "items", "changes", "grid", "cx_weights",
-                            "exclusions"), help="which table --format csv prints")
+                            "drivers", "exclusions"), help="which table --format csv prints")
     p.add_argument("--by", action="append", metavar="SEGMENT",
                    help="cut by a segment column (repeatable)")
     p.set_defaults(func=cmd_score)
@@ -318,7 +514,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cut by a segment column (repeatable)")
     p.add_argument("--no-charts", action="store_true", help="workbook only")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--allow-input-folder", action="store_true",
+                   help="allow --out to be a folder holding the study's input files")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="write respondent-level rows (ids hashed) for "
+                       "re-analysis: only on explicit request")
+    p.add_argument("study", help="the study.toml file")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="the file to write: .csv, or .parquet")
+    p.add_argument("--salt-env", default=SALT_ENV, metavar="VAR",
+                   help=f"environment variable holding the secret salt (default {SALT_ENV}; "
+                   f"required, at least {MIN_SALT_CHARS} characters)")
+    p.add_argument("--allow-input-folder", action="store_true",
+                   help="allow the file to be written in a folder holding input files")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
@@ -333,7 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("interrupted: no partial output was written.", file=sys.stderr)
+        print("interrupted: nothing was written (any previous report is unchanged).",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK

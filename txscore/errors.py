@@ -39,6 +39,42 @@ class Problem:
         return text
 
 
+#: the longest value quoted in a message (a pasted essay must not flood the terminal)
+SHOWN_CHARS = 60
+
+
+def shorten(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A cell value as quoted in a message: at most ``limit`` characters, control
+    characters shown escaped, the full length said when cut.
+
+    Parameters
+    ----------
+    value : object
+        The value as read.
+    limit : int
+        Characters kept.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> shorten("x" * 100_000, 10)
+    'xxxxxxxxx… (100,000 characters)'
+    >>> shorten("4\\x00")
+    '4\\\\x00'
+    """
+    text = str(value)
+    n = len(text)
+    if n > limit:
+        text = text[:limit - 1]
+    # NUL, tabs, line breaks and other control characters would be invisible or break lines
+    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+    return text + f"… ({n:,} characters)" if n > limit else text
+
+
 class TxscoreError(Exception):
     """Base class of every error txscore raises on purpose.
 
@@ -62,6 +98,10 @@ class StudySpecError(TxscoreError):
 
 class InputDataError(TxscoreError):
     """An input file cannot be read or its contents do not fit the spec."""
+
+
+class OutputError(TxscoreError):
+    """An output cannot be written where asked (among the inputs, not writable, no salt)."""
 
 
 class WeightingError(TxscoreError):

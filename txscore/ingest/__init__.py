@@ -1,10 +1,12 @@
 """Ingest: read every source of a study, map answers to codes, check respondents.
 
 :func:`load` is the only stage that reads files.  It reads each source (any layout, see
-:mod:`txscore.ingest.layouts`), drops the columns declared personal at once (they never
-enter :class:`Responses`), checks that the spec's columns exist, reshapes brand loops to
-one row per respondent x brand, maps answers to codes, runs the respondent checks of
-:mod:`txscore.quality`, and collects *every* problem across all files before raising one
+:mod:`txscore.ingest.layouts`), drops the columns declared personal at once, and those
+that look personal with a warning (:mod:`txscore.privacy`; they never enter
+:class:`Responses`, and ``files["personal_removed"]`` lists them), checks that the
+spec's columns exist, reshapes brand loops to one row per respondent x brand, maps
+answers to codes, runs the respondent checks of :mod:`txscore.quality`, and collects
+*every* problem across all files before raising one
 :class:`~txscore.errors.InputDataError`.  :func:`check` does the same without raising:
 ``txscore validate`` prints its problems and a (provisional, when there are errors)
 reconciliation.
@@ -13,6 +15,7 @@ reconciliation.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from txscore import quality as qc
-from txscore.errors import InputDataError, Problem, TxscoreWarning, WeightingError
-from txscore.ingest.codes import OUT_OF_RANGE, map_answers
+from txscore.errors import InputDataError, Problem, TxscoreWarning, WeightingError, shorten
+from txscore.ingest.codes import OUT_OF_RANGE, describe_unknown, excel_errors, map_answers
 from txscore.ingest.loops import find_loop
 from txscore.ingest.readers import RawTable, read_table
 from txscore.responses import Responses
@@ -31,6 +34,7 @@ from txscore.study import Source, Study
 __all__ = ["Checked", "check", "load", "read_table"]
 
 _MAX_ROWS_LISTED = 5
+_MAX_VALUES_LISTED = 10  # distinct unknown answers listed per column (free text has many)
 
 
 @dataclass(frozen=True)
@@ -90,26 +94,38 @@ def _numbers(column: pd.Series) -> pd.Series:
 
 
 def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Problem]) -> None:
-    """One problem per distinct unknown answer: the value, its row count and first rows."""
-    for text, pos in mapped.unknown.items():
+    """One problem per distinct unknown answer: the value (an Excel error, a date, text),
+    its row count and first rows; past ten distinct values, one problem for the rest."""
+    entries = list(mapped.unknown.items())
+    for text, pos in entries[:_MAX_VALUES_LISTED]:
+        what, fix = describe_unknown(text, scale)
         problems.append(Problem(
-            f"'{text}' matches no label of scale '{scale.name}' ({len(pos)} row"
-            f"{'s' if len(pos) > 1 else ''}: {_rows_text(table.rows(), pos)}).",
-            table.where(column=col),
-            f"correct the answer in the file, or add it to [scales.{scale.name}] labels "
-            "(or missing, if it means no answer)."))
+            f"{what} ({len(pos)} row{'s' if len(pos) > 1 else ''}: "
+            f"{_rows_text(table.rows(), pos)}).", table.where(column=col), fix))
+    rest = entries[_MAX_VALUES_LISTED:]
+    if rest:
+        rows = np.sort(np.concatenate([pos for _, pos in rest]))
+        problems.append(Problem(
+            f"{len(rest)} more distinct answers match no label of scale '{scale.name}' "
+            f"({len(rows)} rows: {_rows_text(table.rows(), rows)}); so many different "
+            "answers suggest a free-text column.", table.where(column=col),
+            "check that [items] names the right column for this question; otherwise "
+            f"correct the answers or add them to [scales.{scale.name}] labels."))
 
 
 def _weights(frame: pd.DataFrame, column: str, table: RawTable,
              problems: list[Problem]) -> np.ndarray:
     """The weight column as floats; a problem lists rows whose weight is not positive."""
     w = _numbers(frame[column])
-    bad = np.flatnonzero((w.isna() | (w <= 0)).to_numpy() & frame.notna().any(axis=1).to_numpy())
+    valid = np.isfinite(w.to_numpy(float, na_value=np.nan)) & (w > 0).to_numpy(bool, na_value=False)
+    bad = np.flatnonzero(~valid & frame.notna().any(axis=1).to_numpy())
     if len(bad):
-        values = sorted({str(frame[column].iloc[p]) for p in bad[:20]})
+        values = sorted({shorten(frame[column].iloc[p], 20) for p in bad[:20]})
+        errors = [v for v in values if v.startswith("#")]
         problems.append(Problem(
-            f"{len(bad)} rows have a weight that is missing, not a number, zero or negative "
-            f"(values: {', '.join(values[:5])}; rows {_rows_text(table.rows(), bad)}).",
+            f"{len(bad)} rows have a weight that is missing, not a number, zero or negative, "
+            f"or infinite (values: {', '.join(values[:5])}; rows {_rows_text(table.rows(), bad)})"
+            + (f"; {', '.join(errors[:3])}: Excel error value" if errors else "") + ".",
             table.where(column=column),
             "weights must be positive numbers: correct them, or remove weight from [columns] "
             "to analyse unweighted."))
@@ -224,13 +240,103 @@ class _Built:
     frame: pd.DataFrame | None
     file_rows: int
     brands: int
+    personal: list[str]
+
+
+def _usable_frame(study: Study, source: Source, table: RawTable,
+                  problems: list[Problem]) -> tuple[pd.DataFrame, list[str], list, bool]:
+    """The file's columns without personal data, named as in the spec; the brand loop.
+
+    Column names differing from the spec's only by Unicode normalisation (an accent typed
+    as one character or two) take the spec's spelling.  Declared personal columns go
+    first; then, with a warning each, columns that look personal (:mod:`txscore.privacy`)
+    among those the spec does not use.  Returns the frame, the removed columns, the
+    brand-loop blocks (brand, {item: column}) and whether the loop has an error.
+    """
+    from txscore import privacy
+
+    cols, items = study.columns, study.items_for(source.population)
+    required = _required_columns(study, source)
+    spec_names = [*required, *study.items, *cols.personal]
+    nfc = {unicodedata.normalize("NFC", c): c for c in spec_names}
+    frame = table.frame.rename(columns={c: nfc[c] for c in table.frame.columns
+                                        if c in nfc and nfc[c] != c and nfc[c] not in
+                                        table.frame.columns})
+    declared = privacy.scan(frame.iloc[:0], declared=cols.personal, used=frame.columns)
+    frame = frame.drop(columns=declared.removed)
+    blocks: list = []
+    loop_error = False
+    if source.brand_pattern:
+        loop, loop_problems = find_loop([str(c) for c in frame.columns], source.brand_pattern,
+                                        items, source.brands, table.where())
+        problems += loop_problems
+        blocks = list(loop.items())
+        loop_error = any(p.severity == "error" for p in loop_problems)
+    loop_columns = [c for _, m in blocks for c in m.values() if c is not None]
+    metadata = [c for c, role in table.roles.items() if role != "personal"]
+    used = [*required, *study.items, *loop_columns, *metadata]
+    check_used = [c for c in [cols.respondent_id, cols.brand, *cols.segments] if c]
+    found = privacy.scan(frame, used=used, roles=table.roles, check_used=check_used)
+    problems += found.problems(lambda col: table.where(column=col))
+    return (frame.drop(columns=found.removed), declared.removed + found.removed, blocks,
+            loop_error)
+
+
+def _hostile_cells(study: Study, source: Source, table: RawTable, frame: pd.DataFrame,
+                   loop_brands: list[str], problems: list[Problem]) -> None:
+    """Excel error values in the id, brand or segment columns; a brand named like the
+    total (errors); a header with no data rows (a warning)."""
+    from txscore.scoring import TOTAL
+    from txscore.study import normalise_label
+
+    cols = study.columns
+    if frame.empty:  # a wave nobody answered yet is possible: say so, do not stop
+        problems.append(Problem(
+            f"the file has column names (row {table.header_row}) but no data rows below "
+            "them: it adds nothing to the scores.", table.where(),
+            "if responses were expected, export them again (the export may have been "
+            "filtered to no responses); otherwise remove the source from the study spec.",
+            "warning"))
+    for col in dict.fromkeys(c for c in (cols.respondent_id, cols.brand, *cols.segments)
+                             if c in frame):
+        bad = excel_errors(frame[col])
+        if len(bad):
+            shown = sorted({shorten(frame[col].iloc[p], 20) for p in bad[:20]})
+            problems.append(Problem(
+                f"{', '.join(shown[:3])}: Excel error value{'s' if len(shown) > 1 else ''} "
+                f"in {len(bad)} row{'s' if len(bad) > 1 else ''} "
+                f"({_rows_text(table.rows(), bad)}).", table.where(column=col),
+                "a formula failed in the workbook: correct it, or paste the values."))
+    total = normalise_label(TOTAL)
+    fix = (f"rename the brand: '{TOTAL}' is the label of the total over all brands in every "
+           "table and chart, so the two would be confused.")
+    if source.brand is not None and normalise_label(source.brand) == total:
+        problems.append(Problem(f"the source's brand is '{source.brand}'.", table.where(),
+                                fix.replace("rename the brand", "change brand = ... of this "
+                                            "source in the study spec")))
+    elif source.brand_pattern:
+        for name in loop_brands:  # named in brands = {...} or by the column names
+            if normalise_label(name) == total:
+                problems.append(Problem(f"the brand loop has a brand named '{name}'.",
+                                        table.where(), fix.replace(
+                                            "rename the brand", "map it to another name in "
+                                            "the source's brands table")))
+    elif cols.brand in frame:
+        named = [b for b in frame[cols.brand].dropna().unique()  # distinct brands only
+                 if normalise_label(b) == total]
+        hit = np.flatnonzero(frame[cols.brand].isin(named).to_numpy(bool))
+        if len(hit):
+            text = frame[cols.brand].astype(object)
+            problems.append(Problem(
+                f"brand '{shorten(text.iloc[hit[0]])}' in {len(hit)} row"
+                f"{'s' if len(hit) > 1 else ''} ({_rows_text(table.rows(), hit)}).",
+                table.where(column=cols.brand), fix + " Correct the file."))
 
 
 def _source_frame(study: Study, source: Source, table: RawTable,
                   problems: list[Problem]) -> _Built:
     """Standard columns, item codes and check details for one source; problems appended."""
-    frame = table.frame.drop(columns=[c for c in study.columns.personal
-                                      if c in table.frame.columns])
+    frame, personal, loop_blocks, loop_error = _usable_frame(study, source, table, problems)
     n, cols, q = len(frame), study.columns, study.quality
     items = study.items_for(source.population)
     required = _required_columns(study, source)
@@ -239,13 +345,11 @@ def _source_frame(study: Study, source: Source, table: RawTable,
             problems.append(note)
     missing = _missing_columns(study, source, frame, table, problems)
     if source.brand_pattern:
-        loop, loop_problems = find_loop([str(c) for c in frame.columns], source.brand_pattern,
-                                        items, source.brands, table.where())
-        problems += loop_problems
-        blocks = list(loop.items())
-        missing = missing or any(p.severity == "error" for p in loop_problems)
+        blocks = loop_blocks
+        missing = missing or loop_error
     else:
         blocks = [(source.brand, {c: c for c in items})]
+    _hostile_cells(study, source, table, frame, [b for b, _ in loop_blocks], problems)
     k = max(len(blocks), 1)
     weight = _weights(frame, cols.weight, table, problems) if cols.weight in frame else None
     checks = _respondent_checks(study, table, frame, problems)
@@ -255,7 +359,7 @@ def _source_frame(study: Study, source: Source, table: RawTable,
                 if col in frame:
                     scale = study.scales[study.items[item].scale]
                     _unknown_labels(map_answers(frame[col], scale), table, col, scale, problems)
-        return _Built(None, n, k)
+        return _Built(None, n, k, personal)
     pos = np.repeat(np.arange(n), k)
     rows = table.rows()
     out = pd.DataFrame({
@@ -274,6 +378,7 @@ def _source_frame(study: Study, source: Source, table: RawTable,
         out[seg] = frame[seg].astype(object).to_numpy()[pos]
     oor = np.full((n, k), "", dtype=object)
     answered, raw_codes = {}, {}
+    rated_brand = np.zeros(k, bool)
     for item in items:
         spec = study.items[item]
         scale = study.scales[spec.scale]
@@ -295,9 +400,19 @@ def _source_frame(study: Study, source: Source, table: RawTable,
                 oor[bad, b] = np.where(has, oor[bad, b] + "; " + note, note)
         raw_codes[item] = codes.ravel()
         answered[item] = given.ravel()
+        rated_brand |= given.any(axis=0)
         final = scale.min + scale.max - codes if spec.reversed else codes
         out[item] = pd.array(final.ravel(), dtype="Float64").astype("Int16")
     out["_blank"] = (table.frame.isna().all(axis=1).to_numpy() if n else np.zeros(0, bool))[pos]
+    if source.brand_pattern and n:
+        for (brand, _), rated in zip(blocks, rated_brand, strict=True):
+            if not rated:
+                problems.append(Problem(
+                    f"brand '{brand}' has columns but no respondent rated it: it has no "
+                    "scores from this file.", table.where(),
+                    "nothing to do if the brand was not asked in this wave; otherwise check "
+                    "the export (a filter or a skip logic may have hidden the answers).",
+                    "warning"))
     if source.brand_pattern:
         rated = np.column_stack([answered[i] for i in items]).any(axis=1) if items else (
             np.ones(n * k, bool))
@@ -316,7 +431,7 @@ def _source_frame(study: Study, source: Source, table: RawTable,
                   else np.zeros((n * k, 0), bool))
         finished = checks["_finished"][pos] if "_finished" in checks else None
         out["_incomplete"] = qc.incomplete_detail(matrix, q.incomplete_min_share, finished)
-    return _Built(out, n, k)
+    return _Built(out, n, k, personal)
 
 
 def _grids(study: Study, items: list[str]) -> dict[str, list[str]]:
@@ -370,7 +485,8 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
             files.append({"source_file": source.name, "source_sheet": source.sheet or "",
                           "population": source.population, "wave": source.wave,
                           "layout": "", "file_rows": 0, "brands": 0, "rows_in": 0,
-                          "checked": False, "reader": "", "sha256": ""})
+                          "checked": False, "reader": "", "sha256": "",
+                          "personal_removed": ""})
             continue
         built = _source_frame(study, source, table, problems)
         files.append({"source_file": table.file, "source_sheet": table.sheet or "",
@@ -379,7 +495,8 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
                       "brands": built.brands if source.brand_pattern else 1,
                       "rows_in": built.file_rows * (built.brands if source.brand_pattern else 1),
                       "checked": built.frame is not None,
-                      "reader": table.reader, "sha256": table.sha256})
+                      "reader": table.reader, "sha256": table.sha256,
+                      "personal_removed": ", ".join(built.personal)})
         if built.frame is not None:
             frames.append(built.frame)
     items = list(study.items)

@@ -12,7 +12,9 @@ Rules (methodology.md, "Scales and item scores"):
 * text matches the scale's labels ignoring case, surrounding spaces and accents
   (:func:`txscore.study.normalise_label`); a missing label becomes missing;
 * a number outside ``min..max`` that is not a missing code is *out of range*;
-* text that matches no label is *unknown*: reported with its row count and first rows.
+* text that matches no label is *unknown*: reported with its row count and first rows;
+  :func:`describe_unknown` says when it is an Excel error value (``#N/A``) or a date
+  rather than an answer, and :func:`excel_errors` finds error values in any column.
 """
 
 from __future__ import annotations
@@ -23,10 +25,74 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from txscore.errors import Problem, StudySpecError
+from txscore.errors import Problem, StudySpecError, shorten
 from txscore.study import Scale, normalise_label
 
 VALID, MISSING, OUT_OF_RANGE, UNKNOWN = 0, 1, 2, 3
+
+#: what a cell shows when its formula failed (Excel, LibreOffice, Google Sheets)
+EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+                "#UNKNOWN!", "#ERROR!")
+_EXCEL_ERROR = re.compile("|".join(re.escape(e) for e in EXCEL_ERRORS), re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+                   r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def is_excel_error(text: object) -> bool:
+    """True for an Excel error value such as ``#N/A`` or ``#DIV/0!``.
+
+    >>> is_excel_error(" #n/a"), is_excel_error("#DIV/0!"), is_excel_error("#1")
+    (True, True, False)
+    """
+    return bool(_EXCEL_ERROR.fullmatch(str(text).strip()))
+
+
+def excel_errors(values: pd.Series) -> np.ndarray:
+    """Row positions holding an Excel error value (tested on the distinct values).
+
+    >>> excel_errors(pd.Series(["4", "#N/A", None, "#DIV/0!", "#N/A"])).tolist()
+    [1, 3, 4]
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return np.zeros(0, dtype=np.int64)
+    text = values.astype("string").str.lstrip()
+    maybe = text.str.startswith("#").fillna(False).to_numpy(bool)  # vectorised pre-filter
+    if not maybe.any():
+        return np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object)[maybe])
+    bad = np.array([is_excel_error(u) for u in uniques], dtype=bool)
+    return np.flatnonzero(maybe)[bad[codes]]
+
+
+def describe_unknown(text: str, scale: Scale) -> tuple[str, str]:
+    """What an answer that matches no label is, and how to fix it: (message, fix).
+
+    The message starts with the value (cut to 60 characters) and ends before the rows.
+
+    >>> agree = Scale("agree5", 5, 1, 5, {1: "Disagree", 5: "Agree"})
+    >>> describe_unknown("#N/A", agree)[0]
+    "'#N/A' is an Excel error value, not an answer of scale 'agree5'"
+    >>> describe_unknown("2026-01-05 00:00:00", agree)[0]
+    "'2026-01-05 00:00:00' is a date, not an answer of scale 'agree5'"
+    >>> describe_unknown("ann@example.com", agree)[0]  # personal data is never quoted
+    "'<an e-mail address, hidden>' matches no label of scale 'agree5'"
+    """
+    from txscore.privacy import redact
+
+    shown = shorten(redact(text))
+    if is_excel_error(text):
+        return (f"'{shown}' is an Excel error value, not an answer of scale '{scale.name}'",
+                "a formula failed in the workbook: correct it, or paste the answers as "
+                "values; clear the cell if there is no answer.")
+    if _DATE.fullmatch(text.strip()):
+        return (f"'{shown}' is a date, not an answer of scale '{scale.name}'",
+                "the cell is formatted as a date (Excel turns '1-5' into a date) or the "
+                "column is not this question: format the column as Number and enter the "
+                "code, or check which column the item names in [items].")
+    return (f"'{shown}' matches no label of scale '{scale.name}'",
+            f"correct the answer in the file, or add it to [scales.{scale.name}] labels "
+            "(or missing, if it means no answer).")
 
 
 @dataclass(frozen=True)

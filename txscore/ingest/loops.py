@@ -11,6 +11,7 @@ every problem still points at the real column and row of the file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from txscore.errors import Problem
@@ -60,12 +61,14 @@ def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mappin
     problems: list[Problem] = []
     found: dict[str, dict[str, str]] = {}  # brand part -> item -> column
     if brands:
-        present = set(columns)
+        # the file's names are NFC (readers): compare the spec's in the same form
+        present = {unicodedata.normalize("NFC", c): c for c in columns}
         for part in brands:
             for item in items:
-                col = pattern.replace("{item}", item).replace("{brand}", part)
-                if col in present:
-                    found.setdefault(part, {})[item] = col
+                key = unicodedata.normalize("NFC", pattern.replace("{item}", item).replace(
+                    "{brand}", part))
+                if key in present:
+                    found.setdefault(part, {})[item] = present[key]
         order = list(brands)
     else:
         claimed: set[str] = set()

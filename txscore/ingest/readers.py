@@ -11,15 +11,28 @@ Item cells stay as read on purpose: codes and labels are mapped in one place
 column types from a sample of rows and would turn a late text answer into a null, so every
 sheet is read as strings).  Headers are located by :mod:`txscore.ingest.layouts` (title
 rows above the header, Qualtrics / SurveyMonkey multi-row headers).
+
+Hostile files are refused with a located message rather than a traceback: an empty file,
+a workbook that is not a zip (truncated, password-protected, an old .xls renamed), a zip
+whose entries declare more than :data:`MAX_UNZIPPED_MB` once expanded (checked on the
+central directory, before anything is decompressed), NUL bytes in a text file.  Excel
+error cells (``#N/A``, ``#DIV/0!``) are read as their error text, never as blanks, so that
+:mod:`txscore.ingest` can name them.  Text is NFC-normalised (``é`` typed as one character
+or as ``e`` + a combining accent is the same answer, column name and brand).
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
+import os
+import posixpath
 import re
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,13 +41,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from txscore.errors import InputDataError, Problem
+from txscore.errors import InputDataError, Problem, shorten
 from txscore.ingest import layouts
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _SAMPLE_BYTES = 262_144
 _SAMPLE_RECORDS = 40
+#: A workbook whose zip entries declare more than this many MB once expanded is refused
+#: before it is opened (a "zip bomb" expands a few kB into gigabytes).  The environment
+#: variable ``TXSCORE_MAX_UNZIPPED_MB`` overrides it for one run.
+MAX_UNZIPPED_MB = 2048
+_CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE2 compound file: .xls, encrypted .xlsx
+_ZIP_MAGIC = b"PK\x03\x04"
+_ERROR_CELL = (b't="e"', b"t='e'")  # <c r="B2" t="e"><v>#N/A</v></c>
+# csv's default field limit (128 KiB) would reject one long comment in the sniffed sample;
+# the sample itself is bounded, so the limit only has to exceed it
+csv.field_size_limit(max(csv.field_size_limit(), 4 * _SAMPLE_BYTES))
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,8 +163,10 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
     Raises
     ------
     InputDataError
-        When the file is missing, of an unknown type, or cannot be read; the message says
-        which file and what to do.
+        When the file is missing, empty, of an unknown type, not a workbook (truncated,
+        encrypted, an .xls renamed), would expand beyond :func:`max_unzipped_mb`, holds
+        NUL bytes, or cannot be read; the message says which file (and line) and what to
+        do.
 
     Examples
     --------
@@ -159,6 +184,11 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
             "file not found.", str(path), "check the source path in the study spec (paths are "
             "relative to the study file).")])
     suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise InputDataError(f"{path.name} is empty", [Problem(
+            "the file is empty (0 bytes).", path.name,
+            "export the survey data again (the download or copy may have failed), or "
+            "remove the source from the study spec.")])
     if suffix == ".sav":  # pyreadstat reads from a path, so the checksum needs its own read
         table = _read_sav(path)
         return replace(table, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
@@ -200,8 +230,7 @@ def _assemble(grid: pd.DataFrame, found: layouts.Located, file: str, sheet: str 
     header_rows = [[_cell(v) for v in row] for row in head.itertuples(index=False, name=None)]
     names, question_text, notes = layouts.column_names(header_rows, found.layout, where)
     data_start = found.header_index + found.n_header_rows
-    frame = grid.iloc[data_start:].reset_index(drop=True)
-    frame.columns = names
+    frame = _nfc(grid.iloc[data_start:].reset_index(drop=True).set_axis(names, axis=1))
     # unnamed columns with no data at all (trailing separators, empty Excel columns) go
     unnamed = [n for n in names if n.startswith(layouts.UNNAMED)]
     if unnamed:
@@ -222,18 +251,180 @@ def _assemble(grid: pd.DataFrame, found: layouts.Located, file: str, sheet: str 
 def _cell(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value).strip())
     return text or None
 
 
+def _nfc(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells in Unicode NFC, so that 'é' as one character and 'e' + combining accent
+    are the same id, brand or answer.
+
+    Works on the distinct values of each text column (a loop over distinct values, not
+    rows); columns with no non-ASCII text are left untouched.
+
+    >>> _nfc(pd.DataFrame({"b": ["Nestle\u0301", "Nestl\u00e9", 1]}))["b"].tolist()
+    ['Nestlé', 'Nestlé', 1]
+    """
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        if all(not isinstance(u, str) or unicodedata.is_normalized("NFC", u)
+               for u in values.unique()):
+            continue  # the usual case: nothing to rewrite
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+        fixed = np.array([unicodedata.normalize("NFC", u) if isinstance(u, str) else u
+                          for u in uniques] + [None], dtype=object)
+        out = values.to_numpy(dtype=object).copy()
+        hit = codes >= 0
+        out[hit] = fixed[codes[hit]]
+        frame[col] = out
+    return frame
+
+
 # ---------------------------------------------------------------------- xlsx
+def max_unzipped_mb() -> float:
+    """The decompression limit in MB: ``TXSCORE_MAX_UNZIPPED_MB`` or :data:`MAX_UNZIPPED_MB`.
+
+    >>> max_unzipped_mb() == float(os.environ.get("TXSCORE_MAX_UNZIPPED_MB", MAX_UNZIPPED_MB))
+    True
+    """
+    text = os.environ.get("TXSCORE_MAX_UNZIPPED_MB", "").strip()
+    if not text:
+        return float(MAX_UNZIPPED_MB)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise InputDataError("TXSCORE_MAX_UNZIPPED_MB is not a number of MB", [Problem(
+            f"the environment variable TXSCORE_MAX_UNZIPPED_MB is {shorten(text)!r}.",
+            "environment", "set it to a positive number of MB (e.g. 4096), or unset it for "
+            f"the default {MAX_UNZIPPED_MB}.")])
+    return value
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """No byte a text export never holds (NUL and the C0 controls but tab, CR, LF, FF)."""
+    buf = np.frombuffer(head, dtype=np.uint8)
+    control = (buf < 32) & ~np.isin(buf, (9, 10, 12, 13))
+    return len(buf) > 0 and not control.any()
+
+
+def _not_a_workbook(file: str, raw: bytes) -> InputDataError:
+    """Why bytes named .xlsx are not an xlsx workbook, and what to do about it."""
+    if raw.startswith(_CFB_MAGIC[:4]):
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            what = ("the workbook is password-protected (encrypted), so it cannot be read.")
+            fix = ("open it in Excel, remove the password (File > Info > Protect Workbook > "
+                   "Encrypt with Password: clear it) and save it again.")
+        else:
+            what = ("the file is not an xlsx (zip) workbook but an OLE2 compound document: "
+                    "an old .xls renamed .xlsx, or a password-protected workbook.")
+            fix = ("open it in Excel and save it as Excel Workbook (.xlsx), without a "
+                   "password.")
+    elif raw.startswith(b"PK"):
+        what = (f"the workbook is truncated or damaged: its {len(raw):,} bytes end before "
+                "the zip directory (a download or copy cut short).")
+        fix = "copy or download the file again, or export it again from the survey platform."
+    elif raw.lstrip()[:1] == b"<":
+        what = ("the file is HTML or XML text, not an xlsx (zip) workbook (some platforms "
+                "export web pages named .xls or .xlsx).")
+        fix = "open it in Excel and save it as Excel Workbook (.xlsx), or export a csv."
+    elif _looks_like_text(raw[:4096]):
+        what = "the file is plain text (a csv export?), not an xlsx (zip) workbook."
+        fix = "give it the .csv extension, or open it in Excel and save it as .xlsx."
+    else:
+        what = ("the file is not an xlsx (zip) workbook: it may be truncated, "
+                "password-protected, or an old .xls renamed.")
+        fix = "open it in Excel and save it again as Excel Workbook (.xlsx)."
+    return InputDataError(f"{file} is not a valid .xlsx workbook", [Problem(what, file, fix)])
+
+
+def _open_zip(file: str, raw: bytes) -> zipfile.ZipFile:
+    """The workbook's zip, refused when not a zip or when it would expand too much.
+
+    The sizes are those the central directory declares (nothing is decompressed to find
+    them); a reader that decompresses an entry stops at its declared size.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise _not_a_workbook(file, raw) from None
+    limit = max_unzipped_mb()
+    total = sum(info.file_size for info in infos)  # a loop over zip entries (a few dozen)
+    if total > limit * 2**20:
+        big = max(infos, key=lambda info: info.file_size)
+        raise InputDataError(f"{file} would expand beyond {limit:,.0f} MB", [Problem(
+            f"the workbook's zip entries declare {total / 2**20:,.0f} MB once expanded "
+            f"('{shorten(big.filename)}': {big.file_size / 2**20:,.0f} MB from "
+            f"{big.compress_size:,} bytes), above the limit of {limit:,.0f} MB; it was not "
+            "opened.", file,
+            "if the workbook is genuine, export the data as csv or raise the limit (environment "
+            "variable TXSCORE_MAX_UNZIPPED_MB); if not, it may be a zip bomb: do not open "
+            "it.")])
+    return zf
+
+
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTR = re.compile(r"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """XML attributes by local name (``r:id`` -> ``id``), entities decoded."""
+    import html
+
+    return {m.group(1).split(":")[-1]: html.unescape(
+        m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(text)}
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip entry holding worksheet ``sheet``, from workbook.xml and its relationships.
+
+    Read with regular expressions rather than an XML parser: the files come from outside,
+    and a regex cannot be made to expand entities.
+    """
+    try:
+        book = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        return None
+    rid = next((a.get("id") for a in map(_attributes, _SHEET_TAG.findall(book))
+                if a.get("name") == sheet), None)
+    target = next((a.get("Target") for a in map(_attributes, re.findall(
+        r"<(?:\w+:)?Relationship\b([^>]*)>", rels)) if rid and a.get("Id") == rid), None)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        "xl/" + target)
+
+
+def _has_error_cells(zf: zipfile.ZipFile, sheet: str) -> bool:
+    """True when worksheet ``sheet`` holds Excel error values (``t="e"`` cells).
+
+    The part is streamed (1 MiB at a time, bounded by its declared size): no second copy
+    of a large sheet is held in memory.
+    """
+    part = _sheet_part(zf, sheet)
+    if part is None:
+        return False
+    tail = b""
+    try:
+        with zf.open(part) as fh:
+            while chunk := fh.read(2**20):
+                if any(mark in tail + chunk for mark in _ERROR_CELL):
+                    return True
+                tail = chunk[-16:]
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        return False  # the readers below report a damaged workbook
+    return False
+
+
 def _read_xlsx(path: Path, sheet: str | None, raw: bytes, format: str,
                header_row: int | None) -> RawTable:
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise InputDataError(f"{path.name} is not a valid .xlsx workbook", [Problem(
-            "the file is not an xlsx (zip) workbook: it may be truncated, password-protected, "
-            "or an old .xls renamed.", path.name, "open it in Excel and save it again as "
-            "Excel Workbook (.xlsx).")])
+    zf = _open_zip(path.name, raw)
+    grid, target, reader_name, why = None, sheet, "fastexcel", ""
     try:
         import fastexcel
 
@@ -242,16 +433,25 @@ def _read_xlsx(path: Path, sheet: str | None, raw: bytes, format: str,
         target = sheet if sheet is not None else names[0]
         if target not in names:
             raise _no_sheet(path.name, target, names)
-        # header_row=None + skip_rows=0: every row from Excel row 1, blank ones included,
-        # so grid row i is Excel row i + 1; all cells as strings (no type guessing)
-        grid = reader.load_sheet(target, header_row=None, skip_rows=0,
-                                 dtypes="string").to_pandas()
-        reader_name = "fastexcel"
+        if _has_error_cells(zf, target):
+            # calamine reads an error cell as a blank: a '#N/A' would be a silent missing
+            why = "the sheet holds Excel error values"
+        else:
+            # header_row=None + skip_rows=0: every row from Excel row 1, blank ones
+            # included, so grid row i is Excel row i + 1; all cells as strings (no type
+            # guessing)
+            grid = reader.load_sheet(target, header_row=None, skip_rows=0,
+                                     dtypes="string").to_pandas()
     except InputDataError:
         raise
     except Exception as exc:  # fastexcel cannot read it: fall back, and say so in provenance
-        grid, target = _read_xlsx_openpyxl(path, sheet, raw, exc)
-        reader_name = "openpyxl (fastexcel failed: " + type(exc).__name__ + ")"
+        why = f"fastexcel failed: {type(exc).__name__}"
+        cause = shorten(exc, 200)
+    else:
+        cause = why
+    if grid is None:
+        grid, target = _read_xlsx_openpyxl(path, sheet, raw, cause)
+        reader_name = f"openpyxl ({why})"
     top = [[_cell(v) for v in row]
            for row in grid.iloc[:_SAMPLE_RECORDS].itertuples(index=False, name=None)]
     row_of = np.arange(1, len(grid) + 1, dtype=np.int64)
@@ -263,9 +463,11 @@ def _read_xlsx(path: Path, sheet: str | None, raw: bytes, format: str,
 
 
 def _no_sheet(file: str, target: str, names: list[str]) -> InputDataError:
-    return InputDataError(f"{file}: sheet '{target}' not found", [Problem(
-        f"there is no sheet '{target}'. Sheets: {', '.join(names)}.", file,
-        "set sheet = \"...\" in the source to one of these names.")])
+    close = difflib.get_close_matches(target, names, n=1)
+    return InputDataError(f"{file}: sheet '{shorten(target)}' not found", [Problem(
+        f"there is no sheet '{shorten(target)}'. Sheets: {', '.join(names)}.", file,
+        (f"did you mean '{close[0]}'? " if close else "")
+        + "set sheet = \"...\" in the source to one of these names.")])
 
 
 def _bad_header_row(file: str, sheet: str | None, header_row: int) -> InputDataError:
@@ -277,19 +479,20 @@ def _bad_header_row(file: str, sheet: str | None, header_row: int) -> InputDataE
 
 
 def _read_xlsx_openpyxl(path: Path, sheet: str | None, raw: bytes,
-                        cause: Exception) -> tuple[pd.DataFrame, str]:
+                        cause: str) -> tuple[pd.DataFrame, str]:
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:
         raise InputDataError(f"{path.name} cannot be read", [Problem(
-            f"neither fastexcel ({cause}) nor openpyxl ({exc}) can read the workbook.",
-            path.name, "open it in Excel and save it again as .xlsx.")]) from None
+            f"neither fastexcel ({cause}) nor openpyxl ({shorten(exc, 200)}) can read the "
+            "workbook.", path.name, "open it in Excel and save it again as .xlsx.")]) from None
     try:
         target = sheet if sheet is not None else wb.sheetnames[0]
         if target not in wb.sheetnames:
             raise _no_sheet(path.name, target, wb.sheetnames)
+        # error cells come back as their text ('#N/A'), dates as datetimes
         rows = list(wb[target].iter_rows(min_row=1, values_only=True))
     finally:
         wb.close()
@@ -362,6 +565,28 @@ def _sniff_delimiter(records_text: str, suffix: str) -> str:
     return best
 
 
+def _refuse_nul_bytes(file: str, raw: bytes) -> None:
+    """NUL bytes never occur in a text export: name their lines, or spot BOM-less UTF-16."""
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    nul = np.flatnonzero(buf == 0)
+    if not len(nul):
+        return
+    if len(nul) * 4 > len(buf):  # every other byte NUL: UTF-16 text without its BOM
+        raise InputDataError(f"{file} looks like UTF-16 text without a byte-order mark", [
+            Problem(f"{len(nul):,} of its {len(buf):,} bytes are NUL, as in UTF-16 text.",
+                    file, 'set encoding = "utf-16-le" (or "utf-16-be") in the source, or '
+                    "save the file as UTF-8.")])
+    lines = np.unique(np.searchsorted(np.flatnonzero(buf == 10), nul) + 1)
+    shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more"
+                                              if len(lines) > 5 else "")
+    raise InputDataError(f"{file} contains NUL bytes", [Problem(
+        f"{len(nul):,} NUL byte{'s' if len(nul) > 1 else ''} (\\x00) on line"
+        f"{'s' if len(lines) > 1 else ''} {shown}: a text export never holds them, so the "
+        "file is damaged or is not text.", f"{file}, row {lines[0]}",
+        "export the data again; or open the file in a text editor and delete the NUL "
+        "characters; a UTF-16 file needs encoding = \"utf-16-le\" in the source.")])
+
+
 def _read_text(path: Path, raw: bytes, format: str, header_row: int | None,
                encoding: str | None, delimiter: str | None) -> RawTable:
     enc = encoding or sniff_encoding(raw[:_SAMPLE_BYTES * 4], len(raw) > _SAMPLE_BYTES * 4)
@@ -374,6 +599,7 @@ def _read_text(path: Path, raw: bytes, format: str, header_row: int | None,
             f"the file cannot be read as {enc}: {exc}.", path.name,
             "set encoding = \"utf-8\" (or \"cp1252\", \"latin-1\") in the source, or save "
             "the file as UTF-8.")]) from None
+    _refuse_nul_bytes(path.name, raw)
     lines, offsets = record_starts(raw)
     hint = re.match(r"^\ufeff?sep=(.)\r?\n", sample)  # Excel's "sep=;" first line
     skip = 1 if hint else 0

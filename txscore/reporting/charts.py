@@ -1252,6 +1252,9 @@ def _save_png(fig: Figure, path: Path, dpi: int) -> None:
             # compress_level 3: 40 ms faster a chart than PIL's default 6, files 7% larger.
             fig.savefig(fh, format="png", dpi=dpi, metadata={"Software": None},
                         pil_kwargs={"compress_level": 3})
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600: give the file normal rights
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

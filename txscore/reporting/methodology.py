@@ -140,7 +140,10 @@ def methodology_rows(result: Result, when: dt.datetime,
     ix, rep = study.index, study.report
     files = result.files
     brands = sorted(b for b in result.scores["brand"].unique() if b != "All brands")
-    personal = ", ".join(study.columns.personal)
+    # declared personal columns, and those detected by name or content at read time
+    detected = [c.strip() for v in files.get("personal_removed", pd.Series(dtype=object))
+                for c in str(v).split(",") if c.strip() and str(v) != "nan"]
+    personal = ", ".join(dict.fromkeys([*study.columns.personal, *detected]))
     level = (lab["level_bh"] if rep.multiple_testing == "bh" else lab["level"]).format(
         alpha=lab.num(round(1 - rep.confidence, 4)))
     conf = lab.num(rep.confidence * 100)
