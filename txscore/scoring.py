@@ -206,9 +206,11 @@ def nps_table(responses: Responses, cells: _Cells) -> pd.DataFrame:
     Examples
     --------
     >>> import txscore as tx
-    >>> study = tx.read_study("surveys/sample/study.toml")
-    >>> nps_table(tx.load(study), _cells(tx.load(study).data, study, [])).empty  # no nps_item
-    True
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))  # nps_item = "recommend"
+    >>> nps = nps_table(responses, _cells(responses.data, responses.study, []))
+    >>> row = nps.loc[(nps["brand"] == "All brands") & (nps["wave"] == "2026 Q2")].iloc[0]
+    >>> bool(row["ci_low"] < row["value"] < row["ci_high"]), row["level"], row["band"]
+    (True, 'nps', '')
     """
     study = responses.study
     col = study.index.nps_item
@@ -439,6 +441,16 @@ def _bootstrap(responses: Responses, cells: _Cells, n_boot: int, seed: int) -> _
         if sums[0, 0] > 0 and _complete_n(responses, study, cx_dims, loyalty) >= \
                 study.index.min_customers_for_weights:
             w_cx = _importance_weights(_cov_from_sums(sums, len(cx_dims) + 1))
+            if not np.isfinite(w_cx[0]).all():  # a dimension or loyalty without variance
+                import warnings
+
+                from txscore.errors import TxscoreWarning
+
+                warnings.warn("CX loyalty weights cannot be estimated (a quality dimension or "
+                              "the loyalty composite has no variance among customers): equal "
+                              "weights are used.", TxscoreWarning, stacklevel=3)
+                w_cx = np.full_like(w_cx, 1 / len(cx_dims))
+                cx_method = "equal (loyalty weights not estimable: no variance)"
         else:
             cx_method = "equal (fewer customers than min_customers_for_weights)"
     weights["cx"] = _weights_frame(cx_dims, w_cx, study.report.confidence, cx_method)
@@ -579,7 +591,8 @@ def _peer_mask(boot: _Boot, pop: str, cells: _Cells, study: Study) -> np.ndarray
     n_eff = (np.minimum(boot.n_eff["customer"], boot.n_eff["non_customer"]) if pop == "all"
              else boot.n_eff[pop])
     brand_cell = np.arange(len(cells.keys)) < cells.n_brand_cells
-    return brand_cell & (n_eff >= study.report.peer_min_base)
+    shown = _cell_base(boot, pop, study)[2] != "suppressed"  # never a hidden number
+    return brand_cell & shown & (n_eff >= study.report.peer_min_base)
 
 
 def _groups(cells: _Cells, by: Sequence[str]) -> dict[tuple, np.ndarray]:
@@ -622,14 +635,20 @@ def _changes(boot: _Boot, cells: _Cells, study: Study, by: Sequence[str]) -> pd.
     return pd.DataFrame(rows)
 
 
+CHANGE_COLUMNS = ["comparison", "measure", "population", "wave", "brand", "versus",
+                  "difference", "ci_low", "ci_high", "p_value", "p_adjusted", "significant",
+                  "flag"]
+
+
 def _adjust(changes: pd.DataFrame, study: Study) -> pd.DataFrame:
     """``p_adjusted`` (Benjamini-Hochberg within each table when asked) and ``significant``.
 
     A table is one comparison x measure x population (e.g. TX change vs the previous wave
     across every brand and wave): the cells a reader scans together.
     """
-    if changes.empty:
-        return changes
+    if changes.empty:  # one wave, one brand: no comparison, but the same columns
+        by = [c for c in changes.columns if c not in CHANGE_COLUMNS]
+        return pd.DataFrame(columns=[*CHANGE_COLUMNS[:5], *by, *CHANGE_COLUMNS[5:]])
     changes = changes.reset_index(drop=True)
     changes["p_adjusted"] = changes["p_value"].astype(float)
     if study.report.multiple_testing == "bh":
