@@ -32,6 +32,20 @@ def reliability_units(responses: Responses) -> dict[str, tuple[str, list[str], t
     return units
 
 
+def suppress_small(stats: pd.Series, items: pd.DataFrame, n_eff: float,
+                   suppress_below: float) -> None:
+    """Blank every statistic (in place) when the complete cases' n_eff is below the
+    suppression threshold: no number on a base too small to trust."""
+    if n_eff >= suppress_below:
+        return
+    numbers = [f for f in stats.index if f not in ("n_items", "n_complete", "verdict")]
+    stats[numbers] = np.nan
+    stats["verdict"] = (f"suppressed: effective base of complete cases {n_eff:.0f} < "
+                        f"{suppress_below:g}")
+    items.loc[:, [c for c in items.columns if c not in ("item", "n", "flags")]] = np.nan
+    items["flags"] = "suppressed"
+
+
 def reliability_tables(responses: Responses) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Construct-level and item-level reliability tables for a study.
 
@@ -63,14 +77,7 @@ def reliability_tables(responses: Responses) -> tuple[pd.DataFrame, pd.DataFrame
             n_eff = float(wc.sum() ** 2 / (wc @ wc)) if complete.any() else 0.0
             stats = cronbach_alpha(frame, cols, weights=w, confidence=conf)
             its = item_statistics(frame, cols, weights=w)
-            if n_eff < suppress_below:  # no number on a base too small to trust
-                numbers = [f for f in stats.index if f not in ("n_items", "n_complete",
-                                                                "verdict")]
-                stats[numbers] = np.nan
-                stats["verdict"] = (f"suppressed: effective base of complete cases "
-                                    f"{n_eff:.0f} < {suppress_below:g}")
-                its.loc[:, [c for c in its.columns if c not in ("item", "n", "flags")]] = np.nan
-                its["flags"] = "suppressed"
+            suppress_small(stats, its, n_eff, suppress_below)
             rows.append({"construct": name, "label": label, "population": pop,
                          **stats.to_dict(), "n_eff": n_eff})
             its.insert(0, "population", pop)

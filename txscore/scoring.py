@@ -10,17 +10,22 @@ customers and non-customers.  C = lambda CX + (1 - lambda) BX_customers, N =
 BX_non_customers, TX = share_nc N + (1 - share_nc) C.
 
 Engine: every statistic derives from per-cell *sums* (sum w x, sum w over answered items,
-sum w over top and bottom boxes, and the cross-products the loyalty regression needs).
-The point estimate uses each respondent once; bootstrap replicate ``r`` uses multinomial
-resample counts drawn within population x cell, so replicate sums are one matrix product
-``counts @ features`` per cell and every composite (CX with re-estimated weights, C, TX,
-changes, peer gaps) is computed on all replicates at once.  Totals ("All brands") add the
-brand cells' sums, i.e. a bootstrap stratified by brand.
+sum w over top and bottom boxes, and the cross-products the loyalty regression needs),
+and items and NPS from weighted answer counts per code, so the same derivations serve the
+in-memory path and chunked scoring (:mod:`txscore.chunked`).  The point estimate uses each
+respondent once; bootstrap replicate ``r`` resamples respondents within population x cell:
+in a cell of at most ``[report] bootstrap_exact_max`` respondents by multinomial counts
+(replicate sums = ``counts @ features``), in a larger cell by drawing the replicate sums
+from the normal law with exactly the mean and covariance of the multinomial resample sums
+(n times the mean and population covariance of the feature rows), which costs O(F^2) per
+replicate whatever the cell size.  Every composite (CX with re-estimated weights, C, TX,
+changes, peer gaps) is then computed on all replicates at once.  Totals ("All brands") add
+the brand cells' sums, i.e. a bootstrap stratified by brand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -67,6 +72,9 @@ INDEX_MEASURES = ("tx", "customer_score", "non_customer_score", "cx", "bx_custom
                   "bx_non_customers")
 
 
+POPULATIONS = ("customer", "non_customer")
+
+
 @dataclass(frozen=True)
 class _Cells:
     keys: pd.DataFrame  # one row per cell: wave, brand, *by (brand cells then totals)
@@ -75,29 +83,64 @@ class _Cells:
     to_total: np.ndarray  # (n_totals, n_brand_cells) indicator
 
 
-def _cells(data: pd.DataFrame, study: Study, by: Sequence[str]) -> _Cells:
-    keys = ["wave", "brand", *by]
-    frame = data[keys].astype(object)
-    uniq = frame.drop_duplicates()
+def _cell_order(uniq: pd.DataFrame, study: Study) -> np.ndarray:
+    """Positions of distinct (wave, brand, *by) rows in report order: study wave order, then
+    the other keys as text."""
+    keys = list(uniq.columns)
     wave_rank = {w: i for i, w in enumerate(study.waves)}
-    uniq = uniq.assign(_w=uniq["wave"].map(wave_rank)).sort_values(
-        ["_w", *keys[1:]], key=lambda s: s if s.name == "_w" else s.astype(str)).drop(
-        columns="_w").reset_index(drop=True)
-    # map every row through a merge (vectorised), not a Python loop over respondents
-    cell_of = frame.merge(uniq.assign(_cell=np.arange(len(uniq))), on=keys, how="left")
-    row_cell = cell_of["_cell"].to_numpy(int)
+    ranked = uniq.reset_index(drop=True).assign(_w=uniq["wave"].map(wave_rank).to_numpy())
+    ranked = ranked.sort_values(["_w", *keys[1:]],
+                                key=lambda s: s if s.name == "_w" else s.astype(str))
+    return ranked.index.to_numpy()
+
+
+def _cells_from_keys(uniq: pd.DataFrame, study: Study, by: Sequence[str]) -> _Cells:
+    """Cells (brand cells in report order, then the all-brands totals) from distinct keys."""
+    keys = ["wave", "brand", *by]
+    uniq = uniq[keys].astype(object).reset_index(drop=True)
+    uniq = uniq.iloc[_cell_order(uniq, study)].reset_index(drop=True)
     tot_keys = uniq.drop(columns="brand").drop_duplicates().reset_index(drop=True)
     tot_index = uniq.drop(columns="brand").merge(
         tot_keys.assign(_t=np.arange(len(tot_keys))), on=["wave", *by], how="left")["_t"]
     to_total = np.zeros((len(tot_keys), len(uniq)))
     to_total[tot_index.to_numpy(int), np.arange(len(uniq))] = 1.0
     totals = tot_keys.assign(brand=TOTAL)[keys]
-    return _Cells(pd.concat([uniq, totals], ignore_index=True), row_cell, len(uniq), to_total)
+    return _Cells(pd.concat([uniq, totals], ignore_index=True), np.zeros(0, np.intp),
+                  len(uniq), to_total)
+
+
+def _distinct_keys(data: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Distinct rows of ``data[keys]`` (first occurrences) and each row's position among them.
+
+    Factorises each key column (fast on strings and categoricals) instead of hashing rows of
+    Python objects; missing values form their own level.
+    """
+    codes, sizes = [], []
+    for k in keys:
+        c, u = pd.factorize(data[k], use_na_sentinel=False)
+        codes.append(c.astype(np.int64))
+        sizes.append(max(len(u), 1))
+    combined = np.ravel_multi_index(codes, sizes) if codes and len(data) else np.zeros(
+        len(data), np.int64)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return data[keys].iloc[first].reset_index(drop=True), inverse.ravel()
+
+
+def _cells(data: pd.DataFrame, study: Study, by: Sequence[str]) -> _Cells:
+    keys = ["wave", "brand", *by]
+    uniq, inverse = _distinct_keys(data, keys)
+    order = _cell_order(uniq[keys].astype(object), study)
+    rank = np.empty(len(order), np.intp)
+    rank[order] = np.arange(len(order))
+    cells = _cells_from_keys(uniq, study, by)
+    return _Cells(cells.keys, rank[inverse], cells.n_brand_cells, cells.to_total)
 
 
 def _with_totals(arr: np.ndarray, cells: _Cells) -> np.ndarray:
     """Append total cells (sums over brands) along the cell axis (axis -2)."""
-    tot = np.einsum("tg,...gf->...tf", cells.to_total, arr)
+    lead, (n_cells, width) = arr.shape[:-2], arr.shape[-2:]
+    flat = np.moveaxis(arr, -2, 0).reshape(n_cells, -1)  # one matrix product, not one a row
+    tot = np.moveaxis((cells.to_total @ flat).reshape(-1, *lead, width), 0, -2)
     return np.concatenate([arr, tot], axis=-2)
 
 
@@ -107,10 +150,276 @@ def _flags(n_eff: np.ndarray, study: Study) -> np.ndarray:
                      caution_below=r.caution_below)
 
 
+# ---------------------------------------------------------------------- the engine
+@dataclass(frozen=True)
+class _Layout:
+    """What one population's respondents contribute to the per-cell sums.
+
+    Per respondent, the composite *features* are ``w * [s100 | answered]`` for each of the
+    I items (0 when unanswered), ``w * [top box | bottom box]`` for the J items of the CX
+    quality dimensions (their nets make the classic-net CX), then for each loyalty or
+    preference regression the cross-products ``w * complete * [1, v, v_i v_j]``
+    (:func:`_regression_features`).  Their sums per cell give every composite; their
+    cross-products give the normal-sum bootstrap (whose cost grows with F^2: hence no box
+    features for items no composite nets).
+    """
+
+    population: str
+    items: tuple[str, ...]
+    lo: np.ndarray  # (I,) scale minimum
+    span: np.ndarray  # (I,) scale maximum - minimum
+    points: np.ndarray  # (I,) number of codes
+    top: np.ndarray  # (I, K + 1) 1.0 where code - min is a top-box code; column K: missing
+    bottom: np.ndarray  # (I, K + 1)
+    net: np.ndarray  # (J,) positions among the items of those with box features
+    reg: dict[str, tuple[np.ndarray, np.ndarray]]  # name -> driver (I, p), outcome (I,) masks
+    complete: np.ndarray  # (I, c) constructs every respondent must answer for the CX weights
+
+    @property
+    def kmax(self) -> int:
+        return self.top.shape[1] - 1
+
+    @property
+    def boxes(self) -> int:
+        """Columns of the item features: s100 and answered per item, boxes per CX item."""
+        return 2 * len(self.items) + 2 * len(self.net)
+
+    @property
+    def reg_slices(self) -> dict[str, slice]:
+        out, start = {}, self.boxes
+        for key, (drivers, _) in self.reg.items():
+            p = drivers.shape[1] + 1
+            width = 1 + p + p * (p + 1) // 2
+            out[key] = slice(start, start + width)
+            start += width
+        return out
+
+    @property
+    def width(self) -> int:
+        return max([self.boxes] + [s.stop for s in self.reg_slices.values()])
+
+
+def _member(study: Study, items: Sequence[str], constructs: Sequence[str]) -> np.ndarray:
+    """(I, c) indicator: item i belongs to construct j."""
+    return np.array([[study.items[c].construct == name for name in constructs] for c in items],
+                    dtype=float).reshape(len(items), len(constructs))
+
+
+def _layout(study: Study, pop: str, items: Sequence[str] | None = None) -> _Layout:
+    """The layout of a population's items (or of some of them: then no regressions)."""
+    asked = study.items_for(pop)
+    subset = items is not None
+    items = tuple(asked if items is None else [c for c in items if c in asked])
+    scales = [study.scales[study.items[c].scale] for c in items]
+    points = np.array([s.max - s.min + 1 for s in scales], dtype=int)
+    kmax = int(points.max()) if len(points) else 1
+    top, bottom = np.zeros((len(items), kmax + 1)), np.zeros((len(items), kmax + 1))
+    for i, s in enumerate(scales):
+        top[i, [c - s.min for c in s.top_box if s.min <= c <= s.max]] = 1.0
+        bottom[i, [c - s.min for c in s.bottom_box if s.min <= c <= s.max]] = 1.0
+    cx_dims = [c.name for c in study.constructs_with_role("cx_quality")]
+    loyalty = [c.name for c in study.constructs_with_role("loyalty")]
+    pillars = [c.name for c in study.constructs_with_role("bx_pillar")]
+    preference = [c.name for c in study.constructs_with_role("preference")]
+    reg = {}
+    if subset:
+        cx_dims = loyalty = pillars = []
+    if pop == "customer" and cx_dims and loyalty:
+        reg["cx"] = (_member(study, items, cx_dims), _member(study, items, loyalty).sum(1))
+    if pillars and preference and study.index.bx_method == "preference_weighted":
+        reg["bx"] = (_member(study, items, pillars), _member(study, items, preference).sum(1))
+    complete = _member(study, items, cx_dims + loyalty) if pop == "customer" else np.zeros(
+        (len(items), 0))
+    net = np.flatnonzero(_member(study, items, cx_dims).sum(1)) if pop == "customer" else (
+        np.zeros(0, int))
+    return _Layout(pop, items, np.array([s.min for s in scales], dtype=float),
+                   np.array([s.max - s.min for s in scales], dtype=float), points, top, bottom,
+                   net, reg, complete)
+
+
+def _pop_rows(data: pd.DataFrame, row_cell: np.ndarray, pop: str) -> np.ndarray:
+    """Positions of one population's rows, grouped by cell (stable within a cell)."""
+    rows = np.flatnonzero((data["population"] == pop).to_numpy(dtype=bool, na_value=False))
+    return rows[np.argsort(row_cell[rows], kind="stable")]
+
+
+def _codes(data: pd.DataFrame, lay: _Layout, rows: np.ndarray) -> np.ndarray:
+    """(n, I) item codes of some rows as floats, NaN when unanswered."""
+    x = np.empty((len(rows), len(lay.items)), order="F")  # column by column: contiguous
+    for j, col in enumerate(lay.items):
+        x[:, j] = data[col].to_numpy(dtype=float, na_value=np.nan)[rows]
+    return x
+
+
+def _code_index(x: np.ndarray, lay: _Layout, cols: np.ndarray | None = None) -> np.ndarray:
+    """(n, I) code - scale minimum, with ``lay.kmax`` for an unanswered item (``cols``: the
+    layout's items that are the columns of x, default all)."""
+    cols = np.arange(len(lay.items)) if cols is None else cols
+    lo, points = lay.lo[cols], lay.points[cols]
+    with np.errstate(invalid="ignore"):
+        valid = (x >= lo) & (x <= lo + points - 1)
+    return np.where(valid, x - lo, lay.kmax).astype(np.intp)
+
+
+def _item_counts(x: np.ndarray, w: np.ndarray, g: np.ndarray, n_cells: int,
+                 lay: _Layout) -> np.ndarray:
+    """(I, n_cells, K + 1, 3) respondents, sum of weights and of squared weights per item,
+    cell and code (the last code column counts the unanswered)."""
+    k1 = lay.kmax + 1
+    out = np.empty((len(lay.items), n_cells, k1, 3))
+    base = g.astype(np.intp) * k1
+    for j in range(len(lay.items)):  # a loop over items, not respondents
+        flat = base + _code_index(x[:, j:j + 1], lay, np.array([j]))[:, 0]
+        for m, wt in enumerate((None, w, w * w)):
+            out[j, :, :, m] = np.bincount(flat, weights=wt, minlength=n_cells * k1).reshape(
+                n_cells, k1)
+    return out
+
+
+def _features(x: np.ndarray, w: np.ndarray, lay: _Layout) -> np.ndarray:
+    """(n, F) composite features of some respondents (layout in :class:`_Layout`)."""
+    n, n_items = x.shape
+    ok = ~np.isnan(x)
+    okf = ok.astype(float)
+    with np.errstate(invalid="ignore"):
+        s100 = np.where(ok, 100 * (x - lay.lo) / lay.span, 0.0)
+    out = np.empty((n, lay.width))
+    wc = w[:, None]
+    np.multiply(wc, s100, out=out[:, :n_items])
+    np.multiply(wc, okf, out=out[:, n_items:2 * n_items])
+    if len(lay.net):
+        lay_net = lay.net
+        idx = _code_index(x[:, lay_net], lay, lay_net)
+        j, start = len(lay_net), 2 * n_items
+        np.multiply(wc, lay.top[lay_net, idx], out=out[:, start:start + j])
+        np.multiply(wc, lay.bottom[lay_net, idx], out=out[:, start + j:start + 2 * j])
+    slices = lay.reg_slices
+    for key, (drivers, outcome) in lay.reg.items():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = (s100 @ drivers) / (okf @ drivers)  # mean of the answered items
+            y = (s100 @ outcome) / (okf @ outcome)
+        out[:, slices[key]] = _regression_features(scores, y, w)
+    return out
+
+
+def _complete_count(x: np.ndarray, lay: _Layout) -> int:
+    """Respondents who answered at least one item of every CX dimension and loyalty
+    construct (the base of ``min_customers_for_weights``)."""
+    if not lay.complete.shape[1]:
+        return 0
+    ok = np.ones(len(x), dtype=bool)
+    for member in lay.complete.T.astype(bool):  # a loop over constructs
+        ok &= ~np.isnan(x[:, member]).all(axis=1) if member.any() else False
+    return int(ok.sum())
+
+
+def _resample_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """(n_boot, n) multinomial(n, 1/n) counts: how often each respondent is drawn.
+
+    Drawn as n uniform indices per replicate and counted with one bincount, which is the
+    same distribution as ``rng.multinomial`` and an order of magnitude faster.
+    """
+    draws = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
+    return np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
+
+
+def _normal_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
+                 rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, F) bootstrap replicate sums of n feature rows, drawn from the normal law.
+
+    A multinomial resample of n rows f_i has sums with mean ``s1 = sum f_i`` and covariance
+    ``n Sigma``, Sigma the population covariance of the rows (``s2 / n - m m'``, ``s2 = sum
+    f_i f_i'``, ``m = s1 / n``).  For large n the sums are normal (central limit theorem), so
+    a replicate is ``s1 + sqrt(n) (z L') * sd`` with z standard normal and L the Cholesky
+    factor of the features' correlation matrix: O(F^2) per replicate whatever n.
+
+    Features whose variance is below 1e-9 of their mean square (constant up to rounding,
+    e.g. every respondent answered) are held at their sum; 1e-10 on the diagonal keeps the
+    factor of exactly collinear features (e.g. unweighted "answered" counts) defined.  The
+    factor is a continuous function of the sums, so sums accumulated in another order
+    (chunks) give the same replicates to rounding.  One (n_boot, F) block of normal draws is
+    taken per call whatever the features, so the random stream does not depend on them.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=(500, 2)) @ np.array([[1.0, 0.5], [0.0, 1.0]])
+    >>> reps = _normal_sums(f.sum(0), f.T @ f, len(f), 20_000, np.random.default_rng(2))
+    >>> bool(np.allclose(np.cov(reps.T, bias=True) / len(f), np.cov(f.T, bias=True), rtol=0.05))
+    True
+    """
+    z = rng.standard_normal((n_boot, len(s1)))
+    m = s1 / n
+    second = np.diag(s2) / n
+    cov = s2 / n - np.outer(m, m)
+    var = np.diag(cov)
+    live = np.flatnonzero(var > 1e-9 * second)
+    out = np.broadcast_to(s1, z.shape).copy()
+    if not len(live):
+        return out
+    sd = np.sqrt(var[live])
+    corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
+    corr = (corr + corr.T) / 2 + 1e-10 * np.eye(len(live))
+    try:
+        factor = np.linalg.cholesky(corr).T
+    except np.linalg.LinAlgError:  # rounding made it indefinite: the symmetric root instead
+        e, v = np.linalg.eigh(corr)
+        factor = (v * np.sqrt(np.clip(e, 0.0, None))) @ v.T
+    out[:, live] += (z[:, live] @ factor) * (np.sqrt(n) * sd)
+    return out
+
+
+@dataclass
+class _PopSums:
+    """One population's sufficient statistics for the composites, per brand cell."""
+
+    layout: _Layout
+    base: np.ndarray  # (G, 3): respondents, sum w, sum w^2
+    reps: np.ndarray  # (1 + n_boot, G, F): row 0 the feature sums, then replicate sums
+    complete_n: int  # respondents with every CX dimension and loyalty construct answered
+
+
+def _pop_replicates(x: np.ndarray, w: np.ndarray, bounds: np.ndarray, lay: _Layout,
+                    n_boot: int, exact_max: int, rng: np.random.Generator) -> _PopSums:
+    """Feature sums and bootstrap replicate sums of one population, cell by cell.
+
+    Rows are grouped by cell (cell g is rows ``bounds[g]:bounds[g + 1]``).  A cell of at
+    most ``exact_max`` respondents is resampled exactly (multinomial counts times its
+    features); a larger one by :func:`_normal_sums` from its feature cross-products.  Only
+    one cell's features are in memory at a time.
+    """
+    n_cells = len(bounds) - 1
+    reps = np.zeros((1 + n_boot, n_cells, lay.width))
+    base = np.zeros((n_cells, 3))
+    for g, block, wg in _cell_features(x, w, bounds, lay):
+        reps[0, g] = block.sum(axis=0)
+        base[g] = len(wg), wg.sum(), wg @ wg
+        if not n_boot:
+            continue
+        if len(wg) <= exact_max:
+            reps[1:, g] = _resample_counts(rng, len(wg), n_boot) @ block
+        else:
+            reps[1:, g] = _normal_sums(reps[0, g], block.T @ block, len(wg), n_boot, rng)
+    return _PopSums(lay, base, reps, _complete_count(x, lay))
+
+
+def _cell_features(x: np.ndarray, w: np.ndarray, bounds: np.ndarray,
+                   lay: _Layout) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(cell, features, weights) of each non-empty cell, rows grouped by cell (cell g is
+    rows ``bounds[g]:bounds[g + 1]``); one cell's features in memory at a time."""
+    for g in range(len(bounds) - 1):  # loop over cells (brand x wave), not respondents
+        lo, hi = bounds[g], bounds[g + 1]
+        if hi > lo:
+            yield g, _features(x[lo:hi], w[lo:hi], lay), w[lo:hi]
+
+
 # ---------------------------------------------------------------------- items (analytic)
 def item_statistics(responses: Responses, *, by: Sequence[str] = (),
                     cells: _Cells | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per item and cell: n, n_eff, mean, score100, top box, net, with analytic intervals.
+
+    All of it derives from the weighted answer counts per item, cell and code
+    (:func:`_items_from_counts`), which chunked scoring accumulates the same way.
 
     Returns
     -------
@@ -118,52 +427,87 @@ def item_statistics(responses: Responses, *, by: Sequence[str] = (),
         One row per population x cell x item.
     distributions : DataFrame
         One row per population x cell x item x code: weighted share of each answer.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+    >>> items, dists = item_statistics(responses)
+    >>> row = items.query("item == 'eff_1' and brand == 'All brands' and wave == '2026 Q1'")
+    >>> int(row["n"].iloc[0]) == int(responses.data.query(
+    ...     "wave == '2026 Q1' and population == 'customer'")["eff_1"].notna().sum())
+    True
     """
-    study = responses.study
-    data = responses.data
+    study, data = responses.study, responses.data
     cells = cells if cells is not None else _cells(data, study, by)
-    z = z_value(study.report.confidence)
-    rows, dist_rows = [], []
-    for pop in ("customer", "non_customer"):
-        sel = (data["population"] == pop).to_numpy()
-        if not sel.any():
+    return _items_from_counts(_counts_by_population(data, study, cells), cells, study)
+
+
+def _counts_by_population(data: pd.DataFrame, study: Study, cells: _Cells,
+                          items: Sequence[str] | None = None) -> dict[str, tuple[
+                              _Layout, np.ndarray]]:
+    """Per population present: its layout and its :func:`_item_counts`."""
+    w = data["weight"].to_numpy(float)
+    out = {}
+    for pop in POPULATIONS:
+        rows = _pop_rows(data, cells.row_cell, pop)
+        if not len(rows):
             continue
-        g = cells.row_cell[sel]
-        w = data["weight"].to_numpy(float)[sel]
-        for col in study.items_for(pop):
+        lay = _layout(study, pop, items)
+        if not lay.items:
+            continue
+        out[pop] = (lay, _item_counts(_codes(data, lay, rows), w[rows], cells.row_cell[rows],
+                                      cells.n_brand_cells, lay))
+    return out
+
+
+def _items_from_counts(counts: dict[str, tuple[_Layout, np.ndarray]], cells: _Cells,
+                       study: Study) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The items and distributions tables from per-cell answer counts.
+
+    Numbers are computed item by item (arrays over cells); each table is built once.
+    """
+    z = z_value(study.report.confidence)
+    n_cells = len(cells.keys)
+    parts: list[dict[str, np.ndarray]] = []
+    dist_parts: list[dict[str, np.ndarray]] = []
+    for pop, (lay, c) in counts.items():
+        for j, col in enumerate(lay.items):
             item = study.items[col]
             scale = study.scales[item.scale]
-            x = data[col].to_numpy(dtype=float, na_value=np.nan)[sel]
-            ok = ~np.isnan(x)
             k_count = scale.points
-            flat = g[ok] * k_count + (x[ok] - scale.min).astype(int)
-            size = cells.n_brand_cells * k_count
-            shape = (cells.n_brand_cells, k_count)
-            n_k = np.bincount(flat, minlength=size).reshape(shape).astype(float)
-            w_k = np.bincount(flat, weights=w[ok], minlength=size).reshape(shape)
-            w2_k = np.bincount(flat, weights=w[ok] ** 2, minlength=size).reshape(shape)
-            n_k, w_k, w2_k = (_with_totals(a, cells) for a in (n_k, w_k, w2_k))
-            rows.append(_item_frame(cells, pop, col, scale, item, n_k, w_k, w2_k, z, study))
-            share = w_k / np.where(w_k.sum(1, keepdims=True) > 0, w_k.sum(1, keepdims=True),
-                                   np.nan)
-            d = cells.keys.loc[cells.keys.index.repeat(k_count)].reset_index(drop=True)
-            d.insert(0, "population", pop)
-            d["item"] = col
-            d["code"] = np.tile(np.arange(scale.min, scale.max + 1), len(cells.keys))
-            d["label"] = d["code"].map(lambda c, s=scale: s.labels.get(c, str(c)))
-            d["count"] = n_k.ravel().astype(int)
-            d["share"] = share.ravel()
-            dist_rows.append(d)
-    items = pd.concat(rows, ignore_index=True)
-    dists = pd.concat(dist_rows, ignore_index=True)
-    hidden = items["flag"] == "suppressed"
-    dists = dists.merge(items.loc[hidden, ["population", *cells.keys.columns, "item"]]
-                        .assign(_hide=True), how="left")
-    dists.loc[dists["_hide"].eq(True), ["count", "share"]] = np.nan
-    return items, dists.drop(columns="_hide")
+            n_k, w_k, w2_k = (_with_totals(c[j, :, :k_count, m], cells) for m in range(3))
+            cols = _item_columns(scale, n_k, w_k, w2_k, z, study)
+            parts.append({"_cell": np.arange(n_cells), "population": np.full(n_cells, pop),
+                          "item": np.full(n_cells, col),
+                          "construct": np.full(n_cells, item.construct),
+                          "text": np.full(n_cells, item.text),
+                          "reversed": np.full(n_cells, item.reversed), **cols})
+            sw = w_k.sum(1, keepdims=True)
+            codes = np.arange(scale.min, scale.max + 1)
+            labels = np.array([scale.labels.get(code, str(code)) for code in codes], object)
+            hidden = np.repeat(cols["flag"] == "suppressed", k_count)
+            dist_parts.append({
+                "_cell": np.repeat(np.arange(n_cells), k_count),
+                "population": np.full(n_cells * k_count, pop),
+                "item": np.full(n_cells * k_count, col), "code": np.tile(codes, n_cells),
+                "label": np.tile(labels, n_cells),
+                "count": np.where(hidden, np.nan, n_k.ravel()).astype(float),
+                "share": np.where(hidden, np.nan, (w_k / np.where(sw > 0, sw, np.nan)).ravel())})
+    return _frame(parts, cells), _frame(dist_parts, cells)
 
 
-def _item_frame(cells, pop, col, scale, item, n_k, w_k, w2_k, z, study) -> pd.DataFrame:
+def _frame(parts: list[dict[str, np.ndarray]], cells: _Cells) -> pd.DataFrame:
+    """One table from column arrays: population, the cell keys, then the other columns."""
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    keys = cells.keys.iloc[cols.pop("_cell")].reset_index(drop=True)
+    keys.insert(0, "population", cols.pop("population"))
+    return pd.concat([keys, pd.DataFrame(cols)], axis=1)
+
+
+def _item_columns(scale, n_k, w_k, w2_k, z, study) -> dict[str, np.ndarray]:
+    """Per cell: n, n_eff, mean, score100 (linearised se and interval), top box (Wilson),
+    bottom box, net (its interval; adjusted Wald on 0-10 scales), flag."""
     codes = np.arange(scale.min, scale.max + 1, dtype=float)
     n = n_k.sum(1)
     sw = w_k.sum(1)
@@ -180,20 +524,17 @@ def _item_frame(cells, pop, col, scale, item, n_k, w_k, w2_k, z, study) -> pd.Da
     tlo, thi = wilson(top, n_eff, z)
     nlo, nhi = net_interval(top, bottom, n_eff, z, adjusted_wald=scale.points == 11)
     s100 = 100 * (mean - scale.min) / span
-    out = cells.keys.copy()
-    out.insert(0, "population", pop)
-    out = out.assign(
-        item=col, construct=item.construct, text=item.text, reversed=item.reversed,
-        n=n.astype(int), n_eff=n_eff, mean=mean, score100=s100, se=100 * se / span,
-        ci_low=np.clip(s100 - z * 100 * se / span, 0, 100),
-        ci_high=np.clip(s100 + z * 100 * se / span, 0, 100),
-        top_box=100 * top, top_box_ci_low=100 * tlo, top_box_ci_high=100 * thi,
-        bottom_box=100 * bottom, net=100 * (top - bottom), net_ci_low=nlo, net_ci_high=nhi,
-        flag=_flags(n_eff, study))
-    numbers = ["mean", "score100", "se", "ci_low", "ci_high", "top_box", "top_box_ci_low",
-               "top_box_ci_high", "bottom_box", "net", "net_ci_low", "net_ci_high"]
-    out.loc[out["flag"] == "suppressed", numbers] = np.nan
-    return out
+    flag = _flags(n_eff, study)
+    numbers = {
+        "mean": mean, "score100": s100, "se": 100 * se / span,
+        "ci_low": np.clip(s100 - z * 100 * se / span, 0, 100),
+        "ci_high": np.clip(s100 + z * 100 * se / span, 0, 100),
+        "top_box": 100 * top, "top_box_ci_low": 100 * tlo, "top_box_ci_high": 100 * thi,
+        "bottom_box": 100 * bottom, "net": 100 * (top - bottom), "net_ci_low": nlo,
+        "net_ci_high": nhi}
+    hide = flag == "suppressed"
+    return {"n": n.astype(int), "n_eff": n_eff,
+            **{k: np.where(hide, np.nan, v) for k, v in numbers.items()}, "flag": flag}
 
 
 def nps_table(responses: Responses, cells: _Cells) -> pd.DataFrame:
@@ -208,31 +549,33 @@ def nps_table(responses: Responses, cells: _Cells) -> pd.DataFrame:
     >>> import txscore as tx
     >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))  # nps_item = "recommend"
     >>> nps = nps_table(responses, _cells(responses.data, responses.study, []))
-    >>> row = nps.loc[(nps["brand"] == "All brands") & (nps["wave"] == "2026 Q2")].iloc[0]
-    >>> bool(row["ci_low"] < row["value"] < row["ci_high"]), row["level"], row["band"]
-    (True, 'nps', '')
+    >>> nps.loc[nps["brand"] == "All brands", ["wave", "value", "ci_low", "ci_high"]].round(1)
+           wave  value  ci_low  ci_high
+    12  2026 Q1   10.6     7.5     13.7
+    13  2026 Q2    5.4     2.4      8.3
     """
     study = responses.study
     col = study.index.nps_item
     if col is None or col not in responses.data:
         return pd.DataFrame()
-    data = responses.data
+    counts = _counts_by_population(responses.data, study, cells, [col])
+    return _nps_from_counts({pop: c[0] for pop, (_, c) in counts.items()}, cells, study)
+
+
+def _nps_from_counts(counts: dict[str, np.ndarray], cells: _Cells,
+                     study: Study) -> pd.DataFrame:
+    """NPS rows from the nps item's (cells, K + 1, 3) answer counts per population."""
+    scale = study.scales[study.items[study.index.nps_item].scale]
+    codes = np.arange(scale.min, scale.max + 1)
     z = z_value(study.report.confidence)
-    x = data[col].to_numpy(dtype=float, na_value=np.nan)
-    w = data["weight"].to_numpy(float)
-    ok = ~np.isnan(x)
     frames = []
-    for pop in ("customer", "non_customer"):
-        sel = ok & (data["population"] == pop).to_numpy()
-        if not sel.any():
+    for pop, c in counts.items():
+        n_k, w_k, w2_k = (c[:, :scale.points, m] for m in range(3))
+        if not n_k.sum():
             continue
-        g = cells.row_cell[sel]
-        ws = w[sel]
-        nb = cells.n_brand_cells
-        promoter = np.isin(x[sel], NPS_PROMOTERS)
-        detractor = np.isin(x[sel], NPS_DETRACTORS)
-        sums = np.column_stack([np.bincount(g, weights=v, minlength=nb) for v in (
-            np.ones_like(ws), ws, ws**2, ws * promoter, ws * detractor)])
+        sums = np.column_stack([n_k.sum(1), w_k.sum(1), w2_k.sum(1),
+                                w_k[:, np.isin(codes, NPS_PROMOTERS)].sum(1),
+                                w_k[:, np.isin(codes, NPS_DETRACTORS)].sum(1)])
         n, sw, sw2, sp, sd = _with_totals(sums, cells).T
         n_eff = kish_n_eff(sw, sw2)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -245,6 +588,8 @@ def nps_table(responses: Responses, cells: _Cells) -> pd.DataFrame:
                      ci_low=lo, ci_high=hi, se=np.sqrt(net_variance(top, bottom, n_eff)),
                      n=n.astype(int), n_eff=n_eff, flag=_flags(n_eff, study), band="")
         frames.append(f)
+    if not frames:
+        return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
     out.loc[out["flag"] == "suppressed", ["value", "ci_low", "ci_high", "se"]] = np.nan
     return out
@@ -277,6 +622,7 @@ def _nps_changes(nps: pd.DataFrame, cells: _Cells, study: Study,
         flag=flag)
     out["significant"] = np.isfinite(out["p_value"]) & (out["p_value"] < 1 - conf)
     return out
+
 
 
 # ---------------------------------------------------------------------- composites (bootstrap)
@@ -323,7 +669,7 @@ def _regression_features(scores: np.ndarray, outcome: np.ndarray, w: np.ndarray)
     complete = ~np.isnan(v).any(axis=1)
     v = np.where(complete[:, None], v, 0.0)
     iu = np.triu_indices(v.shape[1])
-    cross = (v[:, :, None] * v[:, None, :])[:, iu[0], iu[1]]
+    cross = v[:, iu[0]] * v[:, iu[1]]
     return (w * complete)[:, None] * np.column_stack([np.ones(len(v)), v, cross])
 
 
@@ -357,88 +703,50 @@ class _Boot:
     weights: dict[str, pd.DataFrame]
 
 
-def _resample_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
-    """(n_boot, n) multinomial(n, 1/n) counts: how often each respondent is drawn.
-
-    Drawn as n uniform indices per replicate and counted with one bincount, which is the
-    same distribution as ``rng.multinomial`` and an order of magnitude faster.
-    """
-    draws = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
-    return np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
-
-
-def _resample_sums(features: np.ndarray, row_cell: np.ndarray, n_cells: int, n_boot: int,
-                   rng: np.random.Generator) -> np.ndarray:
-    """(1 + n_boot, n_cells, F) sums: row 0 the sample, then multinomial resamples."""
-    out = np.zeros((1 + n_boot, n_cells, features.shape[1]))
-    order = np.argsort(row_cell, kind="stable")
-    bounds = np.searchsorted(row_cell[order], np.arange(n_cells + 1))
-    for g in range(n_cells):  # loop over cells (brand x wave), not respondents
-        idx = order[bounds[g]:bounds[g + 1]]
-        if len(idx) == 0:
-            continue
-        block = features[idx]
-        out[0, g] = block.sum(axis=0)
-        if n_boot:
-            out[1:, g] = _resample_counts(rng, len(idx), n_boot) @ block
-    return out
-
-
 def _bootstrap(responses: Responses, cells: _Cells, n_boot: int, seed: int) -> _Boot:
-    study = responses.study
-    data = responses.data
+    """Every composite with its bootstrap replicates, resampling within population x cell.
+
+    Cells of at most ``[report] bootstrap_exact_max`` respondents are resampled exactly, larger
+    ones through the normal law of their resample sums (:func:`_normal_sums`).
+    """
+    study, data = responses.study, responses.data
     rng = np.random.default_rng(seed)
+    w = data["weight"].to_numpy(float)
+    pops = {}
+    for pop in POPULATIONS:
+        rows = _pop_rows(data, cells.row_cell, pop)
+        if not len(rows):
+            continue
+        lay = _layout(study, pop)
+        bounds = np.searchsorted(cells.row_cell[rows], np.arange(cells.n_brand_cells + 1))
+        pops[pop] = _pop_replicates(_codes(data, lay, rows), w[rows], bounds, lay, n_boot,
+                                    study.report.bootstrap_exact_max, rng)
+    return _composites(pops, cells, study)
+
+
+def _composites(pops: dict[str, _PopSums], cells: _Cells, study: Study) -> _Boot:
+    """Every composite on the sample (row 0) and on each replicate, from feature sums."""
     arrays: dict[tuple[str, str], np.ndarray] = {}
     n, n_eff, weights = {}, {}, {}
     reg_sums: dict[str, np.ndarray] = {}
     cx_dims = [c.name for c in study.constructs_with_role("cx_quality")]
     loyalty = [c.name for c in study.constructs_with_role("loyalty")]
     pillars = [c.name for c in study.constructs_with_role("bx_pillar")]
-    preference = [c.name for c in study.constructs_with_role("preference")]
     per_pop = {}
-    for pop in ("customer", "non_customer"):
-        sel = (data["population"] == pop).to_numpy()
-        if not sel.any():
-            continue
-        d = data.loc[sel]
-        w = d["weight"].to_numpy(float)
-        g = cells.row_cell[sel]
-        cols = study.items_for(pop)
-        feats = []
-        for col in cols:
-            scale = study.scales[study.items[col].scale]
-            x = d[col].to_numpy(dtype=float, na_value=np.nan)
-            ok = ~np.isnan(x)
-            feats += [np.where(ok, w * 100 * (x - scale.min) / (scale.max - scale.min), 0.0),
-                      w * ok, w * np.isin(x, scale.top_box), w * np.isin(x, scale.bottom_box)]
-        blocks = [np.column_stack(feats)]
-        reg = {}
-        if pop == "customer" and cx_dims and loyalty:
-            outcome = _items_mean(d, study, loyalty)
-            reg["cx"] = _regression_features(_respondent_scores(d, study, cx_dims), outcome, w)
-        if pillars and preference and study.index.bx_method == "preference_weighted":
-            outcome = _items_mean(d, study, preference)
-            reg["bx"] = _regression_features(_respondent_scores(d, study, pillars), outcome, w)
-        blocks += list(reg.values())
-        sums = _resample_sums(np.column_stack(blocks), g, cells.n_brand_cells, n_boot, rng)
-        base = np.column_stack([np.ones_like(w), w, w**2])
-        ns = _with_totals(np.stack([np.bincount(g, weights=base[:, i],
-                                                minlength=cells.n_brand_cells)
-                                    for i in range(3)], axis=1), cells)
+    r_count = 1
+    for pop, ps in pops.items():
+        ns = _with_totals(ps.base, cells)
         n[pop], n_eff[pop] = ns[:, 0], kish_n_eff(ns[:, 1], ns[:, 2])
-        width = 4 * len(cols)
-        start = width
-        for key, block in reg.items():
-            reg_sums[f"{key}:{pop}"] = sums[:, :, start:start + block.shape[1]].sum(axis=1)
-            start += block.shape[1]
-        per_pop[pop] = (cols, _with_totals(sums[:, :, :width], cells))
+        for key, sl in ps.layout.reg_slices.items():
+            reg_sums[f"{key}:{pop}"] = ps.reps[:, :, sl].sum(axis=1)
+        per_pop[pop] = _with_totals(ps.reps[:, :, :ps.layout.boxes], cells)
+        r_count = len(ps.reps)
     # pooled importance weights (same for every brand and wave), per replicate
-    r_count = 1 + n_boot
     w_cx = np.full((r_count, len(cx_dims)), 1 / max(len(cx_dims), 1))
     cx_method = study.index.cx_method
     if cx_method == "loyalty_weighted" and "cx:customer" in reg_sums:
         sums = reg_sums["cx:customer"]
-        if sums[0, 0] > 0 and _complete_n(responses, study, cx_dims, loyalty) >= \
+        if sums[0, 0] > 0 and pops["customer"].complete_n >= \
                 study.index.min_customers_for_weights:
             w_cx = _importance_weights(_cov_from_sums(sums, len(cx_dims) + 1))
             if not np.isfinite(w_cx[0]).all():  # a dimension or loyalty without variance
@@ -460,25 +768,30 @@ def _bootstrap(responses: Responses, cells: _Cells, n_boot: int, seed: int) -> _
         w_bx = _importance_weights(_cov_from_sums(pooled, len(pillars) + 1))
     weights["bx"] = _weights_frame(pillars, w_bx, study.report.confidence,
                                    study.index.bx_method)
-    for pop, (cols, sums) in per_pop.items():
-        j = {c: i for i, c in enumerate(cols)}
+    for pop, sums in per_pop.items():
+        lay = pops[pop].layout
+        k, net_at = len(lay.items), {c: i for i, c in enumerate(np.array(lay.items)[lay.net])}
+        j = {c: i for i, c in enumerate(lay.items)}
         with np.errstate(invalid="ignore", divide="ignore"):
-            valid = sums[:, :, 1::4]
-            s100 = sums[:, :, 0::4] / valid
-            net = 100 * (sums[:, :, 2::4] - sums[:, :, 3::4]) / valid
-        cons_s, cons_net = {}, {}
+            valid = sums[:, :, k:2 * k]
+            s100 = sums[:, :, :k] / valid
+            box = sums[:, :, 2 * k:]
+            net = 100 * (box[:, :, :len(lay.net)] - box[:, :, len(lay.net):]) / valid[
+                :, :, lay.net]
+        cons_s = {}
         for cons in study.constructs.values():
             idx = [j[c] for c in study.items_of(cons.name) if c in j]
             if not idx:
                 continue
             with _quiet():
                 cons_s[cons.name] = np.nanmean(s100[:, :, idx], axis=2)
-                cons_net[cons.name] = np.nanmean(net[:, :, idx], axis=2)
             arrays[(pop, cons.name)] = cons_s[cons.name]
         if pop == "customer" and cx_dims:
             dims = np.stack([cons_s[c] for c in cx_dims], axis=2)
-            arrays[(pop, "cx_classic_net")] = np.mean(
-                np.stack([cons_net[c] for c in cx_dims], axis=2), axis=2)
+            with _quiet():  # a dimension's net: the mean of its items' nets
+                dim_nets = [np.nanmean(net[:, :, [net_at[c] for c in study.items_of(name)
+                                                  if c in net_at]], axis=2) for name in cx_dims]
+            arrays[(pop, "cx_classic_net")] = np.mean(np.stack(dim_nets, axis=2), axis=2)
             arrays[(pop, "cx")] = (arrays[(pop, "cx_classic_net")] if cx_method == "classic_net"
                                    else np.einsum("rgq,rq->rg", dims, w_cx))
         if pop == "customer" and loyalty:  # the composite: mean of all loyalty items
@@ -490,12 +803,6 @@ def _bootstrap(responses: Responses, cells: _Cells, n_boot: int, seed: int) -> _
             arrays[(pop, "bx_customers" if pop == "customer" else "bx_non_customers")] = bx
     _combine(arrays, study)
     return _Boot(arrays, n, n_eff, weights)
-
-
-def _complete_n(responses: Responses, study: Study, dims: list[str], loyalty: list[str]) -> int:
-    d = responses.data.loc[responses.data["population"] == "customer"]
-    answered = pd.DataFrame({n: d[study.items_of(n)].notna().any(axis=1) for n in dims + loyalty})
-    return int(answered.all(axis=1).sum())
 
 
 def _combine(arrays: dict[tuple[str, str], np.ndarray], study: Study) -> None:
@@ -604,35 +911,43 @@ def _groups(cells: _Cells, by: Sequence[str]) -> dict[tuple, np.ndarray]:
 
 
 def _changes(boot: _Boot, cells: _Cells, study: Study, by: Sequence[str]) -> pd.DataFrame:
-    """Wave over wave per brand (and total) and brand vs peer average, per measure."""
-    conf = study.report.confidence
+    """Wave over wave per brand (and total) and brand vs peer average, per measure.
+
+    Each comparison is a difference of replicate arrays; the differences of one measure
+    are summarised together (:func:`_diff_rows`).
+    """
     keys = cells.keys
-    rows = []
     waves = study.waves
     index_of = {tuple(r): i for i, r in enumerate(keys.itertuples(index=False))}
+    # (cell, previous wave's cell) pairs, and (cell, its peer group's members) pairs
+    pairs = []
+    for i, row in enumerate(keys.itertuples(index=False)):
+        w = waves.index(row.wave) if row.wave in waves else 0
+        prev = index_of.get((waves[w - 1], *tuple(row)[1:])) if w > 0 else None
+        if prev is not None:
+            pairs.append((i, prev))
+    cur = np.array([a for a, _ in pairs], dtype=int)
+    prev = np.array([b for _, b in pairs], dtype=int)
+    versus = keys["wave"].to_numpy(object)[prev]
+    groups = list(_groups(cells, by).values())
+    frames = []
     for (pop, measure), reps in boot.arrays.items():
         _, _, flag = _cell_base(boot, pop, study)
-        # wave over wave
-        for i, row in enumerate(keys.itertuples(index=False)):
-            w = waves.index(row.wave)
-            if w == 0:
-                continue
-            prev = index_of.get((waves[w - 1], *tuple(row)[1:]))
-            if prev is None:
-                continue
-            rows.append(_diff_row("wave", measure, pop, keys.iloc[i], waves[w - 1],
-                                  reps[:, i] - reps[:, prev], flag[i], flag[prev], conf))
-        # vs peer average
+        if len(cur):
+            frames.append(_diff_rows("wave", measure, pop, cells, cur, versus,
+                                     reps[:, cur] - reps[:, prev], flag[cur], flag[prev],
+                                     study))
         peers = _peer_mask(boot, pop, cells, study)
-        for _, members in _groups(cells, by).items():
+        for members in groups:
             in_peer = members[peers[members]]
             if len(in_peer) < 2:
                 continue
-            avg = reps[:, in_peer].mean(axis=1)
-            for i in members:
-                rows.append(_diff_row("peer", measure, pop, keys.iloc[i], "peer average",
-                                      reps[:, i] - avg, flag[i], "", conf))
-    return pd.DataFrame(rows)
+            avg = reps[:, in_peer].mean(axis=1, keepdims=True)
+            frames.append(_diff_rows("peer", measure, pop, cells, members,
+                                     np.full(len(members), "peer average", object),
+                                     reps[:, members] - avg, flag[members],
+                                     np.full(len(members), ""), study))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 CHANGE_COLUMNS = ["comparison", "measure", "population", "wave", "brand", "versus",
@@ -667,21 +982,34 @@ def _adjust(changes: pd.DataFrame, study: Study) -> pd.DataFrame:
     return changes[order]
 
 
-def _diff_row(kind, measure, pop, key, versus, diff, flag_a, flag_b, conf) -> dict:
-    row = {"comparison": kind, "measure": measure, "population": pop, **key.to_dict(),
-           "versus": versus}
-    if "suppressed" in (flag_a, flag_b) or not np.isfinite(diff[0]):
-        return {**row, "difference": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                "p_value": np.nan, "significant": False, "flag": "suppressed"}
+def _diff_rows(kind: str, measure: str, pop: str, cells: _Cells, at: np.ndarray,
+               versus: np.ndarray, diff: np.ndarray, flag_a: np.ndarray, flag_b: np.ndarray,
+               study: Study) -> pd.DataFrame:
+    """Rows of the changes table for the differences ``diff`` (R, m) at cells ``at``:
+    the sample difference, the bootstrap percentile interval, the normal p-value from the
+    bootstrap se, the worse flag; nothing but "suppressed" for a hidden cell."""
+    conf = study.report.confidence
     reps = diff[1:]
-    se = np.nanstd(reps, ddof=1) if len(reps) > 2 else np.nan
-    lo, hi = percentile_interval(reps[:, None], conf) if len(reps) > 1 else (np.nan, np.nan)
-    # a standard error at rounding-noise level (identical replicates) gives no test
-    p = float(normal_p(diff[0] / se)) if np.isfinite(se) and se > 1e-9 else np.nan
-    return {**row, "difference": diff[0], "ci_low": float(np.ravel(lo)[0]),
-            "ci_high": float(np.ravel(hi)[0]), "p_value": p,
-            "significant": bool(np.isfinite(p) and p < 1 - conf),
-            "flag": worst_flag(np.array([flag_a]), np.array([flag_b]))[0]}
+    with np.errstate(invalid="ignore", divide="ignore"), _quiet():
+        se = np.nanstd(reps, axis=0, ddof=1) if len(reps) > 2 else np.full(diff.shape[1],
+                                                                           np.nan)
+        lo, hi = percentile_interval(reps, conf) if len(reps) > 1 else (
+            np.full(diff.shape[1], np.nan),) * 2
+        # replicates that differ by rounding only (a cell of identical answers): no test
+        ok = np.isfinite(se) & (se > 1e-9)
+        p = np.where(ok, normal_p(np.where(ok, diff[0] / np.where(ok, se, 1.0), np.nan)),
+                     np.nan)
+    flag = worst_flag(np.asarray(flag_a, object), np.asarray(flag_b, object))
+    hidden = (flag_a == "suppressed") | (flag_b == "suppressed") | ~np.isfinite(diff[0])
+    flag = np.where(hidden, "suppressed", flag).astype(object)
+    nan = np.where(hidden, np.nan, 1.0)
+    out = cells.keys.iloc[at].reset_index(drop=True).infer_objects()  # as rows of Python values
+    out.insert(0, "comparison", kind)
+    out.insert(1, "measure", measure)
+    out.insert(2, "population", pop)
+    return out.assign(versus=versus, difference=diff[0] * nan, ci_low=lo * nan,
+                      ci_high=hi * nan, p_value=p * nan,
+                      significant=~hidden & np.isfinite(p) & (p < 1 - conf), flag=flag)
 
 
 def _growth_grid(scores: pd.DataFrame, boot: _Boot, cells: _Cells, study: Study,
@@ -711,6 +1039,26 @@ def _growth_grid(scores: pd.DataFrame, boot: _Boot, cells: _Cells, study: Study,
                          "quadrant": quadrant, "in_peer_average": bool(peers[i]),
                          "flag": flag[i]})
     return pd.DataFrame(rows)
+
+
+def _tables(boot: _Boot, nps: pd.DataFrame, cells: _Cells, study: Study,
+            by: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Scores (composites and NPS), changes and the growth grid from the composites.
+
+    The steps of :func:`score` after the statistics, shared with chunked scoring.
+    """
+    scores = _score_table(boot, cells, study)
+    if not nps.empty:
+        nps = nps.copy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nps["deff"] = nps["n"] / nps["n_eff"]
+        scores = pd.concat([scores, nps[scores.columns]], ignore_index=True)
+    changes = _changes(boot, cells, study, by)
+    nps_changes = _nps_changes(nps, cells, study, by)
+    if not nps_changes.empty:
+        changes = pd.concat([changes, nps_changes], ignore_index=True)
+    changes = _adjust(changes, study)
+    return scores, changes, _growth_grid(scores, boot, cells, study, by)
 
 
 def score(responses: Responses, *, by: Sequence[str] = (),
