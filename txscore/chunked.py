@@ -62,10 +62,9 @@ from txscore.stats.reliability import (
     _FIELDS,
     MIN_CASES,
     _alpha,
-    _feldt,
+    _fill_alpha,
     _item_flags,
     _item_rest,
-    _omega,
 )
 from txscore.study import Study
 
@@ -286,33 +285,7 @@ def _alpha_row(m: dict, names: list[str], confidence: float) -> pd.Series:
     if m["n"] < MIN_CASES:
         out["verdict"] = "too few cases"
         return out
-    cov, corr = m["cov"], m["corr"]
-    alpha = _alpha(cov)
-    rbar = corr[np.tril_indices(k, -1)].mean()
-    eig = np.linalg.eigvalsh(corr)[::-1] if np.isfinite(corr).all() else np.full(k, np.nan)
-    out["alpha"] = float(alpha)
-    out["ci_low"], out["ci_high"] = _feldt(alpha, m["n_eff"], k, confidence)
-    out["std_alpha"] = float(k * rbar / (1.0 + (k - 1) * rbar))
-    out["average_r"] = float(rbar)
-    out["omega_total"] = _omega(corr)
-    out["first_eigen_share"] = float(eig[0] / k)
-    if not np.isfinite(alpha):
-        band = "no variance"
-    elif alpha > 0.95:
-        band = "redundant items"
-    elif alpha >= 0.70:
-        band = "ok"
-    else:
-        band = "questionable" if alpha >= 0.60 else "poor"
-    notes = [band]
-    r_drop, a_drop = _item_rest(cov)
-    for name, flag in zip(names, _item_flags(r_drop, a_drop, alpha, 0.30, 0.02), strict=True):
-        if flag:
-            notes.append(f"{name}: {flag}")
-    if k >= 4 and eig[1] > 1.0:
-        notes.append(f"looks two-dimensional (2nd eigenvalue {eig[1]:.2f} > 1)")
-    out["verdict"] = "; ".join(notes)
-    return out
+    return _fill_alpha(out, names, m["cov"], m["corr"], m["n_eff"], confidence)
 
 
 def _item_rows(m: dict, names: list[str]) -> pd.DataFrame:

@@ -302,12 +302,23 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
     if mom.n_min < MIN_CASES:
         out["verdict"] = "too few cases"
         return out
-    cov, corr = mom.cov, mom.corr
+    return _fill_alpha(out, names, mom.cov, mom.corr, mom.n_eff, confidence, ok_min,
+                       questionable_min, redundant_above, min_item_rest_r, max_alpha_gain)
+
+
+def _fill_alpha(out: pd.Series, names: list[str], cov: np.ndarray, corr: np.ndarray,
+                n_eff: float, confidence: float, ok_min: float = 0.70,
+                questionable_min: float = 0.60, redundant_above: float = 0.95,
+                min_item_rest_r: float = 0.30, max_alpha_gain: float = 0.02) -> pd.Series:
+    """Alpha, its Feldt interval, std alpha, average r, omega, first-eigenvalue share and
+    the verdict from item covariances and correlations (shared by the in-memory path and
+    chunked scoring, which gets the moments from sums)."""
+    k = len(names)
     alpha = _alpha(cov)
     rbar = corr[np.tril_indices(k, -1)].mean()
     eig = np.linalg.eigvalsh(corr)[::-1] if np.isfinite(corr).all() else np.full(k, np.nan)
     out["alpha"] = float(alpha)
-    out["ci_low"], out["ci_high"] = _feldt(alpha, mom.n_eff, k, confidence)
+    out["ci_low"], out["ci_high"] = _feldt(alpha, n_eff, k, confidence)
     out["std_alpha"] = float(k * rbar / (1.0 + (k - 1) * rbar))
     out["average_r"] = float(rbar)
     out["omega_total"] = _omega(corr)
