@@ -169,7 +169,7 @@ def test_delimiters_are_sniffed(tmp_path, sep, name):
     csv.writer(buf, delimiter=sep, lineterminator="\n").writerows(rows)
     (tmp_path / name).write_text(buf.getvalue(), encoding="utf-8")
     table = read_table(tmp_path / name)
-    assert table.frame["note"].tolist() == ["fine, thanks", None]
+    assert cells(table.frame)["note"] == ["fine, thanks", None]
     assert table.frame["q1"].tolist() == ["5", "4"]
 
 
@@ -363,7 +363,7 @@ def test_surveymonkey_two_header_rows():
         f"{q} [It is easy to deal with]"]
     assert table.question_text[f"{q} [I trust it]"] == q
     heard = "Which of these brands have you heard of? (Select all that apply)"
-    assert table.frame[f"{heard} [Globex]"].tolist() == ["Globex", "Globex", None, None,
+    assert cells(table.frame)[f"{heard} [Globex]"] == ["Globex", "Globex", None, None,
                                                           "Globex"]
     # the third respondent's comment spans lines 5-6, so the next rows are lines 7 and 8
     assert table.rows().tolist() == [3, 4, 5, 7, 8]
@@ -440,3 +440,51 @@ def test_record_starts_match_the_csv_module_on_random_files():
         assert lines.tolist()[:len(expected)] == expected
 
     check()
+
+
+# ---------------------------------------------------------------------- csv: arrow and pandas
+def _both_readers(path: Path, numeric) -> tuple:
+    """The table read by the arrow fast path, and by the pandas path (arrow switched off)."""
+    from txscore.ingest import readers
+
+    fast = read_table(path, numeric=numeric)
+    original = readers._read_csv_arrow
+    readers._read_csv_arrow = lambda *args: None  # what happens when arrow cannot read it
+    try:
+        slow = read_table(path, numeric=numeric)
+    finally:
+        readers._read_csv_arrow = original
+    return fast, slow
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_arrow_and_pandas_csv_readers_give_the_same_cells_and_rows(tmp_path, sep):
+    rows = [["Survey export"], ["id", "brand", "q1", "q2", "w", "note"],
+            ["007", "Acmé", "5", "Agree", "1,5" if sep == ";" else "1.5", 'said "hi"\nbye'],
+            ["NA", " Globex ", "", "N/A", "2", ""],
+            ["9", "Acme", "99", "4", "0.5", "null"],
+            ["10", "Acme", "6", " 3 ", "1", "2026-01-05"]]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "x.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    fast, slow = _both_readers(path, {"q1", "q2", "w"}.__contains__)
+    assert fast.rows().tolist() == slow.rows().tolist() == [3, 5, 6, 7]  # a 2-line answer
+    assert list(fast.frame.columns) == list(slow.frame.columns)
+    got, expected = cells(fast.frame), cells(slow.frame)
+    for col in ("id", "brand", "q2", "note"):  # text columns: the same text
+        assert got[col] == expected[col]
+    assert got["id"] == ["007", "NA", "9", "10"]  # as written: no number, no missing
+    assert got["note"] == ['said "hi"\nbye', None, "null", "2026-01-05"]
+    for col in ("q1", "w"):  # numeric columns: the same numbers
+        assert pd.to_numeric(fast.frame[col]).tolist() == pytest.approx(
+            pd.to_numeric(slow.frame[col]).tolist(), nan_ok=True)
+    assert fast.frame["q1"].dtype.kind == "f"  # numbers, a blank as NaN
+
+
+def test_a_line_arrow_cannot_read_falls_back_to_the_located_pandas_error(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("id,q1\nr1,5\n\nr2,4,extra\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as err:
+        read_table(path, numeric={"q1"}.__contains__)
+    assert err.value.problems[0].message == "line 4 has 3 fields where the header has 2."

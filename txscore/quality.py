@@ -236,9 +236,8 @@ def exclusion_masks(rows: pd.DataFrame, study: Study, items: list[str],
     n = len(rows)
     masks = {
         "blank_row": rows["_blank"].to_numpy(bool),
-        "missing_id": (rid.isna() | (rid.astype(str).str.strip() == "")).to_numpy(),
-        "missing_brand": (rows["brand"].isna() | (rows["brand"].astype(str).str.strip() == ""))
-        .to_numpy(),
+        "missing_id": _blank_text(rid),
+        "missing_brand": _blank_text(rows["brand"]),
         "brand_not_rated": rows["_not_rated"].to_numpy(bool) if "_not_rated" in rows
         else np.zeros(n, bool),
     }
@@ -254,8 +253,46 @@ def exclusion_masks(rows: pd.DataFrame, study: Study, items: list[str],
         if details is not None:
             details["duplicate_id"] = dup_detail
     if q.no_answers and items:
-        masks["no_answers"] = rows[items].isna().all(axis=1).to_numpy()
+        masks["no_answers"] = np.logical_and.reduce(
+            [rows[c].isna().to_numpy() for c in items])
     return masks
+
+
+def _blank_text(values: pd.Series) -> np.ndarray:
+    """True where a cell is missing or only spaces (tested on the distinct values).
+
+    >>> _blank_text(pd.Series(["a", " ", None, "a"])).tolist()
+    [False, True, True, False]
+    """
+    if isinstance(values.dtype, pd.StringDtype):  # vectorised on the string storage
+        return (values.isna() | values.str.strip().eq("")).to_numpy(bool)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    blank = np.array([not str(u).strip() for u in uniques] + [True], dtype=bool)
+    return blank[np.asarray(codes)]
+
+
+def _group_codes(rows: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per distinct combination of ``columns`` (missing is a value of its own).
+
+    Each column is factorised once; codes are combined arithmetically and compacted only
+    when the product of the cardinalities nears the int64 range.
+
+    >>> _group_codes(pd.DataFrame({"a": ["x", "x", "y"], "b": [1, 1, 1]}), ["a", "b"]).tolist()
+    [0, 0, 1]
+    """
+    code = np.zeros(len(rows), dtype=np.int64)
+    size = 1
+    for col in columns:
+        part, uniques = pd.factorize(rows[col], use_na_sentinel=False)
+        m = len(uniques)
+        if m <= 1:
+            continue
+        if size * m >= 2**62:
+            code, kept = pd.factorize(code)
+            size = len(kept)
+        code = code * m + np.asarray(part, dtype=np.int64)
+        size *= m
+    return code
 
 
 def _duplicates(rows: pd.DataFrame, masks: dict[str, np.ndarray]) -> tuple[
@@ -263,19 +300,26 @@ def _duplicates(rows: pd.DataFrame, masks: dict[str, np.ndarray]) -> tuple[
     """Later rows repeating an id (same population, wave, brand), and the detail.
 
     Rows already out for an earlier reason (blank, no id, a brand not rated, a test
-    response) neither count as the first nor as a repeat.
+    response) neither count as the first nor as a repeat.  The key columns are factorised
+    to one integer per row, so the test is a pass over integers whatever the id type.
     """
-    out = np.zeros(len(rows), bool)
+    n = len(rows)
     gone = masks["blank_row"] | masks["missing_id"] | masks["brand_not_rated"] | masks.get(
-        "test_response", np.zeros(len(rows), bool))
-    eligible = rows.loc[~gone, _KEY + ["source_file", "source_row"]]
-    dup = eligible.duplicated(subset=_KEY, keep="first")
-    out[np.flatnonzero(~gone)[dup.to_numpy()]] = True
-    first_at = eligible.loc[~dup].set_index(_KEY)[["source_file", "source_row"]]
-    hit = eligible.loc[dup, _KEY].merge(first_at, left_on=_KEY, right_index=True, how="left")
-    detail = ("same id as " + hit["source_file"].astype(str) + " row "
-              + hit["source_row"].astype(str))
-    return out, pd.Series(detail.to_numpy(), index=rows.index[out])
+        "test_response", np.zeros(n, bool))
+    eligible = np.flatnonzero(~gone)
+    key = pd.factorize(_group_codes(rows, _KEY)[eligible])[0]
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    out = np.zeros(n, bool)
+    out[eligible[dup]] = True
+    if not dup.any():
+        return out, pd.Series([], index=rows.index[:0], dtype=object)
+    first_of = np.empty(key.max() + 1, dtype=np.int64)
+    first_of[key[~dup][::-1]] = eligible[~dup][::-1]  # the earliest row of each key wins
+    first = first_of[key[dup]]
+    files = rows["source_file"].to_numpy(dtype=object)[first]
+    lines = rows["source_row"].to_numpy()[first]
+    detail = [f"same id as {f} row {r}" for f, r in zip(files, lines, strict=True)]
+    return out, pd.Series(detail, index=rows.index[out], dtype=object)
 
 
 def split_excluded(rows: pd.DataFrame, study: Study, items: list[str]) -> tuple[
@@ -291,26 +335,31 @@ def split_excluded(rows: pd.DataFrame, study: Study, items: list[str]) -> tuple[
     """
     dup_detail: dict[str, pd.Series] = {}
     masks = exclusion_masks(rows, study, items, dup_detail)
-    reason = pd.Series("", index=rows.index, dtype=object)
-    for name in REASONS:  # precedence: first reason wins
-        if name in masks:
-            reason = reason.where((reason != "") | ~masks[name], name)
-    excluded = (reason != "").to_numpy()
-    detail = pd.Series("", index=rows.index, dtype=object)
+    names = list(REASONS)
+    first = np.full(len(rows), len(names), dtype=np.int64)  # precedence: first reason wins
+    for i in range(len(names) - 1, -1, -1):
+        if names[i] in masks:
+            first[masks[names[i]]] = i
+    excluded = first < len(names)
+    at = np.flatnonzero(excluded)
+    reason = np.array(names, dtype=object)[first[at]]
+    detail = np.full(len(at), "", dtype=object)
     for name, col in DETAIL_COLUMNS.items():
         hit = reason == name
         if hit.any():
-            detail[hit] = rows.loc[hit, col]
+            detail[hit] = rows[col].to_numpy(dtype=object)[at[hit]]
     dup = reason == "duplicate_id"
     if dup.any():
-        detail[dup] = dup_detail["duplicate_id"].reindex(rows.index[dup]).to_numpy()
-    ledger = rows.loc[excluded, ["source_file", "source_sheet", "source_row", "population",
-                                 "wave", "respondent_id", "brand"]].copy()
-    ledger["reason"] = reason[excluded].to_numpy()
+        detail[dup] = dup_detail["duplicate_id"].reindex(rows.index[at[dup]]).to_numpy()
+    ledger = rows.iloc[at][["source_file", "source_sheet", "source_row", "population",
+                            "wave", "respondent_id", "brand"]].copy()
+    ledger["reason"] = reason
     ledger["reason_text"] = ledger["reason"].map(REASONS)
-    ledger["detail"] = detail[excluded].to_numpy()
+    ledger["detail"] = detail
     helpers = [c for c in rows.columns if str(c).startswith("_")]
-    kept = rows.loc[~excluded].drop(columns=helpers)
+    kept = rows.drop(columns=helpers)
+    if len(at):
+        kept = kept.iloc[np.flatnonzero(~excluded)]
     return kept.reset_index(drop=True), ledger.reset_index(drop=True)[LEDGER_COLUMNS]
 
 

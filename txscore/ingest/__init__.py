@@ -19,6 +19,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,17 @@ def _rows_text(rows: np.ndarray, positions: np.ndarray) -> str:
 
 
 def _text(column: pd.Series) -> pd.Series:
-    """Stripped text with blanks as missing; whole numbers read as floats print as ints."""
+    """Stripped text with blanks as missing; whole numbers read as floats print as ints.
+
+    >>> _text(pd.Series([" a ", "", None], dtype="category")).tolist()
+    ['a', <NA>, <NA>]
+    >>> _text(pd.Series([2.0, None])).tolist()
+    ['2', <NA>]
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):  # on the distinct values only
+        text = _text(pd.Series(column.cat.categories))
+        return pd.Series(text.array.take(column.cat.codes.to_numpy(), allow_fill=True),
+                         index=column.index)
     if pd.api.types.is_float_dtype(column) and (column.dropna() % 1 == 0).all():
         column = column.astype("Int64")
     text = column.astype("string").str.strip()
@@ -362,18 +373,23 @@ def _source_frame(study: Study, source: Source, table: RawTable,
         return _Built(None, n, k, personal)
     pos = np.repeat(np.arange(n), k)
     rows = table.rows()
-    out = pd.DataFrame({
-        "respondent_id": _text(frame[cols.respondent_id]).to_numpy()[pos],
+
+    def text_column(col: str) -> pd.api.extensions.ExtensionArray:
+        values = _text(frame[col]).array  # string storage: no Python objects per row
+        return values if k == 1 else values.take(pos)
+
+    out: dict[str, Any] = {  # columns gathered first, the frame built once at the end
+        "respondent_id": text_column(cols.respondent_id),
         "population": source.population,
         "wave": source.wave,
         "brand": (np.tile(np.array([b for b, _ in blocks], dtype=object), n)
                   if source.brand_pattern else source.brand if source.brand is not None
-                  else _text(frame[cols.brand]).to_numpy()[pos]),
+                  else text_column(cols.brand)),
         "source_file": table.file,
         "source_sheet": table.sheet or "",
         "source_row": rows[pos] if n else np.zeros(0, np.int64),
-    })
-    out["weight"] = weight[pos] if weight is not None else 1.0
+    }
+    out["weight"] = weight[pos] if weight is not None else np.ones(n * k)
     for seg in cols.segments:
         out[seg] = frame[seg].astype(object).to_numpy()[pos]
     oor = np.full((n, k), "", dtype=object)
@@ -402,7 +418,7 @@ def _source_frame(study: Study, source: Source, table: RawTable,
         answered[item] = given.ravel()
         rated_brand |= given.any(axis=0)
         final = scale.min + scale.max - codes if spec.reversed else codes
-        out[item] = pd.array(final.ravel(), dtype="Float64").astype("Int16")
+        out[item] = _int16_codes(final.ravel())
     out["_blank"] = (table.frame.isna().all(axis=1).to_numpy() if n else np.zeros(0, bool))[pos]
     if source.brand_pattern and n:
         for (brand, _), rated in zip(blocks, rated_brand, strict=True):
@@ -416,22 +432,37 @@ def _source_frame(study: Study, source: Source, table: RawTable,
     if source.brand_pattern:
         rated = np.column_stack([answered[i] for i in items]).any(axis=1) if items else (
             np.ones(n * k, bool))
-        out["_not_rated"] = ~rated & ~out["_blank"].to_numpy()
-    out["_out_of_range"] = oor.ravel()
+        out["_not_rated"] = ~rated & ~out["_blank"]
+    # a detail column only when some row fails the check: check() fills the others with ""
+    details = {"_out_of_range": oor.ravel()}
     for name, detail in checks.items():
         if name != "_finished":
-            out[name] = detail[pos]
+            details[name] = detail if k == 1 else detail[pos]
     if q.straightliners:
         grids = _grids(study, items)
-        out["_straightline"] = qc.straightliner_detail(pd.DataFrame(raw_codes), grids,
-                                                       q.straightline_min_items)
+        details["_straightline"] = qc.straightliner_detail(pd.DataFrame(raw_codes), grids,
+                                                           q.straightline_min_items)
     if q.incomplete:
         required = [i for i in (q.incomplete_items or items) if i in answered]
         matrix = (np.column_stack([answered[i] for i in required]) if required
                   else np.zeros((n * k, 0), bool))
         finished = checks["_finished"][pos] if "_finished" in checks else None
-        out["_incomplete"] = qc.incomplete_detail(matrix, q.incomplete_min_share, finished)
-    return _Built(out, n, k, personal)
+        details["_incomplete"] = qc.incomplete_detail(matrix, q.incomplete_min_share, finished)
+    for name, detail in details.items():
+        detail = np.asarray(detail, dtype=object)
+        if (detail != "").any():
+            out[name] = pd.array(detail, dtype=object)
+    return _Built(pd.DataFrame(out), n, k, personal)
+
+
+def _int16_codes(codes: np.ndarray) -> pd.arrays.IntegerArray:
+    """Float codes (NaN for missing) as a nullable Int16 array, built from its parts.
+
+    >>> _int16_codes(np.array([3.0, np.nan])).tolist()
+    [3, <NA>]
+    """
+    absent = np.isnan(codes)
+    return pd.arrays.IntegerArray(np.where(absent, 0, codes).astype(np.int16), absent)
 
 
 def _grids(study: Study, items: list[str]) -> dict[str, list[str]]:
@@ -444,6 +475,24 @@ def _grids(study: Study, items: list[str]) -> dict[str, list[str]]:
     for item in items:
         grids.setdefault(study.items[item].scale, []).append(item)
     return grids
+
+
+def _numeric_columns(study: Study, source: Source) -> Callable[[str], bool]:
+    """Which columns of a source a text reader may read as numbers: the items (in a brand
+    loop, any column the pattern gives an item), the weight and the duration column.
+    Everything else (ids, brands, segments) stays text as written."""
+    names = {*study.items_for(source.population), study.columns.weight,
+             study.quality.speeder_column} - {None}
+    loop = None
+    if source.brand_pattern:
+        import re
+
+        parts = [re.escape(p) for p in re.split(r"(\{item\}|\{brand\})",
+                                                source.brand_pattern)]
+        item_rx = "(?:" + "|".join(re.escape(i) for i in names) + ")"
+        loop = re.compile("".join(item_rx if p == re.escape("{item}") else ".+"
+                                  if p == re.escape("{brand}") else p for p in parts))
+    return lambda name: name in names or (loop is not None and bool(loop.fullmatch(name)))
 
 
 def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Checked:
@@ -479,7 +528,8 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
         try:
             table = read_table(source.path, source.sheet, format=source.format,
                                header_row=source.header_row, encoding=source.encoding,
-                               delimiter=source.delimiter)
+                               delimiter=source.delimiter,
+                               numeric=_numeric_columns(study, source))
         except InputDataError as exc:
             problems.extend(exc.problems)
             files.append({"source_file": source.name, "source_sheet": source.sheet or "",

@@ -56,6 +56,10 @@ def excel_errors(values: pd.Series) -> np.ndarray:
     """
     if pd.api.types.is_numeric_dtype(values):
         return np.zeros(0, dtype=np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # on the distinct values only
+        bad = np.zeros(len(values.cat.categories) + 1, bool)
+        bad[excel_errors(pd.Series(values.cat.categories, dtype=object))] = True
+        return np.flatnonzero(bad[values.cat.codes.to_numpy()])  # code -1 (blank) -> False
     text = values.astype("string").str.lstrip()
     maybe = text.str.startswith("#").fillna(False).to_numpy(bool)  # vectorised pre-filter
     if not maybe.any():
@@ -191,9 +195,16 @@ def map_answers(column: pd.Series, scale: Scale, *, reversed_item: bool = False)
     >>> m.status.tolist()  # 0 valid, 1 missing, 2 out of range
     [0, 0, 1, 1, 2, 1]
     """
+    if _plain_numbers(column):
+        return _map_numbers(column, scale, reversed_item)
     lookup = _label_lookup(scale)
-    values = column.to_numpy(dtype=object)
-    codes_idx, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes_idx = column.cat.codes.to_numpy()
+        uniques = column.cat.categories.to_numpy(dtype=object)
+    else:  # string columns factorise on their own (Arrow) storage: no Python objects
+        codes_idx, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes_idx = np.asarray(codes_idx)
+        uniques = np.asarray(uniques, dtype=object)
     table = [classify(u, scale, lookup) for u in uniques]  # loop over distinct values only
     code_of = np.array([c for c, _ in table] + [np.nan], dtype=float)
     status_of = np.array([s for _, s in table] + [MISSING], dtype=np.int8)
@@ -207,3 +218,36 @@ def map_answers(column: pd.Series, scale: Scale, *, reversed_item: bool = False)
                for k, (u, (_, st)) in enumerate(zip(uniques, table, strict=True))
                if st == UNKNOWN}
     return MappedAnswers(codes, status, unknown, column, blank)
+
+
+def _plain_numbers(column: pd.Series) -> bool:
+    """A numeric column (numpy or nullable integers / floats, not booleans)."""
+    dtype = column.dtype
+    return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+            and not isinstance(dtype, pd.CategoricalDtype))
+
+
+def _map_numbers(column: pd.Series, scale: Scale, reversed_item: bool) -> MappedAnswers:
+    """:func:`map_answers` for a numeric column: the same rules as :func:`classify`, as
+    array operations (no distinct-value table, no Python objects)."""
+    if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans and len(column):
+        ints = column.to_numpy()
+        low, high = int(ints.min()), int(ints.max())
+        if high - low < 4096:  # a table of the few codes present, indexed by the answer
+            table = _map_numbers(pd.Series(np.arange(low, high + 1, dtype=float)), scale,
+                                 reversed_item)
+            at = ints - low
+            return MappedAnswers(table.codes[at], table.status[at], {}, column,
+                                 np.zeros(len(ints), bool))
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    absent = np.isnan(values)
+    declared_missing = np.isin(values, np.array(list(scale.missing), dtype=float))
+    valid = ((values >= scale.min) & (values <= scale.max) & (values == np.floor(values))
+             & ~declared_missing)
+    status = np.full(len(values), OUT_OF_RANGE, dtype=np.int8)
+    status[valid] = VALID
+    status[absent | declared_missing] = MISSING
+    codes = np.where(valid, values, np.nan)
+    if reversed_item:
+        codes = scale.min + scale.max - codes
+    return MappedAnswers(codes, status, {}, column, absent)

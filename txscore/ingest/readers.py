@@ -27,13 +27,14 @@ import csv
 import difflib
 import hashlib
 import io
+import itertools
 import os
 import posixpath
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,8 @@ class RawTable:
 
 def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
                header_row: int | None = None, encoding: str | None = None,
-               delimiter: str | None = None) -> RawTable:
+               delimiter: str | None = None,
+               numeric: Callable[[str], bool] | None = None) -> RawTable:
     """Read one input file.
 
     Parameters
@@ -155,6 +157,11 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
         default: detected (title rows above the header are skipped).
     encoding, delimiter : str, optional
         Override the sniffed encoding / delimiter of a text file.
+    numeric : callable, optional
+        ``numeric(column name)`` is true for columns that may be read as numbers (items,
+        weight, duration): a text file's other columns are always read as text, so an
+        id such as "007" keeps its zeros.  Default: every column is read as text.
+        Workbooks are always read as text (one parse of the sheet; see ``_read_xlsx``).
 
     Returns
     -------
@@ -197,11 +204,11 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
     if suffix in XLSX_SUFFIXES:
         return replace(_read_xlsx(path, sheet, raw, format, header_row), sha256=digest)
     if suffix in TEXT_SUFFIXES:
-        return replace(_read_text(path, raw, format, header_row, encoding, delimiter),
-                       sha256=digest)
+        return replace(_read_text(path, raw, format, header_row, encoding, delimiter,
+                                  numeric), sha256=digest)
     if suffix == ".parquet":
         try:
-            frame = pd.read_parquet(io.BytesIO(raw))
+            frame = _read_parquet(raw)
         except Exception as exc:
             raise InputDataError(f"{path.name} cannot be read as parquet", [Problem(
                 f"{type(exc).__name__}: {exc}.", path.name,
@@ -212,6 +219,35 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
     raise InputDataError(f"Unsupported file type: {path.name}", [Problem(
         f"files of type '{suffix}' cannot be read.", path.name,
         "export the data as .xlsx, .csv, .parquet or SPSS .sav.")])
+
+
+def _read_parquet(raw: bytes) -> pd.DataFrame:
+    """A parquet file as a DataFrame; text columns of few distinct values as categoricals.
+
+    Parquet stores text dictionary-encoded: reading the dictionary and the codes as they are
+    (a pandas Categorical) skips building one string per row, and mapping answers then
+    works on the few distinct values directly (:func:`txscore.ingest.codes.map_answers`).
+    A text column is read so when its pages take under 4 bytes a row (answers, brands,
+    regions); ids, e-mail addresses and comments are read as text.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(pa.BufferReader(raw))
+    meta = file.metadata
+    size: dict[str, float] = {}
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            chunk = group.column(c)
+            size[chunk.path_in_schema] = (size.get(chunk.path_in_schema, 0)
+                                          + chunk.total_uncompressed_size)
+    rows = max(meta.num_rows, 1)
+    few = [f.name for f in file.schema_arrow
+           if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+           and size.get(f.name, np.inf) / rows < 4]
+    table = pq.read_table(pa.BufferReader(raw), read_dictionary=few or None)
+    return table.to_pandas()
 
 
 # ---------------------------------------------------------------------- assembling
@@ -228,9 +264,25 @@ def _assemble(grid: pd.DataFrame, found: layouts.Located, file: str, sheet: str 
             "check that the file is not empty, and header_row in the source if set.")])
     head = grid.iloc[found.header_index:found.header_index + found.n_header_rows]
     header_rows = [[_cell(v) for v in row] for row in head.itertuples(index=False, name=None)]
-    names, question_text, notes = layouts.column_names(header_rows, found.layout, where)
     data_start = found.header_index + found.n_header_rows
-    frame = _nfc(grid.iloc[data_start:].reset_index(drop=True).set_axis(names, axis=1))
+    return _named(header_rows, grid.iloc[data_start:].reset_index(drop=True), found.layout,
+                  file, sheet, reader, row_of[data_start:], int(row_of[found.header_index]))
+
+
+def _named(header_rows: list[list[str | None]], data: pd.DataFrame, layout: str, file: str,
+           sheet: str | None, reader: str, data_rows: np.ndarray, header: int, *,
+           ascii_only: bool = False) -> RawTable:
+    """A RawTable from the header rows (cells as text) and the data rows below them.
+
+    ``data_rows[i]`` is the user-visible row of data row ``i``; ``header`` the row of the
+    (first) header row; ``ascii_only``: the file holds no non-ASCII byte, so no text needs
+    NFC normalising.
+    """
+    where = file + (f", sheet '{sheet}'" if sheet else "")
+    names, question_text, notes = layouts.column_names(header_rows, layout, where)
+    frame = data.set_axis(names, axis=1)
+    if not ascii_only:
+        frame = _nfc(frame)
     # unnamed columns with no data at all (trailing separators, empty Excel columns) go
     unnamed = [n for n in names if n.startswith(layouts.UNNAMED)]
     if unnamed:
@@ -239,12 +291,11 @@ def _assemble(grid: pd.DataFrame, found: layouts.Located, file: str, sheet: str 
         notes += tuple(Problem(f"a column without a name holds data; it is read as '{n}'.",
                                where, "give the column a name in the file.", "warning")
                        for n in unnamed if n not in empty)
-    rows = np.asarray(row_of[data_start:data_start + len(frame)], dtype=np.int64)
-    header = int(row_of[found.header_index])
+    rows = np.asarray(data_rows[:len(frame)], dtype=np.int64)
     return RawTable(frame, file, sheet, int(rows[0]) if len(rows) else
-                    header + found.n_header_rows, reader, row_numbers=rows,
-                    layout=found.layout, question_text=question_text,
-                    roles=layouts.roles_for(list(frame.columns), found.layout), notes=notes,
+                    header + len(header_rows), reader, row_numbers=rows,
+                    layout=layout, question_text=question_text,
+                    roles=layouts.roles_for(list(frame.columns), layout), notes=notes,
                     header_row=header)
 
 
@@ -260,7 +311,7 @@ def _nfc(frame: pd.DataFrame) -> pd.DataFrame:
     are the same id, brand or answer.
 
     Works on the distinct values of each text column (a loop over distinct values, not
-    rows); columns with no non-ASCII text are left untouched.
+    rows); columns with no non-ASCII text (tested in one vectorised pass) are left untouched.
 
     >>> _nfc(pd.DataFrame({"b": ["Nestle\u0301", "Nestl\u00e9", 1]}))["b"].tolist()
     ['Nestlé', 'Nestlé', 1]
@@ -269,9 +320,15 @@ def _nfc(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[col]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             continue
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            if pc.all(pc.string_is_ascii(pa.array(values.array))).as_py() is not False:
+                continue  # the usual case: plain ASCII, nothing to rewrite
         if all(not isinstance(u, str) or unicodedata.is_normalized("NFC", u)
                for u in values.unique()):
-            continue  # the usual case: nothing to rewrite
+            continue  # nothing to rewrite
         codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
         fixed = np.array([unicodedata.normalize("NFC", u) if isinstance(u, str) else u
                           for u in uniques] + [None], dtype=object)
@@ -412,8 +469,9 @@ def _has_error_cells(zf: zipfile.ZipFile, sheet: str) -> bool:
     tail = b""
     try:
         with zf.open(part) as fh:
-            while chunk := fh.read(2**20):
-                if any(mark in tail + chunk for mark in _ERROR_CELL):
+            while chunk := fh.read(2**22):
+                # the marks are searched in the chunk and across its start: no copy of it
+                if any(mark in chunk or mark in tail + chunk[:16] for mark in _ERROR_CELL):
                     return True
                 tail = chunk[-16:]
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
@@ -438,8 +496,10 @@ def _read_xlsx(path: Path, sheet: str | None, raw: bytes, format: str,
             why = "the sheet holds Excel error values"
         else:
             # header_row=None + skip_rows=0: every row from Excel row 1, blank ones
-            # included, so grid row i is Excel row i + 1; all cells as strings (no type
-            # guessing)
+            # included, so grid row i is Excel row i + 1; all cells as strings: fastexcel
+            # guesses types from a sample of rows and would turn a late text answer into a
+            # null (a typed second pass after locating the header costs a second parse of
+            # the sheet: slower, measured)
             grid = reader.load_sheet(target, header_row=None, skip_rows=0,
                                      dtypes="string").to_pandas()
     except InputDataError:
@@ -538,12 +598,17 @@ def record_starts(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     ([1, 2, 4, 5], [0, 8, 23, 28])
     """
     buf = np.frombuffer(data, dtype=np.uint8)
-    # universal newlines, as pandas and text editors: \n, \r\n, and a lone \r (old Mac)
-    cr = np.flatnonzero(buf == 13)
-    lone_cr = cr[(cr + 1 >= len(buf)) | (buf[np.minimum(cr + 1, len(buf) - 1)] != 10)]
-    nl = np.union1d(np.flatnonzero(buf == 10), lone_cr)
-    quotes = np.flatnonzero(buf == 34)
-    ends = np.flatnonzero(np.searchsorted(quotes, nl) % 2 == 0)  # indices into nl
+    nl = np.flatnonzero(buf == 10)
+    if b"\r" in data:  # universal newlines, as pandas and editors: \n, \r\n, a lone \r
+        cr = np.flatnonzero(buf == 13)
+        lone_cr = cr[(cr + 1 >= len(buf)) | (buf[np.minimum(cr + 1, len(buf) - 1)] != 10)]
+        if len(lone_cr):
+            nl = np.union1d(nl, lone_cr)
+    if b'"' in data:
+        quotes = np.flatnonzero(buf == 34)
+        ends = np.flatnonzero(np.searchsorted(quotes, nl) % 2 == 0)  # indices into nl
+    else:  # no quotes: every line break ends a record
+        ends = np.arange(len(nl))
     lines = np.concatenate([[1], ends + 2]).astype(np.int64)
     offsets = np.concatenate([[0], nl[ends] + 1]).astype(np.int64)
     return lines, offsets
@@ -567,10 +632,10 @@ def _sniff_delimiter(records_text: str, suffix: str) -> str:
 
 def _refuse_nul_bytes(file: str, raw: bytes) -> None:
     """NUL bytes never occur in a text export: name their lines, or spot BOM-less UTF-16."""
+    if b"\x00" not in raw:
+        return
     buf = np.frombuffer(raw, dtype=np.uint8)
     nul = np.flatnonzero(buf == 0)
-    if not len(nul):
-        return
     if len(nul) * 4 > len(buf):  # every other byte NUL: UTF-16 text without its BOM
         raise InputDataError(f"{file} looks like UTF-16 text without a byte-order mark", [
             Problem(f"{len(nul):,} of its {len(buf):,} bytes are NUL, as in UTF-16 text.",
@@ -588,7 +653,8 @@ def _refuse_nul_bytes(file: str, raw: bytes) -> None:
 
 
 def _read_text(path: Path, raw: bytes, format: str, header_row: int | None,
-               encoding: str | None, delimiter: str | None) -> RawTable:
+               encoding: str | None, delimiter: str | None,
+               numeric: Callable[[str], bool] | None = None) -> RawTable:
     enc = encoding or sniff_encoding(raw[:_SAMPLE_BYTES * 4], len(raw) > _SAMPLE_BYTES * 4)
     try:
         if enc.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
@@ -605,8 +671,9 @@ def _read_text(path: Path, raw: bytes, format: str, header_row: int | None,
     skip = 1 if hint else 0
     delim = delimiter or (hint.group(1) if hint else _sniff_delimiter(
         "\n".join(sample.splitlines()[skip:skip + 4 * _SAMPLE_RECORDS]), path.suffix.lower()))
-    top = [[_cell(v) for v in rec] for rec in csv.reader(io.StringIO(sample), delimiter=delim)]
-    top = top[skip:_SAMPLE_RECORDS + skip]
+    records = itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), skip,
+                               _SAMPLE_RECORDS + skip)
+    top = [[_cell(v) for v in rec] for rec in records]
     index = None
     if header_row is not None:
         hits = np.flatnonzero(lines == header_row)
@@ -619,6 +686,18 @@ def _read_text(path: Path, raw: bytes, format: str, header_row: int | None,
     n_fields = max([len(r) for r in top[found.header_index:found.header_index
                                         + found.n_header_rows]] + [1])
     reader = f"csv ({enc}, '{delim}')".replace("'\t'", "tab")
+    header_rows = [r + [None] * (n_fields - len(r))
+                   for r in top[found.header_index:found.header_index + found.n_header_rows]]
+    start = first + found.n_header_rows  # record index of the first data row
+    if len(header_rows) == found.n_header_rows and start <= len(offsets):
+        data = _read_csv_arrow(raw[offsets[start]:] if start < len(offsets) else b"",
+                               delim, enc, layouts.column_names(
+                                   header_rows, found.layout, path.name)[0],
+                               bool(len(lines) > 1 and (np.diff(lines) > 1).any()), numeric)
+        if data is not None:
+            return _named(header_rows, data, found.layout, path.name, None,
+                          reader, lines[start:], int(lines[first]),
+                          ascii_only=codec_is_ascii_safe(enc) and raw.isascii())
     try:
         grid = pd.read_csv(io.BytesIO(raw[offsets[first]:] if first < len(offsets) else b""),
                            sep=delim, header=None, names=range(n_fields), dtype=str,
@@ -645,6 +724,53 @@ def _read_text(path: Path, raw: bytes, format: str, header_row: int | None,
     # the grid starts at the header record
     return _assemble(grid, replace(found, header_index=0), path.name, None, reader,
                      lines[first:])
+
+
+def codec_is_ascii_safe(encoding: str) -> bool:
+    """True when ASCII bytes decode to the same characters (not UTF-16 / UTF-32)."""
+    return "16" not in encoding and "32" not in encoding
+
+
+def _read_csv_arrow(data: bytes, delim: str, enc: str, names: list[str], multiline: bool,
+                    numeric: Callable[[str], bool] | None) -> pd.DataFrame | None:
+    """The data records of a text export read by pyarrow's multi-threaded CSV reader.
+
+    Columns for which ``numeric(name)`` is true (item, weight and duration columns) get
+    pyarrow's type inference, so whole numbers arrive as integers; every other column is
+    read as text (an id "007" stays "007").  Only an empty cell is missing ("NA", "N/A"
+    and "null" are text, as in the pandas reader).  Returns None when pyarrow does not
+    read the records exactly (a line with too few or too many fields, a blank line, an
+    encoding it does not know): the pandas reader then reads the file and locates the
+    problem.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if not data.strip():
+        return pd.DataFrame({str(i): pd.Series(dtype=object) for i in range(len(names))})
+    keys = [str(i) for i in range(len(names))]
+    text = {k: pa.string() for k, name in zip(keys, names, strict=True)
+            if numeric is None or not numeric(name)}
+    codec = "utf8" if enc.lower().replace("_", "-") in ("utf-8", "utf-8-sig", "utf8") else enc
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=keys, encoding=codec),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=multiline,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=text, null_values=[""], true_values=[], false_values=[],
+                strings_can_be_null=True, quoted_strings_can_be_null=True,
+                timestamp_parsers=[]))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, LookupError, ValueError):
+        return None
+    frame = table.to_pandas()
+    frame.columns = range(len(names))
+    if delim == ";":  # Excel's French/German csv: decimal comma in numbers
+        for col in frame.columns:
+            if isinstance(frame[col].dtype, pd.StringDtype):
+                frame[col] = frame[col].str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+    return frame
 
 
 # ---------------------------------------------------------------------- sav
