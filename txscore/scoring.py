@@ -947,7 +947,14 @@ def _changes(boot: _Boot, cells: _Cells, study: Study, by: Sequence[str]) -> pd.
                                      np.full(len(members), "peer average", object),
                                      reps[:, members] - avg, flag[members],
                                      np.full(len(members), ""), study))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames:
+        return pd.DataFrame()
+    # one frame from every comparison's columns (not a frame per comparison, then concat)
+    joined = {k: np.concatenate([f[k] for f in frames]) for k in frames[0]}
+    out = cells.keys.iloc[joined.pop("at")].reset_index(drop=True).infer_objects()
+    for i, name in enumerate(("comparison", "measure", "population")):
+        out.insert(i, name, joined.pop(name))
+    return out.assign(**joined)
 
 
 CHANGE_COLUMNS = ["comparison", "measure", "population", "wave", "brand", "versus",
@@ -984,10 +991,11 @@ def _adjust(changes: pd.DataFrame, study: Study) -> pd.DataFrame:
 
 def _diff_rows(kind: str, measure: str, pop: str, cells: _Cells, at: np.ndarray,
                versus: np.ndarray, diff: np.ndarray, flag_a: np.ndarray, flag_b: np.ndarray,
-               study: Study) -> pd.DataFrame:
-    """Rows of the changes table for the differences ``diff`` (R, m) at cells ``at``:
+               study: Study) -> dict[str, np.ndarray]:
+    """Columns of the changes table for the differences ``diff`` (R, m) at cells ``at``:
     the sample difference, the bootstrap percentile interval, the normal p-value from the
-    bootstrap se, the worse flag; nothing but "suppressed" for a hidden cell."""
+    bootstrap se, the worse flag; nothing but "suppressed" for a hidden cell.  ``at`` is
+    returned too (the cells' keys are looked up once for every comparison)."""
     conf = study.report.confidence
     reps = diff[1:]
     with np.errstate(invalid="ignore", divide="ignore"), _quiet():
@@ -1003,13 +1011,13 @@ def _diff_rows(kind: str, measure: str, pop: str, cells: _Cells, at: np.ndarray,
     hidden = (flag_a == "suppressed") | (flag_b == "suppressed") | ~np.isfinite(diff[0])
     flag = np.where(hidden, "suppressed", flag).astype(object)
     nan = np.where(hidden, np.nan, 1.0)
-    out = cells.keys.iloc[at].reset_index(drop=True).infer_objects()  # as rows of Python values
-    out.insert(0, "comparison", kind)
-    out.insert(1, "measure", measure)
-    out.insert(2, "population", pop)
-    return out.assign(versus=versus, difference=diff[0] * nan, ci_low=lo * nan,
-                      ci_high=hi * nan, p_value=p * nan,
-                      significant=~hidden & np.isfinite(p) & (p < 1 - conf), flag=flag)
+    m = len(at)
+    return {"at": np.asarray(at, dtype=np.int64),
+            "comparison": np.full(m, kind, object), "measure": np.full(m, measure, object),
+            "population": np.full(m, pop, object), "versus": np.asarray(versus, object),
+            "difference": diff[0] * nan, "ci_low": lo * nan, "ci_high": hi * nan,
+            "p_value": p * nan,
+            "significant": ~hidden & np.isfinite(p) & (p < 1 - conf), "flag": flag}
 
 
 def _growth_grid(scores: pd.DataFrame, boot: _Boot, cells: _Cells, study: Study,
