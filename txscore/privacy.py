@@ -137,10 +137,14 @@ def kind_by_content(values: pd.Series, sample: int = SAMPLE_VALUES) -> tuple[str
     if pd.api.types.is_bool_dtype(values):
         return None
     head = values.iloc[:_SAMPLE_ROWS]
+    if isinstance(head.dtype, pd.CategoricalDtype):  # the distinct values are at hand
+        head = pd.Series(head.cat.categories[np.unique(head.cat.codes[head.notna()])])
     head = head[head.notna()]
     if pd.api.types.is_float_dtype(head):  # a phone read as a number: 447911123456.0
         head = head[head % 1 == 0].astype("int64")
-    distinct = pd.unique(head.astype(str).to_numpy(dtype=object))
+    if pd.api.types.is_integer_dtype(head) and (not len(head) or head.abs().max() < 10**7):
+        return None  # whole numbers of at most 7 digits: no e-mail, IP or phone number
+    distinct = pd.unique(head.to_numpy(dtype=object)).astype(str)
     # one line per distinct value: each kind is then one C-level multiline regex scan
     lines = [v.strip().replace("\n", " ").replace("\r", " ") for v in distinct[:4 * sample]]
     lines = [v for v in lines if v][:sample]
