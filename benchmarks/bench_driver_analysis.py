@@ -1,29 +1,45 @@
-"""Timings of the standard key-driver analyses on the sample study (~12,400 rows).
+"""Timings of the standard key-driver analyses: the sample study, then 10k to 1M rows.
 
 ``standard_drivers`` runs CX dimensions on loyalty (customers) and BX pillars on purchase
 preference (customers, non-customers), per wave, with 2,000 bootstrap resamples each; the
-item-level analysis is timed too.  Each figure is the best of five runs after one warm-up,
-from loaded responses (loading is timed by bench_pipeline.py).  Run from the repo root:
-    python benchmarks/bench_driver_analysis.py
+item-level analysis is timed too.  Each figure is the best of a few runs after one warm-up,
+from loaded responses (loading is timed by bench_pipeline.py).
+
+The sample study (~12,400 rows, brand cells of 396-610) resamples every brand exactly.  The
+scale rows use the issue-8 tracker of ``benchmarks/run.py`` (8 brands x 2 waves x 2
+populations, 30 items; the 1M rows are its cached ``benchmarks/.cache/tracker``, built on
+first use): brand cells of more than ``[report] bootstrap_exact_max`` (2,000) respondents
+draw their resample sums from the normal law, so the bootstrap's cost is flat in n; the
+"exact" column forces the multinomial bootstrap in every cell (the cost before, O(n x
+n_boot)).  Run from the repo root::
+
+    python benchmarks/bench_driver_analysis.py                 # exact column up to 100k
+    python benchmarks/bench_driver_analysis.py --exact-up-to 1000000   # ~2 min more
+    python benchmarks/bench_driver_analysis.py --no-sample --sizes 1000000
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import txscore as tx  # noqa: E402
 from txscore.driver_analysis import standard_drivers  # noqa: E402
+from txscore.responses import Responses  # noqa: E402
 
 SPEC = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 N_BOOT = 2_000
 
 
-def best_of(fn, repeat: int = 5) -> float:
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    """Best wall time of ``repeat`` calls after one warm-up call."""
     fn()  # warm-up: imports, caches
     times = []
     for _ in range(repeat):
@@ -39,8 +55,8 @@ def row(label: str, seconds: float, target: float | None) -> None:
     print(f"{label:<62} {seconds:7.3f} s   ({goal}) {verdict}")
 
 
-def main() -> None:
-    warnings.simplefilter("ignore")
+def sample_study() -> None:
+    """The sample study's analyses, as before (every brand cell resampled exactly)."""
     responses = tx.load(tx.read_study(SPEC))
     print(f"sample study: {len(responses.data):,} rows")
     cases = [
@@ -54,6 +70,54 @@ def main() -> None:
         options = {"n_boot": N_BOOT, **options}
         seconds = best_of(lambda o=options: standard_drivers(responses, **o))
         row(label, seconds, target)
+
+
+def tracker(n: int) -> Responses:
+    """n respondent rows of the issue-8 tracker in the Responses layout (1M: the cache)."""
+    import run
+
+    run.build_tracker(run.CACHE / "tracker")  # cached after the first build
+    return run._bootstrap_responses(n)
+
+
+def scale(sizes: list[int], exact_up_to: int) -> None:
+    """Driver analysis time at each size: total, point estimates, bootstrap, exact bootstrap."""
+    print(f"\nissue-8 tracker (8 brands x 2 waves, customers 70%), {N_BOOT:,} resamples; "
+          "bootstrap = total - point estimates")
+    print(f"{'rows':>10} {'brand cells':>15} {'total':>8} {'point':>8} {'bootstrap':>10} "
+          f"{'exact bootstrap':>16}")
+    for n in sizes:
+        responses = tracker(n)
+        cells = responses.data.groupby(["population", "wave", "brand"], observed=True).size()
+        repeat = 3 if n < 1_000_000 else 2
+        total = best_of(lambda r=responses: standard_drivers(r, n_boot=N_BOOT), repeat)
+        point = best_of(lambda r=responses: standard_drivers(r, n_boot=0), repeat)
+        exact = "not run"
+        if n <= exact_up_to:
+            study = responses.study.with_settings(bootstrap_exact_max=10**12)
+            forced = Responses(study, responses.data, responses.exclusions, responses.files)
+            start = time.perf_counter()
+            standard_drivers(forced, n_boot=N_BOOT)  # once: up to minutes
+            exact = f"{time.perf_counter() - start - point:.2f} s"
+        print(f"{n:>10,} {f'{cells.min():,}-{cells.max():,}':>15} {total:>7.2f}s "
+              f"{point:>7.2f}s {total - point:>9.2f}s {exact:>16}", flush=True)
+        if n == 1_000_000:
+            row("standard_drivers at 1M rows (2-core machine)", total, 2.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="tracker sizes to time, comma-separated")
+    parser.add_argument("--exact-up-to", type=int, default=100_000,
+                        help="largest size at which the exact bootstrap is timed too")
+    parser.add_argument("--no-sample", action="store_true", help="skip the sample study")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    if not args.no_sample:
+        sample_study()
+    scale([int(s) for s in args.sizes.split(",")], args.exact_up_to)
+
 
 if __name__ == "__main__":
     main()

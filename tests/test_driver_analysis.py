@@ -12,7 +12,9 @@ ret = 3 + e - a, enr = adv = 3 + e the loyalty composite is 3 + e - a/3 (code un
 With orthogonal drivers both relative weights and Shapley/LMG give eps_j = r(j, y)^2, and
 R^2 = 1: importances 90 (effectiveness), 10 (ease, with a negative sign), 0 (emotion).
 
-The last section runs the sample study (surveys/sample) and checks the drivers its
+The section on large strata checks the normal-sum bootstrap (strata of more than
+``[report] bootstrap_exact_max`` respondents) against the exact multinomial bootstrap, and
+the last section runs the sample study (surveys/sample) and checks the drivers its
 generator built in (surveys/sample/truth.json), the CX index weights, driver_importance.
 """
 
@@ -23,6 +25,7 @@ import json
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -30,12 +33,16 @@ import pytest
 from conftest import make_study
 
 import txscore as tx
+import txscore.driver_analysis as da
 from txscore.driver_analysis import ANALYSES, COLUMNS, _stratified_counts, standard_drivers
 from txscore.errors import InputDataError, TxscoreWarning
+from txscore.inference import percentile_interval
 from txscore.stats.drivers import (
     bootstrap_cov,
+    cov_from_moments,
     driver_importance,
     relative_weights_from_cov,
+    shapley_from_cov,
     weighted_cov,
 )
 
@@ -352,6 +359,159 @@ def test_invalid_settings_are_all_listed(tmp_path):
     assert "method must be one of 'relative_weights', 'shapley'; got 'lmg'." in str(err.value)
 
 
+# ---------------------------------------------------------------------- large strata
+def linear_rows(sizes: list[int], seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three score100-like drivers and an outcome y = .6 x1 + .35 x2 + .15 x3 + noise.
+
+    Strata (brands) interleaved, as respondents come, with means 8 points apart; weights
+    0.5-2; 5% incomplete respondents held as rows of weight 0 (as the analyses pass them).
+    """
+    rng = np.random.default_rng(seed)
+    strata = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+    n = len(strata)
+    x = 50 + 8 * (strata[:, None] - 1) + 15 * (rng.normal(size=(n, 3))
+                                               + 0.4 * rng.normal(size=(n, 1)))
+    X = np.column_stack([x, x @ [0.6, 0.35, 0.15] + 12 * rng.normal(size=n)])
+    w = rng.uniform(0.5, 2.0, n)
+    incomplete = rng.random(n) < 0.05
+    X[incomplete], w[incomplete] = 0.0, 0.0
+    return X, w, strata
+
+
+def fit_of(X: np.ndarray, w: np.ndarray) -> SimpleNamespace:
+    """What da._bootstrap reads of a fit: its rows, weights and kept drivers."""
+    return SimpleNamespace(X=X, w=w, drivers=list(range(X.shape[1] - 1)))
+
+
+def exact_covs(X: np.ndarray, w: np.ndarray, strata: np.ndarray, n_boot: int,
+               seed: int) -> np.ndarray:
+    """Replicate covariances of the exact stratified multinomial bootstrap, in chunks."""
+    order = np.argsort(strata, kind="stable")
+    sizes = np.bincount(strata)
+    rng = np.random.default_rng(seed)
+    return np.concatenate([bootstrap_cov(X[order], _stratified_counts(rng, sizes, 250),
+                                         w[order]) for _ in range(0, n_boot, 250)])
+
+
+@pytest.fixture(scope="module")
+def big_strata():
+    """3 strata of 5,000: data, and 2,000 exact replicate covariances (seconds, not more)."""
+    X, w, strata = linear_rows([5000, 5000, 5000], seed=41)
+    return X, w, strata, exact_covs(X, w, strata, 2000, seed=42)
+
+
+def test_normal_sum_replicate_covariances_match_the_exact_bootstrap(big_strata):
+    X, w, strata, exact = big_strata
+    members = [np.flatnonzero(strata == s) for s in range(3)]
+    sums, _, full_var = da._mixed_replicate_sums([(X, w)], members, np.ones(3, bool), 2000,
+                                                 np.random.default_rng(43))
+    normal = cov_from_moments(sums[0], 4, full_var[0])
+    full = weighted_cov(X, w)
+    # centred on the sample's covariance (Monte Carlo error of a mean of 2,000: sd / 45)
+    spread = exact.std(axis=0)
+    assert (np.abs(normal.mean(axis=0) - full) < 4 * spread / np.sqrt(2000)).all()
+    assert (np.abs(exact.mean(axis=0) - full) < 4 * spread / np.sqrt(2000)).all()
+    # with the exact bootstrap's spread (sd of a sd from 2,000 draws: ~1.6%)
+    np.testing.assert_allclose(normal.std(axis=0), spread, rtol=0.10)
+
+
+def test_normal_sum_intervals_agree_with_the_exact_bootstrap(big_strata):
+    X, w, strata, exact = big_strata
+    raw, r2, _ = relative_weights_from_cov(exact)
+    want = 100 * raw / r2[:, None]
+    got = da._bootstrap([fit_of(X, w)], strata, "relative_weights", 2000, 2000,
+                        np.random.default_rng(44))[0]
+    assert np.isfinite(got).all()
+    lo, hi = percentile_interval(want, 0.95)
+    got_lo, got_hi = percentile_interval(got, 0.95)
+    width = hi - lo
+    assert (np.abs(got_lo - lo) < 0.12 * width).all(), (got_lo, lo, width)
+    assert (np.abs(got_hi - hi) < 0.12 * width).all(), (got_hi, hi, width)
+    np.testing.assert_allclose(got.std(axis=0), want.std(axis=0), rtol=0.10)
+    assert (np.abs(got.mean(axis=0) - want.mean(axis=0)) < 0.05 * width).all()
+
+
+def test_mixed_strata_add_counted_sums_to_the_normal_sums(monkeypatch):
+    # With the normal draws switched off (every large stratum held at its sample sums), a
+    # replicate is the sample with only the small strata resampled: exactly bootstrap_cov
+    # with count 1 for the large stratum's rows and the drawn counts for the others.
+    X, w, strata = linear_rows([40, 2500, 25], seed=45)
+    w2 = np.where(np.arange(len(w)) % 7 == 0, 0.0, w)  # a second analysis, other rows
+    X2 = X[:, [1, 2, 3]] * np.where(w2 > 0, 1.0, 0.0)[:, None]
+    monkeypatch.setattr(da, "_normal_sums", lambda s1, s2, n, n_boot, rng: np.broadcast_to(
+        s1, (n_boot, len(s1))).copy())
+    drawn: list[np.ndarray] = []
+
+    def spy(rng, sizes, n_boot):
+        assert sizes.tolist() == [40, 25]  # the large stratum is not counted
+        drawn.append(_stratified_counts(rng, sizes, n_boot))
+        return drawn[-1]
+
+    monkeypatch.setattr(da, "_stratified_counts", spy)
+    got = da._bootstrap([fit_of(X, w), fit_of(X2, w2)], strata, "shapley", 50, 100,
+                        np.random.default_rng(46))
+    order = np.argsort(strata, kind="stable")
+    counts = np.ones((50, len(strata)))
+    counts[:, np.r_[0:40, 2540:2565]] = np.concatenate(drawn)
+    for (x, v), boot in zip([(X, w), (X2, w2)], got, strict=True):
+        raw, r2, _ = shapley_from_cov(bootstrap_cov(x[order], counts, v[order]))
+        np.testing.assert_allclose(boot, 100 * raw / r2[:, None], rtol=1e-9, atol=1e-9)
+
+
+def test_mixed_strata_intervals_agree_with_the_exact_bootstrap(tmp_path, monkeypatch):
+    # end to end, the threshold from the spec: brands of 5,000 and 4,000 draw normal sums,
+    # the brand of 1,500 (<= bootstrap_exact_max = 2,000, the default) multinomial counts
+    rng = np.random.default_rng(47)
+    sizes = {"A": 5000, "B": 4000, "C": 1500}
+    brand = rng.permutation(np.repeat(list(sizes), list(sizes.values())))
+    shift = pd.Series(brand).map({"A": -0.4, "B": 0.0, "C": 0.4}).to_numpy()
+    latent = rng.normal(size=(len(brand), 3)) + shift[:, None]
+    y = latent @ [0.6, 0.35, 0.15] + 0.8 * rng.normal(size=len(brand))
+
+    def code(v: np.ndarray) -> np.ndarray:
+        return np.clip(np.round(3 + v), 1, 5).astype(int)
+
+    cust = pd.DataFrame({"eff_1": code(latent[:, 0]), "ease_1": code(latent[:, 1]),
+                         "emo_1": code(latent[:, 2]), "brand": brand,
+                         "weight": rng.uniform(0.5, 2.0, len(brand)),
+                         **{c: code(y + 0.5 * rng.normal(size=len(brand)))
+                            for c in ("ret_1", "enr_1", "adv_1")}})
+    responses = load(tmp_path, cust)
+    assert responses.study.report.bootstrap_exact_max == 2000
+    normal_calls: list[float] = []
+    normal_sums = da._normal_sums
+
+    def spy(s1, s2, n, n_boot, rng):
+        normal_calls.append(n)
+        return normal_sums(s1, s2, n, n_boot, rng)
+
+    monkeypatch.setattr(da, "_normal_sums", spy)
+    mixed = rows(run(responses, n_boot=2000, seed=5)[0])
+    assert sorted(normal_calls) == [4000, 5000]
+    exact_study = responses.study.with_settings(bootstrap_exact_max=10**9)
+    exact = rows(run(replace(responses, study=exact_study), n_boot=2000, seed=5)[0])
+    assert len(normal_calls) == 2  # the exact run drew no normal sums
+    pd.testing.assert_series_equal(mixed["importance"], exact["importance"])
+    width = exact["ci_high"] - exact["ci_low"]
+    assert ((mixed["ci_low"] - exact["ci_low"]).abs() < 0.12 * width).all()
+    assert ((mixed["ci_high"] - exact["ci_high"]).abs() < 0.12 * width).all()
+
+
+def test_small_strata_keep_the_plain_multinomial_bootstrap():
+    # every stratum <= bootstrap_exact_max: the same random stream and arithmetic as before
+    # the normal-sum path existed (counts for all strata per chunk, bootstrap_cov)
+    X, w, strata = linear_rows([300, 500, 200], seed=48)
+    fits = [fit_of(X, w), fit_of(X[:, [0, 3]], w)]
+    got = da._bootstrap(fits, strata, "relative_weights", 300, 2000, np.random.default_rng(49))
+    rng = np.random.default_rng(49)
+    order = np.argsort(strata, kind="stable")
+    counts = _stratified_counts(rng, np.bincount(strata), 300)  # 300 x 1,000: one chunk
+    for fit, boot in zip(fits, got, strict=True):
+        raw, r2, _ = relative_weights_from_cov(bootstrap_cov(fit.X[order], counts,
+                                                             fit.w[order]))
+        np.testing.assert_array_equal(boot, 100 * raw / r2[:, None])
+
+
 # ---------------------------------------------------------------------- the sample study
 @pytest.fixture(scope="module")
 def sample():
@@ -400,6 +560,26 @@ def test_sample_generator_drivers_come_out_on_top(sample):
             # ... and clearly: the top driver's interval is above the last one's
             assert g["ci_low"].iloc[0] > g["ci_high"].iloc[-1]
     assert (out["sign"] == 1).all()  # every generator coefficient is positive
+
+
+def test_sample_intervals_are_those_of_the_multinomial_bootstrap(sample):
+    # Every brand cell of the sample holds at most 610 respondents (<= bootstrap_exact_max
+    # = 2,000), so the sample keeps the exact multinomial bootstrap: these are the
+    # intervals of the code before the normal-sum path for large strata existed.
+    responses, out, _, _ = sample
+    cells = responses.data.groupby(["population", "wave", "brand"], observed=True).size()
+    assert cells.max() <= responses.study.report.bootstrap_exact_max
+    before = {
+        ("cx_loyalty", "emotion"): (46.780790734850115, 52.607292613460224),
+        ("cx_loyalty", "effectiveness"): (29.063407682340255, 34.46777547796323),
+        ("cx_loyalty", "ease"): (16.367289491563046, 20.68831570654493),
+        ("items_loyalty", "emo_1"): (23.290943717201035, 28.111001787481843),
+        ("items_loyalty", "eff_2"): (14.004887699417162, 18.099506675225282),
+        ("items_loyalty", "ease_2"): (7.3651682616159855, 10.237526637488369),
+    }
+    got = out.loc[out["wave"] == "2026 Q2"].set_index(["analysis", "driver"])
+    np.testing.assert_allclose(got.loc[list(before), ["ci_low", "ci_high"]].to_numpy(),
+                               np.array(list(before.values())), rtol=1e-12)
 
 
 def test_sample_cx_loyalty_pooled_equals_the_cx_index_weights(sample):

@@ -17,7 +17,10 @@ import pytest
 from txscore.errors import InputDataError, TxscoreWarning
 from txscore.stats.drivers import (
     bootstrap_cov,
+    cov_from_moments,
     driver_importance,
+    moment_features,
+    recentre_moments,
     relative_weights_from_cov,
     shapley_from_cov,
     weighted_cov,
@@ -244,6 +247,47 @@ def test_bootstrap_cov_equals_weighted_cov_of_repeated_rows():
     for b in range(5):
         rows = np.repeat(np.arange(30), counts[b])
         np.testing.assert_allclose(covs[b], weighted_cov(X[rows], w[rows]), atol=1e-9)
+
+
+def test_cov_from_moment_sums_equals_weighted_cov_of_repeated_rows():
+    # the normal-sum bootstrap's route: sums of [w, w u, w u u', 1{w>0}] -> covariance
+    rng = np.random.default_rng(31)
+    X = rng.normal(loc=50, scale=10, size=(30, 4))
+    w = rng.uniform(0.5, 2, size=30)
+    w[[3, 17]] = 0.0  # incomplete respondents: in the resample, not in the covariance
+    counts = rng.multinomial(30, np.full(30, 1 / 30), size=5).astype(float)
+    Z = moment_features(X, w, centre=np.array([45.0, 55, 50, 60]))
+    assert Z.shape == (30, 1 + 4 + 10 + 1)
+    covs = cov_from_moments(counts @ Z, 4, full_var=np.ones(4))
+    np.testing.assert_allclose(covs, bootstrap_cov(X, counts, w), rtol=1e-9)
+    for b in range(5):
+        rows = np.repeat(np.arange(30), counts[b].astype(int))
+        np.testing.assert_allclose(covs[b], weighted_cov(X[rows], w[rows]), rtol=1e-9)
+
+
+def test_recentred_moment_sums_equal_the_moments_about_the_new_centre():
+    # sums about a stratum's own mean, moved to the pooled mean, add up across strata
+    rng = np.random.default_rng(32)
+    X = rng.normal(loc=[20.0, 60, 80], scale=5, size=(40, 3))
+    w = rng.uniform(0.5, 2, size=40)
+    old, new = X[:20].mean(axis=0), np.array([50.0, 50, 50])
+    counts = rng.multinomial(20, np.full(20, 1 / 20), size=4).astype(float)
+    about_old = counts @ moment_features(X[:20], w[:20], old)
+    np.testing.assert_allclose(recentre_moments(about_old, 3, old - new),
+                               counts @ moment_features(X[:20], w[:20], new), rtol=1e-10)
+    pooled = (recentre_moments(moment_features(X[:20], w[:20], old).sum(0), 3, old - new)
+              + moment_features(X[20:], w[20:], new).sum(0))
+    np.testing.assert_allclose(cov_from_moments(pooled, 3, np.ones(3))[0], weighted_cov(X, w),
+                               rtol=1e-10)
+
+
+def test_cov_from_moments_marks_a_constant_resample_nan():
+    X = np.column_stack([np.arange(6.0), [1.0, 1, 1, 1, 1, 2]])
+    w = np.ones(6)
+    counts = np.array([[1.0, 1, 1, 1, 1, 1], [2, 1, 1, 1, 1, 0]])  # 2nd: column 1 constant
+    covs = cov_from_moments(counts @ moment_features(X, w, X.mean(0)), 2, X.var(axis=0))
+    np.testing.assert_allclose(covs[0], weighted_cov(X, w))
+    assert np.isnan(covs[1]).all()
 
 
 def test_bootstrap_is_seeded_and_reproducible():

@@ -15,11 +15,21 @@ A respondent's dimension or pillar score is the mean score100 of the items they 
 ``cx_loyalty`` importances on all waves pooled are the CX index weights x 100.  The
 point estimates come from :func:`txscore.stats.drivers.driver_importance` (Johnson's relative
 weights or Shapley/LMG, with its collinearity and sample-size guards).  The bootstrap
-resamples respondents within brand (the design's strata, as in :mod:`txscore.scoring`):
-per population and wave one set of multinomial resample counts, shared by the analyses of
-those respondents, gives every replicate's covariance matrix in one matrix product
-(:func:`txscore.stats.drivers.bootstrap_cov`) and every replicate's importances in one batched
+resamples respondents within brand (the design's strata, as in :mod:`txscore.scoring`),
+one resample per population and wave shared by the analyses of those respondents.  A
+replicate's covariance matrix is a function of its sums of the features
+``w [1, x, x_i x_j]`` (:func:`txscore.stats.drivers.moment_features`).  A brand of at most
+``[report] bootstrap_exact_max`` respondents is resampled exactly: multinomial counts times
+its features (all brands small: :func:`txscore.stats.drivers.bootstrap_cov`, one matrix
+product).  A larger brand draws its replicate sums from their normal law, with exactly the
+mean and covariance of multinomial resample sums (:func:`txscore.scoring._normal_sums`, as
+the composite scores' bootstrap does), at O(F^2) per replicate whatever its size, so the
+cost stays flat in n.  Every replicate's importances then come from one batched
 decomposition.
+
+Random stream, per population and wave (its own seed, see :func:`standard_drivers`): first
+one block of standard normal draws per large brand, in brand order; then, per chunk of
+replicates, the multinomial draws of the small brands, brand by brand.
 """
 
 from __future__ import annotations
@@ -36,11 +46,20 @@ import pandas as pd
 from txscore.errors import InputDataError, Problem, TxscoreWarning
 from txscore.inference import percentile_interval, z_value
 from txscore.responses import Responses
-from txscore.scoring import MEASURE_LABELS, _items_mean, _respondent_scores, _s100
+from txscore.scoring import (
+    MEASURE_LABELS,
+    _items_mean,
+    _normal_sums,
+    _respondent_scores,
+    _s100,
+)
 from txscore.stats.drivers import (
     MAX_SHAPLEY_DRIVERS,
     bootstrap_cov,
+    cov_from_moments,
     driver_importance,
+    moment_features,
+    recentre_moments,
     relative_weights_from_cov,
     shapley_from_cov,
 )
@@ -221,26 +240,125 @@ def _stratified_counts(rng: np.random.Generator, sizes: np.ndarray, n_boot: int)
 
 
 def _bootstrap(fits: list[_Fit], strata: np.ndarray, method: str, n_boot: int,
-               rng: np.random.Generator) -> list[np.ndarray]:
-    """(n_boot, p) bootstrap importances of every fit of one population and wave."""
+               exact_max: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """(n_boot, p) bootstrap importances of every fit of one population and wave.
+
+    Respondents are resampled within strata (``strata``: non-negative codes, the brands).
+    If no stratum has more than ``exact_max`` respondents, each chunk of resamples draws
+    multinomial counts for every stratum (:func:`_stratified_counts`) and
+    :func:`txscore.stats.drivers.bootstrap_cov` turns them into covariance matrices.
+    Otherwise the larger strata's resample sums come from their normal law
+    (:func:`_mixed_replicate_sums`, drawn first), and each chunk draws counts for the other
+    strata only; the two add up before :func:`txscore.stats.drivers.cov_from_moments`.
+    """
     decompose = relative_weights_from_cov if method == "relative_weights" else shapley_from_cov
-    order = np.argsort(strata, kind="stable")
-    sizes = np.unique(strata[order], return_counts=True)[1]
-    n = len(strata)
+    # a stable sort of 16-bit codes is a radix sort: O(n)
+    order = np.argsort(strata.astype(np.int16) if strata.max() < 2**15 else strata,
+                       kind="stable")
+    sizes = np.bincount(strata)
+    sizes = sizes[sizes > 0]
+    big = sizes > exact_max
+    n = int(sizes[~big].sum())  # respondents resampled by counts
     widest = max(len(f.drivers) for f in fits)
     per_matrix = 1 if method == "relative_weights" else max(
         math.comb(widest, k) * k * k for k in range(1, widest + 1))
-    chunk = max(1, min(n_boot, _CELLS // n, _CELLS // per_matrix))
-    data = [(f.X[order], f.w[order]) for f in fits]
+    chunk = max(1, min(n_boot, _CELLS // max(n, 1), _CELLS // per_matrix))
+    if big.any():
+        members = np.split(order, np.cumsum(sizes)[:-1])  # row numbers, stratum by stratum
+        normal, exact, full_var = _mixed_replicate_sums([(f.X, f.w) for f in fits], members,
+                                                        big, n_boot, rng)
+    else:
+        data = [(f.X[order], f.w[order]) for f in fits]
     out = [np.empty((n_boot, len(f.drivers))) for f in fits]
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
-        counts = _stratified_counts(rng, sizes, size)
-        for (X, w), boot in zip(data, out, strict=True):
-            raw, r2, _ = decompose(bootstrap_cov(X, counts, w))
+        counts = _stratified_counts(rng, sizes[~big], size) if n else None
+        for i, boot in enumerate(out):
+            if big.any():
+                sums = normal[i][start:start + size]
+                if counts is not None:
+                    sums = sums + counts @ exact[i]
+                cov = cov_from_moments(sums, fits[i].X.shape[1], full_var[i])
+            else:
+                cov = bootstrap_cov(data[i][0], counts, data[i][1])
+            raw, r2, _ = decompose(cov)
             with np.errstate(invalid="ignore", divide="ignore"):
                 boot[start:start + size] = 100 * raw / r2[:, None]
     return out
+
+
+def _mixed_replicate_sums(data: list[tuple[np.ndarray, np.ndarray]], members: list[np.ndarray],
+                          big: np.ndarray, n_boot: int, rng: np.random.Generator,
+                          ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """Resample sums of the large strata, and the features the small strata's counts take.
+
+    Every fit's respondent features are :func:`txscore.stats.drivers.moment_features` of
+    its drivers and outcome, about the weighted mean c of the population and wave; a
+    resample's covariance matrix is a function of their sums
+    (:func:`txscore.stats.drivers.cov_from_moments`).  A large stratum (``big``: more than
+    ``[report] bootstrap_exact_max`` respondents) draws its (n_boot, F) resample sums from
+    the normal law with exactly the mean and covariance of multinomial resample sums
+    (:func:`txscore.scoring._normal_sums`, as the composite scores' bootstrap does): O(F^2)
+    per resample whatever its size.  Its features are taken about the stratum's own
+    weighted mean (a variable constant in the stratum then has features of zero variance,
+    held at their sum) and the sums moved to c afterwards
+    (:func:`txscore.stats.drivers.recentre_moments`).  All fits' features of a stratum are
+    drawn together, so the analyses share one resample of the respondents, as they do
+    through the counts.  The other strata's sums are ``counts @ features`` of their rows.
+
+    Random stream: one (n_boot, sum of the fits' F) block of standard normal draws per
+    large stratum, in stratum order, before any count is drawn.
+
+    Parameters
+    ----------
+    data : list of (X, w)
+        Per fit, its rows (drivers and outcome; incomplete rows 0) and weights (0 for
+        incomplete rows).
+    members : list of arrays
+        Per stratum, in stratum order, the numbers of its rows.
+    big : array of shape (n_strata,)
+        The strata resampled through the normal law.
+    n_boot : int
+        Resamples.
+    rng : Generator
+        Source of the normal draws.
+
+    Returns
+    -------
+    normal : list of arrays of shape (n_boot, F)
+        Per fit, the large strata's resample sums added up, about c.
+    exact : list of arrays of shape (n_small, F)
+        Per fit, the features about c of the small strata's rows, stratum by stratum (the
+        columns of their counts).
+    full_var : list of arrays of shape (k,)
+        Per fit, its variables' weighted variance over all rows (for the degeneracy test of
+        :func:`txscore.stats.drivers.cov_from_moments`).
+    """
+    centre = [(w @ X) / w.sum() for X, w in data]
+    full_var = [(w @ (X - c) ** 2) / w.sum() for (X, w), c in zip(data, centre, strict=True)]
+    widths = [2 + X.shape[1] + X.shape[1] * (X.shape[1] + 1) // 2 for X, _ in data]
+    edges = np.r_[0, np.cumsum(widths)]
+    normal = [np.zeros((n_boot, f)) for f in widths]
+    step = max(1, _CELLS // int(edges[-1]))  # rows per block of features (<= 32 MB)
+    for s in np.flatnonzero(big):  # a loop over strata (brands), not respondents
+        rows = members[s]
+        own = [(X[rows], w[rows]) for X, w in data]
+        own_centre = [(ws @ Xs) / ws.sum() if ws.sum() > 0 else np.zeros(Xs.shape[1])
+                      for Xs, ws in own]
+        s1, s2 = np.zeros(edges[-1]), np.zeros((edges[-1], edges[-1]))
+        for a in range(0, len(rows), step):
+            Zt = np.empty((edges[-1], min(step, len(rows) - a)))  # features x respondents
+            for (Xs, ws), c, lo, hi in zip(own, own_centre, edges[:-1], edges[1:], strict=True):
+                moment_features(Xs[a:a + step], ws[a:a + step], c, out=Zt[lo:hi].T)
+            s1 += Zt.sum(axis=1)
+            s2 += Zt @ Zt.T
+        sums = _normal_sums(s1, s2, len(rows), n_boot, rng)
+        for i, (c_s, c) in enumerate(zip(own_centre, centre, strict=True)):
+            normal[i] += recentre_moments(sums[:, edges[i]:edges[i + 1]], len(c), c_s - c)
+    small = np.concatenate([members[s] for s in np.flatnonzero(~big)] or [np.zeros(0, int)])
+    exact = [moment_features(X[small], w[small], c) for (X, w), c in zip(data, centre,
+                                                                          strict=True)]
+    return normal, exact, full_var
 
 
 def _performance(fit: _Fit, z: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -322,7 +440,9 @@ def standard_drivers(
         importance_j = 100 eps_j / R^2            sign_j = sign of b_j in the regression
 
     The interval is the bootstrap percentile interval of importance_j; respondents are
-    resampled within brand, ``n_boot`` times.  ``performance`` is the driver's weighted mean
+    resampled within brand, ``n_boot`` times (a brand of more than ``[report]
+    bootstrap_exact_max`` respondents in a population and wave through the normal law of
+    its resample sums, as for the scores).  ``performance`` is the driver's weighted mean
     score100 over the same respondents, with a normal interval from the linearised standard
     error of a weighted mean (as for items; about mean +/- z sd / sqrt(n_eff)).
 
@@ -437,7 +557,8 @@ def standard_drivers(
             boots: list[np.ndarray | None] = [None] * len(fits)
             if n_boot > 0:
                 rng = np.random.default_rng([seed, p_index, zlib.crc32(wave.encode())])
-                boots = list(_bootstrap(fits, brand[rows], method, n_boot, rng))
+                boots = list(_bootstrap(fits, brand[rows], method, n_boot,
+                                        rep.bootstrap_exact_max, rng))
             for fit, boot in zip(fits, boots, strict=True):
                 frame, warn = _frame(fit, boot, confidence, z, method)
                 frames.append(frame)

@@ -10,7 +10,11 @@ This module owns the two decompositions of a linear model's R^2 that txscore rep
 
 Both work on a covariance matrix, with the outcome in the last row and column, batched over
 leading axes, so that a bootstrap of 2,000 resamples is one call on a (2000, p+1, p+1) stack
-built by matrix products (:func:`bootstrap_cov`) instead of 2,000 model fits.
+built by matrix products (:func:`bootstrap_cov`) instead of 2,000 model fits.  A resample's
+covariance is a function of its sums of the moment features ``w [1, u, u_i u_j (i <= j)]``
+(:func:`moment_features`, :func:`cov_from_moments`), so resample sums drawn by any means
+(counts times features, or their normal law for large strata, as
+:mod:`txscore.driver_analysis` does) give the covariance matrices the decompositions take.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ import pandas as pd
 
 from txscore.errors import InputDataError, TxscoreWarning
 
-__all__ = ["bootstrap_cov", "driver_importance", "relative_weights_from_cov", "shapley_from_cov",
-           "weighted_cov"]
+__all__ = ["bootstrap_cov", "cov_from_moments", "driver_importance", "moment_features",
+           "recentre_moments", "relative_weights_from_cov", "shapley_from_cov", "weighted_cov"]
 
 MAX_SHAPLEY_DRIVERS = 15
 MIN_N_PER_DRIVER = 20
@@ -127,6 +131,136 @@ def bootstrap_cov(X: np.ndarray, counts: np.ndarray, w: np.ndarray | None = None
         cov = (second - mean[:, :, None] * mean[:, None, :]) * size / (size - 1)
     # A column constant within a resample leaves rounding noise, not zero: mark it NaN.
     full_var = (w @ Xc**2) / w.sum()
+    cov[(np.diagonal(cov, axis1=1, axis2=2) <= 1e-10 * full_var).any(axis=1)] = np.nan
+    return cov
+
+
+def moment_features(X: np.ndarray, w: np.ndarray, centre: np.ndarray, *,
+                    out: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the features whose sums give a weighted covariance: ``[w, w u, w u_i u_j, 1]``.
+
+    With u = x - centre, row i's features are::
+
+        w_i,   w_i u_i (k),   w_i u_ij u_il for j <= l (k (k + 1) / 2, np.triu_indices order),
+        1 if w_i > 0 else 0
+
+    F = 1 + k + k (k + 1) / 2 + 1 in all.  The sums of these features over any (re)sample
+    of rows, each row taken ``c_i`` times, determine that resample's weighted covariance
+    (:func:`cov_from_moments`); the last one counts the rows drawn with a positive weight,
+    for the (n - 1) / n of :func:`weighted_cov`.
+
+    Parameters
+    ----------
+    X : array of shape (n, k)
+        Complete cases (rows of weight 0 may hold any finite value).
+    w : array of shape (n,)
+        Non-negative weights.
+    centre : array of shape (k,)
+        Subtracted from every row first; near the rows' mean keeps the moments small, so
+        that no precision is lost in ``E[u u'] - E[u] E[u]'``.
+    out : array of shape (n, F), optional
+        Written in place (e.g. a column block of a wider feature matrix) and returned;
+        fastest in column-major (Fortran) order, where each feature is one contiguous
+        vector.
+
+    Returns
+    -------
+    ndarray of shape (n, F)
+        In column-major order unless ``out`` is given.
+    """
+    u = np.ascontiguousarray((np.asarray(X, dtype=float) - centre).T)  # (k, n)
+    w = np.asarray(w, dtype=float)
+    k, n = u.shape
+    out = np.empty((2 + k + k * (k + 1) // 2, n)).T if out is None else out
+    wu = u * w
+    out[:, 0] = w
+    out[:, 1:1 + k] = wu.T
+    col = 1 + k
+    for j in range(k):  # loops over pairs of variables, not respondents
+        for m in range(j, k):
+            np.multiply(wu[j], u[m], out=out[:, col])
+            col += 1
+    out[:, -1] = w > 0
+    return out
+
+
+def recentre_moments(S: np.ndarray, k: int, shift: np.ndarray) -> np.ndarray:
+    """Sums of :func:`moment_features` about ``centre``, re-expressed about ``centre - shift``.
+
+    With u' = u + shift (the rows' offsets from the new centre)::
+
+        sum w u'         = sum w u + (sum w) shift
+        sum w u'_j u'_l  = sum w u_j u_l + shift_l sum w u_j + shift_j sum w u_l
+                           + (sum w) shift_j shift_l
+
+    a linear map, so it applies to bootstrap replicate sums as well as to sample sums, and
+    sums about different centres (one per stratum) can be added once on a common centre.
+
+    Parameters
+    ----------
+    S : array of shape (..., F)
+        Sums of :func:`moment_features` rows, F = 1 + k + k (k + 1) / 2 + 1.
+    k : int
+        Number of variables.
+    shift : array of shape (k,)
+        Old centre minus new centre.
+
+    Returns
+    -------
+    ndarray of shape (..., F)
+    """
+    S = np.asarray(S, dtype=float)
+    shift = np.asarray(shift, dtype=float)
+    i, j = np.triu_indices(k)
+    s0, s1 = S[..., :1], S[..., 1:1 + k]
+    out = S.copy()
+    out[..., 1:1 + k] += s0 * shift
+    out[..., 1 + k:-1] += (s1[..., i] * shift[j] + shift[i] * s1[..., j]
+                           + s0 * (shift[i] * shift[j]))
+    return out
+
+
+def cov_from_moments(S: np.ndarray, k: int, full_var: np.ndarray) -> np.ndarray:
+    """Weighted covariance matrices from sums of :func:`moment_features`, one per row of S.
+
+    With s0 = sum w, mean = sum w u / s0, and m the number of rows of positive weight::
+
+        cov = (sum w u u' / s0 - mean mean') m / (m - 1)
+
+    which is :func:`weighted_cov` of the rows summed (whatever the centre of the features).
+
+    Parameters
+    ----------
+    S : array of shape (B, F)
+        Feature sums of B (re)samples, F = 1 + k + k (k + 1) / 2 + 1.
+    k : int
+        Number of variables.
+    full_var : array of shape (k,)
+        The variables' variance in the full sample: a resample whose variance of some
+        variable is at most 1e-10 of it (the variable constant within the resample, up to
+        rounding) gets an all-NaN matrix, as in :func:`bootstrap_cov`.
+
+    Returns
+    -------
+    ndarray of shape (B, k, k)
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, w = rng.normal(size=(50, 3)), rng.uniform(0.5, 2.0, 50)
+    >>> S = moment_features(X, w, X.mean(axis=0)).sum(axis=0, keepdims=True)
+    >>> bool(np.allclose(cov_from_moments(S, 3, np.ones(3))[0], weighted_cov(X, w)))
+    True
+    """
+    S = np.atleast_2d(np.asarray(S, dtype=float))
+    i, j = np.triu_indices(k)
+    s0 = S[:, :1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = S[:, 1:1 + k] / s0
+        second = np.empty((len(S), k, k))
+        second[:, i, j] = second[:, j, i] = S[:, 1 + k:-1] / s0
+        size = S[:, -1, None, None]
+        cov = (second - mean[:, :, None] * mean[:, None, :]) * size / (size - 1)
     cov[(np.diagonal(cov, axis1=1, axis2=2) <= 1e-10 * full_var).any(axis=1)] = np.nan
     return cov
 
