@@ -3,11 +3,12 @@
 A multinomial resample of a cell's n respondents has feature sums with mean ``s1`` and
 covariance ``n Sigma`` (Sigma the population covariance of the per-respondent feature rows).
 Above ``[report] bootstrap_exact_max`` respondents a cell draws its replicate sums from that
-normal law (:func:`txscore.scoring._normal_sums`), which costs O(F^2) per replicate whatever
-n.  These tests check the law's moments against the analytic values, the agreement of its
-percentile intervals with exact resampling on a cell of 30,000 respondents (and with the
-delta-method standard error, an independent value), the routing by the threshold, the
-setting, and determinism under the seed.  No timings here: benchmarks/run.py has them.
+normal law (:func:`txscore.inference.normal_resample_sums`), which costs O(F^2) per
+replicate whatever n.  These tests check the law's moments against the analytic values,
+the agreement of its percentile intervals with exact resampling on a cell of 30,000
+respondents (and with the delta-method standard error, an independent value), the routing
+by the threshold, the setting, and determinism under the seed.  No timings here:
+benchmarks/run.py has them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from conftest import make_study
 
 import txscore as tx
 from txscore.errors import StudySpecError
+from txscore.inference import normal_resample_sums
 from txscore.responses import Responses
 from txscore.scoring import (
     _bootstrap,
@@ -26,7 +28,6 @@ from txscore.scoring import (
     _codes,
     _features,
     _layout,
-    _normal_sums,
     _pop_replicates,
     _pop_rows,
     _resample_counts,
@@ -64,18 +65,18 @@ def _mean_and_ratio(sums: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- the normal law
-def test_normal_sums_have_exactly_the_multinomial_mean_and_covariance():
+def testnormal_resample_sums_have_exactly_the_multinomial_mean_and_covariance():
     # Features with a constant column and an exact duplicate (as unweighted "answered"
     # counts and the regression's constant are): the law must still have covariance n Sigma.
     f = _skewed_cell(500, seed=1)
     f = np.column_stack([f, np.ones(len(f)), f[:, 1]])
     n, s1, s2 = len(f), f.sum(axis=0), f.T @ f
     n_sigma = n * np.cov(f.T, bias=True)  # independent: numpy's population covariance
-    dev = _normal_sums(s1, s2, n, f.shape[1], _Identity()) - s1
+    dev = normal_resample_sums(s1, s2, n, f.shape[1], _Identity()) - s1
     np.testing.assert_allclose(dev.T @ dev, n_sigma, rtol=1e-8, atol=1e-8 * n_sigma.max())
     assert np.all(dev[:, 4] == 0)  # the constant feature is held at its sum
 
-    reps = _normal_sums(s1, s2, n, 20_000, np.random.default_rng(7))
+    reps = normal_resample_sums(s1, s2, n, 20_000, np.random.default_rng(7))
     sd = np.sqrt(np.diag(n_sigma))
     z = (reps.mean(axis=0) - s1)[sd > 0] / (sd[sd > 0] / np.sqrt(len(reps)))
     assert np.all(np.abs(z) < 4.5), z  # centred on the sample sums
@@ -98,7 +99,7 @@ def test_exact_and_normal_intervals_agree_on_a_cell_of_30000():
     n, n_boot, conf_tail = len(f), 1000, 0.025
     rng = np.random.default_rng(4)
     exact = np.concatenate([_resample_counts(rng, n, 250) @ f for _ in range(n_boot // 250)])
-    normal = _normal_sums(f.sum(0), f.T @ f, n, n_boot, np.random.default_rng(5))
+    normal = normal_resample_sums(f.sum(0), f.T @ f, n, n_boot, np.random.default_rng(5))
     stats_exact, stats_normal = _mean_and_ratio(exact), _mean_and_ratio(normal)
     point = _mean_and_ratio(f.sum(0)[None, :])[0]
 
@@ -153,7 +154,7 @@ def test_cells_above_the_threshold_use_the_normal_law_and_the_others_resample(
     for g in range(len(bounds) - 1):  # replay the stream cell by cell
         block = _features(x[bounds[g]:bounds[g + 1]], w[bounds[g]:bounds[g + 1]], lay)
         expected = (_resample_counts(rng, len(block), 50) @ block if len(block) <= exact_max
-                    else _normal_sums(block.sum(0), block.T @ block, len(block), 50, rng))
+                    else normal_resample_sums(block.sum(0), block.T @ block, len(block), 50, rng))
         np.testing.assert_allclose(sums.reps[1:, g], expected, rtol=1e-12)
         np.testing.assert_allclose(sums.reps[0, g], block.sum(0), rtol=1e-12)
 

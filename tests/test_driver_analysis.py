@@ -431,14 +431,14 @@ def test_normal_sum_intervals_agree_with_the_exact_bootstrap(big_strata):
     assert (np.abs(got.mean(axis=0) - want.mean(axis=0)) < 0.05 * width).all()
 
 
-def test_mixed_strata_add_counted_sums_to_the_normal_sums(monkeypatch):
+def test_mixed_strata_add_counted_sums_to_thenormal_resample_sums(monkeypatch):
     # With the normal draws switched off (every large stratum held at its sample sums), a
     # replicate is the sample with only the small strata resampled: exactly bootstrap_cov
     # with count 1 for the large stratum's rows and the drawn counts for the others.
     X, w, strata = linear_rows([40, 2500, 25], seed=45)
     w2 = np.where(np.arange(len(w)) % 7 == 0, 0.0, w)  # a second analysis, other rows
     X2 = X[:, [1, 2, 3]] * np.where(w2 > 0, 1.0, 0.0)[:, None]
-    monkeypatch.setattr(da, "_normal_sums", lambda s1, s2, n, n_boot, rng: np.broadcast_to(
+    monkeypatch.setattr(da, "normal_resample_sums", lambda s1, s2, n, n_boot, rng: np.broadcast_to(
         s1, (n_boot, len(s1))).copy())
     drawn: list[np.ndarray] = []
 
@@ -479,13 +479,13 @@ def test_mixed_strata_intervals_agree_with_the_exact_bootstrap(tmp_path, monkeyp
     responses = load(tmp_path, cust)
     assert responses.study.report.bootstrap_exact_max == 2000
     normal_calls: list[float] = []
-    normal_sums = da._normal_sums
+    normal_sums = da.normal_resample_sums
 
     def spy(s1, s2, n, n_boot, rng):
         normal_calls.append(n)
         return normal_sums(s1, s2, n, n_boot, rng)
 
-    monkeypatch.setattr(da, "_normal_sums", spy)
+    monkeypatch.setattr(da, "normal_resample_sums", spy)
     mixed = rows(run(responses, n_boot=2000, seed=5)[0])
     assert sorted(normal_calls) == [4000, 5000]
     exact_study = responses.study.with_settings(bootstrap_exact_max=10**9)

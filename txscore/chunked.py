@@ -9,7 +9,7 @@ sufficient statistics"):
   distributions, NPS);
 - the sums and cross-products of the per-respondent composite features of
   :mod:`txscore.scoring` (every composite, and the normal-sum bootstrap of
-  :func:`txscore.scoring._normal_sums`);
+  :func:`txscore.inference.normal_resample_sums`);
 - per reliability unit and population: complete cases, sum of weights, of squared weights,
   of the items and of their cross-products (alpha, omega, item-rest r).
 
@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from txscore.errors import InputDataError, Problem, StudySpecError, TxscoreWarning
+from txscore.inference import normal_resample_sums
 from txscore.reliability_table import reliability_units, suppress_small
 from txscore.responses import Responses
 from txscore.result import Result
@@ -52,7 +53,6 @@ from txscore.scoring import (
     _items_from_counts,
     _Layout,
     _layout,
-    _normal_sums,
     _nps_from_counts,
     _pop_rows,
     _PopSums,
@@ -250,7 +250,7 @@ def _composite_sums(stats: _Statistics, order: np.ndarray, n_boot: int,
         reps[0] = s1
         for g in range(len(order)):
             if n_boot and base[g, 0] > 0:
-                reps[1:, g] = _normal_sums(s1[g], s2[g], base[g, 0], n_boot, rng)
+                reps[1:, g] = normal_resample_sums(s1[g], s2[g], base[g, 0], n_boot, rng)
         out[pop] = _PopSums(st.layout, base, reps, st.complete_n)
     return out
 

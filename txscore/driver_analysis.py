@@ -22,7 +22,7 @@ replicate's covariance matrix is a function of its sums of the features
 ``[report] bootstrap_exact_max`` respondents is resampled exactly: multinomial counts times
 its features (all brands small: :func:`txscore.stats.drivers.bootstrap_cov`, one matrix
 product).  A larger brand draws its replicate sums from their normal law, with exactly the
-mean and covariance of multinomial resample sums (:func:`txscore.scoring._normal_sums`, as
+mean and covariance of multinomial resample sums (:func:`txscore.inference.normal_resample_sums`, as
 the composite scores' bootstrap does), at O(F^2) per replicate whatever its size, so the
 cost stays flat in n.  Every replicate's importances then come from one batched
 decomposition.
@@ -44,12 +44,11 @@ import numpy as np
 import pandas as pd
 
 from txscore.errors import InputDataError, Problem, TxscoreWarning
-from txscore.inference import percentile_interval, z_value
+from txscore.inference import normal_resample_sums, percentile_interval, z_value
 from txscore.responses import Responses
 from txscore.scoring import (
     MEASURE_LABELS,
     _items_mean,
-    _normal_sums,
     _respondent_scores,
     _s100,
 )
@@ -298,8 +297,8 @@ def _mixed_replicate_sums(data: list[tuple[np.ndarray, np.ndarray]], members: li
     (:func:`txscore.stats.drivers.cov_from_moments`).  A large stratum (``big``: more than
     ``[report] bootstrap_exact_max`` respondents) draws its (n_boot, F) resample sums from
     the normal law with exactly the mean and covariance of multinomial resample sums
-    (:func:`txscore.scoring._normal_sums`, as the composite scores' bootstrap does): O(F^2)
-    per resample whatever its size.  Its features are taken about the stratum's own
+    (:func:`txscore.inference.normal_resample_sums`, as the composite scores' bootstrap
+    does): O(F^2) per resample whatever its size.  Its features are taken about the stratum's own
     weighted mean (a variable constant in the stratum then has features of zero variance,
     held at their sum) and the sums moved to c afterwards
     (:func:`txscore.stats.drivers.recentre_moments`).  All fits' features of a stratum are
@@ -352,7 +351,7 @@ def _mixed_replicate_sums(data: list[tuple[np.ndarray, np.ndarray]], members: li
                 moment_features(Xs[a:a + step], ws[a:a + step], c, out=Zt[lo:hi].T)
             s1 += Zt.sum(axis=1)
             s2 += Zt @ Zt.T
-        sums = _normal_sums(s1, s2, len(rows), n_boot, rng)
+        sums = normal_resample_sums(s1, s2, len(rows), n_boot, rng)
         for i, (c_s, c) in enumerate(zip(own_centre, centre, strict=True)):
             normal[i] += recentre_moments(sums[:, edges[i]:edges[i + 1]], len(c), c_s - c)
     small = np.concatenate([members[s] for s in np.flatnonzero(~big)] or [np.zeros(0, int)])

@@ -133,3 +133,49 @@ def percentile_interval(reps: np.ndarray, confidence: float) -> tuple[np.ndarray
     with np.errstate(invalid="ignore"):
         lo, hi = np.nanquantile(reps, [alpha, 1 - alpha], axis=0)
     return lo, hi
+
+
+def normal_resample_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
+                 rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, F) bootstrap replicate sums of n feature rows, drawn from the normal law.
+
+    A multinomial resample of n rows f_i has sums with mean ``s1 = sum f_i`` and covariance
+    ``n Sigma``, Sigma the population covariance of the rows (``s2 / n - m m'``, ``s2 = sum
+    f_i f_i'``, ``m = s1 / n``).  For large n the sums are normal (central limit theorem), so
+    a replicate is ``s1 + sqrt(n) (z L') * sd`` with z standard normal and L the Cholesky
+    factor of the features' correlation matrix: O(F^2) per replicate whatever n.
+
+    Features whose variance is below 1e-9 of their mean square (constant up to rounding,
+    e.g. every respondent answered) are held at their sum; 1e-10 on the diagonal keeps the
+    factor of exactly collinear features (e.g. unweighted "answered" counts) defined.  The
+    factor is a continuous function of the sums, so sums accumulated in another order
+    (chunks) give the same replicates to rounding.  One (n_boot, F) block of normal draws is
+    taken per call whatever the features, so the random stream does not depend on them.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=(500, 2)) @ np.array([[1.0, 0.5], [0.0, 1.0]])
+    >>> reps = normal_resample_sums(f.sum(0), f.T @ f, len(f), 20_000, np.random.default_rng(2))
+    >>> bool(np.allclose(np.cov(reps.T, bias=True) / len(f), np.cov(f.T, bias=True), rtol=0.05))
+    True
+    """
+    z = rng.standard_normal((n_boot, len(s1)))
+    m = s1 / n
+    second = np.diag(s2) / n
+    cov = s2 / n - np.outer(m, m)
+    var = np.diag(cov)
+    live = np.flatnonzero(var > 1e-9 * second)
+    out = np.broadcast_to(s1, z.shape).copy()
+    if not len(live):
+        return out
+    sd = np.sqrt(var[live])
+    corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
+    corr = (corr + corr.T) / 2 + 1e-10 * np.eye(len(live))
+    try:
+        factor = np.linalg.cholesky(corr).T
+    except np.linalg.LinAlgError:  # rounding made it indefinite: the symmetric root instead
+        e, v = np.linalg.eigh(corr)
+        factor = (v * np.sqrt(np.clip(e, 0.0, None))) @ v.T
+    out[:, live] += (z[:, live] @ factor) * (np.sqrt(n) * sd)
+    return out

@@ -39,6 +39,7 @@ from txscore.inference import (
     net_interval,
     net_variance,
     normal_p,
+    normal_resample_sums,
     percentile_interval,
     wilson,
     worst_flag,
@@ -323,52 +324,6 @@ def _resample_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarra
     return np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
 
-def _normal_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
-                 rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, F) bootstrap replicate sums of n feature rows, drawn from the normal law.
-
-    A multinomial resample of n rows f_i has sums with mean ``s1 = sum f_i`` and covariance
-    ``n Sigma``, Sigma the population covariance of the rows (``s2 / n - m m'``, ``s2 = sum
-    f_i f_i'``, ``m = s1 / n``).  For large n the sums are normal (central limit theorem), so
-    a replicate is ``s1 + sqrt(n) (z L') * sd`` with z standard normal and L the Cholesky
-    factor of the features' correlation matrix: O(F^2) per replicate whatever n.
-
-    Features whose variance is below 1e-9 of their mean square (constant up to rounding,
-    e.g. every respondent answered) are held at their sum; 1e-10 on the diagonal keeps the
-    factor of exactly collinear features (e.g. unweighted "answered" counts) defined.  The
-    factor is a continuous function of the sums, so sums accumulated in another order
-    (chunks) give the same replicates to rounding.  One (n_boot, F) block of normal draws is
-    taken per call whatever the features, so the random stream does not depend on them.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(1)
-    >>> f = rng.normal(size=(500, 2)) @ np.array([[1.0, 0.5], [0.0, 1.0]])
-    >>> reps = _normal_sums(f.sum(0), f.T @ f, len(f), 20_000, np.random.default_rng(2))
-    >>> bool(np.allclose(np.cov(reps.T, bias=True) / len(f), np.cov(f.T, bias=True), rtol=0.05))
-    True
-    """
-    z = rng.standard_normal((n_boot, len(s1)))
-    m = s1 / n
-    second = np.diag(s2) / n
-    cov = s2 / n - np.outer(m, m)
-    var = np.diag(cov)
-    live = np.flatnonzero(var > 1e-9 * second)
-    out = np.broadcast_to(s1, z.shape).copy()
-    if not len(live):
-        return out
-    sd = np.sqrt(var[live])
-    corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
-    corr = (corr + corr.T) / 2 + 1e-10 * np.eye(len(live))
-    try:
-        factor = np.linalg.cholesky(corr).T
-    except np.linalg.LinAlgError:  # rounding made it indefinite: the symmetric root instead
-        e, v = np.linalg.eigh(corr)
-        factor = (v * np.sqrt(np.clip(e, 0.0, None))) @ v.T
-    out[:, live] += (z[:, live] @ factor) * (np.sqrt(n) * sd)
-    return out
-
-
 @dataclass
 class _PopSums:
     """One population's sufficient statistics for the composites, per brand cell."""
@@ -385,7 +340,7 @@ def _pop_replicates(x: np.ndarray, w: np.ndarray, bounds: np.ndarray, lay: _Layo
 
     Rows are grouped by cell (cell g is rows ``bounds[g]:bounds[g + 1]``).  A cell of at
     most ``exact_max`` respondents is resampled exactly (multinomial counts times its
-    features); a larger one by :func:`_normal_sums` from its feature cross-products.  Only
+    features); a larger one by :func:`normal_resample_sums` from its feature cross-products.  Only
     one cell's features are in memory at a time.
     """
     n_cells = len(bounds) - 1
@@ -399,7 +354,7 @@ def _pop_replicates(x: np.ndarray, w: np.ndarray, bounds: np.ndarray, lay: _Layo
         if len(wg) <= exact_max:
             reps[1:, g] = _resample_counts(rng, len(wg), n_boot) @ block
         else:
-            reps[1:, g] = _normal_sums(reps[0, g], block.T @ block, len(wg), n_boot, rng)
+            reps[1:, g] = normal_resample_sums(reps[0, g], block.T @ block, len(wg), n_boot, rng)
     return _PopSums(lay, base, reps, _complete_count(x, lay))
 
 
@@ -707,7 +662,7 @@ def _bootstrap(responses: Responses, cells: _Cells, n_boot: int, seed: int) -> _
     """Every composite with its bootstrap replicates, resampling within population x cell.
 
     Cells of at most ``[report] bootstrap_exact_max`` respondents are resampled exactly, larger
-    ones through the normal law of their resample sums (:func:`_normal_sums`).
+    ones through the normal law of their resample sums (:func:`normal_resample_sums`).
     """
     study, data = responses.study, responses.data
     rng = np.random.default_rng(seed)
