@@ -26,11 +26,14 @@ def slug(text: str) -> str:
 def report(result: Result, out_dir: str | Path, *, charts: bool = True) -> dict[str, Path]:
     """Write the workbook ``<study name>.xlsx`` and the PNG charts into ``out_dir``.
 
-    The charts are drawn first (:func:`txscore.reporting.charts.save_charts`) and embedded
-    on the workbook's sheets that discuss them (TX by brand, growth grid and CX vs BX on
-    the Summary, trends on Trend, item distributions on Items, the reliability overview on
-    Reliability, importance-performance on Drivers). Labels follow
-    ``result.study.report.language`` ("en" or "fr").
+    The charts (:func:`txscore.reporting.charts.save_charts`) are embedded on the
+    workbook's sheets that discuss them (TX by brand, growth grid and CX vs BX on the
+    Summary, trends on Trend, item distributions on Items, the reliability overview on
+    Reliability, importance-performance on Drivers). Worker processes draw the charts (one
+    per available CPU, see :func:`txscore.reporting.charts.chart_run`) while this process
+    builds the workbook, which embeds them last; without ``fork`` (Windows, macOS) or from
+    a process running threads, the charts are drawn here. The files are the same either
+    way. Labels follow ``result.study.report.language`` ("en" or "fr").
 
     Parameters
     ----------
@@ -58,11 +61,13 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True) -> dict[
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
-    if charts:
-        from txscore.reporting.charts import save_charts
-
-        paths.update(save_charts(result, out))
     book = out / f"{slug(result.study.name)}.xlsx"
-    write_workbook(result, book, charts=paths)
+    if not charts:
+        write_workbook(result, book)
+        return {"workbook": book}
+    from txscore.reporting.charts import chart_run
+
+    paths, run = chart_run(result, out, stacklevel=3)
+    with run:  # the workers draw while the sheets are built; run.finish() waits for them
+        write_workbook(result, book, charts=paths, charts_ready=run.finish)
     return {"workbook": book, **paths}

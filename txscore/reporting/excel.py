@@ -42,6 +42,8 @@ import pandas as pd
 from txscore.reporting.labels import Labels, labels_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from txscore.result import Result
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -208,6 +210,10 @@ class _Ctx:
     charts: dict[str, Path]
     supp: str
     styles: dict[tuple, Any] = field(default_factory=dict)
+    #: the chart files are still being drawn: trust ``charts`` (they exist when placed)
+    charts_pending: bool = False
+    #: the sheets' chart placements, run once the charts exist (``workbook_bytes``)
+    placements: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def study(self) -> Any:
@@ -348,9 +354,10 @@ class _Sheet:
         return top
 
     def images(self, prefixes: tuple[str, ...]) -> None:
-        """Embed the charts whose key starts with one of ``prefixes`` (placed in finish)."""
+        """Embed the charts whose key starts with one of ``prefixes`` (placed after finish,
+        once every chart exists: see ``workbook_bytes``)."""
         paths = [Path(p) for k, p in self.ctx.charts.items()
-                 if k.startswith(prefixes) and Path(p).is_file()]
+                 if k.startswith(prefixes) and (self.ctx.charts_pending or Path(p).is_file())]
         if not paths:
             return
         self.heading(self.ctx.lab["charts"])
@@ -416,8 +423,9 @@ class _Sheet:
                         for part in text.split("\n"))
             if lines > 1:
                 ws.row_dimensions[row].height = ROW_PT * lines + 2
-        if self.pictures:
-            self._place_images([widths[j] for j in sorted(widths)])
+        if self.pictures:  # the images' sizes are read from the files: placed last
+            self.ctx.placements.append(functools.partial(
+                self._place_images, [widths[j] for j in sorted(widths)]))
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
@@ -970,7 +978,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None) -> bytes:
+def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None,
+                   charts_ready: Callable[[], None] | None = None) -> bytes:
     """The client workbook as bytes: deterministic for the same result, charts and run date.
 
     Parameters
@@ -982,6 +991,11 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None) -> 
         Chart key -> PNG path (from :func:`txscore.reporting.charts.save_charts`); each is
         embedded on the sheet of its key prefix (:data:`CHART_PREFIXES`), missing ones are
         skipped.
+    charts_ready : callable, optional
+        The charts are still being drawn (:func:`txscore.reporting.charts.chart_run`): every
+        sheet is built first, then ``charts_ready()`` is called, after which every file in
+        ``charts`` must exist, and the charts are placed. Same bytes as with the files there
+        from the start.
 
     Returns
     -------
@@ -1002,7 +1016,8 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None) -> 
     rep = result.study.report
     lab = labels_for(rep.language)
     ctx = _Ctx(result=result, lab=lab, st=_styles(), charts=dict(charts or {}),
-               supp=lab["suppressed"].format(min=lab.num(rep.suppress_below)))
+               supp=lab["suppressed"].format(min=lab.num(rep.suppress_below)),
+               charts_pending=charts_ready is not None)
     wb = Workbook()
     wb.properties.creator = "txscore"
     wb.properties.title = result.study.name
@@ -1019,12 +1034,24 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None) -> 
         _drivers(wb, ctx, drivers)
     _exclusions(wb, ctx)
     _methodology(wb, ctx, when)
+    if charts_ready is not None:
+        charts_ready()
+    for place in ctx.placements:
+        place()
+    return _normalise_zip(_stored_xlsx(wb), when)
+
+
+def _stored_xlsx(wb: Any) -> bytes:
+    """The workbook's zip without compression: ``_normalise_zip`` compresses it, once."""
+    from openpyxl.writer.excel import ExcelWriter
+
     buf = io.BytesIO()
-    wb.save(buf)
-    return _normalise_zip(buf.getvalue(), when)
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
+    return buf.getvalue()
 
 
-def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None = None) -> Path:
+def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None = None,
+                   charts_ready: Callable[[], None] | None = None) -> Path:
     """Write the client workbook to ``path`` atomically.
 
     Parameters
@@ -1035,6 +1062,9 @@ def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None
         The .xlsx file to write (its folder is created).
     charts : dict, optional
         Chart key -> PNG path to embed (see :func:`workbook_bytes`).
+    charts_ready : callable, optional
+        Called once the sheets are built; the chart files exist when it returns (see
+        :func:`workbook_bytes`).
 
     Returns
     -------
@@ -1049,5 +1079,5 @@ def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None
     >>> out.suffix
     '.xlsx'
     """
-    atomic_write_bytes(path, workbook_bytes(result, charts=charts))
+    atomic_write_bytes(path, workbook_bytes(result, charts=charts, charts_ready=charts_ready))
     return path
