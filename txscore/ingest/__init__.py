@@ -17,7 +17,8 @@ from __future__ import annotations
 import difflib
 import unicodedata
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -495,6 +496,25 @@ def _numeric_columns(study: Study, source: Source) -> Callable[[str], bool]:
     return lambda name: name in names or (loop is not None and bool(loop.fullmatch(name)))
 
 
+def _read_ahead(study: Study) -> Iterator[tuple[Source, Future[RawTable]]]:
+    """Each source with its file being read: the next file is read in a thread while the
+    caller checks the current one (the readers spend their time in fastexcel, pyarrow and
+    zlib, which release the GIL).  One file ahead at most, so memory holds two raw files."""
+
+    def read(source: Source) -> RawTable:
+        return read_table(source.path, source.sheet, format=source.format,
+                          header_row=source.header_row, encoding=source.encoding,
+                          delimiter=source.delimiter, numeric=_numeric_columns(study, source))
+
+    sources = list(study.sources)
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(read, sources[0]) if sources else None
+        for i, source in enumerate(sources):
+            current = pending
+            pending = pool.submit(read, sources[i + 1]) if i + 1 < len(sources) else None
+            yield source, current
+
+
 def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Checked:
     """Read, map and check every source; return the responses and every problem.
 
@@ -522,14 +542,11 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
     """
     problems: list[Problem] = []
     frames, files = [], []
-    for source in study.sources:
+    for source, reading in _read_ahead(study):
         if progress:
             progress(source.name)
         try:
-            table = read_table(source.path, source.sheet, format=source.format,
-                               header_row=source.header_row, encoding=source.encoding,
-                               delimiter=source.delimiter,
-                               numeric=_numeric_columns(study, source))
+            table = reading.result()
         except InputDataError as exc:
             problems.extend(exc.problems)
             files.append({"source_file": source.name, "source_sheet": source.sheet or "",
