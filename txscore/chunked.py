@@ -19,8 +19,12 @@ so the numbers agree with the in-memory path to rounding when it uses the normal
 bootstrap in every cell too (``[report] bootstrap_exact_max = 0``): chunks hold no
 respondent-level rows, so exact multinomial resampling is not available here.
 
-Key-driver analyses need respondent-level resampling and are not computed here
-(``Result.drivers`` is empty, with a warning).
+Key-driver analyses are not computed here (``Result.drivers`` is empty, with a warning).
+They could be: their point estimates are functions of covariance matrices, and their
+bootstrap draws the resample sums of brand cells above ``bootstrap_exact_max`` from the
+cells' moment sums (:mod:`txscore.driver_analysis`), so per-chunk sums of
+:func:`txscore.stats.drivers.moment_features` per population, wave and brand would do;
+this is not built yet.
 """
 
 from __future__ import annotations
@@ -484,8 +488,9 @@ def score_chunks(study: Study, chunks: Iterable[Chunk], *, by: Sequence[str] = (
     scores, changes, grid = _tables(boot, nps, cells, study, by)
     rel, rel_items = _reliability(stats)
     ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame()
-    warnings.warn("Chunked scoring computes no key-driver analyses (they resample "
-                  "respondents): Result.drivers is empty.", TxscoreWarning, stacklevel=2)
+    warnings.warn("Chunked scoring computes no key-driver analyses (not built yet): "
+                  "Result.drivers is empty. Score in memory (txscore.score) for key drivers.",
+                  TxscoreWarning, stacklevel=2)
     return Result(study=study, scores=scores, items=items, distributions=dists, grid=grid,
                   changes=changes, reliability=rel, reliability_items=rel_items,
                   cx_weights=boot.weights["cx"], bx_weights=boot.weights["bx"],
