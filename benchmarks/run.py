@@ -571,16 +571,21 @@ def row5_report() -> Row:
             last[0] = now
 
         charts._save_png = timed
+        best: dict[str, float] = {}
         try:
             charts.save_charts(result, Path(tmp) / "warm")  # fonts and caches
-            times.clear()
-            last[0] = time.perf_counter()
-            charts.save_charts(result, Path(tmp) / "timed")
+            for run in range(3):  # each chart's best of 3, as for the end-to-end time
+                times.clear()
+                last[0] = time.perf_counter()
+                charts.save_charts(result, Path(tmp) / f"timed{run}")
+                best = {k: min(v, best.get(k, v)) for k, v in times.items()}
         finally:
             charts._save_png = original
+        times = best
     slowest = max(times, key=times.get)
     row.add(f"end to end (subprocess, best of 3): {end_to_end:.2f} s (target < 5 s)")
-    row.add(f"{len(times)} charts: median {statistics.median(times.values()):.3f} s, slowest "
+    row.add(f"{len(times)} charts, best of 3 each: median "
+            f"{statistics.median(times.values()):.3f} s, slowest "
             f"{times[slowest]:.3f} s ({slowest}) (target < 0.3 s each)")
     row.met = end_to_end < 5 and max(times.values()) < 0.3
     return row
