@@ -488,3 +488,33 @@ def test_a_line_arrow_cannot_read_falls_back_to_the_located_pandas_error(tmp_pat
     with pytest.raises(InputDataError) as err:
         read_table(path, numeric={"q1"}.__contains__)
     assert err.value.problems[0].message == "line 4 has 3 fields where the header has 2."
+
+
+def _comparable(value: object) -> str | None:
+    """A cell as text or as a number (the arrow path reads numeric columns as numbers)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    try:
+        return repr(float(str(value).replace(",", ".")))
+    except ValueError:
+        return str(value)
+
+
+@pytest.mark.parametrize("name", ["qualtrics/qualtrics_choice_text.csv",
+                                  "qualtrics/qualtrics_numeric_values.csv",
+                                  "qualtrics/qualtrics_insights_matrix.csv",
+                                  "qualtrics/qualtrics_legacy.csv",
+                                  "qualtrics/qualtrics_legacy_matrix.csv",
+                                  "qualtrics/qualtrics_modern_de.csv",
+                                  "weighting/apipop.csv"])
+def test_real_exports_read_alike_by_the_arrow_and_pandas_csv_paths(name):
+    # every column offered to arrow's type inference: the harshest case for the fast path
+    fast, slow = _both_readers(VALIDATION / name, lambda _column: True)
+    assert fast.rows().tolist() == slow.rows().tolist()
+    assert list(fast.frame.columns) == list(slow.frame.columns)
+    assert fast.layout == slow.layout and fast.header_row == slow.header_row
+    for col in fast.frame.columns:
+        assert [_comparable(v) for v in fast.frame[col]] == [
+            _comparable(v) for v in slow.frame[col]], col
+    assert any(not isinstance(fast.frame[c].dtype, pd.StringDtype)
+               for c in fast.frame.columns)  # the fast path did read it (typed columns)
