@@ -376,7 +376,8 @@ def _source_frame(study: Study, source: Source, table: RawTable,
     rows = table.rows()
 
     def text_column(col: str) -> pd.api.extensions.ExtensionArray:
-        values = _text(frame[col]).array  # string storage: no Python objects per row
+        # string storage (no Python objects per row), missing as NaN like the other columns
+        values = _text(frame[col]).astype("str").array
         return values if k == 1 else values.take(pos)
 
     out: dict[str, Any] = {  # columns gathered first, the frame built once at the end
