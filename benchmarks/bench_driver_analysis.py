@@ -24,11 +24,12 @@ import argparse
 import sys
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import best_of, row  # noqa: E402
 
 import txscore as tx  # noqa: E402
 from txscore.driver_analysis import standard_drivers  # noqa: E402
@@ -36,23 +37,6 @@ from txscore.responses import Responses  # noqa: E402
 
 SPEC = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 N_BOOT = 2_000
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    """Best wall time of ``repeat`` calls after one warm-up call."""
-    fn()  # warm-up: imports, caches
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def row(label: str, seconds: float, target: float | None) -> None:
-    verdict = "" if target is None else ("met" if seconds < target else "NOT MET")
-    goal = "no target" if target is None else f"target < {target:g} s"
-    print(f"{label:<62} {seconds:7.3f} s   ({goal}) {verdict}")
 
 
 def sample_study() -> None:
@@ -68,7 +52,7 @@ def sample_study() -> None:
     ]
     for label, options, target in cases:
         options = {"n_boot": N_BOOT, **options}
-        seconds = best_of(lambda o=options: standard_drivers(responses, **o))
+        seconds = best_of(lambda o=options: standard_drivers(responses, **o), 5, warm=True)
         row(label, seconds, target)
 
 
@@ -90,8 +74,8 @@ def scale(sizes: list[int], exact_up_to: int) -> None:
         responses = tracker(n)
         cells = responses.data.groupby(["population", "wave", "brand"], observed=True).size()
         repeat = 3 if n < 1_000_000 else 2
-        total = best_of(lambda r=responses: standard_drivers(r, n_boot=N_BOOT), repeat)
-        point = best_of(lambda r=responses: standard_drivers(r, n_boot=0), repeat)
+        total = best_of(lambda r=responses: standard_drivers(r, n_boot=N_BOOT), repeat, warm=True)
+        point = best_of(lambda r=responses: standard_drivers(r, n_boot=0), repeat, warm=True)
         exact = "not run"
         if n <= exact_up_to:
             study = responses.study.with_settings(bootstrap_exact_max=10**12)

@@ -7,7 +7,6 @@ best of three runs and includes building the weighted covariance matrix from the
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -15,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import best_of  # noqa: E402
 
 from txscore.stats.drivers import driver_importance  # noqa: E402
 
@@ -30,15 +31,6 @@ def make_data(seed: int = 0) -> tuple[pd.DataFrame, list[str]]:
     df["loyalty"] = X @ np.linspace(0.5, 0.05, P) + rng.normal(size=N)
     df["weight"] = rng.uniform(0.5, 2.0, size=N)
     return df, names
-
-
-def best_of(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -10,28 +10,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import best_of, row
 
 import txscore as tx
 from txscore import scoring
 
 SPEC = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
-
-
-def best_of(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def row(label: str, seconds: float, target: float | None) -> None:
-    verdict = "" if target is None else ("met" if seconds < target else "NOT MET")
-    goal = "no target" if target is None else f"target < {target:g} s"
-    print(f"{label:<58} {seconds:8.3f} s   ({goal}) {verdict}")
 
 
 def main() -> None:

@@ -9,13 +9,14 @@ same for ``apply_weighting`` on a respondent table (two populations x two waves)
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import best_with_result  # noqa: E402
 
 from txscore.weighting import apply_weighting, parse_weighting, rake  # noqa: E402
 
@@ -43,28 +44,19 @@ def make_data(seed: int = 0) -> pd.DataFrame:
     })
 
 
-def best_of(fn, repeats: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
-
-
 def main() -> None:
     data = make_data()
-    seconds, res = best_of(lambda: rake(data, TARGETS))
+    seconds, res = best_with_result(lambda: rake(data, TARGETS))
     print(f"rake, 3 variables x {N:,} respondents: {seconds:.3f} s (target < 0.5 s); "
           f"{res.iterations} sweeps, max margin error {res.max_margin_error:.1e}, "
           f"deff {res.deff:.3f}")
-    seconds, res = best_of(lambda: rake(data, TARGETS, cap=3))
+    seconds, res = best_with_result(lambda: rake(data, TARGETS, cap=3))
     print(f"rake with a binding cap of 3: {seconds:.3f} s (target < 0.5 s); {res.iterations} "
           f"sweeps, {res.capped:,} weights at the cap, max margin error "
           f"{res.max_margin_error:.1e}")
     settings, problems = parse_weighting({"targets": {"all": TARGETS}})
     assert not problems, problems
-    seconds, (weights, report) = best_of(lambda: apply_weighting(data, settings))
+    seconds, (weights, report) = best_with_result(lambda: apply_weighting(data, settings))
     print(f"apply_weighting, 2 populations x 2 waves, {N:,} rows: {seconds:.3f} s "
           f"(target < 0.5 s); all converged: {bool(report['converged'].all())}")
 

@@ -47,6 +47,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # timing.py
+from timing import best_of  # noqa: E402
+
 CACHE = Path(__file__).resolve().parent / ".cache"
 SAMPLE = ROOT / "surveys" / "sample" / "study.toml"
 
@@ -266,15 +269,6 @@ def build_tracker(folder: Path, n: int = 1_000_000) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------- measuring
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 class Row:
     """One target: its figures, the target text and whether it is met (None: not judged)."""
 
