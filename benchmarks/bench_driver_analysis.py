@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import best_of, row  # noqa: E402
 
 import txscore as tx  # noqa: E402
-from txscore.driver_analysis import standard_drivers  # noqa: E402
 from txscore.responses import Responses  # noqa: E402
+from txscore.scoring.drivers import standard_drivers  # noqa: E402
 
 SPEC = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 N_BOOT = 2_000

@@ -339,7 +339,7 @@ def child_score(study_path: str, out: str) -> dict:
 def child_chunked(study_path: str, dataset: str, out: str, batch: str) -> dict:
     """score_chunks over record batches of the partitioned dataset, peak memory."""
     import txscore as tx
-    from txscore.chunked import iter_parquet, score_chunks
+    from txscore.scoring.chunked import iter_parquet, score_chunks
 
     warnings.simplefilter("ignore")
     start = time.perf_counter()
@@ -500,7 +500,7 @@ def row4_bootstrap() -> Row:
 
     row = Row(4, "bootstrap of TX (2,000 resamples, all brands x waves)",
               ">= 100x faster than a naive pandas resampling loop at 10k; cost flat in n")
-    from txscore.chunked import _cell_sort, _composite_sums, _Statistics
+    from txscore.scoring.chunked import _cell_sort, _composite_sums, _Statistics
 
     naive_reps = 20
     own = {}

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-from txscore.quality import LEDGER_COLUMNS
+from txscore.ingest.quality import LEDGER_COLUMNS
 from txscore.responses import Responses
 from txscore.result import Result
 from txscore.study import (

@@ -3,7 +3,7 @@
 A multinomial resample of a cell's n respondents has feature sums with mean ``s1`` and
 covariance ``n Sigma`` (Sigma the population covariance of the per-respondent feature rows).
 Above ``[report] bootstrap_exact_max`` respondents a cell draws its replicate sums from that
-normal law (:func:`txscore.inference.normal_resample_sums`), which costs O(F^2) per
+normal law (:func:`txscore.stats.inference.normal_resample_sums`), which costs O(F^2) per
 replicate whatever n.  These tests check the law's moments against the analytic values,
 the agreement of its percentile intervals with exact resampling on a cell of 30,000
 respondents (and with the delta-method standard error, an independent value), the routing
@@ -20,9 +20,8 @@ from conftest import make_study
 
 import txscore as tx
 from txscore.errors import StudySpecError
-from txscore.inference import normal_resample_sums
 from txscore.responses import Responses
-from txscore.scoring import (
+from txscore.scoring.engine import (
     _bootstrap,
     _cells,
     _codes,
@@ -33,6 +32,7 @@ from txscore.scoring import (
     _resample_counts,
     _score_table,
 )
+from txscore.stats.inference import normal_resample_sums
 
 SAMPLE = "surveys/sample/study.toml"
 

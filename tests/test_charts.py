@@ -59,7 +59,7 @@ from txscore.reporting.charts import (
     trend,
     tx_by_brand,
 )
-from txscore.scoring import TOTAL
+from txscore.study.vocabulary import TOTAL
 
 LEAKED = ("33.3", "33,3", "30.1", "36.5", "44.4", "n=25", "n_eff=20")
 TX_W2 = {"Alpha": (72.4, 70.9, 73.8, 1065, 950.0, ""),

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 import txscore as tx
-from txscore.chunked import iter_parquet, score_chunks
 from txscore.errors import InputDataError, TxscoreWarning
 from txscore.responses import Responses
+from txscore.scoring.chunked import iter_parquet, score_chunks
 
 SAMPLE = "surveys/sample/study.toml"
 TABLES = ["scores", "items", "distributions", "grid", "changes", "reliability",
@@ -40,7 +40,7 @@ def in_memory(responses: Responses, by=(), settings=None) -> tx.Result:
     key = (tuple(by), tuple(sorted((settings or {}).items())))
     if key not in _MEMORY:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr("txscore.driver_analysis.standard_drivers", lambda r: pd.DataFrame())
+            mp.setattr("txscore.scoring.drivers.standard_drivers", lambda r: pd.DataFrame())
             _MEMORY[key] = tx.score(responses, by=by)
     return _MEMORY[key]
 

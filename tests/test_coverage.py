@@ -23,10 +23,11 @@ import pytest
 from scipy.special import gammaln
 from scipy.stats import false_discovery_control, norm
 
-from txscore.inference import benjamini_hochberg, kish_n_eff, net_interval, wilson, z_value
 from txscore.responses import Responses
-from txscore.scoring import TOTAL, item_statistics
+from txscore.scoring import item_statistics
+from txscore.stats.inference import benjamini_hochberg, kish_n_eff, net_interval, wilson, z_value
 from txscore.study import Columns, Construct, Item, Scale, Source, Study
+from txscore.study.vocabulary import TOTAL
 
 SEED = 20261124
 SAMPLES = 1000

@@ -1,4 +1,4 @@
-"""The standard key-driver analyses (txscore.driver_analysis), checked by hand and elsewhere.
+"""The standard key-driver analyses (txscore.scoring.drivers), checked by hand and elsewhere.
 
 Tiny studies come from ``conftest.make_study`` (5-point items, one per CX dimension,
 loyalty outcome and BX pillar; item columns a test does not give are filled with 3, so the
@@ -33,10 +33,9 @@ import pytest
 from conftest import make_study
 
 import txscore as tx
-import txscore.driver_analysis as da
-from txscore.driver_analysis import ANALYSES, COLUMNS, _stratified_counts, standard_drivers
+import txscore.scoring.drivers as da
 from txscore.errors import InputDataError, TxscoreWarning
-from txscore.inference import percentile_interval
+from txscore.scoring.drivers import ANALYSES, COLUMNS, _stratified_counts, standard_drivers
 from txscore.stats.drivers import (
     bootstrap_cov,
     cov_from_moments,
@@ -45,6 +44,7 @@ from txscore.stats.drivers import (
     shapley_from_cov,
     weighted_cov,
 )
+from txscore.stats.inference import percentile_interval
 
 SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample"
 Z95 = 1.959963984540054
@@ -203,7 +203,7 @@ def test_adding_a_wave_leaves_the_earlier_wave_unchanged(tmp_path):
 
 
 def test_resampling_is_stratified_by_brand(tmp_path, monkeypatch):
-    import txscore.driver_analysis as da
+    import txscore.scoring.drivers as da
 
     seen = []
 

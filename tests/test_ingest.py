@@ -302,7 +302,7 @@ def test_input_files_are_not_modified(tmp_path):
 
 # ---------------------------------------------------------------------- real-world inputs
 DATA = Path(__file__).resolve().parent / "data"
-SPSS = Path(__file__).resolve().parents[2] / "shared" / "validation" / "spss"
+SPSS = Path(__file__).resolve().parent / "data" / "validation" / "spss"
 
 
 def accounted(responses) -> None:

@@ -17,12 +17,12 @@ import pytest
 
 import txscore as tx
 from txscore.cli import main
-from txscore.draft import draft_study
 from txscore.ingest import check
+from txscore.ingest.draft import draft_study
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "surveys" / "sample"
-VALIDATION = Path(__file__).resolve().parents[2] / "shared" / "validation"
+VALIDATION = Path(__file__).resolve().parent / "data" / "validation"
 DATA = Path(__file__).resolve().parent / "data"
 
 

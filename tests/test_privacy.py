@@ -24,7 +24,7 @@ from conftest import make_study
 
 import txscore as tx
 from txscore.cli import hash_ids, main
-from txscore.privacy import kind_by_content, kind_by_name, scan
+from txscore.ingest.privacy import kind_by_content, kind_by_name, scan
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "surveys" / "sample"

@@ -42,7 +42,7 @@ from strategies import (
 
 import txscore as tx
 from txscore.ingest.codes import MISSING, VALID, map_answers
-from txscore.quality import REASONS
+from txscore.ingest.quality import REASONS
 from txscore.stats.reliability import cronbach_alpha, item_statistics
 from txscore.study import QualitySettings, Scale
 

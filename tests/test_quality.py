@@ -18,7 +18,7 @@ import pytest
 from conftest import AGREE5_LABELS, base_spec, make_study, merge, pick, write_spec
 
 import txscore as tx
-from txscore.quality import (
+from txscore.ingest.quality import (
     REASONS,
     finished_flags,
     incomplete_detail,
@@ -28,7 +28,7 @@ from txscore.quality import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "surveys" / "sample"
-QUALTRICS = Path(__file__).resolve().parents[2] / "shared" / "validation" / "qualtrics"
+QUALTRICS = Path(__file__).resolve().parent / "data" / "validation" / "qualtrics"
 
 
 def assert_accounted(responses: tx.Responses, rows_per_file: dict[str, list[int]]) -> None:

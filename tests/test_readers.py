@@ -21,7 +21,7 @@ from txscore.errors import InputDataError
 from txscore.ingest import layouts
 from txscore.ingest.readers import read_table, record_starts, sniff_encoding
 
-VALIDATION = Path(__file__).resolve().parents[2] / "shared" / "validation"
+VALIDATION = Path(__file__).resolve().parent / "data" / "validation"
 QUALTRICS = VALIDATION / "qualtrics"
 SPSS = VALIDATION / "spss"
 DATA = Path(__file__).resolve().parent / "data"

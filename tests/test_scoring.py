@@ -758,7 +758,7 @@ def test_benjamini_hochberg_adjusts_p_within_each_table(sample):
 
 def test_nps_adjusted_wald_interval_covers_the_raw_nps_from_n_30():
     """Exhaustive over every (promoters, detractors) split of n = 30..80 answers."""
-    from txscore.inference import net_interval
+    from txscore.stats.inference import net_interval
 
     for n in range(30, 81):
         prom, det = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")

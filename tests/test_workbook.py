@@ -520,7 +520,7 @@ def test_exclusions_counts_and_shares_per_file_and_reason(sample, sample_book):
 
 
 def test_exclusions_show_a_reason_txscore_does_not_know_yet(tiny, tmp_path, monkeypatch):
-    import txscore.quality as quality
+    import txscore.ingest.quality as quality
 
     monkeypatch.setattr(quality, "REASONS", {**quality.REASONS,
                                              "robot": "Answered by a robot"})
@@ -534,7 +534,7 @@ def test_exclusions_show_a_reason_txscore_does_not_know_yet(tiny, tmp_path, monk
         [tiny.exclusions, extra], ignore_index=True))
     book = write_workbook(result, tmp_path / "robot.xlsx")
     table = reconciliation(book)
-    assert table["Answered by a robot"].tolist() == robots  # txscore.quality's own words
+    assert table["Answered by a robot"].tolist() == robots  # txscore.ingest.quality's own words
     assert table["Answered by a robot %"].iloc[0] == pytest.approx(2 / files["rows_in"].iloc[0])
     ledger = fastexcel.read_excel(book).load_table("Ledger").to_pandas()
     assert (ledger["Reason"] == "Answered by a robot").sum() == 2

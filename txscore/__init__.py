@@ -41,7 +41,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "report": ("txscore.reporting", "report"),
     "reliability": ("txscore.stats.reliability", "reliability"),
     "drivers": ("txscore.stats.drivers", "driver_importance"),
-    "rake": ("txscore.weighting", "rake"),
+    "rake": ("txscore.stats.weighting", "rake"),
     "charts": ("txscore.charts", None),
 }
 
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from txscore.scoring import score
     from txscore.stats.drivers import driver_importance as drivers
     from txscore.stats.reliability import reliability
-    from txscore.weighting import rake
+    from txscore.stats.weighting import rake
 
 __all__ = ["InputDataError", "Responses", "Result", "Study", "StudySpecError", "TxscoreError",
            "TxscoreWarning", "WeightingError", "charts", "check", "drivers", "load", "rake",

@@ -161,7 +161,7 @@ def _validate_report(checked, console, err) -> None:
     """Problems and exclusions grouped by file, then the reconciliation table."""
     from rich.table import Table
 
-    from txscore.quality import REASONS
+    from txscore.ingest.quality import REASONS
 
     responses = checked.responses
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -233,7 +233,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from txscore.draft import write_draft
+    from txscore.ingest.draft import write_draft
 
     draft = write_draft([Path(f) for f in args.files], Path(args.out), force=args.force)
     console = _console()
@@ -432,9 +432,9 @@ def export_frame(responses, salt: str):
 def cmd_export(args: argparse.Namespace) -> int:
     import io
 
+    from txscore._io import atomic_write
     from txscore.errors import OutputError, Problem
     from txscore.ingest import load
-    from txscore.reporting.excel import atomic_write_bytes
     from txscore.study import read_study
 
     out = Path(args.out)
@@ -464,7 +464,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         data = frame.to_csv(index=False, float_format="%.10g").encode("utf-8")
     try:
-        atomic_write_bytes(out, data)
+        atomic_write(out, data)
     except OSError as exc:
         raise OutputError(f"Cannot write {out}", [Problem(
             f"{exc.strerror or exc}.", str(out), "choose a file you can write with --out.")]

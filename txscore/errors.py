@@ -7,7 +7,10 @@ column, value) and says how to fix it; errors collect all problems before raisin
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -108,5 +111,164 @@ class WeightingError(TxscoreError):
     """Weights are invalid or raking targets cannot be met."""
 
 
+class ParameterError(TxscoreError, ValueError):
+    """An argument of a Python function is not of the expected type, range or choice.
+
+    Also a :class:`ValueError`, as scikit-learn's parameter errors are.
+    """
+
+
 class TxscoreWarning(UserWarning):
     """Warnings about data or settings that do not stop the analysis."""
+
+
+# ---------------------------------------------------------------------- parameter checks
+# One message template for every setting or argument (scikit-learn's check_scalar):
+# "The '<name>' setting of <where> must be <expected>. Got <value>." and how to fix it.
+
+Bounds = Literal["both", "neither", "left", "right"]
+
+
+def _setting(name: str, where: str) -> str:
+    return f"The '{name}' setting" + (f" of {where}" if where else "")
+
+
+def scalar_problem(value: object, name: str, target_type: type | tuple[type, ...] = numbers.Real,
+                   *, min_val: float | None = None, max_val: float | None = None,
+                   include_boundaries: Bounds = "both", where: str = "",
+                   fix: str = "") -> Problem | None:
+    """The :class:`Problem` of a number out of its type or range, or None when it is fine.
+
+    Booleans are not numbers here (``True`` is not a confidence level).  The message follows
+    the one template of every setting: ``The '<name>' setting of <where> must be <what>.
+    Got <value>.``
+
+    Examples
+    --------
+    >>> p = scalar_problem(1.5, "confidence", min_val=0, max_val=1,
+    ...                    include_boundaries="neither", where="[report]")
+    >>> p.message.split(" must be ")
+    ["The 'confidence' setting of [report]", 'a number greater than 0 and less than 1. Got 1.5.']
+    >>> scalar_problem(0.95, "confidence", min_val=0, max_val=1) is None
+    True
+    """
+    types = target_type if isinstance(target_type, tuple) else (target_type,)
+    kind = "a whole number" if all(t in (int, numbers.Integral) for t in types) else "a number"
+    low = include_boundaries in ("both", "left")
+    high = include_boundaries in ("both", "right")
+    parts = []
+    if min_val is not None:
+        parts.append(f"{'at least' if low else 'greater than'} {min_val:g}")
+    if max_val is not None:
+        parts.append(f"{'at most' if high else 'less than'} {max_val:g}")
+    expected = kind + (" " + " and ".join(parts) if parts else "")
+    bad = isinstance(value, bool) or not isinstance(value, types)
+    if not bad and isinstance(value, numbers.Real):
+        v = float(value)
+        bad = v != v or (min_val is not None and (v < min_val if low else v <= min_val)) or (
+            max_val is not None and (v > max_val if high else v >= max_val))
+    if not bad:
+        return None
+    return Problem(f"{_setting(name, where)} must be {expected}. Got {shorten(repr(value))}.",
+                   where, fix)
+
+
+def choice_problem(value: object, name: str, choices: Iterable[object], *, where: str = "",
+                   fix: str = "") -> Problem | None:
+    """The :class:`Problem` of a value that is not one of ``choices``, or None.
+
+    Examples
+    --------
+    >>> choice_problem("loyalty", "method", ("loyalty_weighted", "equal")).message
+    "The 'method' setting must be one of 'loyalty_weighted', 'equal'. Got 'loyalty'."
+    """
+    choices = tuple(choices)
+    if value in choices and not isinstance(value, bool):
+        return None
+    listed = ", ".join(repr(c) for c in choices)
+    return Problem(f"{_setting(name, where)} must be one of {listed}. "
+                   f"Got {shorten(repr(value))}.", where, fix)
+
+
+def check_scalar(value: object, name: str, target_type: type | tuple[type, ...] = numbers.Real,
+                 *, min_val: float | None = None, max_val: float | None = None,
+                 include_boundaries: Bounds = "both", where: str = "", fix: str = "",
+                 error: type[TxscoreError] = ParameterError) -> object:
+    """Return ``value`` when it is a number of the expected type and range; raise otherwise.
+
+    Parameters
+    ----------
+    value : object
+        The argument or setting.
+    name : str
+        Its name, as the user wrote it.
+    target_type : type or tuple of types
+        Accepted types (default: any real number; booleans are refused).
+    min_val, max_val : float, optional
+        Bounds.
+    include_boundaries : {"both", "neither", "left", "right"}
+        Which bounds are allowed values.
+    where : str
+        Where the setting lives (``"[report]"``), or empty for a function argument.
+    fix : str
+        How to fix it (added to the message).
+    error : type
+        The exception raised: :class:`ParameterError` for a function argument,
+        :class:`StudySpecError` for a study setting.
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+
+    Raises
+    ------
+    ParameterError
+        (or ``error``) with one :class:`Problem`.
+
+    Examples
+    --------
+    >>> check_scalar(0.9, "confidence", min_val=0, max_val=1, include_boundaries="neither")
+    0.9
+    >>> check_scalar(2, "level", min_val=0, max_val=1)
+    Traceback (most recent call last):
+    ...
+    txscore.errors.ParameterError: The 'level' setting must be a number at least 0 and at most 1...
+    """
+    problem = scalar_problem(value, name, target_type, min_val=min_val, max_val=max_val,
+                             include_boundaries=include_boundaries, where=where, fix=fix)
+    if problem is not None:
+        raise error(problem.message + (f" Fix: {fix}" if fix else ""), [problem] if where
+                    else [])
+    return value
+
+
+def check_choice(value: object, name: str, choices: Iterable[object], *, where: str = "",
+                 fix: str = "", error: type[TxscoreError] = ParameterError) -> object:
+    """Return ``value`` when it is one of ``choices``; raise ``error`` otherwise.
+
+    Examples
+    --------
+    >>> check_choice("pairwise", "nan_policy", ("pairwise", "listwise"))
+    'pairwise'
+    """
+    problem = choice_problem(value, name, choices, where=where, fix=fix)
+    if problem is not None:
+        raise error(problem.message + (f" Fix: {fix}" if fix else ""), [problem] if where
+                    else [])
+    return value
+
+
+def check_confidence(confidence: object, *, where: str = "",
+                     error: type[TxscoreError] = ParameterError) -> float:
+    """The one check of a confidence level: a number strictly between 0.5 and 1.
+
+    Examples
+    --------
+    >>> check_confidence(0.95)
+    0.95
+    """
+    check_scalar(confidence, "confidence", min_val=0.5, max_val=1,
+                 include_boundaries="neither", where=where,
+                 fix="give a level such as 0.90, 0.95 or 0.99.", error=error)
+    return float(confidence)

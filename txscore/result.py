@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -91,12 +90,6 @@ class Result:
     def to_frame(self) -> pd.DataFrame:
         """All scores as one long DataFrame (same as :attr:`scores`)."""
         return self.scores.copy()
-
-    def to_excel(self, path: str | Path, *, charts: dict[str, Path] | None = None) -> Path:
-        """Write the client workbook (atomically). Returns the path written."""
-        from txscore.reporting.excel import write_workbook
-
-        return write_workbook(self, Path(path), charts=charts or {})
 
     def __repr__(self) -> str:
         return f"<Result {self.study.name!r}: {len(self.scores)} scores>\n" + self.summary(

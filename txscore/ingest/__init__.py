@@ -2,10 +2,10 @@
 
 :func:`load` is the only stage that reads files.  It reads each source (any layout, see
 :mod:`txscore.ingest.layouts`), drops the columns declared personal at once, and those
-that look personal with a warning (:mod:`txscore.privacy`; they never enter
+that look personal with a warning (:mod:`txscore.ingest.privacy`; they never enter
 :class:`Responses`, and ``files["personal_removed"]`` lists them), checks that the
 spec's columns exist, reshapes brand loops to one row per respondent x brand, maps
-answers to codes, runs the respondent checks of :mod:`txscore.quality`, and collects
+answers to codes, runs the respondent checks of :mod:`txscore.ingest.quality`, and collects
 *every* problem across all files before raising one
 :class:`~txscore.errors.InputDataError`.  :func:`check` does the same without raising:
 ``txscore validate`` prints its problems and a (provisional, when there are errors)
@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from txscore import quality as qc
 from txscore.errors import InputDataError, Problem, TxscoreWarning, WeightingError, shorten
+from txscore.ingest import quality as qc
 from txscore.ingest.codes import OUT_OF_RANGE, describe_unknown, excel_errors, map_answers
 from txscore.ingest.loops import find_loop
 from txscore.ingest.readers import RawTable, read_table
@@ -261,11 +261,11 @@ def _usable_frame(study: Study, source: Source, table: RawTable,
 
     Column names differing from the spec's only by Unicode normalisation (an accent typed
     as one character or two) take the spec's spelling.  Declared personal columns go
-    first; then, with a warning each, columns that look personal (:mod:`txscore.privacy`)
+    first; then, with a warning each, columns that look personal (:mod:`txscore.ingest.privacy`)
     among those the spec does not use.  Returns the frame, the removed columns, the
     brand-loop blocks (brand, {item: column}) and whether the loop has an error.
     """
-    from txscore import privacy
+    from txscore.ingest import privacy
 
     cols, items = study.columns, study.items_for(source.population)
     required = _required_columns(study, source)
@@ -298,8 +298,8 @@ def _hostile_cells(study: Study, source: Source, table: RawTable, frame: pd.Data
                    loop_brands: list[str], problems: list[Problem]) -> None:
     """Excel error values in the id, brand or segment columns; a brand named like the
     total (errors); a header with no data rows (a warning)."""
-    from txscore.scoring import TOTAL
     from txscore.study import normalise_label
+    from txscore.study.vocabulary import TOTAL
 
     cols = study.columns
     if frame.empty:  # a wave nobody answered yet is possible: say so, do not stop
@@ -595,7 +595,7 @@ def _weight(study: Study, kept: pd.DataFrame,
     if settings is None or settings.method != "rake" or kept.empty or any(
             p.severity == "error" for p in problems):
         return kept, pd.DataFrame()
-    from txscore.weighting import apply_weighting
+    from txscore.stats.weighting import apply_weighting
 
     spec = study.spec_path.name if study.spec_path else "study"
     try:

@@ -82,7 +82,7 @@ def describe_unknown(text: str, scale: Scale) -> tuple[str, str]:
     >>> describe_unknown("ann@example.com", agree)[0]  # personal data is never quoted
     "'<an e-mail address, hidden>' matches no label of scale 'agree5'"
     """
-    from txscore.privacy import redact
+    from txscore.ingest.privacy import redact
 
     shown = shorten(redact(text))
     if is_excel_error(text):

@@ -20,9 +20,7 @@ from __future__ import annotations
 import functools
 import glob
 import itertools
-import os
 import re
-import tempfile
 import textwrap
 import warnings
 from collections.abc import Iterable
@@ -40,9 +38,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from txscore._io import atomic_write
 from txscore.errors import TxscoreError, TxscoreWarning
 from txscore.reporting.render import TaskRun, available_cpus, figure_png
-from txscore.scoring import TOTAL
+from txscore.study.vocabulary import TOTAL
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442"]
 BLUE, VERMILLION, GREY = OKABE_ITO[0], OKABE_ITO[1], "#767676"  # grey: 4.5:1 on white
@@ -1253,17 +1252,7 @@ def _save_png(fig: Figure, path: Path, dpi: int) -> None:
         # one layout and one draw (savefig draws twice), no Software tag nor time: same
         # chart, same bytes (render.figure_png)
         data = figure_png(fig, dpi)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600: give the file normal rights
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data, fsync=False)
 
 
 #: trend charts written by save_charts (when the study has two waves or more)

@@ -30,7 +30,6 @@ import io
 import math
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from txscore._io import atomic_write
 from txscore.reporting.labels import Labels, labels_for
+from txscore.study.vocabulary import TOTAL
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,7 +54,6 @@ BAND_FILL = {"excellent": "0571B0", "good": "92C5DE", "okay": "F7F7F7", "poor": 
 BAND_FONT = {"excellent": "FFFFFF", "very poor": "FFFFFF"}
 HEADER_FILL = "1F3864"
 GREY = "767676"  # 4.5:1 on white
-TOTAL = "All brands"
 #: Summary / Trend measures and the population each is read from.
 SUMMARY_MEASURES = (("tx", "all"), ("customer_score", "customer"),
                     ("non_customer_score", "non_customer"), ("cx", "customer"),
@@ -865,7 +865,7 @@ def _drivers(wb, ctx: _Ctx, drivers: pd.DataFrame) -> None:
 
 # ---------------------------------------------------------------------- Exclusions
 def _exclusions(wb, ctx: _Ctx) -> None:
-    from txscore.quality import REASONS
+    from txscore.ingest.quality import REASONS
 
     result, lab = ctx.result, ctx.lab
     files = result.files
@@ -953,29 +953,6 @@ def _normalise_zip(raw: bytes, when: dt.datetime) -> bytes:
             zi.external_attr = 0o600 << 16
             dst.writestr(zi, data)
     return out.getvalue()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes to ``path`` through a temporary file in the same folder and a rename.
-
-    >>> import tempfile; p = Path(tempfile.mkdtemp()) / "a.bin"
-    >>> atomic_write_bytes(p, b"xy"); p.read_bytes()
-    b'xy'
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal rights
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None,
@@ -1079,5 +1056,5 @@ def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None
     >>> out.suffix
     '.xlsx'
     """
-    atomic_write_bytes(path, workbook_bytes(result, charts=charts, charts_ready=charts_ready))
+    atomic_write(path, workbook_bytes(result, charts=charts, charts_ready=charts_ready))
     return path

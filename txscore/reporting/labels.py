@@ -523,7 +523,7 @@ FR: dict[str, Any] = {
         (r"; ", " ; "),
         (r"(\w): ", r"\1 : "),
     ],
-    # details of the exclusions ledger (txscore.quality), pattern -> French
+    # details of the exclusions ledger (txscore.ingest.quality), pattern -> French
     "details": [
         (r"^same id as (.+) row (\d+)$", r"même identifiant que \1, ligne \2"),
     ],

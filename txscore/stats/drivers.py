@@ -14,7 +14,7 @@ built by matrix products (:func:`bootstrap_cov`) instead of 2,000 model fits.  A
 covariance is a function of its sums of the moment features ``w [1, u, u_i u_j (i <= j)]``
 (:func:`moment_features`, :func:`cov_from_moments`), so resample sums drawn by any means
 (counts times features, or their normal law for large strata, as
-:mod:`txscore.driver_analysis` does) give the covariance matrices the decompositions take.
+:mod:`txscore.scoring.drivers` does) give the covariance matrices the decompositions take.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ BX_non_customers, TX = share_nc N + (1 - share_nc) C.
 Engine: every statistic derives from per-cell *sums* (sum w x, sum w over answered items,
 sum w over top and bottom boxes, and the cross-products the loyalty regression needs),
 and items and NPS from weighted answer counts per code, so the same derivations serve the
-in-memory path and chunked scoring (:mod:`txscore.chunked`).  The point estimate uses each
+in-memory path and chunked scoring (:mod:`txscore.scoring.chunked`).  The point estimate uses each
 respondent once; bootstrap replicate ``r`` resamples respondents within population x cell:
 in a cell of at most ``[report] bootstrap_exact_max`` respondents by multinomial counts
 (replicate sums = ``counts @ features``), in a larger cell by drawing the replicate sums
@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from txscore.inference import (
+from txscore.responses import Responses
+from txscore.stats.inference import (
     base_flag,
     benjamini_hochberg,
     kish_n_eff,
@@ -45,35 +46,20 @@ from txscore.inference import (
     worst_flag,
     z_value,
 )
-from txscore.responses import Responses
 from txscore.study import Study
+from txscore.study.vocabulary import (
+    INDEX_MEASURES,
+    MEASURE_LABELS,
+    NPS_DETRACTORS,
+    NPS_PROMOTERS,
+    POPULATIONS,
+    TOTAL,
+)
 
 if TYPE_CHECKING:
     from txscore.result import Result
 
-TOTAL = "All brands"
 
-MEASURE_LABELS = {
-    "tx": "TX score",
-    "customer_score": "Customer score (C)",
-    "non_customer_score": "Non-customer score (N)",
-    "cx": "CX index",
-    "cx_classic_net": "CX classic net (comparator)",
-    "bx_customers": "BX customers",
-    "bx_non_customers": "BX non-customers",
-    "bx_gap": "BX gap (customers - non-customers)",
-    "loyalty": "Loyalty composite",
-    "nps": "Net Promoter Score (NPS)",
-}
-
-#: NPS classes on a 0-10 item (fixed by definition, whatever the scale's boxes).
-NPS_PROMOTERS = (9, 10)
-NPS_DETRACTORS = tuple(range(0, 7))
-INDEX_MEASURES = ("tx", "customer_score", "non_customer_score", "cx", "bx_customers",
-                  "bx_non_customers")
-
-
-POPULATIONS = ("customer", "non_customer")
 
 
 @dataclass(frozen=True)
@@ -1025,7 +1011,7 @@ def _tables(boot: _Boot, nps: pd.DataFrame, cells: _Cells, study: Study,
 
 
 #: Above this many rows, reliability comes from per-unit sums and cross-products
-#: (:func:`txscore.chunked.reliability_from_sums`: the same tables to rounding, about 5x
+#: (:func:`txscore.scoring.chunked.reliability_from_sums`: the same tables to rounding, about 5x
 #: faster at a million rows); below, from the respondents (the reference implementation).
 _RELIABILITY_FROM_SUMS_ABOVE = 200_000
 
@@ -1055,9 +1041,9 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     >>> sorted(result.scores["measure"].unique())[:3]
     ['advocacy', 'bx_customers', 'bx_gap']
     """
-    from txscore.driver_analysis import standard_drivers
-    from txscore.reliability_table import reliability_tables
     from txscore.result import Result
+    from txscore.scoring.drivers import standard_drivers
+    from txscore.scoring.reliability import reliability_tables
 
     study = responses.study
     by = list(by)
@@ -1088,7 +1074,7 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     grid = _growth_grid(scores, boot, cells, study, by)
     say("reliability")
     if len(responses.data) > _RELIABILITY_FROM_SUMS_ABOVE:
-        from txscore.chunked import reliability_from_sums
+        from txscore.scoring.chunked import reliability_from_sums
 
         rel, rel_items = reliability_from_sums(responses)
     else:

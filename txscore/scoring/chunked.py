@@ -9,7 +9,7 @@ sufficient statistics"):
   distributions, NPS);
 - the sums and cross-products of the per-respondent composite features of
   :mod:`txscore.scoring` (every composite, and the normal-sum bootstrap of
-  :func:`txscore.inference.normal_resample_sums`);
+  :func:`txscore.stats.inference.normal_resample_sums`);
 - per reliability unit and population: complete cases, sum of weights, of squared weights,
   of the items and of their cross-products (alpha, omega, item-rest r).
 
@@ -22,7 +22,7 @@ respondent-level rows, so exact multinomial resampling is not available here.
 Key-driver analyses are not computed here (``Result.drivers`` is empty, with a warning).
 They could be: their point estimates are functions of covariance matrices, and their
 bootstrap draws the resample sums of brand cells above ``bootstrap_exact_max`` from the
-cells' moment sums (:mod:`txscore.driver_analysis`), so per-chunk sums of
+cells' moment sums (:mod:`txscore.scoring.drivers`), so per-chunk sums of
 :func:`txscore.stats.drivers.moment_features` per population, wave and brand would do;
 this is not built yet.
 """
@@ -38,11 +38,9 @@ import numpy as np
 import pandas as pd
 
 from txscore.errors import InputDataError, Problem, StudySpecError, TxscoreWarning
-from txscore.inference import normal_resample_sums
-from txscore.reliability_table import reliability_units, suppress_small
 from txscore.responses import Responses
 from txscore.result import Result
-from txscore.scoring import (
+from txscore.scoring.engine import (
     POPULATIONS,
     _Boot,
     _cell_features,
@@ -62,6 +60,8 @@ from txscore.scoring import (
     _PopSums,
     _tables,
 )
+from txscore.scoring.reliability import reliability_units, suppress_small
+from txscore.stats.inference import normal_resample_sums
 from txscore.stats.reliability import (
     _FIELDS,
     MIN_CASES,
@@ -306,7 +306,7 @@ def _item_rows(m: dict, names: list[str]) -> pd.DataFrame:
 
 
 def _reliability(stats: _Statistics) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The tables of :func:`txscore.reliability_table.reliability_tables`, from sums."""
+    """The tables of :func:`txscore.scoring.reliability.reliability_tables`, from sums."""
     confidence = stats.study.report.confidence
     suppress_below = stats.study.report.suppress_below
     present = [p for p in POPULATIONS if p in stats.present]
@@ -337,7 +337,7 @@ def _reliability(stats: _Statistics) -> tuple[pd.DataFrame, pd.DataFrame]:
 def reliability_from_sums(responses: Responses) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reliability tables of a study from one pass of complete-case sums.
 
-    The same tables as :func:`txscore.reliability_table.reliability_tables` (to rounding;
+    The same tables as :func:`txscore.scoring.reliability.reliability_tables` (to rounding;
     tested in ``tests/test_chunked.py``), from per unit and population sums of weights,
     items and cross-products instead of a copy of the respondents per unit: about 10x
     faster on a million respondents.
@@ -345,7 +345,7 @@ def reliability_from_sums(responses: Responses) -> tuple[pd.DataFrame, pd.DataFr
     Examples
     --------
     >>> import txscore as tx
-    >>> from txscore.reliability_table import reliability_tables
+    >>> from txscore.scoring.reliability import reliability_tables
     >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
     >>> rel, items = reliability_from_sums(responses)
     >>> reference, _ = reliability_tables(responses)
@@ -436,7 +436,7 @@ def score_chunks(study: Study, chunks: Iterable[Chunk], *, by: Sequence[str] = (
     Examples
     --------
     >>> import txscore as tx
-    >>> from txscore.chunked import score_chunks
+    >>> from txscore.scoring.chunked import score_chunks
     >>> study = tx.read_study("surveys/sample/study.toml")
     >>> data = tx.load(study).data
     >>> result = score_chunks(study, [data.iloc[:5000], data.iloc[5000:]])

@@ -29,7 +29,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, TxscoreWarning, WeightingError
+from txscore.errors import Problem, TxscoreWarning, WeightingError
 
 __all__ = ["RakeResult", "WeightingSettings", "apply_weighting", "design_effect", "effective_base",
            "effective_base_by", "parse_weighting", "rake"]

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from txscore.errors import Problem, StudySpecError
+from txscore.study.vocabulary import POPULATIONS
 
-POPULATIONS = ("customer", "non_customer")
 ROLES = ("cx_quality", "loyalty", "bx_pillar", "preference")
 DIMENSIONS = {
     "cx_quality": ("effectiveness", "ease", "emotion"),
@@ -238,7 +238,7 @@ class Study:
     quality: QualitySettings = QualitySettings()
     report: ReportSettings = ReportSettings()
     spec_path: Path | None = None
-    #: ``[weighting]`` (a :class:`txscore.weighting.WeightingSettings`); None: the weight
+    #: ``[weighting]`` (a :class:`txscore.stats.weighting.WeightingSettings`); None: the weight
     #: column of ``[columns]`` as it is, or unweighted
     weighting: Any = None
 
@@ -756,7 +756,7 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study | None,
         c.add("study", f"The 'language' setting must be 'en' or 'fr'. Got {st['language']!r}.")
     weighting = None
     if doc.get("weighting") is not None:
-        from txscore.weighting import parse_weighting  # numpy/pandas: only when asked
+        from txscore.stats.weighting import parse_weighting  # numpy/pandas: only when asked
 
         weighting, w_problems = parse_weighting(
             doc.get("weighting"), where=f"{spec} [weighting]",

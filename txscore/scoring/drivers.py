@@ -22,9 +22,10 @@ replicate's covariance matrix is a function of its sums of the features
 ``[report] bootstrap_exact_max`` respondents is resampled exactly: multinomial counts times
 its features (all brands small: :func:`txscore.stats.drivers.bootstrap_cov`, one matrix
 product).  A larger brand draws its replicate sums from their normal law, with exactly the
-mean and covariance of multinomial resample sums (:func:`txscore.inference.normal_resample_sums`, as
-the composite scores' bootstrap does), at O(F^2) per replicate whatever its size, so the
-cost stays flat in n.  Every replicate's importances then come from one batched
+mean and covariance of multinomial resample sums
+(:func:`txscore.stats.inference.normal_resample_sums`, as the composite scores' bootstrap
+does), at O(F^2) per replicate whatever its size, so the cost stays flat in n.
+Every replicate's importances then come from one batched
 decomposition.
 
 Random stream, per population and wave (its own seed, see :func:`standard_drivers`): first
@@ -44,9 +45,8 @@ import numpy as np
 import pandas as pd
 
 from txscore.errors import InputDataError, Problem, TxscoreWarning
-from txscore.inference import normal_resample_sums, percentile_interval, z_value
 from txscore.responses import Responses
-from txscore.scoring import (
+from txscore.scoring.engine import (
     MEASURE_LABELS,
     _items_mean,
     _respondent_scores,
@@ -62,6 +62,7 @@ from txscore.stats.drivers import (
     relative_weights_from_cov,
     shapley_from_cov,
 )
+from txscore.stats.inference import normal_resample_sums, percentile_interval, z_value
 from txscore.study import Study
 
 __all__ = ["ANALYSES", "COLUMNS", "standard_drivers"]
@@ -297,7 +298,7 @@ def _mixed_replicate_sums(data: list[tuple[np.ndarray, np.ndarray]], members: li
     (:func:`txscore.stats.drivers.cov_from_moments`).  A large stratum (``big``: more than
     ``[report] bootstrap_exact_max`` respondents) draws its (n_boot, F) resample sums from
     the normal law with exactly the mean and covariance of multinomial resample sums
-    (:func:`txscore.inference.normal_resample_sums`, as the composite scores' bootstrap
+    (:func:`txscore.stats.inference.normal_resample_sums`, as the composite scores' bootstrap
     does): O(F^2) per resample whatever its size.  Its features are taken about the stratum's own
     weighted mean (a variable constant in the stratum then has features of zero variance,
     held at their sum) and the sums moved to c afterwards
@@ -366,7 +367,7 @@ def _performance(fit: _Fit, z: float) -> tuple[np.ndarray, np.ndarray, np.ndarra
     x, w = fit.X[ok, :-1], fit.w[ok]
     n, sw = len(w), w.sum()
     mean = w @ x / sw
-    # linearised (Taylor) se of a weighted mean, as for items (txscore.inference)
+    # linearised (Taylor) se of a weighted mean, as for items (txscore.stats.inference)
     se = np.sqrt(n / (n - 1) * (w[:, None] ** 2 * (x - mean) ** 2).sum(axis=0) / sw**2)
     return mean, np.clip(mean - z * se, 0, 100), np.clip(mean + z * se, 0, 100)
 
@@ -500,7 +501,7 @@ def standard_drivers(
     Examples
     --------
     >>> import txscore as tx
-    >>> from txscore.driver_analysis import standard_drivers
+    >>> from txscore.scoring.drivers import standard_drivers
     >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
     >>> drivers = standard_drivers(responses, n_boot=200)
     >>> cx = drivers.query("analysis == 'cx_loyalty' and wave == '2026 Q1'")
