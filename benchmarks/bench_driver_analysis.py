@@ -61,7 +61,7 @@ def tracker(n: int) -> Responses:
     import run
 
     run.build_tracker(run.CACHE / "tracker")  # cached after the first build
-    return run._bootstrap_responses(n)
+    return run.bootstrap_responses(n)
 
 
 def scale(sizes: list[int], exact_up_to: int) -> None:

@@ -18,7 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from timing import best_with_result  # noqa: E402
 
-from txscore.stats.weighting import apply_weighting, parse_weighting, rake  # noqa: E402
+from txscore.ingest.weights import apply_weighting  # noqa: E402
+from txscore.stats.weighting import rake  # noqa: E402
+from txscore.study import parse_weighting  # noqa: E402
 
 N = 100_000
 TARGETS = {

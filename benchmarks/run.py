@@ -433,7 +433,7 @@ def row3_1m() -> tuple[Row, dict]:
     return row, res
 
 
-def _bootstrap_responses(n: int):
+def bootstrap_responses(n: int):
     """n respondents of the benchmark study in the Responses layout (no ingest)."""
     import txscore as tx
     from txscore.responses import Responses
@@ -495,34 +495,36 @@ def naive_tx_bootstrap(responses, n_rep: int, seed: int) -> np.ndarray:
 
 
 def row4_bootstrap() -> Row:
-    from txscore import scoring
-    from txscore.responses import Responses
+    from txscore.scoring.composites import composites
+    from txscore.scoring.sums import CellSums, resample_sums
 
     row = Row(4, "bootstrap of TX (2,000 resamples, all brands x waves)",
               ">= 100x faster than a naive pandas resampling loop at 10k; cost flat in n")
-    from txscore.scoring.chunked import _cell_sort, _composite_sums, _Statistics
+
+    def replicates(study, data: pd.DataFrame, n_boot: int, exact_max: int):
+        """The one pass over the rows (per-cell sums), then every composite's replicates."""
+        acc = CellSums(study, exact_max=exact_max)
+        acc.add(data)
+        sums = acc.collect()
+        return composites(sums, resample_sums(sums, n_boot, 1))
 
     naive_reps = 20
     own = {}
     for n in (10_000, 100_000, 1_000_000):
-        responses = _bootstrap_responses(n)
+        responses = bootstrap_responses(n)
         study = responses.study
-        cells = scoring._cells(responses.data, study, [])
         cell_n = responses.data.groupby(["population", "wave", "brand"]).size()
         repeat = 5 if n < 1_000_000 else 3
 
-        def timed(n_boot: int, exact_max: int, r=responses, c=cells, k=repeat) -> float:
-            r = Responses(r.study.with_settings(bootstrap_exact_max=exact_max), r.data,
-                          r.exclusions, r.files)
-            return best_of(lambda: scoring._bootstrap(r, c, n_boot, 1), k)
+        def timed(n_boot: int, exact_max: int, r=responses, k=repeat) -> float:
+            return best_of(lambda: replicates(r.study, r.data, n_boot, exact_max), k)
 
         default, normal, point = (timed(2000, study.report.bootstrap_exact_max),
                                   timed(2000, 0), timed(0, 0))
-        stats = _Statistics(study, [])  # the sufficient statistics, once
-        stats.add(responses.data)
-        sorted_cells, order = _cell_sort(stats, [])
-        own[n] = best_of(lambda s=stats, o=order, c=sorted_cells, st=study: scoring._composites(
-            _composite_sums(s, o, 2000, 1), c, st), repeat)
+        acc = CellSums(study)  # the sufficient statistics, once
+        acc.add(responses.data)
+        sums = acc.collect()
+        own[n] = best_of(lambda s=sums: composites(s, resample_sums(s, 2000, 1)), repeat)
         row.add(f"n = {n:>9,} (cells of {cell_n.min():,}-{cell_n.max():,}): {default:.2f} s "
                 f"with bootstrap_exact_max = {study.report.bootstrap_exact_max:,}, "
                 f"{normal:.2f} s normal-sum in every cell (point estimates alone {point:.2f} s)"
@@ -546,7 +548,7 @@ def row4_bootstrap() -> Row:
 
 def row5_report() -> Row:
     import txscore as tx
-    from txscore.reporting import charts
+    from txscore.reporting.chartrun import save_charts
 
     row = Row(5, "txscore report on the sample study", "end to end < 5 s; each chart < 0.3 s")
     with tempfile.TemporaryDirectory() as tmp:
@@ -555,27 +557,13 @@ def row5_report() -> Row:
         end_to_end = best_of(lambda: subprocess.run(cmd, check=True, capture_output=True), 3)
         result = tx.score(tx.load(tx.read_study(SAMPLE)))
         times: dict[str, float] = {}
-        original = charts._save_png
-        last = [0.0]
 
-        def timed(fig, path, dpi):  # a chart's time: drawing (since the last save) + saving
-            original(fig, path, dpi)
-            now = time.perf_counter()
-            times[Path(path).stem] = now - last[0]
-            last[0] = now
+        def timed(key: str, _path: Path, seconds: float) -> None:  # drawing + saving a chart
+            times[key] = min(seconds, times.get(key, seconds))
 
-        charts._save_png = timed
-        best: dict[str, float] = {}
-        try:
-            charts.save_charts(result, Path(tmp) / "warm")  # fonts and caches
-            for run in range(3):  # each chart's best of 3, as for the end-to-end time
-                times.clear()
-                last[0] = time.perf_counter()
-                charts.save_charts(result, Path(tmp) / f"timed{run}")
-                best = {k: min(v, best.get(k, v)) for k, v in times.items()}
-        finally:
-            charts._save_png = original
-        times = best
+        save_charts(result, Path(tmp) / "warm")  # fonts and caches
+        for run in range(3):  # each chart's best of 3, as for the end-to-end time
+            save_charts(result, Path(tmp) / f"timed{run}", on_chart=timed)
     slowest = max(times, key=times.get)
     row.add(f"end to end (subprocess, best of 3): {end_to_end:.2f} s (target < 5 s)")
     row.add(f"{len(times)} charts, best of 3 each: median "

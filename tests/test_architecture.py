@@ -226,3 +226,25 @@ def test_the_private_name_check_can_fail(tmp_path, bad, expected):
     path.write_text(bad + "\n")
     found = _private_uses(path, None)
     assert any(expected in f for f in found), found
+
+
+def test_readme_lists_every_module_once():
+    """The README's Design section is drawn from the tree: one line per module, no more."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    design = text.split("\n## Design", 1)[1].split("\n## ", 1)[0]
+    tree = design.split("One line per module:", 1)[1]
+    listed, folder = [], ""
+    for line in tree.splitlines():
+        m = re.match(r"^ {4}( *)([\w/.]+(?:, [\w.]+)*)(?:\s|$)", line)
+        if not m or m.group(2) == "txscore/":
+            continue
+        depth = len(m.group(1)) // 2
+        if m.group(2).endswith("/"):
+            folder = m.group(2)
+            continue
+        prefix = folder if depth == 2 else ""
+        listed += [f"txscore/{prefix}{name}" for name in m.group(2).split(", ")]
+    actual = sorted(str(p.relative_to(ROOT)) for p in MODULES.values())
+    assert sorted(listed) == actual, (
+        f"missing from the README: {sorted(set(actual) - set(listed))}; "
+        f"listed but absent: {sorted(set(listed) - set(actual))}")

@@ -21,18 +21,11 @@ from conftest import make_study
 import txscore as tx
 from txscore.errors import StudySpecError
 from txscore.responses import Responses
-from txscore.scoring.engine import (
-    _bootstrap,
-    _cells,
-    _codes,
-    _features,
-    _layout,
-    _pop_replicates,
-    _pop_rows,
-    _resample_counts,
-    _score_table,
-)
-from txscore.stats.inference import normal_resample_sums
+from txscore.scoring.composites import composites
+from txscore.scoring.engine import features, item_codes, population_layout
+from txscore.scoring.sums import CellSums, resample_sums
+from txscore.scoring.tables import tables
+from txscore.stats.inference import normal_resample_sums, resample_counts
 
 SAMPLE = "surveys/sample/study.toml"
 
@@ -88,7 +81,7 @@ def test_multinomial_resample_sums_have_that_mean_and_covariance():
     # The exact resampling the normal law stands in for: same first two moments.
     f = _skewed_cell(200, seed=2)
     n = len(f)
-    reps = _resample_counts(np.random.default_rng(3), n, 20_000) @ f
+    reps = resample_counts(np.random.default_rng(3), n, 20_000) @ f
     n_sigma = n * np.cov(f.T, bias=True)
     np.testing.assert_allclose(reps.mean(axis=0), f.sum(axis=0), rtol=0.01)
     np.testing.assert_allclose(np.cov(reps.T, bias=True), n_sigma, rtol=0.05)
@@ -98,7 +91,7 @@ def test_exact_and_normal_intervals_agree_on_a_cell_of_30000():
     f = _skewed_cell(30_000, seed=3)
     n, n_boot, conf_tail = len(f), 1000, 0.025
     rng = np.random.default_rng(4)
-    exact = np.concatenate([_resample_counts(rng, n, 250) @ f for _ in range(n_boot // 250)])
+    exact = np.concatenate([resample_counts(rng, n, 250) @ f for _ in range(n_boot // 250)])
     normal = normal_resample_sums(f.sum(0), f.T @ f, n, n_boot, np.random.default_rng(5))
     stats_exact, stats_normal = _mean_and_ratio(exact), _mean_and_ratio(normal)
     point = _mean_and_ratio(f.sum(0)[None, :])[0]
@@ -127,36 +120,43 @@ def sample() -> Responses:
     return tx.load(tx.read_study(SAMPLE))
 
 
+def _sums(responses: Responses, study=None):
+    """The sample's per-cell sums, as tx.score accumulates them (rows of cells of at most
+    bootstrap_exact_max respondents kept for exact resampling)."""
+    study = study or responses.study
+    acc = CellSums(study, exact_max=study.report.bootstrap_exact_max)
+    acc.add(responses.data)
+    return acc.collect()
+
+
 def _scores(responses: Responses, **settings) -> pd.DataFrame:
-    """The composite rows of the scores table (what tx.score reports) under some settings."""
+    """The scores table (what tx.score reports) under some settings."""
     study = responses.study.with_settings(**settings)
-    cells = _cells(responses.data, study, [])
-    boot = _bootstrap(Responses(study, responses.data, responses.exclusions, responses.files),
-                      cells, study.report.bootstrap, study.report.seed)
-    return _score_table(boot, cells, study)
-
-
-def _customer_block(responses: Responses):
-    study, data = responses.study, responses.data
-    cells = _cells(data, study, [])
-    rows = _pop_rows(data, cells.row_cell, "customer")
-    lay = _layout(study, "customer")
-    bounds = np.searchsorted(cells.row_cell[rows], np.arange(cells.n_brand_cells + 1))
-    return _codes(data, lay, rows), data["weight"].to_numpy(float)[rows], bounds, lay
+    sums = _sums(responses, study)
+    comp = composites(sums, resample_sums(sums, study.report.bootstrap, study.report.seed))
+    return tables(comp, pd.DataFrame(), sums.cells, study, [])[0]
 
 
 @pytest.mark.parametrize("exact_max", [0, 100_000])
 def test_cells_above_the_threshold_use_the_normal_law_and_the_others_resample(
         sample, exact_max):
-    x, w, bounds, lay = _customer_block(sample)
-    sums = _pop_replicates(x, w, bounds, lay, 50, exact_max, np.random.default_rng(9))
+    study = sample.study.with_settings(bootstrap_exact_max=exact_max)
+    sums = _sums(sample, study)
+    reps = resample_sums(sums, 50, seed=9)["customer"]
+    data, lay = sample.data, population_layout(study, "customer")
+    w = data["weight"].to_numpy(float)
     rng = np.random.default_rng(9)
-    for g in range(len(bounds) - 1):  # replay the stream cell by cell
-        block = _features(x[bounds[g]:bounds[g + 1]], w[bounds[g]:bounds[g + 1]], lay)
-        expected = (_resample_counts(rng, len(block), 50) @ block if len(block) <= exact_max
+    keys = sums.cells.keys.iloc[:sums.cells.n_brand_cells]
+    for g, (wave, brand) in enumerate(keys[["wave", "brand"]].itertuples(index=False)):
+        # replay the stream cell by cell, the cell's rows in data order
+        rows = np.flatnonzero((data["population"] == "customer").to_numpy()
+                              & (data["wave"] == wave).to_numpy()
+                              & (data["brand"] == brand).to_numpy())
+        block = features(item_codes(data, lay, rows), w[rows], lay)
+        expected = (resample_counts(rng, len(block), 50) @ block if len(block) <= exact_max
                     else normal_resample_sums(block.sum(0), block.T @ block, len(block), 50, rng))
-        np.testing.assert_allclose(sums.reps[1:, g], expected, rtol=1e-12)
-        np.testing.assert_allclose(sums.reps[0, g], block.sum(0), rtol=1e-12)
+        np.testing.assert_allclose(reps[1:, g], expected, rtol=1e-12)
+        np.testing.assert_allclose(reps[0, g], block.sum(0), rtol=1e-12)
 
 
 def test_sample_tx_intervals_exact_and_normal_agree_within_monte_carlo_error(sample):

@@ -4,9 +4,9 @@ The first part draws on a fake result (no scoring pipeline) with two waves and f
 brands. In the latest wave (W2):
 
     brand    TX    n      n_eff  flag        N     C     quadrant
-    Alpha    72.4  1065   950    ""          65.2  80.1  Leading
-    Bravo    58.6  420    380    ""          45.0  70.3  Plateauing
-    Charlie  41.3  45     40     low base    58.0  50.2  Churning (not in the peer average)
+    Alpha    72.4  1065   950    ok          65.2  80.1  Leading
+    Bravo    58.6  420    380    ok          45.0  70.3  Plateauing
+    Charlie  41.3  45     40     low_base    58.0  50.2  Churning (not in the peer average)
     Delta    --    25     20     suppressed  --    --    --
 
 and "All brands" TX 60.0 (n=1,555, n_eff 1,390). Delta's row deliberately still carries
@@ -41,15 +41,10 @@ from matplotlib.text import Text
 import txscore as tx
 import txscore.reporting.charts as charts_module
 from txscore.errors import TxscoreError, TxscoreWarning
+from txscore.reporting.chart_labels import spread
+from txscore.reporting.chartrun import chart_jobs, save_png
 from txscore.reporting.charts import (
     CHARTS,
-    GREEN,
-    GREY,
-    ORANGE,
-    PURPLE,
-    VERMILLION,
-    _chart_jobs,
-    _spread,
     cx_vs_bx,
     growth_grid,
     importance_performance,
@@ -59,14 +54,15 @@ from txscore.reporting.charts import (
     trend,
     tx_by_brand,
 )
+from txscore.reporting.palette import GREEN, GREY, ORANGE, PURPLE, VERMILLION
 from txscore.study.vocabulary import TOTAL
 
 LEAKED = ("33.3", "33,3", "30.1", "36.5", "44.4", "n=25", "n_eff=20")
-TX_W2 = {"Alpha": (72.4, 70.9, 73.8, 1065, 950.0, ""),
-         "Bravo": (58.6, 56.0, 61.1, 420, 380.0, ""),
-         "Charlie": (41.3, 35.2, 47.0, 45, 40.0, "low base"),
+TX_W2 = {"Alpha": (72.4, 70.9, 73.8, 1065, 950.0, "ok"),
+         "Bravo": (58.6, 56.0, 61.1, 420, 380.0, "ok"),
+         "Charlie": (41.3, 35.2, 47.0, 45, 40.0, "low_base"),
          "Delta": (33.3, 30.1, 36.5, 25, 20.0, "suppressed"),
-         "All brands": (60.0, 59.0, 61.0, 1555, 1390.0, "")}
+         "All brands": (60.0, 59.0, 61.0, 1555, 1390.0, "ok")}
 GRID_W2 = {"Alpha": (65.2, 80.1, "Leading", True), "Bravo": (45.0, 70.3, "Plateauing", True),
            "Charlie": (58.0, 50.2, "Churning", False), "Delta": (33.3, 44.4, "", False)}
 PEER_N, PEER_C = 55.1, 75.2  # mean of Alpha and Bravo
@@ -147,6 +143,20 @@ def test_tx_by_brand_suppressed_brand_has_no_bar_and_no_number():
         assert not any(leaked in t for t in shown), leaked
     widths = [round(p.get_width(), 1) for p in fig.findobj(Rectangle)]
     assert 33.3 not in widths
+
+
+def test_charts_read_the_flag_and_compare_no_base():
+    """Reporting decides nothing: Delta (n_eff 20) flagged ok by the scoring is drawn with
+    its number, Alpha (n_eff 950) flagged suppressed is not."""
+    result = fake_result()
+    for table in (result.scores, result.grid):
+        table["flag"] = table["flag"].mask(table["brand"] == "Delta", "ok").mask(
+            table["brand"] == "Alpha", "suppressed")
+    fig = tx_by_brand(result)
+    assert set(brand_bars(fig)) == {"Bravo", "Charlie", "Delta"}
+    shown = texts(fig)
+    assert "33.3" in shown and "72.4" not in shown and "Delta (n_eff=20)" in shown
+    assert set(brand_points(growth_grid(result))) == {"Bravo", "Charlie", "Delta"}
 
 
 def test_tx_by_brand_low_base_is_hatched_with_legend_entry():
@@ -467,9 +477,9 @@ def test_trend_population_choice_and_errors(sample):
 
 def test_spread_keeps_labels_a_gap_apart_inside_the_range():
     # by hand: 0, 5, 6 with a 12-point gap -> 0, 12, 24; at the top, 95 and 99 -> 88, 100
-    assert _spread(np.array([5.0, 0.0, 6.0]), 12, 0, 100).tolist() == [12.0, 0.0, 24.0]
-    assert _spread(np.array([99.0, 95.0]), 12, 0, 100).tolist() == [100.0, 88.0]
-    assert _spread(np.array([40.0, 60.0]), 12, 0, 100).tolist() == [40.0, 60.0]
+    assert spread(np.array([5.0, 0.0, 6.0]), 12, 0, 100).tolist() == [12.0, 0.0, 24.0]
+    assert spread(np.array([99.0, 95.0]), 12, 0, 100).tolist() == [100.0, 88.0]
+    assert spread(np.array([40.0, 60.0]), 12, 0, 100).tolist() == [40.0, 60.0]
 
 
 # ------------------------------------------------------------------------- item distribution
@@ -533,7 +543,7 @@ def test_item_distribution_suppressed_items_have_no_bar_or_share(cut):
 
 
 # ------------------------------------------------------------------------- importance
-def hand_drivers(n_eff: float = 2600.0) -> pd.DataFrame:
+def hand_drivers(n_eff: float = 2600.0, flag: str = "ok") -> pd.DataFrame:
     """Four drivers, one per quadrant. Mean importance 100/4 = 25, mean performance
     (80 + 50 + 75 + 55) / 4 = 65: eff_1 (40, 80) keep up, ease_1 (35, 50) concentrate,
     emo_1 (10, 75) overkill, ease_2 (15, 55) low priority and a negative coefficient."""
@@ -546,7 +556,8 @@ def hand_drivers(n_eff: float = 2600.0) -> pd.DataFrame:
         "wave": LATEST, "driver": d, "label": label, "importance": imp, "ci_low": imp - 3,
         "ci_high": imp + 3, "raw_weight": imp / 200, "sign": sign, "r2": 0.5, "n": 3000,
         "n_eff": n_eff, "performance": perf, "performance_ci_low": perf - 1.5,
-        "performance_ci_high": perf + 1.5, "method": "relative_weights", "warning": ""}
+        "performance_ci_high": perf + 1.5, "method": "relative_weights", "warning": "",
+        "flag": flag}
         for d, label, imp, perf, sign in rows])
 
 
@@ -602,7 +613,9 @@ def test_importance_performance_without_drivers_or_base(sample):
                    replace(sample, drivers=hand_drivers().iloc[:0])):
         fig = importance_performance(result)
         assert "no driver analysis" in texts(fig) and not driver_points(fig)
-    fig = importance_performance(replace(sample, drivers=hand_drivers(n_eff=20.0)),
+    # the scoring flagged the analysis suppressed (its numbers are kept here on purpose:
+    # the chart must not show them even if they leak through)
+    fig = importance_performance(replace(sample, drivers=hand_drivers(20.0, "suppressed")),
                                  analysis="items_loyalty")
     shown = " ".join(texts(fig))
     assert "n<30 – suppressed" in shown and not driver_points(fig)
@@ -641,8 +654,8 @@ def test_reliability_overview_points_verdicts_and_reference_lines(sample):
 
 def test_reliability_overview_suppresses_a_construct_with_too_few_cases(sample):
     rel = sample.reliability.copy()
-    rel.loc[0, ["n_complete", "alpha", "ci_low", "ci_high", "omega_total"]] = (
-        12, 0.123, 0.101, 0.145, 0.167)  # numbers no other construct has
+    rel.loc[0, ["n_complete", "alpha", "ci_low", "ci_high", "omega_total", "flag"]] = (
+        12, 0.123, 0.101, 0.145, 0.167, "suppressed")  # numbers no other construct has
     fig = reliability_overview(replace(sample, reliability=rel))
     shown = texts(fig)
     label = f"{rel.loc[0, 'label']} – customers"
@@ -657,7 +670,7 @@ def test_reliability_overview_suppresses_a_construct_with_too_few_cases(sample):
 def test_save_charts_plans_every_chart_of_the_sample(sample):
     waves = ["2026-q1", "2026-q2"]
     analyses = sorted(set(sample.drivers["analysis"]))
-    assert sorted(key for key, _, _ in _chart_jobs(sample)) == sorted(
+    assert sorted(key for key, _, _ in chart_jobs(sample)) == sorted(
         [f"{c}_{w}" for c in ("tx_by_brand", "growth_grid", "cx_vs_bx",
                               "item_distribution_customer", "item_distribution_non_customer")
          for w in waves]
@@ -670,7 +683,7 @@ def test_save_charts_plans_every_chart_of_the_sample(sample):
 def test_every_chart_writes_the_same_bytes_twice(sample, tmp_path, name):
     paths = [tmp_path / f"{name}_{i}.png" for i in (1, 2)]
     for path in paths:
-        charts_module._save_png(CHARTS[name](sample), path, 40)
+        save_png(CHARTS[name](sample), path, 40)
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

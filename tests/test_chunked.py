@@ -40,7 +40,7 @@ def in_memory(responses: Responses, by=(), settings=None) -> tx.Result:
     key = (tuple(by), tuple(sorted((settings or {}).items())))
     if key not in _MEMORY:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr("txscore.scoring.drivers.standard_drivers", lambda r: pd.DataFrame())
+            mp.setattr("txscore.scoring.pipeline.standard_drivers", lambda r: pd.DataFrame())
             _MEMORY[key] = tx.score(responses, by=by)
     return _MEMORY[key]
 
@@ -136,3 +136,13 @@ def test_no_key_drivers_and_a_warning_saying_so(sample):
     with pytest.warns(TxscoreWarning, match="no key-driver analyses"):
         result = score_chunks(sample.study, [sample.data])
     assert result.drivers.empty
+
+
+def test_the_in_memory_path_is_one_chunk(sample):
+    # the same accumulator and the same derivations: one chunk gives tx.score's numbers
+    # exactly when tx.score resamples every cell through the normal law too
+    chunked = _score_chunks(sample.study, [sample.data])
+    memory = in_memory(sample)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(chunked, name), getattr(memory, name),
+                                      check_exact=True, obj=name)

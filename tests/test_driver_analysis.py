@@ -25,7 +25,6 @@ import json
 import warnings
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -33,18 +32,17 @@ import pytest
 from conftest import make_study
 
 import txscore as tx
-import txscore.scoring.drivers as da
-from txscore.errors import InputDataError, TxscoreWarning
-from txscore.scoring.drivers import ANALYSES, COLUMNS, _stratified_counts, standard_drivers
+import txscore.scoring.driver_bootstrap as db
+from txscore.errors import ParameterError, TxscoreWarning
+from txscore.scoring.driver_bootstrap import Fit, bootstrap_importances, mixed_replicate_sums
+from txscore.scoring.drivers import ANALYSES, COLUMNS, WARNINGS, standard_drivers
 from txscore.stats.drivers import (
-    bootstrap_cov,
-    cov_from_moments,
     driver_importance,
     relative_weights_from_cov,
     shapley_from_cov,
-    weighted_cov,
 )
-from txscore.stats.inference import percentile_interval
+from txscore.stats.inference import percentile_interval, resample_counts
+from txscore.stats.moments import bootstrap_cov, cov_from_moments, weighted_cov
 
 SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample"
 Z95 = 1.959963984540054
@@ -203,15 +201,13 @@ def test_adding_a_wave_leaves_the_earlier_wave_unchanged(tmp_path):
 
 
 def test_resampling_is_stratified_by_brand(tmp_path, monkeypatch):
-    import txscore.scoring.drivers as da
-
     seen = []
 
-    def spy(rng, sizes, n_boot):
+    def spy(rng, sizes, n_boot, *, dtype):
         seen.append(sizes.tolist())
-        return _stratified_counts(rng, sizes, n_boot)
+        return resample_counts(rng, sizes, n_boot, dtype=dtype)
 
-    monkeypatch.setattr(da, "_stratified_counts", spy)
+    monkeypatch.setattr(db, "resample_counts", spy)
     cust = noisy(90, seed=15).assign(brand=["B"] * 30 + ["A"] * 60)
     run(load(tmp_path, cust), n_boot=20)
     assert seen == [[30, 60]]  # one draw per population and wave; brands B, A as they come
@@ -229,7 +225,7 @@ def test_default_settings_come_from_the_study(tmp_path):
 
 def test_stratified_counts_keep_every_stratum_size():
     sizes = np.array([5, 1, 12, 7])
-    counts = _stratified_counts(np.random.default_rng(0), sizes, 3000)
+    counts = resample_counts(np.random.default_rng(0), sizes, 3000, dtype=np.int32)
     bounds = np.r_[0, np.cumsum(sizes)]
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         assert (counts[:, lo:hi].sum(axis=1) == hi - lo).all()
@@ -290,9 +286,9 @@ def test_construct_with_no_answers_is_left_out_with_a_warning(tmp_path):
     out, messages = run(load(tmp_path, factorial().assign(ease_1=99)), n_boot=0)
     cx = rows(out)
     assert list(cx.index) == ["effectiveness", "emotion"]
-    note = "driver 'ease' left out: no respondent answered its items."
-    assert (cx["warning"] == note).all()
-    assert f"cx_loyalty, customers, wave W1: {note}" in messages
+    assert (cx["warning"] == "driver_left_out:ease").all()
+    assert ("cx_loyalty, customers, wave W1: driver 'ease' left out: no respondent answered "
+            "its items.") in messages
     # without ease the composite 3 + e - a/3 keeps r(e, y)^2 = .9 of its variance
     assert cx.loc["effectiveness", "importance"] == pytest.approx(100.0)
     assert cx["r2"].iloc[0] == pytest.approx(0.9)
@@ -302,9 +298,17 @@ def test_low_n_per_driver_is_recorded_and_warned(tmp_path):
     out, messages = run(load(tmp_path, noisy(40, seed=6)), n_boot=50)
     cx = rows(out)
     assert len(cx) == 3
-    assert cx["warning"].str.startswith("low n per driver: 40 complete cases for 3 drivers "
-                                        "(13.3 per driver").all()
+    assert (cx["warning"] == "few_cases_per_driver(13.3)").all()
+    assert cx["warning"].iloc[0].split("(")[0] in WARNINGS
     assert any(m.startswith("cx_loyalty, customers, wave W1: low n per driver") for m in messages)
+
+
+def test_the_flag_comes_from_the_analysis_base(tmp_path):
+    # 40 respondents, unweighted: n_eff = 40, below low_base_below = 50 (not suppressed)
+    base = {"suppress_below": 30, "low_base_below": 50, "caution_below": 100}
+    out, _ = run(load(tmp_path, noisy(40, seed=6), report=base), n_boot=0)
+    assert (out["n_eff"] == 40).all() and (out["flag"] == "low_base").all()
+    assert out["importance"].notna().all()
 
 
 def test_degenerate_resamples_are_reported_not_silent(tmp_path):
@@ -314,7 +318,7 @@ def test_degenerate_resamples_are_reported_not_silent(tmp_path):
     out, messages = run(load(tmp_path, cust), n_boot=300)
     cx = rows(out)
     assert cx[["ci_low", "ci_high"]].notna().all().all()
-    assert cx["warning"].str.contains(r"\d+ of 300 bootstrap resamples were degenerate").all()
+    assert cx["warning"].str.fullmatch(r"degenerate_resamples\(\d+/300\)").all()
     assert any("bootstrap resamples were degenerate" in m for m in messages)
 
 
@@ -353,10 +357,13 @@ def test_shapley_with_more_than_15_items_skips_the_item_analysis(tmp_path):
 
 def test_invalid_settings_are_all_listed(tmp_path):
     responses = load(tmp_path, factorial())
-    with pytest.raises(InputDataError) as err:
+    with pytest.raises(ParameterError) as err:
         standard_drivers(responses, method="lmg", n_boot=-1, confidence=95)
     assert len(err.value.problems) == 3
-    assert "method must be one of 'relative_weights', 'shapley'; got 'lmg'." in str(err.value)
+    assert "The 'method' setting must be one of 'relative_weights', 'shapley'. Got 'lmg'." \
+        in str(err.value)
+    assert "The 'confidence' setting must be a number greater than 0.5 and less than 1. " \
+        "Got 95." in str(err.value)
 
 
 # ---------------------------------------------------------------------- large strata
@@ -378,9 +385,9 @@ def linear_rows(sizes: list[int], seed: int) -> tuple[np.ndarray, np.ndarray, np
     return X, w, strata
 
 
-def fit_of(X: np.ndarray, w: np.ndarray) -> SimpleNamespace:
-    """What da._bootstrap reads of a fit: its rows, weights and kept drivers."""
-    return SimpleNamespace(X=X, w=w, drivers=list(range(X.shape[1] - 1)))
+def fit_of(X: np.ndarray, w: np.ndarray) -> Fit:
+    """What bootstrap_importances reads of a fit: its rows, weights and kept drivers."""
+    return Fit(X, w, list(range(X.shape[1] - 1)))
 
 
 def exact_covs(X: np.ndarray, w: np.ndarray, strata: np.ndarray, n_boot: int,
@@ -389,7 +396,7 @@ def exact_covs(X: np.ndarray, w: np.ndarray, strata: np.ndarray, n_boot: int,
     order = np.argsort(strata, kind="stable")
     sizes = np.bincount(strata)
     rng = np.random.default_rng(seed)
-    return np.concatenate([bootstrap_cov(X[order], _stratified_counts(rng, sizes, 250),
+    return np.concatenate([bootstrap_cov(X[order], resample_counts(rng, sizes, 250, dtype=np.int32),
                                          w[order]) for _ in range(0, n_boot, 250)])
 
 
@@ -403,7 +410,7 @@ def big_strata():
 def test_normal_sum_replicate_covariances_match_the_exact_bootstrap(big_strata):
     X, w, strata, exact = big_strata
     members = [np.flatnonzero(strata == s) for s in range(3)]
-    sums, _, full_var = da._mixed_replicate_sums([(X, w)], members, np.ones(3, bool), 2000,
+    sums, _, full_var = mixed_replicate_sums([(X, w)], members, np.ones(3, bool), 2000,
                                                  np.random.default_rng(43))
     normal = cov_from_moments(sums[0], 4, full_var[0])
     full = weighted_cov(X, w)
@@ -419,7 +426,7 @@ def test_normal_sum_intervals_agree_with_the_exact_bootstrap(big_strata):
     X, w, strata, exact = big_strata
     raw, r2, _ = relative_weights_from_cov(exact)
     want = 100 * raw / r2[:, None]
-    got = da._bootstrap([fit_of(X, w)], strata, "relative_weights", 2000, 2000,
+    got = bootstrap_importances([fit_of(X, w)], strata, "relative_weights", 2000, 2000,
                         np.random.default_rng(44))[0]
     assert np.isfinite(got).all()
     lo, hi = percentile_interval(want, 0.95)
@@ -438,17 +445,17 @@ def test_mixed_strata_add_counted_sums_to_thenormal_resample_sums(monkeypatch):
     X, w, strata = linear_rows([40, 2500, 25], seed=45)
     w2 = np.where(np.arange(len(w)) % 7 == 0, 0.0, w)  # a second analysis, other rows
     X2 = X[:, [1, 2, 3]] * np.where(w2 > 0, 1.0, 0.0)[:, None]
-    monkeypatch.setattr(da, "normal_resample_sums", lambda s1, s2, n, n_boot, rng: np.broadcast_to(
+    monkeypatch.setattr(db, "normal_resample_sums", lambda s1, s2, n, n_boot, rng: np.broadcast_to(
         s1, (n_boot, len(s1))).copy())
     drawn: list[np.ndarray] = []
 
-    def spy(rng, sizes, n_boot):
+    def spy(rng, sizes, n_boot, *, dtype):
         assert sizes.tolist() == [40, 25]  # the large stratum is not counted
-        drawn.append(_stratified_counts(rng, sizes, n_boot))
+        drawn.append(resample_counts(rng, sizes, n_boot, dtype=dtype))
         return drawn[-1]
 
-    monkeypatch.setattr(da, "_stratified_counts", spy)
-    got = da._bootstrap([fit_of(X, w), fit_of(X2, w2)], strata, "shapley", 50, 100,
+    monkeypatch.setattr(db, "resample_counts", spy)
+    got = bootstrap_importances([fit_of(X, w), fit_of(X2, w2)], strata, "shapley", 50, 100,
                         np.random.default_rng(46))
     order = np.argsort(strata, kind="stable")
     counts = np.ones((50, len(strata)))
@@ -479,13 +486,13 @@ def test_mixed_strata_intervals_agree_with_the_exact_bootstrap(tmp_path, monkeyp
     responses = load(tmp_path, cust)
     assert responses.study.report.bootstrap_exact_max == 2000
     normal_calls: list[float] = []
-    normal_sums = da.normal_resample_sums
+    normal_sums = db.normal_resample_sums
 
     def spy(s1, s2, n, n_boot, rng):
         normal_calls.append(n)
         return normal_sums(s1, s2, n, n_boot, rng)
 
-    monkeypatch.setattr(da, "normal_resample_sums", spy)
+    monkeypatch.setattr(db, "normal_resample_sums", spy)
     mixed = rows(run(responses, n_boot=2000, seed=5)[0])
     assert sorted(normal_calls) == [4000, 5000]
     exact_study = responses.study.with_settings(bootstrap_exact_max=10**9)
@@ -502,10 +509,11 @@ def test_small_strata_keep_the_plain_multinomial_bootstrap():
     # the normal-sum path existed (counts for all strata per chunk, bootstrap_cov)
     X, w, strata = linear_rows([300, 500, 200], seed=48)
     fits = [fit_of(X, w), fit_of(X[:, [0, 3]], w)]
-    got = da._bootstrap(fits, strata, "relative_weights", 300, 2000, np.random.default_rng(49))
+    got = bootstrap_importances(fits, strata, "relative_weights", 300, 2000,
+                                np.random.default_rng(49))
     rng = np.random.default_rng(49)
     order = np.argsort(strata, kind="stable")
-    counts = _stratified_counts(rng, np.bincount(strata), 300)  # 300 x 1,000: one chunk
+    counts = resample_counts(rng, np.bincount(strata), 300, dtype=np.int32)  # one chunk
     for fit, boot in zip(fits, got, strict=True):
         raw, r2, _ = relative_weights_from_cov(bootstrap_cov(fit.X[order], counts,
                                                              fit.w[order]))

@@ -14,15 +14,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from txscore.errors import InputDataError, TxscoreWarning
+from txscore.errors import InputDataError, ParameterError, TxscoreWarning
 from txscore.stats.drivers import (
-    bootstrap_cov,
-    cov_from_moments,
+    DRIVER_WARNINGS,
     driver_importance,
-    moment_features,
-    recentre_moments,
+    point_importance,
     relative_weights_from_cov,
     shapley_from_cov,
+    warning_message,
+)
+from txscore.stats.moments import (
+    bootstrap_cov,
+    cov_from_moments,
+    moment_features,
+    recentre_moments,
     weighted_cov,
 )
 
@@ -339,9 +344,15 @@ def test_near_duplicate_drivers_warn():
     df["x2"] = -df["x0"] + 0.05 * np.random.default_rng(19).normal(size=300)
     r01, r02 = df.corr().loc["x0", ["x1", "x2"]]
     assert 0.95 < r01 < 0.98 and r02 < -0.995
-    with pytest.warns(TxscoreWarning, match=rf"near-duplicate drivers: x0 and x1, r = "
-                                            rf"\.{round(r01 * 100)}; x0 and x2, r = -\.99\d"):
+    with pytest.warns(TxscoreWarning) as caught:
         driver_importance(df, "y", ["x0", "x1", "x2"], n_boot=0)
+    said = [str(w.message) for w in caught]
+    assert said[0].startswith(f"near-duplicate drivers: x0 and x1, r = .{round(r01 * 100)}.")
+    assert said[1].startswith("near-duplicate drivers: x0 and x2, r = -.99")
+    _, codes = point_importance(df[["x0", "x1", "x2", "y"]].to_numpy(), None,
+                                ["x0", "x1", "x2"])
+    assert codes[0] == f"near_duplicate:x0~x1(.{round(r01 * 100)})"
+    assert codes[1].startswith("near_duplicate:x0~x2(-.99")
 
 
 def test_near_singular_driver_matrix_warns():
@@ -396,9 +407,15 @@ def test_linearly_dependent_drivers_raise():
 
 def test_bad_settings_raise():
     df = correlated_data(n=100, p=3, seed=25)
-    with pytest.raises(InputDataError, match="must be one of 'relative_weights', 'shapley'. "
+    with pytest.raises(ParameterError, match="must be one of 'relative_weights', 'shapley'. "
                                              "Got 'lmg'"):
         driver_importance(df, "y", ["x0"], method="lmg")
+    with pytest.raises(ParameterError, match="'n_boot' setting must be a whole number at "
+                                             "least 0. Got -1"):
+        driver_importance(df, "y", ["x0"], n_boot=-1)
+    with pytest.raises(ParameterError, match="'confidence' setting must be a number greater "
+                                             "than 0.5 and less than 1. Got 95"):
+        driver_importance(df, "y", ["x0"], confidence=95)
     with pytest.raises(InputDataError, match="not in the data"):
         driver_importance(df, "y", ["x0", "nope"])
     with pytest.raises(InputDataError, match="non-negative"):
@@ -407,3 +424,15 @@ def test_bad_settings_raise():
         driver_importance(df.assign(x1="a"), "y", ["x0", "x1"])
     with pytest.raises(InputDataError, match="at most 15 drivers"):
         shapley_from_cov(np.eye(17))
+
+
+def test_every_warning_is_a_declared_code_with_a_message():
+    codes = ["few_cases_per_driver(13.3)", "near_duplicate:trust~fit(.97)", "singular(1234)",
+             "degenerate_resamples(12/2000)"]
+    assert [c.split(":")[0].split("(")[0] for c in codes] == list(DRIVER_WARNINGS)
+    said = [warning_message(c) for c in codes]
+    assert said[0].startswith("low n per driver: 13.3 complete cases per driver")
+    assert said[1].startswith("near-duplicate drivers: trust and fit, r = .97.")
+    assert said[2].startswith("near-singular driver correlation matrix (condition number "
+                              "1,234 > 1,000)")
+    assert said[3].startswith("12 of 2000 bootstrap resamples were degenerate")

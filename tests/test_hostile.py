@@ -26,7 +26,7 @@ from conftest import CUSTOMER_ITEMS, base_spec, make_study, merge, write_spec
 import txscore as tx
 from txscore.cli import main
 from txscore.errors import InputDataError
-from txscore.ingest import check, readers
+from txscore.ingest import check, xlsx
 from txscore.ingest.readers import read_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -324,7 +324,7 @@ def bomb_workbook(path: Path, megabytes: int) -> Path:
 def test_a_zip_bomb_is_refused_before_it_is_decompressed(tmp_path, monkeypatch):
     path = bomb_workbook(tmp_path / "bomb.xlsx", 5)
     assert path.stat().st_size < 50_000  # 5 MB of zeros in a few kB
-    monkeypatch.setattr(readers, "MAX_UNZIPPED_MB", 2)
+    monkeypatch.setattr(xlsx, "MAX_UNZIPPED_MB", 2)
 
     def must_not_open(*args, **kwargs):
         raise AssertionError("the workbook was opened")
@@ -340,19 +340,19 @@ def test_a_zip_bomb_is_refused_before_it_is_decompressed(tmp_path, monkeypatch):
     assert "'xl/media/padding.bin': 5 MB from" in problem.message
     assert "above the limit of 2 MB" in problem.message
     assert "TXSCORE_MAX_UNZIPPED_MB" in problem.fix and "zip bomb" in problem.fix
-    monkeypatch.setattr(readers, "MAX_UNZIPPED_MB", 6)  # under the limit: opened as usual
+    monkeypatch.setattr(xlsx, "MAX_UNZIPPED_MB", 6)  # under the limit: opened as usual
     with pytest.raises(InputDataError, match="the workbook was opened"):
         read_table(path)
 
 
 def test_the_limit_comes_from_the_environment_and_is_checked(monkeypatch):
     monkeypatch.setenv("TXSCORE_MAX_UNZIPPED_MB", "512")
-    assert readers.max_unzipped_mb() == 512
+    assert xlsx.max_unzipped_mb() == 512
     monkeypatch.setenv("TXSCORE_MAX_UNZIPPED_MB", "lots")
     with pytest.raises(InputDataError, match="TXSCORE_MAX_UNZIPPED_MB"):
-        readers.max_unzipped_mb()
+        xlsx.max_unzipped_mb()
     monkeypatch.delenv("TXSCORE_MAX_UNZIPPED_MB")
-    assert readers.max_unzipped_mb() == readers.MAX_UNZIPPED_MB == 2048
+    assert xlsx.max_unzipped_mb() == xlsx.MAX_UNZIPPED_MB == 2048
 
 
 # ---------------------------------------------------------------------- command line

@@ -23,8 +23,9 @@ import pytest
 from conftest import make_study
 
 import txscore as tx
-from txscore.cli import hash_ids, main
-from txscore.ingest.privacy import kind_by_content, kind_by_name, scan
+from txscore.cli import main
+from txscore.errors import OutputError
+from txscore.ingest.privacy import hash_ids, kind_by_content, kind_by_name, scan
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "surveys" / "sample"
@@ -197,6 +198,41 @@ def test_export_writes_hashed_ids_and_no_personal_column(tmp_path, monkeypatch, 
     assert b"r1" not in raw.replace(b"respondent_hash", b"") or suffix == ".parquet"
     assert b"example.com" not in raw
     assert not list(out.parent.glob("*.tmp"))
+
+
+def test_tx_export_is_the_export_of_the_cli_for_notebooks(tmp_path):
+    cust = pd.DataFrame({"resp_id": ["r1", "r2"], "eff_1": [5, 4],
+                         "email": ["ann@example.com", "bob@example.com"]})
+    spec = make_study(tmp_path, cust, columns={"personal": ["email"]})
+    responses = tx.load(tx.read_study(spec))
+    out = tmp_path / "export" / "rows.parquet"
+    rows = tx.export(responses, out, salt=SALT)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), rows)
+    assert rows["respondent_hash"].tolist() == hash_ids(["r1", "r2"], SALT).tolist()
+    assert "email" not in rows and "respondent_id" not in rows
+
+
+def test_tx_export_refuses_a_short_salt_a_bad_type_and_an_input_file(tmp_path):
+    spec = make_study(tmp_path, pd.DataFrame({"eff_1": [5, 4]}))
+    responses = tx.load(tx.read_study(spec))
+    source = responses.study.sources[0].path
+    before = source.read_bytes()
+    bad = tmp_path / "out" / "rows.xlsx"
+    with pytest.raises(OutputError) as err:
+        tx.export(responses, bad, salt="short")
+    assert [p.where for p in err.value.problems] == ["export(salt=...)", str(bad)]
+    assert "only 5 characters long" in err.value.problems[0].message
+    assert "name the file .csv or .parquet" in err.value.problems[1].fix
+    with pytest.raises(OutputError) as err:  # the rules of every output, as report()'s
+        tx.export(responses, source, salt=SALT)
+    assert [p.message.split(";")[0] for p in err.value.problems] == [
+        "the output folder holds the study's input files",
+        "the output file is one of the study's input files."]
+    with pytest.raises(OutputError, match="one of the study's input files"):
+        tx.export(responses, source, salt=SALT, allow_input_folder=True)
+    assert source.read_bytes() == before and not bad.exists()
+    rows = tx.export(responses, tmp_path / "rows.csv", salt=SALT, allow_input_folder=True)
+    assert len(rows) == 2 and (tmp_path / "rows.csv").is_file()
 
 
 # ---------------------------------------------------------------------- end to end

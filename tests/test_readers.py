@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from txscore.errors import InputDataError
-from txscore.ingest import layouts
+from txscore.ingest import delimited, layouts
 from txscore.ingest.readers import read_table, record_starts, sniff_encoding
 
 VALIDATION = Path(__file__).resolve().parent / "data" / "validation"
@@ -445,15 +445,11 @@ def test_record_starts_match_the_csv_module_on_random_files():
 # ---------------------------------------------------------------------- csv: arrow and pandas
 def _both_readers(path: Path, numeric) -> tuple:
     """The table read by the arrow fast path, and by the pandas path (arrow switched off)."""
-    from txscore.ingest import readers
-
     fast = read_table(path, numeric=numeric)
-    original = readers._read_csv_arrow
-    readers._read_csv_arrow = lambda *args: None  # what happens when arrow cannot read it
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        # what happens when arrow cannot read the records: the pandas reader reads them
+        patch.setattr(delimited, "read_csv_arrow", lambda *args: None)
         slow = read_table(path, numeric=numeric)
-    finally:
-        readers._read_csv_arrow = original
     return fast, slow
 
 

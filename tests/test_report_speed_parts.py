@@ -1,13 +1,14 @@
 """The parts that make ``txscore report`` fast, each checked against the slow way it replaces.
 
-* ``render.png_bytes`` (unfiltered rows, RGB when opaque) decodes to the very pixels it was
+* ``png.png_bytes`` (unfiltered rows, RGB when opaque) decodes to the very pixels it was
   given, with the resolution in its pHYs chunk;
-* ``render.figure_png`` (one layout, one draw) gives the pixels of ``Figure.savefig`` for
+* ``png.figure_png`` (one layout, one draw) gives the pixels of ``Figure.savefig`` for
   every chart of the sample, and leaves the figure as it found it;
 * charts drawn by worker processes are the bytes drawn here, the workbook built while they
   are drawn is the bytes built after, and ``report`` equals charts-then-workbook;
-* ``render.TaskRun``: a worker's error and warnings reach the caller, Ctrl-C (abort) and a
-  killed or stuck worker leave no temporary file and no missing output.
+* ``workers.TaskRun``: a worker's error and warnings reach the caller, Ctrl-C (abort) and a
+  killed or stuck worker leave no temporary file and no missing output;
+* the ``on_chart`` hook of ``save_charts`` (the benchmarks' timing) sees every chart.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ import pytest
 from PIL import Image
 
 import txscore as tx
-import txscore.reporting.render as render
+import txscore.reporting.workers as workers
 from txscore.errors import TxscoreError, TxscoreWarning
 from txscore.reporting import report
-from txscore.reporting.charts import CHARTS, STYLE, _save_png, save_charts
+from txscore.reporting.chartrun import CHARTS, save_charts
 from txscore.reporting.excel import workbook_bytes, write_workbook
-from txscore.reporting.render import TaskRun, can_fork, figure_png, png_bytes
+from txscore.reporting.palette import STYLE
+from txscore.reporting.png import figure_png, png_bytes
+from txscore.reporting.workers import TaskRun, can_fork
 
 SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork")
@@ -184,7 +187,7 @@ def test_warnings_of_the_tasks_are_raised_here_in_task_order():
 
 
 def _slow_atomic(path: Path) -> None:
-    """A task shaped like _save_png: temporary file, work, rename; clean-up on any exit."""
+    """A task shaped like save_png: temporary file, work, rename; clean-up on any exit."""
     tmp = path.with_name(f".{path.name}.part.tmp")
     tmp.write_text("half")
     try:
@@ -227,7 +230,7 @@ def test_a_killed_worker_s_tasks_are_done_here(tmp_path):
 
 @needs_fork
 def test_stuck_workers_are_stopped_and_their_tasks_done_here(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "STALL_SECONDS", 1)
+    monkeypatch.setattr(workers, "STALL_SECONDS", 1)
     parent = os.getpid()
 
     def task(i: int) -> None:
@@ -243,7 +246,7 @@ def test_stuck_workers_are_stopped_and_their_tasks_done_here(tmp_path, monkeypat
 
 
 def test_without_fork_every_task_runs_here_in_order(monkeypatch):
-    monkeypatch.setattr(render, "can_fork", lambda: False)
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
     seen = []
     run = TaskRun([(f"t{i}", lambda i=i: seen.append((i, os.getpid()))) for i in range(3)],
                   workers=2).start()
@@ -252,15 +255,14 @@ def test_without_fork_every_task_runs_here_in_order(monkeypatch):
     assert seen == [(i, os.getpid()) for i in range(3)]
 
 
-def test_the_benchmark_hook_sees_every_chart_in_order(sample, tmp_path, monkeypatch):
-    import txscore.reporting.charts as charts
-
+def test_the_timing_hook_sees_every_chart_in_order(sample, tmp_path):
     seen = []
 
-    def timed(fig, path, dpi):  # what benchmarks/run.py row 5 wraps
-        seen.append(path.stem)
-        _save_png(fig, path, dpi)
+    def on_chart(key: str, path: Path, seconds: float) -> None:  # what benchmarks/run.py uses
+        assert path.is_file() and 0 < seconds < 60
+        seen.append(key)
 
-    monkeypatch.setattr(charts, "_save_png", timed)
-    paths = save_charts(sample, tmp_path, dpi=20)
+    paths = save_charts(sample, tmp_path, dpi=20, on_chart=on_chart)
     assert seen == list(paths)
+    with pytest.raises(TxscoreError, match="workers=1"):
+        save_charts(sample, tmp_path, workers=2, on_chart=on_chart)

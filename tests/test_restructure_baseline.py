@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +20,41 @@ STUDY = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml
 
 #: text values whose spelling the restructure changed on purpose (old -> new)
 RENAMED = {"": "ok", "low base": "low_base"}
+
+#: old reliability verdict bands -> the verdict codes of txscore.stats.reliability.VERDICTS
+_BANDS = {"redundant items": "redundant", "no variance": "no_variance",
+          "too few cases": "too_few_cases"}
+#: old verdict notes (each "; "-part, "<item>: " before an item's first) -> note codes
+_NOTES = [(re.compile(r"(?:(?P<item>\w+): )?low item-rest r \(<(?P<v>\.\d+)\)$"),
+           "low_item_rest:{item}(0{v})"),
+          (re.compile(r"(?:(?P<item>\w+): )?negative item-rest r \((?P<v>-?[\d.]+)\): "
+                      r"reversed item not recoded\?$"), "negative_item_rest:{item}({v})"),
+          (re.compile(r"(?:(?P<item>\w+): )?alpha rises if deleted \((?P<v>\+[\d.]+)\)$"),
+           "raises_alpha:{item}({v})"),
+          (re.compile(r"looks two-dimensional \(2nd eigenvalue (?P<v>[\d.]+) > 1\)$"),
+           "two_dimensional({v})")]
+
+
+def _old_verdict(text: str) -> dict[str, str]:
+    """An old English verdict ("questionable; trust_3: low item-rest r (<.30); alpha rises
+    if deleted (+0.190)") as the verdict and notes codes that replace it ("questionable",
+    "low_item_rest:trust_3(0.30);raises_alpha:trust_3(+0.190)"): the same information."""
+    band, *parts = text.split("; ")
+    notes, item = [], ""
+    for part in parts:
+        for pattern, code in _NOTES:
+            if m := pattern.match(part):
+                item = m["item"] if "item" in pattern.groupindex and m["item"] else item
+                notes.append(code.format(item=item, v=m["v"]))
+                break
+        else:
+            raise AssertionError(f"an old note no code stands for: {part!r}")
+    return {"verdict": _BANDS.get(band, band), "notes": ";".join(notes)}
+
+
+#: whole columns whose English sentences became codes: (table, column) -> the new fields
+#: of the same row that the old text must equal, translated
+CODED = {("reliability", "verdict"): _old_verdict}
 
 
 def _same(old, new, where: str, problems: list[str]) -> None:
@@ -48,6 +84,12 @@ def test_score_json_unchanged(capsys):
             for key in a:
                 if key not in b:
                     problems.append(f"{table}[{i}] lost {key}")
+                    continue
+                if (table, key) in CODED:
+                    want = CODED[(table, key)](a[key])
+                    if want != {k: b[k] for k in want}:
+                        problems.append(f"{table}[{i}].{key}: {a[key]!r} -> {want} != "
+                                        f"{ {k: b[k] for k in want} }")
                     continue
                 _same(a[key], b[key], f"{table}[{i}].{key}", problems)
     assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} differences)"

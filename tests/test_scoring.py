@@ -25,6 +25,7 @@ from conftest import make_study, pick, run
 
 import txscore as tx
 from txscore.stats.drivers import driver_importance
+from txscore.stats.inference import FLAGS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample"
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
@@ -214,7 +215,7 @@ def test_cx_bx_c_n_tx_by_hand(tmp_path, lam, share):
     tx_row = pick(scores, measure="tx", brand="A")
     assert (tx_row.n, tx_row.n_eff) == (4 + 2, 6.0)
     cx_row = pick(scores, measure="cx", brand="A")
-    assert (cx_row.n, cx_row.n_eff, cx_row.flag) == (4, 4.0, "")
+    assert (cx_row.n, cx_row.n_eff, cx_row.flag) == (4, 4.0, "ok")
     # bands: >= 80 excellent, >= 70 good, >= 60 okay, >= 50 poor
     assert cx_row.band == "good"  # 70.83
     assert pick(scores, measure="customer_score", brand="A").band == (
@@ -331,8 +332,8 @@ def test_fewer_customers_than_min_customers_for_weights_falls_back_to_equal(tmp_
     result = run(path)
     weights = result.cx_weights
     np.testing.assert_allclose(weights["weight"], [1 / 3] * 3)
-    method = weights["method"].iloc[0]
-    assert method.startswith("equal") and "min_customers_for_weights" in method
+    assert weights[["method", "note"]].drop_duplicates().values.tolist() == [
+        ["equal", "too_few_customers"]]
     s = [pick(result.scores, measure=d, brand="A").value
          for d in ["effectiveness", "ease", "emotion"]]
     assert pick(result.scores, measure="cx", brand="A").value == pytest.approx(sum(s) / 3)
@@ -407,7 +408,7 @@ def test_growth_grid_peer_average_only_counts_brands_with_enough_base(tmp_path):
 # ---------------------------------------------------------------------- 7 base sizes
 def test_base_size_flags_and_suppression(tmp_path):
     # Unweighted, so n_eff = n.  Brand sizes on the thresholds: 29 < 30 suppressed,
-    # 30 <= n < 50 low base, 50 <= n < 100 caution, 100 and more: no flag.
+    # 30 <= n < 50 low base, 50 <= n < 100 caution, 100 and more: ok.
     sizes = {"S": 29, "L": 30, "K": 50, "G": 100}
     rng = np.random.default_rng(1)
     brands = np.repeat(list(sizes), list(sizes.values()))
@@ -422,7 +423,7 @@ def test_base_size_flags_and_suppression(tmp_path):
         "bootstrap": 20, "suppress_below": 30, "low_base_below": 50, "caution_below": 100,
         "peer_min_base": 50})
     result = run(path)
-    expected = {"S": "suppressed", "L": "low base", "K": "caution", "G": ""}
+    expected = {"S": "suppressed", "L": "low_base", "K": "caution", "G": "ok"}
 
     for measure in ["cx", "bx_customers", "bx_non_customers", "tx", "effectiveness"]:
         rows = result.scores.loc[result.scores["measure"] == measure].set_index("brand")
@@ -456,6 +457,13 @@ def test_base_size_flags_and_suppression(tmp_path):
     dist = result.distributions
     hidden = dist.loc[(dist["brand"] == "S") & (dist["item"] == "eff_1"), ["count", "share"]]
     assert hidden.isna().all().all()
+    assert dist.loc[dist["item"] == "eff_1"].groupby("brand")["flag"].first().loc[
+        list(expected)].to_dict() == expected
+
+    # every table's flags are of the one code set
+    for name in ("scores", "items", "distributions", "changes", "grid", "reliability",
+                 "reliability_items"):
+        assert set(getattr(result, name)["flag"]) <= set(FLAGS), name
 
 
 def test_growth_grid_needs_two_peer_brands(tmp_path):
@@ -480,8 +488,8 @@ def test_tx_flag_is_the_worse_of_customers_and_non_customers(tmp_path):
         "suppress_below": 30, "low_base_below": 50, "caution_below": 100})
     scores = run(path).scores
     assert pick(scores, measure="cx", brand="A").flag == "caution"
-    assert pick(scores, measure="bx_non_customers", brand="A").flag == "low base"
-    assert pick(scores, measure="tx", brand="A").flag == "low base"
+    assert pick(scores, measure="bx_non_customers", brand="A").flag == "low_base"
+    assert pick(scores, measure="tx", brand="A").flag == "low_base"
 
 
 # ---------------------------------------------------------------------- 8 bootstrap
@@ -629,10 +637,11 @@ def test_sample_weak_trust_item_is_flagged(sample):
     trust_3 = rel_items.loc[rel_items["item"] == "trust_3"]
     assert len(trust_3) > 0
     assert trust_3["flags"].str.len().gt(0).all()
-    assert trust_3["flags"].str.contains("item-rest").all()
+    assert trust_3["flags"].str.contains("low_item_rest").all()
     rel = result.reliability.loc[result.reliability["construct"] == "trust"]
     assert len(rel) > 0
     assert not rel["verdict"].eq("ok").any()
+    assert rel["notes"].str.startswith("low_item_rest:trust_3(0.30)").all()
     others = result.reliability.loc[result.reliability["construct"] != "trust", "verdict"]
     assert others.eq("ok").all()
 
@@ -778,9 +787,11 @@ def test_reliability_on_a_base_below_suppress_below_shows_no_number(tmp_path):
     row = pick(result.reliability, construct="loyalty", population="customer")
     assert row["n_eff"] == pytest.approx(100 / 30)
     assert row[["alpha", "ci_low", "ci_high", "std_alpha", "omega_total"]].isna().all()
-    assert row["verdict"].startswith("suppressed") and row["n_complete"] == 6
+    assert row["flag"] == "suppressed" and row["n_complete"] == 6
+    assert (row["verdict"], row["notes"]) == ("", "")  # a verdict would tell the number
     items = result.reliability_items
     assert items[["mean", "sd", "item_rest_r", "alpha_if_deleted"]].isna().all().all()
+    assert (items["flag"] == "suppressed").all() and (items["n"] == 6).all()
     # unweighted, n_eff = 6 >= 4: shown
     shown = run(make_study(tmp_path, cust.drop(columns="weight"),
                            report={"suppress_below": 4, "low_base_below": 4,

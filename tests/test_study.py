@@ -6,13 +6,16 @@ error must hold exactly one Problem, located as "study.toml [table]" with a fix.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from conftest import base_spec, merge, write_spec
 
 import txscore as tx
+import txscore.study as txstudy
+from txscore.errors import ParameterError, check_confidence
 from txscore.study import validate_study
 
 SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample"
@@ -133,8 +136,8 @@ BAD_SPECS = {
     # a method that does not exist
     "invalid cx_method": (
         {"index": {"cx_method": "loyalty"}},
-        "[index]", "The 'cx_method' setting must be one of 'loyalty_weighted', 'equal', "
-        "'classic_net'. Got 'loyalty'.", 'cx_method = "loyalty_weighted"'),
+        "[index]", "The 'cx_method' setting of [index] must be one of 'loyalty_weighted', "
+        "'equal', 'classic_net'. Got 'loyalty'.", 'cx_method = "loyalty_weighted"'),
     # no respondent id column
     "missing respondent_id": (
         {"columns": {"respondent_id": None}},
@@ -202,9 +205,89 @@ def test_validate_study_checks_a_spec_built_in_python(tmp_path):
                   report=replace(study.report, bootstrap=-1))
     problems = validate_study(bad, "my spec")
     assert [(p.where, p.message) for p in problems] == [
-        ("my spec [index]", "'lambda' must be between 0 and 1. Got 1.5."),
-        ("my spec [report]", "'bootstrap' must be 0 (off) or a number of resamples. Got -1."),
+        ("my spec [index]", "The 'lambda' setting of [index] must be a number at least 0 and "
+         "at most 1. Got 1.5."),
+        ("my spec [report]", "The 'bootstrap' setting of [report] must be a whole number at "
+         "least 0. Got -1."),
     ]
+    assert "number of resamples" in problems[1].fix
+
+
+BAD_SETTINGS_IN_PYTHON = {
+    # every method name is checked against its Literal type, every number against its range
+    "cx method": ({"index": {"cx_method": "loyalty"}}, "index",
+                  "The 'cx_method' setting of [index] must be one of 'loyalty_weighted', "
+                  "'equal', 'classic_net'. Got 'loyalty'."),
+    "bx method": ({"index": {"bx_method": "pref"}}, "index",
+                  "The 'bx_method' setting of [index] must be one of 'equal', "
+                  "'preference_weighted'. Got 'pref'."),
+    "share": ({"index": {"share_non_customer": -0.1}}, "index",
+              "The 'share_non_customer' setting of [index] must be a number at least 0 and at "
+              "most 1. Got -0.1."),
+    "confidence 1": ({"report": {"confidence": 1.0}}, "report",
+                     "The 'confidence' setting of [report] must be a number greater than 0.5 "
+                     "and less than 1. Got 1.0."),
+    "confidence in percent": ({"report": {"confidence": 95}}, "report",
+                              "The 'confidence' setting of [report] must be a number greater "
+                              "than 0.5 and less than 1. Got 95."),
+    "language": ({"report": {"language": "de"}}, "report",
+                 "The 'language' setting of [report] must be one of 'en', 'fr'. Got 'de'."),
+    "multiple testing": ({"report": {"multiple_testing": "bonferroni"}}, "report",
+                         "The 'multiple_testing' setting of [report] must be one of 'none', "
+                         "'bh'. Got 'bonferroni'."),
+    "bootstrap as float": ({"report": {"bootstrap": 200.5}}, "report",
+                           "The 'bootstrap' setting of [report] must be a whole number at "
+                           "least 0. Got 200.5."),
+    "negative threshold": ({"report": {"suppress_below": -1}}, "report",
+                           "The 'suppress_below' setting of [report] must be a number at least "
+                           "0. Got -1."),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SETTINGS_IN_PYTHON))
+def test_a_bad_setting_built_in_python_gives_one_templated_problem(tmp_path, case):
+    changes, table, message = BAD_SETTINGS_IN_PYTHON[case]
+    study = tx.read_study(write_spec(tmp_path, spec_with()))
+    for part, values in changes.items():
+        study = replace(study, **{part: replace(getattr(study, part), **values)})
+    [problem] = validate_study(study, "my spec")
+    assert (problem.where, problem.message) == (f"my spec [{table}]", message)
+    assert problem.fix
+
+
+@pytest.mark.parametrize("confidence", [0.5, 0.5000001, 0.95, 0.999, 1.0, 0.3, True])
+def test_the_confidence_of_a_spec_is_checked_like_every_confidence(tmp_path, confidence):
+    # one range for every confidence level: the spec's and txscore.errors.check_confidence's
+    study = tx.read_study(write_spec(tmp_path, spec_with()))
+    study = replace(study, report=replace(study.report, confidence=confidence))
+    spec_ok = not validate_study(study)
+    try:
+        check_confidence(confidence)
+        argument_ok = True
+    except ParameterError:
+        argument_ok = False
+    assert spec_ok == argument_ok
+
+
+def test_method_names_are_literal_types():
+    assert txstudy.CX_METHODS == get_args(txstudy.CxMethod) == (
+        "loyalty_weighted", "equal", "classic_net")
+    assert txstudy.BX_METHODS == get_args(txstudy.BxMethod)
+    assert txstudy.WEIGHTING_METHODS == get_args(txstudy.WeightingMethod) == (
+        "column", "rake", "none")
+    assert get_args(txstudy.Population) == txstudy.POPULATIONS
+    assert get_args(txstudy.TargetScope) == (*txstudy.POPULATIONS, "all")
+
+
+def test_weighting_is_a_typed_frozen_setting(tmp_path):
+    spec = spec_with(columns={"segments": ["region"]}, weighting={
+        "targets": {"all": {"region": {"North": 0.5, "South": 0.5}}}})
+    study = tx.read_study(write_spec(tmp_path, spec))
+    assert isinstance(study.weighting, txstudy.WeightingSettings)
+    assert (study.weighting.method, study.weighting.cap) == ("rake", 5.0)
+    with pytest.raises(FrozenInstanceError):
+        study.weighting.cap = 3  # type: ignore[misc]
+    assert tx.read_study(write_spec(tmp_path, spec_with())).weighting is None
 
 
 # ---------------------------------------------------------------------- sources and quality
@@ -260,13 +343,14 @@ BAD_SOURCES_AND_QUALITY = {
     "unknown format": (
         {"sources": [{"path": "c.csv", "population": "customer", "wave": "W1",
                       "format": "qualtrix"}]},
-        "[sources #1]", "The 'format' setting must be one of 'auto', 'plain', 'qualtrics', "
-        "'qualtrics-legacy', 'surveymonkey', 'google-forms'. Got 'qualtrix'.", 'format = "auto"'),
+        "[sources #1]", "The 'format' setting of [sources #1] must be one of 'auto', 'plain', "
+        "'qualtrics', 'qualtrics-legacy', 'surveymonkey', 'google-forms'. Got 'qualtrix'.",
+        'format = "auto"'),
     "header row 0": (
         {"sources": [{"path": "c.csv", "population": "customer", "wave": "W1",
                       "header_row": 0}]},
-        "[sources #1]", "'header_row' must be 1 or more (rows are numbered from 1). Got 0.",
-        "as numbered in Excel"),
+        "[sources #1]", "The 'header_row' setting of [sources #1] must be a whole number at "
+        "least 1. Got 0.", "as numbered in Excel"),
     "unknown encoding": (
         {"sources": [{"path": "c.csv", "population": "customer", "wave": "W1",
                       "encoding": "latin-9x"}]},
@@ -284,8 +368,19 @@ BAD_SOURCES_AND_QUALITY = {
         "[quality.speeders]", "the speeder check is on but has no threshold.", "min_seconds"),
     "median share above 1": (
         {"quality": {"speeders": {"median_share": 1.5}}},
-        "[quality.speeders]", "'median_share' must be a share between 0 and 1, e.g. 0.5. Got "
-        "1.5.", ""),
+        "[quality.speeders]", "The 'median_share' setting of [quality.speeders] must be a "
+        "number greater than 0 and at most 1. Got 1.5.", "share such as 0.5"),
+    "one item is no grid": (
+        {"quality": {"straightliners": {"min_items": 1}}},
+        "[quality.straightliners]", "The 'min_items' setting of [quality.straightliners] must "
+        "be a whole number at least 2. Got 1.", "answered items"),
+    "a language nobody reads": (
+        {"study": {"name": "Tiny", "language": "de"}},
+        "[study]", "The 'language' setting of [study] must be one of 'en', 'fr'. Got 'de'.",
+        'language = "en"'),
+    "lambda as text": (
+        {"index": {"lambda": "half"}},
+        "[index]", "The 'lambda' setting of [index] must be a number. Got 'half'.", ""),
     "misspelt check key": (
         {"quality": {"straightliners": {"min_item": 6}}},
         "[quality.straightliners]", "unknown key 'min_item'.", "did you mean 'min_items'?"),

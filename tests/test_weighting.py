@@ -1,4 +1,6 @@
-"""Tests of txscore.stats.weighting: raking (checked against R survey::rake) and Kish's n_eff."""
+"""Weighting: raking (txscore.stats.weighting, checked against R survey::rake), Kish's n_eff,
+the [weighting] table of a spec (txscore.study.parse_weighting) and the weighting of the
+scored rows (txscore.ingest.weights.apply_weighting)."""
 
 from __future__ import annotations
 
@@ -10,17 +12,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import txscore.study.weighting as spec_weighting
 from txscore.errors import TxscoreWarning, WeightingError
+from txscore.ingest.weights import apply_weighting
+from txscore.stats import weighting as raking
 from txscore.stats.weighting import (
+    RakeLocations,
     RakeResult,
-    WeightingSettings,
-    apply_weighting,
     design_effect,
     effective_base,
     effective_base_by,
-    parse_weighting,
     rake,
 )
+from txscore.study import WeightingSettings, parse_weighting
 
 API = Path(__file__).resolve().parent / "data" / "validation" / "weighting"
 API_TARGETS = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
@@ -337,10 +341,31 @@ def test_error_margins_that_cannot_be_met_together():
 
 
 def test_error_bad_settings():
-    err = _error(REGION, {"region": REGION_TARGETS}, scale="sum1", cap=0.5)
-    expected = "The 'scale' setting of rake() must be one of 'mean1', 'targets'. Got 'sum1'."
-    assert expected in str(err)
-    assert "The 'cap' setting of rake()" in str(err) and len(err.problems) == 2
+    err = _error(REGION, {"region": REGION_TARGETS}, scale="sum1", cap=0.5, max_iter=0)
+    assert [p.message for p in err.problems] == [
+        "The 'scale' setting of rake() must be one of 'mean1', 'targets'. Got 'sum1'.",
+        "The 'cap' setting of rake() must be a number greater than 1. Got 0.5.",
+        "The 'max_iter' setting of rake() must be a whole number at least 1. Got 0."]
+    assert all(p.where == "rake()" and p.fix.startswith("pass ") for p in err.problems)
+
+
+def test_rake_names_the_places_it_is_given():
+    # How txscore.load locates raking problems: the spec table and the file rows.
+    df = REGION.assign(source_row=[2, 3, 4, 5])
+    at = RakeLocations("study.toml [weighting.targets.all]",
+                       lambda v: f"study.toml [weighting.targets.all] {v}",
+                       lambda mask, col: f"c.csv, rows {df['source_row'][mask].tolist()}, "
+                                         f"column {col!r}")
+    with pytest.raises(WeightingError) as info:
+        rake(df, {"region": {"North": 50, "South": 50}}, locations=at)
+    [problem] = info.value.problems
+    assert problem.where == ("study.toml [weighting.targets.all] region; c.csv, rows [5], "
+                             "column 'region'")
+
+
+def test_the_spec_and_raking_read_shares_alike():
+    assert spec_weighting.SHARE_TOLERANCE == raking.SHARE_TOLERANCE
+    assert spec_weighting.TOTAL_TOLERANCE == raking.TOTAL_TOLERANCE
 
 
 def test_spreadsheet_floats_match_toml_string_keys():
@@ -424,10 +449,11 @@ def test_parse_weighting_collects_every_problem():
     text = "\n".join(map(str, problems))
     expected = [
         "study.toml [weighting]: unknown key 'methd'. Fix: did you mean 'method'?",
-        "The 'cap' setting must be a number above 1",
-        "The 'max_iter' setting must be a whole number >= 1. Got 0.",
-        "The 'tol' setting must be a number between 0 and 0.01. Got 'small'.",
-        "The 'scale' setting must be one of 'mean1', 'targets'. Got 'sum1'.",
+        "The 'cap' setting of [weighting] must be a number greater than 1. Got 1.",
+        "The 'max_iter' setting of [weighting] must be a whole number at least 1. Got 0.",
+        "The 'tol' setting of [weighting] must be a number greater than 0 and less than 0.01. "
+        "Got 'small'.",
+        "The 'scale' setting of [weighting] must be one of 'mean1', 'targets'. Got 'sum1'.",
         "study.toml [weighting.targets.custmer]: unknown population 'custmer'. Fix: did you "
         "mean 'customer'?",
         "study.toml [weighting.targets.customer] region: the shares of variable 'region' sum to "
@@ -463,7 +489,9 @@ def test_parse_weighting_collects_every_problem():
      "wave targets need by_wave = true"),
     ({"targets": {"all": {"r": [0.5, 0.5]}}}, {}, "must be a table of category = share"),
     ({"targets": {"all": {}}}, {}, "the targets table is empty"),
-    ({"cap": True, "targets": {"all": {"r": {"a": 1}}}}, {}, "The 'cap' setting must be"),
+    ({"cap": True, "targets": {"all": {"r": {"a": 1}}}}, {},
+     "The 'cap' setting of [weighting] must be a number greater than 1. Got True."),
+    ({"by_wave": "yes"}, {}, "The 'by_wave' setting of [weighting] must be true or false."),
 ])
 def test_parse_weighting_single_problems(raw, kwargs, needle):
     problems = _parse(raw, **kwargs)[1]

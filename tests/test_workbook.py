@@ -32,15 +32,17 @@ from conftest import CUSTOMER_ITEMS, make_study
 import txscore as tx
 from txscore.cli import main
 from txscore.reporting import report
-from txscore.reporting.excel import BAND_FILL, write_workbook
-from txscore.reporting.labels import EN, FR, labels_for
+from txscore.reporting.excel import write_workbook
 from txscore.reporting.methodology import settings_rows
+from txscore.reporting.palette import BAND_FILL
+from txscore.reporting.text import LANGUAGES, words_for
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "surveys" / "sample"
 HYPERLINK = '=HYPERLINK("http://x","y")'
 FORMULA_IDS = ["=1+1", "+33 6 12", "-42", "@user"]
 SEGMENTS = ["+North", "-South", "@East"]
+EN, FR = LANGUAGES["en"], LANGUAGES["fr"]
 EN_POP = {v: k for k, v in EN["populations"].items()}
 # tiny studies have no purchase-preference items and small bases: the driver analysis says so
 pytestmark = pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
@@ -203,7 +205,7 @@ def compare_with_json(path: Path, payload: dict, by: tuple[str, ...] = ()) -> in
         np.testing.assert_array_equal(got.isna(), want.isna(), err_msg=col)
         np.testing.assert_allclose(got[want.notna()], want[want.notna()], rtol=1e-13,
                                    atol=1e-12, err_msg=col)
-    assert (shown["Base flag"].fillna("").str.lower() == shown["flag"]).all()
+    assert (shown["Base flag"].fillna("") == shown["flag"].map(EN["flags"])).all()
     return len(merged)
 
 
@@ -296,7 +298,7 @@ def test_french_workbook_sheet_names_headers_bands_and_quadrants(sample, tmp_pat
     assert set(scores["Population"]) == {"Clients", "Non-clients", "Ensemble des répondants"}
     texts = {c.value for row in wb["Synthèse"].iter_rows() for c in row
              if isinstance(c.value, str)}
-    quadrants = labels_for("fr").quadrants
+    quadrants = words_for("fr").quadrants
     assert {"Leader", "En retard"} <= {t.rstrip(" *") for t in texts}
     assert not {t.rstrip(" *") for t in texts} & {"Leading", "Lagging", "Plateauing"}
     assert set(quadrants.values()) >= {"Leader", "En plateau", "En retard"}
@@ -350,13 +352,30 @@ def test_suppressed_brand_shows_the_text_and_no_number_anywhere(tiny, tiny_book)
 def test_low_base_brand_is_grey_in_the_summary(tiny, tiny_book):
     flags = set(tiny.scores.loc[(tiny.scores["brand"] == "E") & (tiny.scores["measure"] == "tx"),
                                 "flag"])
-    assert flags <= {"low base", "caution"} and flags
+    assert flags <= {"low_base", "caution"} and flags
     ws = openpyxl.load_workbook(tiny_book)["Summary"]
     row = next(r for r in ws.iter_rows() if r[0].value == "E")
     numbers = [c for c in row[1:4] if isinstance(c.value, float)]
     assert numbers and all(c.font.i and str(c.font.color.rgb).endswith("767676")
                            for c in numbers)
     assert all(c.fill.fgColor.rgb in (None, "00000000") for c in numbers)
+
+
+def test_the_workbook_reads_the_flags_and_compares_no_base(tiny, tmp_path):
+    """Reporting decides nothing: a cell the scoring flags suppressed shows no number however
+    large its base, and one it flags ok shows its number however small its base."""
+    s = tiny.scores
+    big = (s["brand"] == "A") & (s["measure"] == "tx")
+    small = (s["brand"] == "C") & (s["measure"] == "tx")
+    assert (s.loc[big, "n_eff"] > 100).all() and (s.loc[small, "flag"] == "suppressed").all()
+    scores = s.assign(flag=s["flag"].mask(big, "suppressed").mask(small, "ok"),
+                      value=s["value"].mask(small, 12.345))
+    book = write_workbook(dataclasses.replace(tiny, scores=scores), tmp_path / "flags.xlsx")
+    table = scores_table(book)
+    tx_rows = table[table["Measure code"] == "tx"]
+    assert (tx_rows.loc[tx_rows["Brand"] == "A", "Score_text"] == "n<30").all()
+    assert tx_rows.loc[tx_rows["Brand"] == "A", "Score"].isna().all()
+    assert (tx_rows.loc[tx_rows["Brand"] == "C", "Score"] == 12.345).all()
 
 
 # ---------------------------------------------------------------------- Summary
@@ -418,12 +437,14 @@ def test_summary_values_bands_and_arrows_follow_the_result(sample, sample_book):
 def test_reliability_warnings_name_every_construct_that_is_not_ok(sample, sample_book):
     ws = openpyxl.load_workbook(sample_book)["Summary"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    bad = sample.reliability[sample.reliability["verdict"] != "ok"]
+    rel = sample.reliability
+    bad = rel[(rel["verdict"] != "ok") | (rel["notes"] != "")]
     assert len(bad) >= 1
     for r in bad.itertuples():
         pop = EN["populations"][r.population]
         line = next(t for t in texts if t.startswith(f"{r.label} – {pop}:"))
-        assert f"alpha {r.alpha:.2f}" in line and r.verdict in line
+        assert f"alpha {r.alpha:.2f}" in line and line.endswith(
+            words_for("en").verdict(r.verdict, r.notes))
 
 
 # ---------------------------------------------------------------------- Trend and Items
@@ -519,11 +540,8 @@ def test_exclusions_counts_and_shares_per_file_and_reason(sample, sample_book):
     assert len(ledger) == len(sample.exclusions)
 
 
-def test_exclusions_show_a_reason_txscore_does_not_know_yet(tiny, tmp_path, monkeypatch):
-    import txscore.ingest.quality as quality
-
-    monkeypatch.setattr(quality, "REASONS", {**quality.REASONS,
-                                             "robot": "Answered by a robot"})
+def test_exclusions_show_a_reason_txscore_does_not_know_yet(tiny, tmp_path):
+    # a reason code from a newer ingest: the ledger's own words, as header and reason
     robots = [2] + [0] * (len(tiny.files) - 1)
     files = tiny.files.assign(robot=robots)
     files["excluded"] += files["robot"]
@@ -534,7 +552,7 @@ def test_exclusions_show_a_reason_txscore_does_not_know_yet(tiny, tmp_path, monk
         [tiny.exclusions, extra], ignore_index=True))
     book = write_workbook(result, tmp_path / "robot.xlsx")
     table = reconciliation(book)
-    assert table["Answered by a robot"].tolist() == robots  # txscore.ingest.quality's own words
+    assert table["Answered by a robot"].tolist() == robots
     assert table["Answered by a robot %"].iloc[0] == pytest.approx(2 / files["rows_in"].iloc[0])
     ledger = fastexcel.read_excel(book).load_table("Ledger").to_pandas()
     assert (ledger["Reason"] == "Answered by a robot").sum() == 2
@@ -635,6 +653,33 @@ def test_report_embeds_what_it_writes(tiny, tmp_path):
     paths = report(tiny, tmp_path / "out", charts=False)
     assert list(paths) == ["workbook"] and paths["workbook"].name == "Tiny study.xlsx"
     assert openpyxl.load_workbook(paths["workbook"]).sheetnames[0] == "Summary"
+
+
+def test_report_publishes_all_or_nothing_and_refuses_the_input_folder(tiny, tmp_path,
+                                                                    monkeypatch):
+    """The guarantees of ``txscore report`` hold for notebooks: tx.report itself refuses the
+    inputs' folder and leaves the previous report intact when a write fails."""
+    import txscore.reporting.excel as excel
+    from txscore.errors import OutputError
+
+    out = tmp_path / "out"
+    before = report(tiny, out, charts=False)["workbook"].read_bytes()
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(excel, "atomic_write", full_disk)
+    with pytest.raises(OutputError, match="Cannot write the report") as caught:
+        report(tiny, out, charts=False)
+    assert "No space left on device" in str(caught.value.problems[0])
+    assert [p.name for p in out.iterdir()] == ["Tiny study.xlsx"]  # no staging folder left
+    assert (out / "Tiny study.xlsx").read_bytes() == before
+    inputs = tiny.study.spec_path.parent
+    with pytest.raises(OutputError, match="Cannot write") as caught:
+        report(tiny, inputs, charts=False)
+    assert "holds the study's input files" in str(caught.value.problems[0])
+    assert "allow_input_folder=True" in str(caught.value.problems[0])
+    assert not (inputs / "Tiny study.xlsx").exists()
 
 
 def test_a_customers_only_single_wave_study_gets_every_sheet_it_can_have(tmp_path):

@@ -39,6 +39,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "score": ("txscore.scoring", "score"),
     "Result": ("txscore.result", "Result"),
     "report": ("txscore.reporting", "report"),
+    "export": ("txscore.reporting.export", "export"),
     "reliability": ("txscore.stats.reliability", "reliability"),
     "drivers": ("txscore.stats.drivers", "driver_importance"),
     "rake": ("txscore.stats.weighting", "rake"),
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from txscore import charts
     from txscore.ingest import check, load
     from txscore.reporting import report
+    from txscore.reporting.export import export
     from txscore.responses import Responses
     from txscore.result import Result
     from txscore.scoring import score
@@ -57,8 +59,8 @@ if TYPE_CHECKING:
     from txscore.stats.weighting import rake
 
 __all__ = ["InputDataError", "Responses", "Result", "Study", "StudySpecError", "TxscoreError",
-           "TxscoreWarning", "WeightingError", "charts", "check", "drivers", "load", "rake",
-           "read_study", "reliability", "report", "score", "validate_study"]
+           "TxscoreWarning", "WeightingError", "charts", "check", "drivers", "export", "load",
+           "rake", "read_study", "reliability", "report", "score", "validate_study"]
 
 
 def __getattr__(name: str) -> Any:

@@ -15,9 +15,11 @@ axes' figure), so that it can be shown, restyled, composed with other plots or s
 :func:`save_charts`        every chart as PNG files (atomic, byte-for-byte reproducible)
 =========================  ==============================================================
 
-Suppressed cells (n_eff below the study's ``suppress_below``) never show a number, bar or
-point; texts follow the study's language (English or French). The implementation lives
-in :mod:`txscore.reporting.charts`; this module is its public face.
+Cells the result flags ``"suppressed"`` (an effective base below the study's
+``suppress_below``) never show a number, bar or point; texts follow the study's language
+(English or French). The implementation lives
+in :mod:`txscore.reporting.charts` (one module per family of charts); this module is
+its public face.
 
 Examples
 --------

@@ -5,10 +5,10 @@ become a list of located problems on stderr and exit code 1, never a traceback; 
 prints one line and exits with 130.  Heavy libraries are imported inside the commands so
 that ``txscore --help`` is instant.
 
-Files: inputs are only read.  ``report`` writes into a hidden staging folder inside the
-output folder and moves each finished file into place with an atomic rename, so an
-interrupted or failed run leaves the previous report as it was and no temporary files; the
-output folder may not be a folder holding the study's inputs unless
+Files: inputs are only read.  ``report`` calls :func:`txscore.reporting.report`, which
+publishes all or nothing (a staging folder inside the output folder, then one atomic
+rename per file: an interrupted or failed run leaves the previous report as it was and no
+temporary files) and refuses an output folder holding the study's inputs unless
 ``--allow-input-folder`` is given.  ``export`` is the only way to get respondent-level
 rows, and it replaces the respondent id by a keyed (salted) SHA-256 hash.
 """
@@ -24,8 +24,11 @@ from pathlib import Path
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 #: the environment variable holding the export's salt, unless --salt-env names another
 SALT_ENV = "TXSCORE_SALT"
-#: a shorter salt could be guessed, and with it every respondent id
+#: a shorter salt could be guessed, and with it every respondent id (the same as
+#: txscore.reporting.export.MIN_SALT_CHARS, kept here so that --help imports nothing heavy)
 MIN_SALT_CHARS = 16
+#: how the output checks name the options (txscore.reporting.publish.check_output)
+_OPTIONS = {"out_option": "--out", "allow_option": "--allow-input-folder"}
 
 
 def _console(stderr: bool = False):
@@ -95,12 +98,14 @@ def _load(study_path: str, progress: Callable[[str], None]):
     return load(study, progress=lambda name: progress(f"reading {name}"))
 
 
-def _fmt(value: float, flag: str, suppress_below: float = 30) -> str:
+def _fmt(value: float, flag: str, suppressed: str) -> str:
+    """A score as the summary prints it: ``suppressed`` (the "n<30" text) for a suppressed
+    cell, a star after a caution or low-base one."""
     if flag == "suppressed":
-        return f"n<{suppress_below:g}"
+        return suppressed
     if value != value:  # NaN
         return "–"
-    return f"{value:.1f}" + ("*" if flag in ("low base", "caution") else "")
+    return f"{value:.1f}" + ("*" if flag in ("low_base", "caution") else "")
 
 
 def print_summary(result, console=None) -> None:
@@ -120,6 +125,7 @@ def print_summary(result, console=None) -> None:
     table.add_column("n non-cust.", justify="right")
     keys = ["wave", *result.by, "brand"]
     r = result.study.report
+    suppressed = f"n<{r.suppress_below:g}"
     idx = s.set_index(["measure", *keys])
     waves = {w: i for i, w in enumerate(result.study.waves)}
     tx = s[s["measure"] == "tx"]
@@ -130,7 +136,7 @@ def print_summary(result, console=None) -> None:
         cells = []
         for m, _ in measures:
             row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
-            cells.append(_fmt(row["value"], row["flag"], r.suppress_below)
+            cells.append(_fmt(row["value"], row["flag"], suppressed)
                          if row is not None else "–")
         bases = []
         for m in ("customer_score", "non_customer_score"):
@@ -279,85 +285,18 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _input_folders(study) -> set[Path]:
-    """The folders holding the study file and its sources."""
-    folders = {s.path.resolve().parent for s in study.sources}
-    if study.spec_path is not None:
-        folders.add(Path(study.spec_path).resolve().parent)
-    return folders
-
-
-def _check_output(target: Path, study, allow_input_folder: bool, *, is_file: bool) -> None:
-    """Refuse an output that would land among the inputs, or that is not writable there."""
-    from txscore.errors import OutputError, Problem
-
-    folder = target.parent if is_file else target
-    option = "--allow-input-folder"
-    problems = []
-    if not allow_input_folder and folder.resolve() in _input_folders(study):
-        problems.append(Problem(
-            "the output folder holds the study's input files; reports written next to the "
-            "survey data are easily mixed up with it (or sent with it).",
-            str(folder.resolve()),
-            f"choose another folder with --out (e.g. reports/{folder.resolve().name}), or "
-            f"pass {option} if this is really intended."))
-    inputs = {s.path.resolve() for s in study.sources}
-    if is_file and target.resolve() in inputs:
-        problems.append(Problem("the output file is one of the study's input files.",
-                                str(target), "choose another file name with --out."))
-    if folder.exists() and not folder.is_dir():
-        problems.append(Problem("this is a file, not a folder.", str(folder),
-                                "choose a folder with --out."))
-    if problems:
-        raise OutputError(f"Cannot write to {target}", problems)
-
-
-def _publish(result, out: Path, charts: bool) -> dict[str, Path]:
-    """Write the report into a staging folder inside ``out``, then move each file in place.
-
-    Nothing in ``out`` changes until every file is complete; each move is an atomic
-    rename on the same file system.  On any failure or Ctrl-C the staging folder goes and
-    ``out`` keeps the previous report.
-    """
-    import shutil
-    import tempfile
-
-    from txscore.errors import OutputError, Problem
-    from txscore.reporting import report
-
-    created = not out.exists()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".txscore-", suffix=".tmp", dir=out))
-    except OSError as exc:
-        raise OutputError(f"Cannot write to {out}", [Problem(
-            f"the folder cannot be created or written ({exc.strerror or exc}).", str(out),
-            "choose a folder you can write to with --out.")]) from None
-    try:
-        staged = report(result, stage, charts=charts)
-        final = {}
-        for key, path in staged.items():
-            os.replace(path, out / path.name)
-            final[key] = out / path.name
-        return final
-    except OSError as exc:
-        raise OutputError(f"Cannot write the report to {out}", [Problem(
-            f"{exc.strerror or exc}.", str(out), "check the free space and your rights on the "
-            "folder, and that the workbook is not open in Excel.")]) from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        if created and not any(out.iterdir()):
-            out.rmdir()
-
-
 def cmd_report(args: argparse.Namespace) -> int:
+    from txscore.reporting import report
+    from txscore.reporting.publish import check_output
     from txscore.study import read_study
 
     study = read_study(args.study)
     out = Path(args.out) if args.out else Path("reports") / Path(args.study).resolve().parent.name
-    _check_output(out, study, args.allow_input_folder, is_file=False)
+    # refused before the scoring, in the command line's words; report() checks it again
+    check_output(out, study, allow_input_folder=args.allow_input_folder, **_OPTIONS)
     result, _ = _score(args, 10)
-    paths = _publish(result, out, charts=not args.no_charts)
+    paths = report(result, out, charts=not args.no_charts,
+                   allow_input_folder=args.allow_input_folder)
     console = _console()
     if not args.quiet:
         print_summary(result, console)
@@ -368,78 +307,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def hash_ids(ids, salt: str):
-    """Keyed SHA-256 (HMAC-SHA256, the salt as key) of each id, as 64 hex characters.
-
-    The same id and salt always give the same hash (respondents can be followed across
-    brands and exports); without the salt the ids cannot be recovered or checked by
-    hashing guesses.  Hashes each distinct id once (a loop over distinct ids: hashlib has
-    no vectorised form).
-
-    Parameters
-    ----------
-    ids : array-like of str
-        Respondent ids.
-    salt : str
-        The secret key.
-
-    Returns
-    -------
-    ndarray of str
-
-    Examples
-    --------
-    >>> import hashlib, hmac
-    >>> out = hash_ids(["r1", "r2", "r1"], "a long secret salt")
-    >>> out[0] == out[2] != out[1], len(out[0])
-    (True, 64)
-    >>> out[1] == hmac.new(b"a long secret salt", b"r2", hashlib.sha256).hexdigest()
-    True
-    """
-    import hashlib
-    import hmac
-
-    import numpy as np
-    import pandas as pd
-
-    codes, uniques = pd.factorize(pd.Series(ids, dtype=object).astype(str).to_numpy(object))
-    key = salt.encode("utf-8")
-    hashed = np.array([hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()
-                       for u in uniques], dtype=object)
-    return hashed[codes]
-
-
-def export_frame(responses, salt: str):
-    """The respondent-level rows of an export: the id hashed, no personal or file columns.
-
-    One row per scored respondent x brand: ``respondent_hash``, ``population``, ``wave``,
-    ``brand``, ``weight``, the segments and the item codes.  The file and row each answer
-    came from are left out (they point back to the raw file, which holds the personal
-    data).
-    """
-    study = responses.study
-    data = responses.data
-    personal = set(study.columns.personal)
-    for removed in responses.files.get("personal_removed", []):
-        personal |= {c.strip() for c in str(removed).split(",") if c.strip()}
-    keep = ["population", "wave", "brand", "weight", *study.columns.segments, *study.items]
-    keep = [c for c in dict.fromkeys(keep) if c in data and c not in personal]
-    frame = data[keep].copy()
-    frame.insert(0, "respondent_hash", hash_ids(data["respondent_id"].to_numpy(object), salt))
-    return frame.reset_index(drop=True)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    import io
-
-    from txscore._io import atomic_write
     from txscore.errors import OutputError, Problem
     from txscore.ingest import load
+    from txscore.reporting.export import export, suffix_problem
+    from txscore.reporting.publish import check_output
     from txscore.study import read_study
 
     out = Path(args.out)
     salt = os.environ.get(args.salt_env, "")
-    problems = []
+    problems = []  # refused before anything is read
     if len(salt) < MIN_SALT_CHARS:
         problems.append(Problem(
             f"the environment variable {args.salt_env} is "
@@ -449,26 +326,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"set it to a long random secret (e.g. python -c \"import secrets; "
             f"print(secrets.token_hex(32))\"), as {args.salt_env}=..., and keep it to hash "
             "later waves alike."))
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        problems.append(Problem(f"'{out.suffix or out.name}' is not a supported export type.",
-                                str(out), "name the file .csv or .parquet."))
+    if (bad_suffix := suffix_problem(out)) is not None:
+        problems.append(bad_suffix)
     if problems:
         raise OutputError("Cannot export", problems)
     study = read_study(args.study)
-    _check_output(out, study, args.allow_input_folder, is_file=True)
-    frame = export_frame(load(study), salt)
-    if out.suffix.lower() == ".parquet":
-        buf = io.BytesIO()
-        frame.to_parquet(buf, index=False)
-        data = buf.getvalue()
-    else:
-        data = frame.to_csv(index=False, float_format="%.10g").encode("utf-8")
-    try:
-        atomic_write(out, data)
-    except OSError as exc:
-        raise OutputError(f"Cannot write {out}", [Problem(
-            f"{exc.strerror or exc}.", str(out), "choose a file you can write with --out.")]
-        ) from None
+    check_output(out, study, allow_input_folder=args.allow_input_folder, is_file=True,
+                 **_OPTIONS)
+    frame = export(load(study), out, salt=salt, allow_input_folder=args.allow_input_folder)
     _console().print(f"Exported {len(frame):,} rows ({frame['respondent_hash'].nunique():,} "
                      f"respondents) to {out}; respondent ids are replaced by HMAC-SHA256 "
                      f"hashes keyed with ${args.salt_env}; no personal columns.", markup=False)

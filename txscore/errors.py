@@ -7,6 +7,7 @@ column, value) and says how to fix it; errors collect all problems before raisin
 
 from __future__ import annotations
 
+import difflib
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -259,6 +260,27 @@ def check_choice(value: object, name: str, choices: Iterable[object], *, where: 
     return value
 
 
+#: the one range of a confidence level (open at both ends): every check uses it
+CONFIDENCE_RANGE = (0.5, 1.0)
+_CONFIDENCE_FIX = "give a level such as 0.90, 0.95 or 0.99."
+
+
+def confidence_problem(confidence: object, *, where: str = "",
+                       fix: str = _CONFIDENCE_FIX) -> Problem | None:
+    """The :class:`Problem` of a confidence level outside :data:`CONFIDENCE_RANGE`, or None.
+
+    Examples
+    --------
+    >>> confidence_problem(0.95) is None
+    True
+    >>> print(confidence_problem(95, where="[report]").message)
+    The 'confidence' setting of [report] must be a number greater than 0.5 and less than 1. Got 95.
+    """
+    low, high = CONFIDENCE_RANGE
+    return scalar_problem(confidence, "confidence", min_val=low, max_val=high,
+                          include_boundaries="neither", where=where, fix=fix)
+
+
 def check_confidence(confidence: object, *, where: str = "",
                      error: type[TxscoreError] = ParameterError) -> float:
     """The one check of a confidence level: a number strictly between 0.5 and 1.
@@ -268,7 +290,21 @@ def check_confidence(confidence: object, *, where: str = "",
     >>> check_confidence(0.95)
     0.95
     """
-    check_scalar(confidence, "confidence", min_val=0.5, max_val=1,
-                 include_boundaries="neither", where=where,
-                 fix="give a level such as 0.90, 0.95 or 0.99.", error=error)
+    low, high = CONFIDENCE_RANGE
+    check_scalar(confidence, "confidence", min_val=low, max_val=high,
+                 include_boundaries="neither", where=where, fix=_CONFIDENCE_FIX, error=error)
     return float(confidence)
+
+
+def did_you_mean(value: object, choices: Iterable[object]) -> str:
+    """``"did you mean 'x'?"`` for the closest of ``choices`` to a misspelt ``value``, or "".
+
+    Examples
+    --------
+    >>> did_you_mean("bootstrp", ["seed", "bootstrap"])
+    "did you mean 'bootstrap'?"
+    >>> did_you_mean("zzz", ["seed"])
+    ''
+    """
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+    return f"did you mean '{close[0]}'?" if close else ""

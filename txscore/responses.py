@@ -31,7 +31,7 @@ class Responses:
     weighting : DataFrame
         With ``[weighting] method = "rake"``: per population x wave x variable x category,
         the target, the achieved weighted share, convergence, n, n_eff, deff and the weight
-        range (:func:`txscore.stats.weighting.apply_weighting`); empty otherwise.
+        range (:func:`txscore.ingest.weights.apply_weighting`); empty otherwise.
 
     Examples
     --------

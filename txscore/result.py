@@ -13,33 +13,49 @@ from txscore.study import Study
 class Result:
     """Scores of a study, in long tidy tables with snake_case columns.
 
+    A frozen value: scoring makes it, reporting reads it; it writes no file.  Every table
+    of cells carries one ``flag`` column of codes (:data:`txscore.stats.inference.FLAGS`),
+    decided once from the row's effective base: "ok", "caution" (n_eff below ``[report]
+    caution_below``), "low_base" (below ``low_base_below``) or "suppressed" (below
+    ``suppress_below``: the row carries no number, only its bases n and n_eff).  Statistics
+    say what they found in codes too (reliability verdicts and notes, item flags, driver
+    warnings, weight notes: see each module's code tuples); reports translate them.
+
     Attributes
     ----------
     scores : DataFrame
         One row per measure x population x wave x brand (``brand == "All brands"`` for the
-        total): ``value``, ``ci_low``, ``ci_high``, ``se``, ``n``, ``n_eff``, ``flag``
-        ("", "caution", "low base", "suppressed": suppressed cells carry no number),
-        ``band``, ``label``, ``level``.
+        total): ``value``, ``ci_low``, ``ci_high``, ``se``, ``n``, ``n_eff``, ``flag``,
+        ``band``, ``label``, ``level``, ``deff``.
     items : DataFrame
-        Per item and cell: n, n_eff, mean, score100, top box, net with analytic intervals.
+        Per item and cell: n, n_eff, mean, score100, top box, net with analytic intervals,
+        flag.
     distributions : DataFrame
-        Weighted share of each answer code per item and cell.
+        Weighted share of each answer code per item and cell, with the item's flag.
     grid : DataFrame
-        Growth grid: customer and non-customer score per brand, the peer means, quadrant.
+        Growth grid: customer and non-customer score per brand, the peer means, quadrant,
+        flag.
     changes : DataFrame
         Wave-over-wave and vs-peer-average differences with interval, p-value, flag.
     reliability, reliability_items : DataFrame
-        Construct-level (alpha, CI, std alpha, omega, verdict) and item-level statistics.
+        Construct-level (alpha, CI, std alpha, omega, ``verdict`` and ``notes`` codes of
+        :mod:`txscore.stats.reliability`, n_eff, flag) and item-level statistics (``flags``
+        codes, flag).
     cx_weights, bx_weights : DataFrame
-        Importance weights of the CX dimensions / BX pillars used in the indices.
+        Importance weights of the CX dimensions / BX pillars used in the indices:
+        ``method`` (the method used) and ``note`` (why it is not the one asked for:
+        :data:`txscore.scoring.composites.WEIGHT_NOTES`, or "").
     exclusions, files : DataFrame
         The exclusions ledger and the per-file reconciliation.
     drivers : DataFrame
         Key-driver analyses (importance of the CX dimensions on loyalty, of the BX pillars on
         purchase preference), per population and wave: ``importance`` (sums to 100),
-        interval, ``sign``, ``r2``, ``performance``; empty when not computed.
+        interval, ``sign``, ``r2``, ``performance``, ``warning`` codes, flag; empty when not
+        computed.
     by : tuple of str
         The segment columns the scores are cut by.
+    meta : dict
+        How the result was made (e.g. the weighting report, or the rows of chunked scoring).
 
     Examples
     --------

@@ -3,7 +3,7 @@
 A tracker often asks the same battery about several brands and exports it wide:
 ``trust_1_Acme, trust_1_Globex, fit_1_Acme, ...``.  The source declares the column
 pattern (``brand_pattern = "{item}_{brand}"``) and optionally the brands; :func:`find_loop`
-resolves, for every brand, which column holds each item.  :mod:`txscore.ingest` then maps
+resolves, for every brand, which column holds each item.  :mod:`txscore.ingest.rows` then maps
 each of those columns to codes and stacks them into one row per respondent x brand, so
 every problem still points at the real column and row of the file.
 """
@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Mapping
 
 from txscore.errors import Problem
+
+__all__ = ["find_loop"]
 
 
 def _regex(pattern: str, item: str) -> re.Pattern[str]:
@@ -59,35 +61,10 @@ def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mappin
     {'trust_1': 'trust_1_Globex', 'fit_1': 'fit_1_Globex'}
     """
     problems: list[Problem] = []
-    found: dict[str, dict[str, str]] = {}  # brand part -> item -> column
     if brands:
-        # the file's names are NFC (readers): compare the spec's in the same form
-        present = {unicodedata.normalize("NFC", c): c for c in columns}
-        for part in brands:
-            for item in items:
-                key = unicodedata.normalize("NFC", pattern.replace("{item}", item).replace(
-                    "{brand}", part))
-                if key in present:
-                    found.setdefault(part, {})[item] = present[key]
-        order = list(brands)
+        found, order = _named_brands(columns, pattern, items, brands), list(brands)
     else:
-        claimed: set[str] = set()
-        for item in sorted(items, key=len, reverse=True):  # trust_11 before trust_1
-            rx = _regex(pattern, item)
-            for col in columns:
-                m = rx.match(col) if col not in claimed else None
-                if m:
-                    found.setdefault(m.group("brand"), {})[item] = col
-                    claimed.add(col)
-        most = max((len(v) for v in found.values()), default=0)
-        strays = [b for b, v in found.items() if len(v) * 2 < most]
-        for b in strays:
-            problems.append(Problem(
-                f"columns {', '.join(repr(c) for c in found[b].values())} match "
-                f"brand_pattern '{pattern}' with brand '{b}' but cover few items; they are "
-                "not read as a brand.", where, "list the brands in the source (brands = "
-                "[...]) if this is a brand.", "warning"))
-            del found[b]
+        found = _found_brands(columns, pattern, items, where, problems)
         first_col = {b: min(columns.index(c) for c in v.values()) for b, v in found.items()}
         order = sorted(found, key=first_col.__getitem__)
         brands = {b: b for b in order}
@@ -109,6 +86,53 @@ def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mappin
             f"no column matches brand_pattern '{pattern}' (e.g. '{example}').", where,
             "correct brand_pattern (and brands) in the source, or the column names."))
         return loop, problems
+    _missing_items(loop, pattern, items, brands, where, problems)
+    return loop, problems
+
+
+def _named_brands(columns: list[str], pattern: str, items: list[str],
+                  brands: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Brand part -> item -> column, for the brands the source names."""
+    found: dict[str, dict[str, str]] = {}
+    # the file's names are NFC (readers): compare the spec's in the same form
+    present = {unicodedata.normalize("NFC", c): c for c in columns}
+    for part in brands:
+        for item in items:
+            key = unicodedata.normalize("NFC", pattern.replace("{item}", item).replace(
+                "{brand}", part))
+            if key in present:
+                found.setdefault(part, {})[item] = present[key]
+    return found
+
+
+def _found_brands(columns: list[str], pattern: str, items: list[str], where: str,
+                  problems: list[Problem]) -> dict[str, dict[str, str]]:
+    """Brand part -> item -> column, for every brand part the columns show (strays that
+    cover few items are left out with a warning)."""
+    found: dict[str, dict[str, str]] = {}
+    claimed: set[str] = set()
+    for item in sorted(items, key=len, reverse=True):  # trust_11 before trust_1
+        rx = _regex(pattern, item)
+        for col in columns:
+            m = rx.match(col) if col not in claimed else None
+            if m:
+                found.setdefault(m.group("brand"), {})[item] = col
+                claimed.add(col)
+    most = max((len(v) for v in found.values()), default=0)
+    strays = [b for b, v in found.items() if len(v) * 2 < most]
+    for b in strays:
+        problems.append(Problem(
+            f"columns {', '.join(repr(c) for c in found[b].values())} match "
+            f"brand_pattern '{pattern}' with brand '{b}' but cover few items; they are "
+            "not read as a brand.", where, "list the brands in the source (brands = "
+            "[...]) if this is a brand.", "warning"))
+        del found[b]
+    return found
+
+
+def _missing_items(loop: dict[str, dict[str, str | None]], pattern: str, items: list[str],
+                   brands: Mapping[str, str], where: str, problems: list[Problem]) -> None:
+    """An error for an item with no column for any brand, a warning for some brands."""
     for item in items:
         missing = [b for b, cols in loop.items() if cols[item] is None]
         example = pattern.replace("{item}", item).replace("{brand}", next(iter(brands)))
@@ -122,4 +146,3 @@ def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mappin
                 f"item '{item}' has no column for brand{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)}: read as not asked.", where,
                 "nothing to do if the question was not asked about those brands.", "warning"))
-    return loop, problems

@@ -1,7 +1,7 @@
 """The Methodology sheet's content: every setting used, the formulas in words, the inputs.
 
 :func:`methodology_rows` returns sections of (key, text) rows in the workbook's language
-(:mod:`txscore.reporting.labels`). Settings are listed generically from the study's
+(:mod:`txscore.reporting.text`). Settings are listed generically from the study's
 ``[index]``, ``[quality]`` and ``[report]`` dataclasses, so that a new setting appears
 without a change here.
 """
@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from txscore.reporting.labels import Labels, labels_for
+from txscore.reporting.text import Words, words_for
+from txscore.study.vocabulary import TOTAL
 
 if TYPE_CHECKING:
     from txscore.result import Result
@@ -74,20 +75,25 @@ def settings_rows(study: Any) -> list[tuple[str, str]]:
     return rows
 
 
-def _weights(frame: pd.DataFrame, lab: Labels) -> str:
-    parts = [f"{r.dimension} {lab.num(r.weight, 3)}"
-             + (f" [{lab.num(r.ci_low, 3)}–{lab.num(r.ci_high, 3)}]"
+def _weights(frame: pd.DataFrame, w: Words) -> str:
+    """``effectiveness 0.324 [0.306–0.343], ... (loyalty_weighted)``: the weights used, the
+    method (the study setting's value) and why it fell back, when it did."""
+    parts = [f"{r.dimension} {w.num(r.weight, 3)}"
+             + (f" [{w.num(r.ci_low, 3)}–{w.num(r.ci_high, 3)}]"
                 if pd.notna(r.ci_low) and pd.notna(r.ci_high) else "")
              for r in frame.itertuples()]
-    return lab.methodology["weights"].format(weights=", ".join(parts),
-                                             method=frame["method"].iloc[0])
+    method = str(frame["method"].iloc[0])
+    note = w.codes("weight_notes", frame["note"].iloc[0]) if "note" in frame else ""
+    return w.methodology["weights"].format(weights=", ".join(parts),
+                                           method=method + (f"{w['list_sep']}{note}" if note
+                                                            else ""))
 
 
-def _weighting_text(result: Result, lab: Labels) -> str:
+def _weighting_text(result: Result, w: Words) -> str:
     """How the weights were made: the weight column, raking (targets, cap, convergence,
     design effect, weight range), or none."""
     study = result.study
-    m = lab.methodology
+    m = w.methodology
     settings = study.weighting
     report = result.meta.get("weighting")
     if settings is None or settings.method == "column":
@@ -97,20 +103,20 @@ def _weighting_text(result: Result, lab: Labels) -> str:
         return m["unweighted"]
     targets = "; ".join(
         f"{scope}{' ' + wave if wave else ''}: " + ", ".join(
-            f"{var} (" + ", ".join(f"{cat} {lab.num(v, 3)}" for cat, v in cats.items()) + ")"
+            f"{var} (" + ", ".join(f"{cat} {w.num(v, 3)}" for cat, v in cats.items()) + ")"
             for var, cats in table.items())
         for (scope, wave), table in settings.targets.items())
     groups = report.drop_duplicates(["population", "wave"])
     return m["weighting_rake"].format(
-        groups=lab["per_population_wave"] if settings.by_wave else lab["per_population"],
-        targets=targets, cap=lab.num(settings.cap, 1) if settings.cap else "∞",
+        groups=w["per_population_wave"] if settings.by_wave else w["per_population"],
+        targets=targets, cap=w.num(settings.cap, 1) if settings.cap else "∞",
         converged=int(groups["converged"].sum()), n_groups=len(groups),
-        deff=f"{lab.num(groups['deff'].min(), 2)}–{lab.num(groups['deff'].max(), 2)}",
-        wmin=lab.num(groups["min_weight"].min(), 2), wmax=lab.num(groups["max_weight"].max(), 2))
+        deff=f"{w.num(groups['deff'].min(), 2)}–{w.num(groups['deff'].max(), 2)}",
+        wmin=w.num(groups["min_weight"].min(), 2), wmax=w.num(groups["max_weight"].max(), 2))
 
 
 def methodology_rows(result: Result, when: dt.datetime,
-                     lab: Labels | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+                     words: Words | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """Sections of (key, text) rows for the Methodology sheet.
 
     Parameters
@@ -119,7 +125,7 @@ def methodology_rows(result: Result, when: dt.datetime,
         The scored study.
     when : datetime
         The run date written into the workbook.
-    lab : Labels, optional
+    words : Words, optional
         The words; default those of ``result.study.report.language``.
 
     Returns
@@ -134,20 +140,43 @@ def methodology_rows(result: Result, when: dt.datetime,
     >>> [title for title, _ in sections][:2]
     ['Study', 'Settings used (as in the study file)']
     """
-    study = result.study
-    lab = lab or labels_for(study.report.language)
-    m = lab.methodology
-    ix, rep = study.index, study.report
+    w = words or words_for(result.study.report.language)
+    m = w.methodology
+    sections = [(m["s_study"], _study_rows(result, when, w)),
+                (m["s_settings"], settings_rows(result.study)),
+                (m["s_scores"], _score_rows(result, w)),
+                (m["s_uncertainty"], _uncertainty_rows(result, w)),
+                (m["s_reliability"], [(m["k_alpha"], m["alpha"]),
+                                      (m["k_dimensionality"], m["dimensionality"]),
+                                      (m["k_verdicts"], m["verdicts"])])]
+    drivers = getattr(result, "drivers", None)
+    if isinstance(drivers, pd.DataFrame) and not drivers.empty:
+        methods = ", ".join(w.methods.get(x, x) for x in drivers["method"].dropna().unique())
+        sections.append((m["s_drivers"], [(m["k_method"], m["method"].format(methods=methods)),
+                                          (m["k_importance"], m["importance"]),
+                                          (m["k_ip"], m["ip"].format(**w.ip_quadrants))]))
+    sections.append((m["s_quality"], _quality_rows(result, w)))
     files = result.files
-    brands = sorted(b for b in result.scores["brand"].unique() if b != "All brands")
+    sections.append((m["s_files"], [
+        (f"{r.source_file}" + (f" [{r.source_sheet}]" if r.source_sheet else ""),
+         m["file"].format(population=w.populations.get(r.population, r.population),
+                          wave=r.wave, rows=w.count(r.rows_in), reader=r.reader, sha=r.sha256))
+        for r in files.itertuples()]))
+    sections.append((m["s_software"], [
+        ("txscore", _version("txscore")), (m["k_python"], platform.python_version()),
+        *[(p, _version(p)) for p in SOFTWARE], (m["k_reproducible"], m["reproducible"])]))
+    return sections
+
+
+def _study_rows(result: Result, when: dt.datetime, w: Words) -> list[tuple[str, str]]:
+    """The study, its waves, brands, segments, weighting and personal data."""
+    study, m = result.study, w.methodology
+    brands = sorted(b for b in result.scores["brand"].unique() if b != TOTAL)
     # declared personal columns, and those detected by name or content at read time
-    detected = [c.strip() for v in files.get("personal_removed", pd.Series(dtype=object))
+    detected = [c.strip() for v in result.files.get("personal_removed", pd.Series(dtype=object))
                 for c in str(v).split(",") if c.strip() and str(v) != "nan"]
     personal = ", ".join(dict.fromkeys([*study.columns.personal, *detected]))
-    level = (lab["level_bh"] if rep.multiple_testing == "bh" else lab["level"]).format(
-        alpha=lab.num(round(1 - rep.confidence, 4)))
-    conf = lab.num(rep.confidence * 100)
-    study_rows = [
+    return [
         (m["k_study"], study.name),
         (m["k_spec"], study.spec_path.name if study.spec_path else m["not_set"]),
         (m["k_date"], when.strftime("%Y-%m-%d")),
@@ -155,70 +184,68 @@ def methodology_rows(result: Result, when: dt.datetime,
         (m["k_brands"], ", ".join(brands)),
         (m["k_segments"], ", ".join(result.by) or m["none"]),
         (m["k_weight"], study.columns.weight or m["unweighted"]),
-        (m["k_weighting"], _weighting_text(result, lab)),
+        (m["k_weighting"], _weighting_text(result, w)),
         (m["k_personal"], m["personal"].format(columns=personal) if personal
          else m["personal_none"]),
     ]
-    cx_text = m.get(f"cx_{ix.cx_method}", ix.cx_method)
-    score_rows = [(m["k_item"], m["item"]), (m["k_box"], m["box"]),
-                  (m["k_dimension"], m["dimension"]), (m["k_cx"], cx_text)]
+
+
+def _score_rows(result: Result, w: Words) -> list[tuple[str, str]]:
+    """How each score is computed, with the weights used."""
+    ix, m = result.study.index, w.methodology
+    rows = [(m["k_item"], m["item"]), (m["k_box"], m["box"]),
+            (m["k_dimension"], m["dimension"]), (m["k_cx"], m.get(f"cx_{ix.cx_method}",
+                                                                     ix.cx_method))]
     if not result.cx_weights.empty:
-        score_rows.append((m["k_cx_weights"], _weights(result.cx_weights, lab)))
-    score_rows.append((m["k_bx"], m.get(f"bx_{ix.bx_method}", ix.bx_method)))
+        rows.append((m["k_cx_weights"], _weights(result.cx_weights, w)))
+    rows.append((m["k_bx"], m.get(f"bx_{ix.bx_method}", ix.bx_method)))
     if not result.bx_weights.empty and ix.bx_method != "equal":
-        score_rows.append((m["k_bx_weights"], _weights(result.bx_weights, lab)))
-    score_rows += [
-        (m["k_c"], m["c"].format(lam=lab.num(ix.lam))), (m["k_n"], m["n"]),
-        (m["k_tx"], m["tx"].format(share=lab.num(ix.share_non_customer))),
+        rows.append((m["k_bx_weights"], _weights(result.bx_weights, w)))
+    rows += [
+        (m["k_c"], m["c"].format(lam=w.num(ix.lam))), (m["k_n"], m["n"]),
+        (m["k_tx"], m["tx"].format(share=w.num(ix.share_non_customer))),
         (m["k_gap"], m["gap"]), (m["k_grid"], m["grid"]),
         (m["k_bands"], ", ".join(
-            f"{lab.bands.get(name, name)} ≥ {lab.num(lo)}" if math.isfinite(lo) else
-            f"{lab.bands.get(name, name)} < {lab.num(ix.bands[i - 1][1])}"
+            f"{w.bands.get(name, name)} ≥ {w.num(lo)}" if math.isfinite(lo) else
+            f"{w.bands.get(name, name)} < {w.num(ix.bands[i - 1][1])}"
             for i, (name, lo) in enumerate(ix.bands))),
     ]
     if ix.nps_item:
-        score_rows.append((m["k_nps"], m["nps"].format(item=ix.nps_item)))
-    uncertainty = [
+        rows.append((m["k_nps"], m["nps"].format(item=ix.nps_item)))
+    return rows
+
+
+def _uncertainty_rows(result: Result, w: Words) -> list[tuple[str, str]]:
+    """Confidence, intervals, significance, multiple testing and the base-size rules."""
+    rep, m = result.study.report, w.methodology
+    level = (w["level_bh"] if rep.multiple_testing == "bh" else w["level"]).format(
+        alpha=w.num(round(1 - rep.confidence, 4)))
+    conf = w.num(rep.confidence * 100)
+    return [
         (m["k_confidence"], m["confidence"].format(conf=conf)),
         (m["k_item_ci"], m["item_ci"]),
-        (m["k_composite_ci"], m["composite_ci"].format(boot=lab.count(rep.bootstrap),
+        (m["k_composite_ci"], m["composite_ci"].format(boot=w.count(rep.bootstrap),
                                                         seed=rep.seed)),
         (m["k_significance"], m["significance"].format(level=level)),
         (m["k_multiple"], m["multiple_bh"] if rep.multiple_testing == "bh"
          else m["multiple_none"].format(conf=conf)),
         (m["k_neff"], m["neff"]),
-        (m["k_base"], m["base"].format(suppress=lab.num(rep.suppress_below),
-                                       low=lab.num(rep.low_base_below),
-                                       caution=lab.num(rep.caution_below),
-                                       peer=lab.num(rep.peer_min_base))),
+        (m["k_base"], m["base"].format(suppress=w.num(rep.suppress_below),
+                                       low=w.num(rep.low_base_below),
+                                       caution=w.num(rep.caution_below),
+                                       peer=w.num(rep.peer_min_base))),
     ]
-    reliability = [(m["k_alpha"], m["alpha"]), (m["k_dimensionality"], m["dimensionality"]),
-                   (m["k_verdicts"], m["verdicts"])]
-    sections = [(m["s_study"], study_rows), (m["s_settings"], settings_rows(study)),
-                (m["s_scores"], score_rows), (m["s_uncertainty"], uncertainty),
-                (m["s_reliability"], reliability)]
-    drivers = getattr(result, "drivers", None)
-    if isinstance(drivers, pd.DataFrame) and not drivers.empty:
-        methods = ", ".join(lab.methods.get(x, x) for x in drivers["method"].dropna().unique())
-        sections.append((m["s_drivers"], [(m["k_method"], m["method"].format(methods=methods)),
-                                          (m["k_importance"], m["importance"]),
-                                          (m["k_ip"], m["ip"].format(**lab.ip_quadrants))]))
+
+
+def _quality_rows(result: Result, w: Words) -> list[tuple[str, str]]:
+    """Rows read, scored and excluded, and the exclusions by reason."""
+    files, m = result.files, w.methodology
     reasons = result.exclusions["reason"].value_counts(sort=False) if len(
         result.exclusions) else pd.Series(dtype=int)
-    quality = [
-        (m["k_rows"], m["rows"].format(rows_in=lab.count(files["rows_in"].sum()),
-                                       scored=lab.count(files["scored"].sum()),
-                                       excluded=lab.count(files["excluded"].sum()))),
-        (m["k_reasons"], ", ".join(f"{lab.reasons.get(r, r)} {lab.count(n)}"
+    return [
+        (m["k_rows"], m["rows"].format(rows_in=w.count(files["rows_in"].sum()),
+                                       scored=w.count(files["scored"].sum()),
+                                       excluded=w.count(files["excluded"].sum()))),
+        (m["k_reasons"], ", ".join(f"{w.reasons.get(r, r)} {w.count(n)}"
                                    for r, n in reasons.items()) or m["none"]),
     ]
-    sections.append((m["s_quality"], quality))
-    sections.append((m["s_files"], [
-        (f"{r.source_file}" + (f" [{r.source_sheet}]" if r.source_sheet else ""),
-         m["file"].format(population=lab.populations.get(r.population, r.population),
-                          wave=r.wave, rows=lab.count(r.rows_in), reader=r.reader, sha=r.sha256))
-        for r in files.itertuples()]))
-    sections.append((m["s_software"], [
-        ("txscore", _version("txscore")), (m["k_python"], platform.python_version()),
-        *[(p, _version(p)) for p in SOFTWARE], (m["k_reproducible"], m["reproducible"])]))
-    return sections

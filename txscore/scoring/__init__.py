@@ -1,5 +1,25 @@
-"""Scoring: from :class:`~txscore.responses.Responses` to a :class:`~txscore.result.Result`."""
+"""Scoring: from :class:`~txscore.responses.Responses` to a :class:`~txscore.result.Result`.
 
-from txscore.scoring.engine import item_statistics, nps_table, score
+One path, in rooms (each module's docstring cites its method):
 
-__all__ = ["item_statistics", "nps_table", "score"]
+- :mod:`~txscore.scoring.engine`: cells, the layout of a population's items, the
+  per-respondent features;
+- :mod:`~txscore.scoring.sums`: the per-cell sufficient statistics, accumulated chunk by
+  chunk (:class:`~txscore.scoring.sums.CellSums`), and their bootstrap replicate sums;
+- :mod:`~txscore.scoring.composites`: CX, BX, C, N, TX on the sample and every replicate;
+- :mod:`~txscore.scoring.items`: item statistics, distributions and NPS from answer counts;
+- :mod:`~txscore.scoring.tables`: the scores, changes and growth-grid tables;
+- :mod:`~txscore.scoring.reliability`: the reliability tables from moments;
+- :mod:`~txscore.scoring.drivers` and :mod:`~txscore.scoring.driver_bootstrap`: the
+  standard key-driver analyses;
+- :mod:`~txscore.scoring.pipeline`: :func:`score`, respondents -> sums -> tables;
+- :mod:`~txscore.scoring.chunked`: :func:`score_chunks`, the same path over chunks.
+"""
+
+from txscore.scoring.chunked import iter_parquet, score_chunks
+from txscore.scoring.drivers import standard_drivers
+from txscore.scoring.items import item_statistics, nps_table
+from txscore.scoring.pipeline import score
+
+__all__ = ["item_statistics", "iter_parquet", "nps_table", "score", "score_chunks",
+           "standard_drivers"]

@@ -10,11 +10,9 @@ This module owns the two decompositions of a linear model's R^2 that txscore rep
 
 Both work on a covariance matrix, with the outcome in the last row and column, batched over
 leading axes, so that a bootstrap of 2,000 resamples is one call on a (2000, p+1, p+1) stack
-built by matrix products (:func:`bootstrap_cov`) instead of 2,000 model fits.  A resample's
-covariance is a function of its sums of the moment features ``w [1, u, u_i u_j (i <= j)]``
-(:func:`moment_features`, :func:`cov_from_moments`), so resample sums drawn by any means
-(counts times features, or their normal law for large strata, as
-:mod:`txscore.scoring.drivers` does) give the covariance matrices the decompositions take.
+built by matrix products (:func:`txscore.stats.moments.bootstrap_cov`) instead of 2,000
+model fits.  The guards against unstable importances return codes
+(:data:`DRIVER_WARNINGS`); :func:`driver_importance` also issues them as warnings.
 """
 
 from __future__ import annotations
@@ -29,10 +27,19 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from txscore.errors import InputDataError, TxscoreWarning
+from txscore.errors import (
+    InputDataError,
+    ParameterError,
+    TxscoreWarning,
+    check_choice,
+    check_confidence,
+    check_scalar,
+)
+from txscore.stats.inference import kish_n_eff, resample_counts
+from txscore.stats.moments import bootstrap_cov, complete_cases, weighted_cov
 
-__all__ = ["bootstrap_cov", "cov_from_moments", "driver_importance", "moment_features",
-           "recentre_moments", "relative_weights_from_cov", "shapley_from_cov", "weighted_cov"]
+__all__ = ["DRIVER_WARNINGS", "METHODS", "driver_importance", "point_importance",
+           "relative_weights_from_cov", "shapley_from_cov", "warning_message"]
 
 MAX_SHAPLEY_DRIVERS = 15
 MIN_N_PER_DRIVER = 20
@@ -40,229 +47,17 @@ NEAR_DUPLICATE_R = 0.90
 # lambda_max / lambda_min of the driver correlations; 1,000 is a condition index of ~32,
 # just past Belsley, Kuh & Welsch's (1980) threshold of 30 for harmful collinearity.
 MAX_CONDITION = 1_000.0
-_METHODS = ("relative_weights", "shapley")
-
-
-def _complete_cases(X: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of X (and w) with every value finite and a positive, finite weight."""
-    X = np.asarray(X, dtype=float)
-    w = np.ones(len(X)) if w is None else np.asarray(w, dtype=float)
-    if X.ndim != 2 or w.shape != (len(X),):
-        raise InputDataError(f"expected data of shape (n, k) and weights of shape (n,); got "
-                             f"{X.shape} and {w.shape}.")
-    if np.any(w < 0) or np.any(np.isinf(w)):
-        raise InputDataError("weights must be finite and non-negative. Fix: check the weights.")
-    keep = np.isfinite(X).all(axis=1) & np.isfinite(w) & (w > 0)
-    return X[keep], w[keep]
-
-
-def weighted_cov(X: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
-    """Weighted covariance matrix of the columns of ``X`` over complete cases.
-
-    Rows with a missing (non-finite) value in any column, or a missing or zero weight, are
-    dropped.  With m = sum(w), n the number of rows kept and xbar the weighted mean::
-
-        cov = sum_i w_i (x_i - xbar)(x_i - xbar)' / (m (n - 1) / n)
-
-    The denominator makes the result invariant to rescaling the weights (survey weights are
-    relative) and equal to ``np.cov(X)`` (n - 1) for unit weights.  Correlations, and hence
-    all driver importances, do not depend on the denominator.
-
-    Parameters
-    ----------
-    X : array of shape (n, k)
-    w : array of shape (n,), optional
-        Non-negative weights; None gives every row weight 1.
-
-    Returns
-    -------
-    ndarray of shape (k, k)
-    """
-    X, w = _complete_cases(X, w)
-    n = len(X)
-    if n < 2:
-        raise InputDataError(f"weighted_cov needs at least 2 complete cases; found {n}.")
-    m = w.sum()
-    Xc = X - (w @ X) / m
-    return (Xc.T * w) @ Xc / (m * (n - 1) / n)
-
-
-def bootstrap_cov(X: np.ndarray, counts: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
-    """Covariance matrices of B bootstrap resamples, from their resample counts.
-
-    Resample b repeats row i ``counts[b, i]`` times; its covariance equals
-    :func:`weighted_cov` of those repeated rows with their weights, i.e. row i has weight
-    ``counts[b, i] * w[i]``.  All B matrices come from one matrix product
-    ``counts @ [w, w x, w vec(x x')]``, with no loop over resamples or respondents.
-
-    Parameters
-    ----------
-    X : array of shape (n, k)
-        Complete cases only (no missing values).
-    counts : array of shape (B, n)
-        Resample counts (multinomial, each row summing to the resample size) or weights.
-    w : array of shape (n,), optional
-        Respondent weights.
-
-    Returns
-    -------
-    ndarray of shape (B, k, k)
-        All NaN for a resample in which some column is constant.
-    """
-    X = np.asarray(X, dtype=float)
-    counts = np.atleast_2d(np.asarray(counts, dtype=float))
-    n, k = X.shape
-    if not np.isfinite(X).all():
-        raise InputDataError("bootstrap_cov needs complete cases; X has missing values.")
-    if counts.shape[1] != n:
-        raise InputDataError(f"counts has {counts.shape[1]} columns; X has {n} rows.")
-    w = np.ones(n) if w is None else np.asarray(w, dtype=float)
-    # Centre on the full-sample mean first: the moments then stay small and the
-    # subtraction E[xx'] - E[x]E[x]' loses no precision.
-    Xc = X - (w @ X) / w.sum()
-    Z = np.concatenate([np.ones((n, 1)), Xc, (Xc[:, :, None] * Xc[:, None, :]).reshape(n, -1)], 1)
-    # last column: rows drawn with a positive weight (weighted_cov leaves w = 0 out of n)
-    S = counts @ np.concatenate([Z * w[:, None], (w > 0)[:, None]], axis=1)
-    s0 = S[:, :1]
-    mean = S[:, 1 : 1 + k] / s0
-    second = (S[:, 1 + k : -1] / s0).reshape(-1, k, k)
-    size = S[:, -1, None, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cov = (second - mean[:, :, None] * mean[:, None, :]) * size / (size - 1)
-    # A column constant within a resample leaves rounding noise, not zero: mark it NaN.
-    full_var = (w @ Xc**2) / w.sum()
-    cov[(np.diagonal(cov, axis1=1, axis2=2) <= 1e-10 * full_var).any(axis=1)] = np.nan
-    return cov
-
-
-def moment_features(X: np.ndarray, w: np.ndarray, centre: np.ndarray, *,
-                    out: np.ndarray | None = None) -> np.ndarray:
-    """Per row, the features whose sums give a weighted covariance: ``[w, w u, w u_i u_j, 1]``.
-
-    With u = x - centre, row i's features are::
-
-        w_i,   w_i u_i (k),   w_i u_ij u_il for j <= l (k (k + 1) / 2, np.triu_indices order),
-        1 if w_i > 0 else 0
-
-    F = 1 + k + k (k + 1) / 2 + 1 in all.  The sums of these features over any (re)sample
-    of rows, each row taken ``c_i`` times, determine that resample's weighted covariance
-    (:func:`cov_from_moments`); the last one counts the rows drawn with a positive weight,
-    for the (n - 1) / n of :func:`weighted_cov`.
-
-    Parameters
-    ----------
-    X : array of shape (n, k)
-        Complete cases (rows of weight 0 may hold any finite value).
-    w : array of shape (n,)
-        Non-negative weights.
-    centre : array of shape (k,)
-        Subtracted from every row first; near the rows' mean keeps the moments small, so
-        that no precision is lost in ``E[u u'] - E[u] E[u]'``.
-    out : array of shape (n, F), optional
-        Written in place (e.g. a column block of a wider feature matrix) and returned;
-        fastest in column-major (Fortran) order, where each feature is one contiguous
-        vector.
-
-    Returns
-    -------
-    ndarray of shape (n, F)
-        In column-major order unless ``out`` is given.
-    """
-    u = np.ascontiguousarray((np.asarray(X, dtype=float) - centre).T)  # (k, n)
-    w = np.asarray(w, dtype=float)
-    k, n = u.shape
-    out = np.empty((2 + k + k * (k + 1) // 2, n)).T if out is None else out
-    wu = u * w
-    out[:, 0] = w
-    out[:, 1:1 + k] = wu.T
-    col = 1 + k
-    for j in range(k):  # loops over pairs of variables, not respondents
-        for m in range(j, k):
-            np.multiply(wu[j], u[m], out=out[:, col])
-            col += 1
-    out[:, -1] = w > 0
-    return out
-
-
-def recentre_moments(S: np.ndarray, k: int, shift: np.ndarray) -> np.ndarray:
-    """Sums of :func:`moment_features` about ``centre``, re-expressed about ``centre - shift``.
-
-    With u' = u + shift (the rows' offsets from the new centre)::
-
-        sum w u'         = sum w u + (sum w) shift
-        sum w u'_j u'_l  = sum w u_j u_l + shift_l sum w u_j + shift_j sum w u_l
-                           + (sum w) shift_j shift_l
-
-    a linear map, so it applies to bootstrap replicate sums as well as to sample sums, and
-    sums about different centres (one per stratum) can be added once on a common centre.
-
-    Parameters
-    ----------
-    S : array of shape (..., F)
-        Sums of :func:`moment_features` rows, F = 1 + k + k (k + 1) / 2 + 1.
-    k : int
-        Number of variables.
-    shift : array of shape (k,)
-        Old centre minus new centre.
-
-    Returns
-    -------
-    ndarray of shape (..., F)
-    """
-    S = np.asarray(S, dtype=float)
-    shift = np.asarray(shift, dtype=float)
-    i, j = np.triu_indices(k)
-    s0, s1 = S[..., :1], S[..., 1:1 + k]
-    out = S.copy()
-    out[..., 1:1 + k] += s0 * shift
-    out[..., 1 + k:-1] += (s1[..., i] * shift[j] + shift[i] * s1[..., j]
-                           + s0 * (shift[i] * shift[j]))
-    return out
-
-
-def cov_from_moments(S: np.ndarray, k: int, full_var: np.ndarray) -> np.ndarray:
-    """Weighted covariance matrices from sums of :func:`moment_features`, one per row of S.
-
-    With s0 = sum w, mean = sum w u / s0, and m the number of rows of positive weight::
-
-        cov = (sum w u u' / s0 - mean mean') m / (m - 1)
-
-    which is :func:`weighted_cov` of the rows summed (whatever the centre of the features).
-
-    Parameters
-    ----------
-    S : array of shape (B, F)
-        Feature sums of B (re)samples, F = 1 + k + k (k + 1) / 2 + 1.
-    k : int
-        Number of variables.
-    full_var : array of shape (k,)
-        The variables' variance in the full sample: a resample whose variance of some
-        variable is at most 1e-10 of it (the variable constant within the resample, up to
-        rounding) gets an all-NaN matrix, as in :func:`bootstrap_cov`.
-
-    Returns
-    -------
-    ndarray of shape (B, k, k)
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, w = rng.normal(size=(50, 3)), rng.uniform(0.5, 2.0, 50)
-    >>> S = moment_features(X, w, X.mean(axis=0)).sum(axis=0, keepdims=True)
-    >>> bool(np.allclose(cov_from_moments(S, 3, np.ones(3))[0], weighted_cov(X, w)))
-    True
-    """
-    S = np.atleast_2d(np.asarray(S, dtype=float))
-    i, j = np.triu_indices(k)
-    s0 = S[:, :1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = S[:, 1:1 + k] / s0
-        second = np.empty((len(S), k, k))
-        second[:, i, j] = second[:, j, i] = S[:, 1 + k:-1] / s0
-        size = S[:, -1, None, None]
-        cov = (second - mean[:, :, None] * mean[:, None, :]) * size / (size - 1)
-    cov[(np.diagonal(cov, axis1=1, axis2=2) <= 1e-10 * full_var).any(axis=1)] = np.nan
-    return cov
+#: The decompositions of R^2.
+METHODS = ("relative_weights", "shapley")
+#: Warnings about a driver analysis, as codes ``code[:subject](value)`` (";"-joined in a
+#: table; reports translate them, :func:`warning_message` says them in English):
+#: "few_cases_per_driver(13.3)": fewer than MIN_N_PER_DRIVER complete cases per driver
+#: (value: cases per driver); "near_duplicate:trust~fit(.97)": two drivers correlate beyond
+#: NEAR_DUPLICATE_R (value: r); "singular(1234)": a near-singular driver correlation matrix
+#: (value: its condition number, above MAX_CONDITION); "degenerate_resamples(12/2000)":
+#: bootstrap resamples with a constant driver or outcome, left out of the interval.
+DRIVER_WARNINGS = ("few_cases_per_driver", "near_duplicate", "singular",
+                   "degenerate_resamples")
 
 
 def _split_corr(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -416,34 +211,18 @@ def shapley_from_cov(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return raw, r2_sub[..., -1], _solve(rxx, rxy)
 
 
-def _multinomial_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
-    """(size, n) counts of n draws with replacement from n respondents: Multinomial(n, 1/n)."""
-    draws = rng.integers(0, n, size=(size, n))
-    counts = np.empty((size, n))
-    block = max(1, 2**18 // n)  # keeps each bincount's output in cache
-    for start in range(0, size, block):
-        d = draws[start : start + block]
-        offset = (np.arange(len(d)) * n)[:, None]
-        counts[start : start + block] = np.bincount(
-            (d + offset).ravel(), minlength=len(d) * n
-        ).reshape(len(d), n)
-    return counts
-
-
 def _fmt_r(r: float) -> str:
     """'.97', '-.93'; three decimals when two would round a near-duplicate up to 1.00."""
     text = f"{abs(r):.2f}" if abs(r) < 0.995 else f"{abs(r):.3f}"
     return ("-" if r < 0 else "") + (text[1:] if text.startswith("0") else text)
 
 
-def _check_drivers(cov: np.ndarray, names: list[str], n: int) -> None:
-    """Raise on unusable driver sets; warn on ones that make importances unstable."""
+def _guards(cov: np.ndarray, names: list[str], n: int) -> list[str]:
+    """Raise on unusable driver sets; the codes of those that make importances unstable."""
     p = len(names)
+    codes = []
     if n / p < MIN_N_PER_DRIVER:
-        warnings.warn(
-            f"low n per driver: {n} complete cases for {p} drivers ({n / p:.1f} per driver; "
-            f"at least {MIN_N_PER_DRIVER} recommended). Importances will be unstable.",
-            TxscoreWarning, stacklevel=3)
+        codes.append(f"few_cases_per_driver({n / p:.1f})")
     rxx, _ = _split_corr(cov)
     i, j = np.triu_indices(p, 1)
     dup = np.abs(rxx[i, j]) > NEAR_DUPLICATE_R
@@ -452,93 +231,195 @@ def _check_drivers(cov: np.ndarray, names: list[str], n: int) -> None:
         raise InputDataError(
             f"drivers {names} are linearly dependent (one is an exact combination of others), "
             "so their importances are not defined. Fix: drop or merge the redundant drivers.")
-    pairs = "; ".join(f"{names[a]} and {names[b]}, r = {_fmt_r(rxx[a, b])}"
-                      for a, b in zip(i[dup], j[dup], strict=True))
-    cond = e[-1] / e[0]
-    if pairs:
-        warnings.warn(
-            f"near-duplicate drivers: {pairs}. Their importances split shared variance "
-            "arbitrarily. Fix: merge each pair into one score or drop one of them.",
-            TxscoreWarning, stacklevel=3)
-    elif cond > MAX_CONDITION:
-        warnings.warn(
-            f"near-singular driver correlation matrix (condition number {cond:,.0f} > "
-            f"{MAX_CONDITION:,.0f}): some driver is nearly a combination of the others, so "
-            "importances are unstable. Fix: merge or drop redundant drivers.",
-            TxscoreWarning, stacklevel=3)
+    codes += [f"near_duplicate:{names[a]}~{names[b]}({_fmt_r(rxx[a, b])})"
+              for a, b in zip(i[dup], j[dup], strict=True)]
+    if not dup.any() and e[-1] / e[0] > MAX_CONDITION:
+        codes.append(f"singular({e[-1] / e[0]:.0f})")
+    return codes
 
 
-def driver_importance(
-    data: pd.DataFrame,
-    outcome: str,
-    drivers: Sequence[str],
-    *,
-    weights: str | np.ndarray | None = None,
-    method: Literal["relative_weights", "shapley"] = "relative_weights",
-    n_boot: int = 2000,
-    seed: int = 0,
-    confidence: float = 0.95,
-) -> pd.DataFrame:
+def warning_message(code: str) -> str:
+    """One :data:`DRIVER_WARNINGS` code said in English (for Python warnings).
+
+    Examples
+    --------
+    >>> warning_message("near_duplicate:trust~fit(.97)")[:48]
+    'near-duplicate drivers: trust and fit, r = .97. '
+    """
+    name, _, value = code.partition("(")
+    name, _, subject = name.partition(":")
+    value = value.removesuffix(")")
+    if name == "few_cases_per_driver":
+        return (f"low n per driver: {value} complete cases per driver (at least "
+                f"{MIN_N_PER_DRIVER} recommended). Importances will be unstable.")
+    if name == "near_duplicate":
+        a, _, b = subject.partition("~")
+        return (f"near-duplicate drivers: {a} and {b}, r = {value}. Their importances split "
+                "shared variance arbitrarily. Fix: merge the pair into one score or drop one "
+                "of them.")
+    if name == "singular":
+        return (f"near-singular driver correlation matrix (condition number "
+                f"{float(value):,.0f} > {MAX_CONDITION:,.0f}): some driver is nearly a "
+                "combination of the others, so importances are unstable. Fix: merge or drop "
+                "redundant drivers.")
+    done, _, total = value.partition("/")
+    return (f"{done} of {total} bootstrap resamples were degenerate (a driver or the outcome "
+            "constant within the resample) and were left out of the interval.")
+
+
+def point_importance(X: np.ndarray, w: np.ndarray | None, drivers: Sequence[str], *,
+                     outcome: str = "outcome",
+                     method: str = "relative_weights") -> tuple[pd.DataFrame, list[str]]:
+    """The point estimate of a driver analysis, and the codes of its guards.
+
+    Parameters
+    ----------
+    X : array of shape (n, p + 1)
+        The drivers' columns, then the outcome's; rows with a missing value or a missing or
+        zero weight are left out.
+    w : array of shape (n,), optional
+        Weights (None: 1 each).
+    drivers : sequence of str
+        The p drivers' names.
+    outcome : str
+        The outcome's name (for messages).
+    method : {"relative_weights", "shapley"}
+
+    Returns
+    -------
+    table : DataFrame
+        One row per driver: ``driver``, ``raw_weight``, ``importance``, ``sign``,
+        ``coefficient``, ``r2``, ``n``, ``n_eff``, ``method`` (as :func:`driver_importance`).
+    warnings : list of str
+        :data:`DRIVER_WARNINGS` codes ("few_cases_per_driver", "near_duplicate",
+        "singular"), nothing issued.
+
+    Raises
+    ------
+    InputDataError
+        n <= p + 1, a constant driver or outcome, linearly dependent drivers, zero R^2.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(200, 2))
+    >>> X = np.column_stack([x, x @ [0.8, 0.2] + rng.normal(size=200)])
+    >>> table, codes = point_importance(X, None, ["a", "b"])
+    >>> table["importance"].round(1).tolist(), codes
+    ([82.5, 17.5], [])
+    """
+    X, w = complete_cases(X, w)
+    drivers = list(drivers)
+    n, p = len(X), len(drivers)
+    if n <= p + 1:
+        raise InputDataError(f"{n} complete cases for {p} drivers: the regression needs more "
+                             f"than p + 1 = {p + 1}. Fix: use fewer drivers or more respondents.")
+    cov = weighted_cov(X, w)
+    # Relative to each column's own scale: a constant column leaves only rounding error.
+    columns = [*drivers, outcome]
+    constant = [c for c, v, top in zip(columns, np.diag(cov), np.abs(X).max(axis=0), strict=True)
+                if v <= (1e-10 * top) ** 2]
+    if constant:
+        raise InputDataError(f"columns {constant} have zero variance over the {n} complete "
+                             "cases, so they cannot drive or be driven. Fix: drop them.")
+    codes = _guards(cov, drivers, n)
+    raw, r2, coefs = (relative_weights_from_cov if method == "relative_weights"
+                      else shapley_from_cov)(cov)
+    if not r2 > 1e-12:
+        raise InputDataError(f"R^2 of {outcome!r} on the drivers is zero: importances are "
+                             "not defined.")
+    return pd.DataFrame({
+        "driver": drivers, "raw_weight": raw, "importance": 100 * raw / r2,
+        "sign": np.where(coefs < 0, -1, 1), "coefficient": coefs, "r2": float(r2), "n": n,
+        "n_eff": float(kish_n_eff(w.sum(), w @ w)), "method": method}), codes
+
+
+def _interval(X: np.ndarray, w: np.ndarray, method: str, n_boot: int, seed: int,
+              confidence: float, codes: list[str]) -> np.ndarray:
+    """(2, p) percentile interval of the importances of multinomial resamples of the
+    complete cases (NaN without resamples); degenerate resamples left out, with a code."""
+    p = X.shape[1] - 1
+    if n_boot <= 0:
+        return np.full((2, p), np.nan)
+    decompose = relative_weights_from_cov if method == "relative_weights" else shapley_from_cov
+    rng = np.random.default_rng(seed)
+    n = X.shape[0]
+    per_matrix = 1 if method == "relative_weights" else max(
+        math.comb(p, k) * k * k for k in range(1, p + 1))
+    chunk = max(1, min(n_boot, 2**22 // n, 2**22 // per_matrix))  # <= 32 MB of counts
+    boot = np.empty((n_boot, p))
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        b_raw, b_r2, _ = decompose(bootstrap_cov(X, resample_counts(rng, n, size), w))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boot[start : start + size] = 100 * b_raw / b_r2[:, None]
+    ok = np.isfinite(boot).all(axis=1)
+    if not ok.any():
+        raise InputDataError("every bootstrap resample was degenerate (a constant driver "
+                             "or outcome); no interval can be given.")
+    if not ok.all():
+        codes.append(f"degenerate_resamples({(~ok).sum()}/{n_boot})")
+    tail = (1 - confidence) / 2
+    return np.quantile(boot[ok], [tail, 1 - tail], axis=0)
+
+
+def driver_importance(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
+                      weights: str | np.ndarray | None = None,
+                      method: Literal["relative_weights", "shapley"] = "relative_weights",
+                      n_boot: int = 2000, seed: int = 0,
+                      confidence: float = 0.95) -> pd.DataFrame:
     """Relative importance of drivers of an outcome, with bootstrap intervals.
 
     The R^2 of the weighted linear regression of ``outcome`` on ``drivers`` (complete cases)
     is split into one share per driver: Johnson's relative weights (default) or the
-    Shapley/LMG decomposition.  With raw weights eps_j (sum_j eps_j = R^2)::
+    Shapley/LMG decomposition.  With raw weights eps_j (sum_j eps_j = R^2) and b_j the
+    standardized regression coefficient::
 
         importance_j = 100 eps_j / R^2        sign_j = sign(b_j)
 
-    where b_j is the standardized multiple-regression coefficient.  The interval is the
-    bootstrap percentile interval of importance_j: respondents are resampled with
-    multinomial counts (times their weights), ``n_boot`` times, from ``seed``.
+    The interval is the bootstrap percentile interval of importance_j: respondents are
+    resampled with multinomial counts (times their weights), ``n_boot`` times, from ``seed``.
 
     Parameters
     ----------
     data : DataFrame
-        One row per respondent.
-    outcome : str
-        Outcome column (e.g. the loyalty composite).
-    drivers : sequence of str
-        Driver columns (dimensions or items); at most 15 for ``method="shapley"``.
+        One row per respondent; ``outcome`` and ``drivers`` name its columns (at most 15
+        drivers for ``method="shapley"``).
     weights : str or array of shape (len(data),), optional
         Weight column name or weights.  Rows with a missing or zero weight are left out.
     method : {"relative_weights", "shapley"}
-    n_boot : int
-        Bootstrap resamples; 0 skips the bootstrap (ci_low and ci_high are NaN).
-    seed : int
-        Seed of the bootstrap resampling.
+    n_boot, seed : int
+        Bootstrap resamples (0: no interval, NaN) and their seed.
     confidence : float
         Coverage of the percentile interval.
 
     Returns
     -------
     DataFrame
-        One row per driver, in the order given: ``driver``, ``raw_weight`` (share of R^2, in
-        R^2 units), ``importance`` (sums to 100), ``sign`` (+1/-1), ``coefficient``
-        (standardized regression coefficient), ``ci_low``, ``ci_high``, ``rank`` (1 = most
-        important), ``r2``, ``n`` (complete cases), ``n_eff`` (Kish, (sum w)^2 / sum w^2),
-        ``method``.
+        One row per driver, in the order given: ``driver``, ``raw_weight`` (R^2 units),
+        ``importance`` (sums to 100), ``sign``, ``coefficient``, ``ci_low``, ``ci_high``,
+        ``rank`` (1 = first), ``r2``, ``n`` (complete cases), ``n_eff`` (Kish), ``method``.
 
     Raises
     ------
+    ParameterError
+        An unknown method, a negative ``n_boot``, a confidence outside (0.5, 1).
     InputDataError
-        Unknown columns or settings, non-numeric data, negative weights, n <= p + 1,
-        a constant driver or outcome, linearly dependent drivers, zero R^2.
+        Unknown or non-numeric columns, negative weights, n <= p + 1, constant or linearly
+        dependent columns, zero R^2.
 
     Warns
     -----
     TxscoreWarning
-        Fewer than 20 complete cases per driver; near-duplicate drivers (|r| > .90) or a
-        near-singular driver correlation matrix (condition number > 1,000); degenerate
-        bootstrap resamples left out of the interval.
+        Each :data:`DRIVER_WARNINGS` code, in English (:func:`warning_message`).
 
     References
     ----------
-    Johnson, J. W. (2000). Multivariate Behavioral Research, 35(1), 1-19.
-    Lindeman, Merenda & Gold (1980); Groemping, U. (2006). J. Stat. Softw., 17(1), 1-27.
+    Johnson, J. W. (2000). Multivariate Behavioral Research, 35(1), 1-19.  Lindeman,
+    Merenda & Gold (1980).  Groemping, U. (2006). J. Stat. Softw., 17(1), 1-27.
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame(rng.normal(size=(1000, 3)), columns=["effectiveness", "ease", "emotion"])
     >>> df["loyalty"] = df @ [0.6, 0.4, 0.2] + rng.normal(size=1000)
@@ -550,76 +431,36 @@ def driver_importance(
     1           ease        35.3    26.7     44.6     2
     2        emotion        10.2     5.4     16.2     3
     """
-    if method not in _METHODS:
-        raise InputDataError(f"The 'method' setting of driver_importance must be one of "
-                             f"{', '.join(map(repr, _METHODS))}. Got {method!r}.")
     drivers = [drivers] if isinstance(drivers, str) else list(drivers)
+    _check_arguments(data, outcome, drivers, weights, method, n_boot, confidence)
+    w = data[weights].astype(float).to_numpy() if isinstance(weights, str) else weights
+    X, w = complete_cases(data[[*drivers, outcome]].astype(float).to_numpy(), w)
+    point, codes = point_importance(X, w, drivers, outcome=outcome, method=method)
+    ci = _interval(X, w, method, n_boot, seed, confidence, codes)
+    for code in codes:
+        warnings.warn(warning_message(code), TxscoreWarning, stacklevel=2)
+    rank = point["importance"].rank(ascending=False, method="min").astype(int)
+    return point.assign(ci_low=ci[0], ci_high=ci[1], rank=rank)[
+        ["driver", "raw_weight", "importance", "sign", "coefficient", "ci_low", "ci_high",
+         "rank", "r2", "n", "n_eff", "method"]]
+
+
+def _check_arguments(data: pd.DataFrame, outcome: str, drivers: list[str], weights: object,
+                     method: object, n_boot: object, confidence: object) -> None:
+    """The arguments of :func:`driver_importance` (settings, then columns)."""
+    check_choice(method, "method", METHODS, fix="use 'relative_weights' or 'shapley'.")
+    check_scalar(n_boot, "n_boot", int, min_val=0, fix="give a number of resamples, or 0.")
+    check_confidence(confidence)
     if not drivers or len(set(drivers)) != len(drivers) or outcome in drivers:
-        raise InputDataError(f"drivers must be distinct, non-empty and exclude the outcome "
+        raise ParameterError(f"drivers must be distinct, non-empty and exclude the outcome "
                              f"{outcome!r}; got {drivers}.")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 0:
-        raise InputDataError(f"n_boot must be a non-negative integer; got {n_boot!r}.")
-    if not 0 < confidence < 1:
-        raise InputDataError(f"confidence must be between 0 and 1; got {confidence!r}.")
-    columns = [*drivers, outcome]
     wcol = [weights] if isinstance(weights, str) else []
-    missing = [c for c in columns + wcol if c not in data.columns]
+    missing = [c for c in [*drivers, outcome, *wcol] if c not in data.columns]
     if missing:
         raise InputDataError(f"columns not in the data: {missing}. Fix: check the names "
                              f"against the data's columns.")
-    bad = [c for c in columns + wcol if not pd.api.types.is_numeric_dtype(data[c])]
+    bad = [c for c in [*drivers, outcome, *wcol]
+           if not pd.api.types.is_numeric_dtype(data[c])]
     if bad:
         raise InputDataError(f"columns {bad} are not numeric. Fix: map answer labels to "
                              "codes (and weights to numbers) before the driver analysis.")
-    w = data[weights].astype(float).to_numpy() if isinstance(weights, str) else weights
-    X, w = _complete_cases(data[columns].astype(float).to_numpy(), w)
-    n, p = len(X), len(drivers)
-    if n <= p + 1:
-        raise InputDataError(f"{n} complete cases for {p} drivers: the regression needs more "
-                             f"than p + 1 = {p + 1}. Fix: use fewer drivers or more respondents.")
-    cov = weighted_cov(X, w)
-    # Relative to each column's own scale: a constant column leaves only rounding error.
-    constant = [c for c, v, top in zip(columns, np.diag(cov), np.abs(X).max(axis=0), strict=True)
-                if v <= (1e-10 * top) ** 2]
-    if constant:
-        raise InputDataError(f"columns {constant} have zero variance over the {n} complete "
-                             "cases, so they cannot drive or be driven. Fix: drop them.")
-    _check_drivers(cov, drivers, n)
-
-    decompose = relative_weights_from_cov if method == "relative_weights" else shapley_from_cov
-    raw, r2, coefs = decompose(cov)
-    if not r2 > 1e-12:
-        raise InputDataError(f"R^2 of {outcome!r} on the drivers is zero: importances are not "
-                             "defined.")
-    importance = 100 * raw / r2
-
-    ci = np.full((2, p), np.nan)
-    if n_boot > 0:
-        rng = np.random.default_rng(seed)
-        per_matrix = 1 if method == "relative_weights" else max(
-            math.comb(p, k) * k * k for k in range(1, p + 1))
-        chunk = max(1, min(n_boot, 2**22 // n, 2**22 // per_matrix))  # <= 32 MB of counts
-        boot = np.empty((n_boot, p))
-        for start in range(0, n_boot, chunk):
-            size = min(chunk, n_boot - start)
-            b_raw, b_r2, _ = decompose(bootstrap_cov(X, _multinomial_counts(rng, n, size), w))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                boot[start : start + size] = 100 * b_raw / b_r2[:, None]
-        ok = np.isfinite(boot).all(axis=1)
-        if not ok.any():
-            raise InputDataError("every bootstrap resample was degenerate (a constant driver "
-                                 "or outcome); no interval can be given.")
-        if not ok.all():
-            warnings.warn(f"{(~ok).sum()} of {n_boot} bootstrap resamples were degenerate "
-                          "(a driver constant within the resample) and were left out of the "
-                          "interval.", TxscoreWarning, stacklevel=2)
-        tail = (1 - confidence) / 2
-        ci = np.quantile(boot[ok], [tail, 1 - tail], axis=0)
-
-    rank = pd.Series(importance).rank(ascending=False, method="min").astype(int)
-    return pd.DataFrame({
-        "driver": drivers, "raw_weight": raw, "importance": importance,
-        "sign": np.where(coefs < 0, -1, 1), "coefficient": coefs,
-        "ci_low": ci[0], "ci_high": ci[1], "rank": rank, "r2": float(r2), "n": n,
-        "n_eff": w.sum() ** 2 / (w**2).sum(), "method": method,
-    })

@@ -3,13 +3,15 @@
 Owns the "Reliability" part of the methodology: Cronbach's alpha with the Feldt (1987)
 interval, standardised alpha, McDonald's omega total from a one-factor model, the corrected
 item-rest correlation, alpha if an item is deleted, the first-eigenvalue share, and the
-verdicts (ok / questionable / poor / redundant items, flagged items, two dimensions).
+verdict codes (:data:`VERDICTS`, with :data:`NOTES` and the items' :data:`ITEM_FLAGS`).
 
-Everything derives from one (weighted) covariance matrix of the items, so the cost is one
-pass over the respondents; no loops over respondents.
+Everything derives from one (weighted) covariance matrix of the items, and with complete
+cases (listwise) that matrix derives from five sums of the respondents: their number n,
+sum w, sum w^2, sum w x and sum w x x' (:func:`reliability_from_moments`, which scoring
+feeds with sums accumulated chunk by chunk).  The cost is one pass over the respondents.
 
 Conventions (checked in ``tests/test_reliability.py`` against psych, via the SAQ values in
-``shared/validation/README.md``, and against pingouin):
+``tests/data/validation``, and against pingouin):
 
 - Weights are frequency-style: C = sum_r w_r (x_r - m)(x_r - m)' / (W - 1), W = sum w. All-ones
   weights give the ordinary covariance, integer weights give the same result as duplicated
@@ -18,6 +20,9 @@ Conventions (checked in ``tests/test_reliability.py`` against psych, via the SAQ
 - The Feldt interval uses the number of complete cases after listwise deletion, or the Kish
   effective base (W^2 / sum w^2) when weighted; it is not rounded. pingouin 0.7 uses the row
   count before deletion and rounds to 3 decimals, so its interval differs when rows are dropped.
+
+Codes, not sentences: a verdict is one of :data:`VERDICTS`; ``notes`` and an item's
+``flags`` are ";"-joined codes ``code[:item][(value)]``, which reports translate.
 """
 
 from __future__ import annotations
@@ -29,15 +34,40 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from txscore.errors import InputDataError, Problem, TxscoreError, TxscoreWarning
+from txscore.errors import (
+    InputDataError,
+    Problem,
+    TxscoreWarning,
+    check_choice,
+    check_confidence,
+)
+from txscore.stats.inference import kish_n_eff
 
-__all__ = ["cronbach_alpha", "item_statistics", "omega_total", "reliability"]
+__all__ = ["FIELDS", "ITEM_COLUMNS", "ITEM_FLAGS", "MIN_CASES", "NOTES", "VERDICTS",
+           "cronbach_alpha", "item_statistics", "omega_total", "reliability",
+           "reliability_from_moments"]
 
 NanPolicy = Literal["listwise", "pairwise"]
 Weights = str | np.ndarray | pd.Series | None
+#: fewer complete cases than this give no statistic (verdict "too_few_cases")
 MIN_CASES = 3
-_FIELDS = ["n_items", "n_complete", "alpha", "ci_low", "ci_high", "std_alpha", "average_r",
-           "omega_total", "first_eigen_share", "verdict"]
+#: A construct's verdict: "ok" (alpha >= ok_min), "questionable" (>= questionable_min),
+#: "poor", "redundant" (alpha > redundant_above), "no_variance" (alpha undefined: the sum
+#: of the items without variance), "too_few_cases" (fewer than MIN_CASES complete cases).
+VERDICTS = ("ok", "questionable", "poor", "redundant", "no_variance", "too_few_cases")
+#: Notes on a construct, each ``code:item(value)`` or ``code(value)``: "low_item_rest" (the
+#: item's item-rest r is below the threshold given as value), "negative_item_rest" (its
+#: item-rest r, given, is negative: a reversed item not recoded?), "raises_alpha" (deleting
+#: it raises alpha by the value given), "two_dimensional" (4+ items and a second eigenvalue of
+#: the correlations, given, above 1).
+NOTES = ("low_item_rest", "negative_item_rest", "raises_alpha", "two_dimensional")
+#: An item's flags: the item codes of :data:`NOTES` (no item name), and "too_few_cases".
+ITEM_FLAGS = ("low_item_rest", "negative_item_rest", "raises_alpha", "too_few_cases")
+#: The fields of :func:`cronbach_alpha`, in order.
+FIELDS = ["n_items", "n_complete", "alpha", "ci_low", "ci_high", "std_alpha", "average_r",
+          "omega_total", "first_eigen_share", "verdict", "notes"]
+#: The columns of :func:`item_statistics`, in order.
+ITEM_COLUMNS = ["item", "n", "mean", "sd", "item_rest_r", "alpha_if_deleted", "flags"]
 
 
 class _Moments(NamedTuple):
@@ -50,6 +80,14 @@ class _Moments(NamedTuple):
     n_complete: int  # respondents with every item answered
     n_min: int  # smallest number of respondents behind one covariance
     n_eff: float  # Kish effective base behind the Feldt interval (= n_min unweighted)
+
+
+class _Thresholds(NamedTuple):
+    ok_min: float = 0.70
+    questionable_min: float = 0.60
+    redundant_above: float = 0.95
+    min_item_rest_r: float = 0.30
+    max_alpha_gain: float = 0.02
 
 
 def _prepare(data, items, weights) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -102,62 +140,90 @@ def _prepare(data, items, weights) -> tuple[list[str], np.ndarray, np.ndarray]:
 
 def _moments(x: np.ndarray, w: np.ndarray, nan_policy: str, names: list[str]) -> _Moments:
     """Weighted means, covariances and correlations of the items."""
-    if nan_policy not in ("listwise", "pairwise"):
-        raise TxscoreError(f"The 'nan_policy' setting must be one of 'listwise', 'pairwise'. "
-                           f"Got {nan_policy!r}.")
-    present = ~np.isnan(x)
-    complete = present.all(axis=1)
-    one_block = nan_policy == "listwise" or complete.all()
-    if one_block:  # the same respondents behind every covariance
-        if not complete.all():
-            x, w = x[complete], w[complete]
-        # sampling weights: only their ratios matter, so they are rescaled to mean 1 (sum n)
-        # and the n / (n - 1) correction uses the count of respondents
-        w = w * (len(w) / w.sum()) if len(w) else w
-        n = np.full(x.shape[1], len(x))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            s, mean = w.sum(), w @ x / w.sum()
-            xc = x - mean
-            cov = (xc * w[:, None]).T @ xc / (s - 1)
-            var_ij = np.broadcast_to(np.diag(cov)[:, None], cov.shape)
-            n_eff = s**2 / (w @ w)
-    else:  # every sum over the respondents who answered both items i and j
-        m = present.astype(float)
-        wm = m * w[:, None]
-        n = present.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = (wm * np.nan_to_num(x)).sum(axis=0) / wm.sum(axis=0)
-            xc = np.where(present, x - mean, 0.0)  # centring first keeps the sums accurate
-            s = wm.T @ m
-            cnt = m.T @ m  # respondents with both i and j: the n / (n - 1) correction
-            corr_n = cnt / (cnt - 1) / s  # weights in ratio only (scale-free), as listwise
-            sx = (wm * xc).T @ m  # sx_ij = sum of w x_i over the rows with i and j
-            cov = ((wm * xc).T @ xc - sx * sx.T / s) * corr_n
-            var_ij = ((wm * xc**2).T @ m - sx**2 / s) * corr_n  # var of i, rows with i and j
-            n_eff = s**2 / ((wm * w[:, None]).T @ m)
+    check_choice(nan_policy, "nan_policy", ("listwise", "pairwise"))
+    complete = ~np.isnan(x).any(axis=1)
+    if nan_policy == "pairwise" and not complete.all():
+        return _pairwise_moments(x, w, names)
+    # listwise (or nothing missing): the complete cases' sums about their weighted mean
+    # (sum w u = 0: no precision lost in E[uu'] - E[u]E[u]'), weights rescaled to sum n
+    xc, wc = x[complete], w[complete]
+    wc = wc * (len(wc) / wc.sum()) if len(wc) else wc
     with np.errstate(invalid="ignore", divide="ignore"):
+        centre = wc @ xc / wc.sum() if len(wc) else np.zeros(x.shape[1])
+    u = xc - centre
+    return _from_sums(len(wc), wc.sum(), wc @ wc, np.zeros(x.shape[1]),
+                      (u * wc[:, None]).T @ u, centre, names)
+
+
+def _from_sums(n: int, sw: float, sw2: float, sx: np.ndarray, sxx: np.ndarray,
+               centre: np.ndarray, names: list[str]) -> _Moments:
+    """Moments of the complete cases from their sums about ``centre``: weights in ratio
+    only (scale-free), the n / (n - 1) correction on the count of respondents."""
+    k, sw = len(names), np.float64(sw)  # numpy division: 0 / 0 is NaN, not an error
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = sx / sw
+        scale = sw * (n - 1) / n  # frequency weights rescaled to sum n: W - 1
+        cov = (sxx - np.outer(sx, sx) / sw) / scale
+        # an item constant up to the rounding of E[uu'] - E[u]E[u]' has no variance
+        flat = np.diag(cov) <= 1e-10 * np.diag(sxx) / scale
+        cov[flat, :] = cov[:, flat] = 0.0
+        d = np.diag(cov).copy()
+        corr = cov / np.sqrt(np.outer(d, d))
+    np.fill_diagonal(corr, 1.0)
+    _warn_constant(d, names)
+    n_eff = float(kish_n_eff(sw, sw2))
+    return _Moments(names, mean + centre, np.sqrt(d), np.full(k, n), cov, corr, n, n,
+                    n_eff if n_eff > 0 else np.inf)
+
+
+def _pairwise_moments(x: np.ndarray, w: np.ndarray, names: list[str]) -> _Moments:
+    """Every sum over the respondents who answered both items i and j."""
+    present = ~np.isnan(x)
+    m = present.astype(float)
+    wm = m * w[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (wm * np.nan_to_num(x)).sum(axis=0) / wm.sum(axis=0)
+        xc = np.where(present, x - mean, 0.0)  # centring first keeps the sums accurate
+        s = wm.T @ m
+        cnt = m.T @ m  # respondents with both i and j: the n / (n - 1) correction
+        corr_n = cnt / (cnt - 1) / s  # weights in ratio only (scale-free), as listwise
+        sx = (wm * xc).T @ m  # sx_ij = sum of w x_i over the rows with i and j
+        cov = ((wm * xc).T @ xc - sx * sx.T / s) * corr_n
+        var_ij = ((wm * xc**2).T @ m - sx**2 / s) * corr_n  # var of i, rows with i and j
+        n_eff = kish_n_eff(s, (wm * w[:, None]).T @ m)
         corr = cov / np.sqrt(var_ij * var_ij.T)
     np.fill_diagonal(corr, 1.0)
     d = np.diag(cov).copy()
-    n_min = len(x) if one_block else int((m.T @ m).min())
+    _warn_constant(d, names)
+    n_eff = float(np.min(np.where(n_eff > 0, n_eff, np.inf)))
+    return _Moments(names, mean, np.sqrt(d), present.sum(axis=0), cov, corr,
+                    int(present.all(axis=1).sum()), int(cnt.min()), n_eff)
+
+
+def _warn_constant(d: np.ndarray, names: list[str]) -> None:
     if (d[np.isfinite(d)] <= 0).any():
         flat = [c for c, v in zip(names, d, strict=True) if v <= 0]
         warnings.warn(f"Items without variance among the respondents used: {flat}.",
-                      TxscoreWarning, stacklevel=3)
-    n_eff = float(np.min(np.where(np.isfinite(n_eff), n_eff, np.inf)))
-    return _Moments(names, mean, np.sqrt(d), n, cov, corr, int(complete.sum()), n_min, n_eff)
+                      TxscoreWarning, stacklevel=4)
+
+
+def _no_variance(var: np.ndarray, trace: np.ndarray) -> np.ndarray:
+    """NaN where a sum of items (x and 6 - x) has no variance up to rounding."""
+    return np.where(np.abs(var) <= 1e-12 * np.abs(trace), np.nan, var)
 
 
 def _alpha(cov: np.ndarray) -> float:
     k = cov.shape[0]
-    return k / (k - 1) * (1.0 - np.trace(cov) / cov.sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return k / (k - 1) * (1.0 - np.trace(cov) / _no_variance(cov.sum(), np.trace(cov)))
 
 
 def _item_rest(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Item-rest correlation and raw alpha without each item, all items at once."""
     k = cov.shape[0]
     d, row, total = np.diag(cov), cov.sum(axis=1), cov.sum()
-    rest_var = total - 2 * row + d  # variance of the sum of the other items
+    # variance of the sum of the other items
+    rest_var = _no_variance(total - 2 * row + d, np.trace(cov) - d)
     with np.errstate(invalid="ignore", divide="ignore"):
         r_drop = (row - d) / np.sqrt(d * rest_var)
         if k < 3:
@@ -210,18 +276,125 @@ def _feldt(alpha: float, n: float, k: int, confidence: float) -> tuple[float, fl
     return float(low), float(high)
 
 
-def _item_flags(r_drop, a_drop, alpha, min_item_rest_r, max_alpha_gain) -> list[str]:
-    flags = []
+def _item_codes(r_drop: np.ndarray, a_drop: np.ndarray, alpha: float,
+                th: _Thresholds) -> list[list[tuple[str, str]]]:
+    """Per item, its (flag code, value) pairs (see :data:`ITEM_FLAGS`)."""
+    out = []
     for r, a in zip(r_drop, a_drop, strict=True):
         f = []
-        if r < min_item_rest_r:
-            f.append(f"low item-rest r (<{min_item_rest_r:.2f})".replace("<0.", "<."))
-        if r <= -min_item_rest_r:
-            f.append(f"negative item-rest r ({r:.2f}): reversed item not recoded?")
-        if a - alpha > max_alpha_gain:
-            f.append(f"alpha rises if deleted (+{a - alpha:.3f})")
-        flags.append("; ".join(f))
-    return flags
+        if r < th.min_item_rest_r:
+            f.append(("low_item_rest", f"{th.min_item_rest_r:.2f}"))
+        if r <= -th.min_item_rest_r:
+            f.append(("negative_item_rest", f"{r:.2f}"))
+        if a - alpha > th.max_alpha_gain:
+            f.append(("raises_alpha", f"{a - alpha:+.3f}"))
+        out.append(f)
+    return out
+
+
+def _verdict(alpha: float, th: _Thresholds) -> str:
+    if not np.isfinite(alpha):
+        return "no_variance"
+    if alpha > th.redundant_above:
+        return "redundant"
+    if alpha >= th.ok_min:
+        return "ok"
+    return "questionable" if alpha >= th.questionable_min else "poor"
+
+
+def _statistics(m: _Moments, confidence: float,
+                th: _Thresholds) -> tuple[pd.Series, pd.DataFrame]:
+    """The construct's fields (:data:`FIELDS`) and its item table (:data:`ITEM_COLUMNS`)."""
+    names, k = m.items, len(m.items)
+    out = pd.Series(np.nan, index=FIELDS, dtype=object)
+    out[["n_items", "n_complete", "notes"]] = [k, m.n_complete, ""]
+    items = pd.DataFrame({"item": names, "n": m.n, "mean": m.mean, "sd": m.sd,
+                          "item_rest_r": np.nan, "alpha_if_deleted": np.nan,
+                          "flags": "too_few_cases"})
+    if m.n_min < MIN_CASES:
+        out["verdict"] = "too_few_cases"
+        return out, items
+    cov, corr = m.cov, m.corr
+    alpha = _alpha(cov)
+    rbar = corr[np.tril_indices(k, -1)].mean()
+    eig = np.linalg.eigvalsh(corr)[::-1] if np.isfinite(corr).all() else np.full(k, np.nan)
+    out["alpha"] = float(alpha)
+    out["ci_low"], out["ci_high"] = _feldt(alpha, m.n_eff, k, confidence)
+    out["std_alpha"] = float(k * rbar / (1.0 + (k - 1) * rbar))
+    out["average_r"] = float(rbar)
+    out["omega_total"] = _omega(corr)
+    out["first_eigen_share"] = float(eig[0] / k)
+    out["verdict"] = _verdict(alpha, th)
+    r_drop, a_drop = _item_rest(cov)
+    flags = _item_codes(r_drop, a_drop, alpha, th)
+    notes = [f"{code}:{name}({value})" for name, f in zip(names, flags, strict=True)
+             for code, value in f]
+    if k >= 4 and eig[1] > 1.0:
+        notes.append(f"two_dimensional({eig[1]:.2f})")
+    out["notes"] = ";".join(notes)
+    items["item_rest_r"], items["alpha_if_deleted"] = r_drop, a_drop
+    items["flags"] = [";".join(f"{code}({value})" for code, value in f) for f in flags]
+    return out, items
+
+
+def reliability_from_moments(n: int, sum_w: float, sum_w2: float, sum_x: np.ndarray,
+                             sum_xx: np.ndarray, *, items: Sequence[str] | None = None,
+                             centre: np.ndarray | float = 0.0, confidence: float = 0.95,
+                             ok_min: float = 0.70, questionable_min: float = 0.60,
+                             redundant_above: float = 0.95, min_item_rest_r: float = 0.30,
+                             max_alpha_gain: float = 0.02) -> tuple[pd.Series, pd.DataFrame]:
+    """Every reliability statistic of one construct from its complete cases' moments.
+
+    The one derivation behind :func:`cronbach_alpha` and :func:`item_statistics`
+    (listwise) and behind the reliability tables of :func:`txscore.score`, which
+    accumulates the five sums per construct and population chunk by chunk.
+
+    Parameters
+    ----------
+    n : int
+        Complete cases (respondents with every item answered).
+    sum_w, sum_w2 : float
+        Sums of their weights and squared weights (weights in ratio only).
+    sum_x, sum_xx : arrays of shape (k,) and (k, k)
+        ``sum w u`` and ``sum w u u'``, u = x - centre.
+    items : sequence of str, optional
+        Item names (default ``item_1 .. item_k``).
+    centre : float or array of shape (k,)
+        What was subtracted from the items before summing (e.g. their scale midpoints:
+        small numbers keep the cross-products precise); added back to the means.
+    confidence, ok_min, questionable_min, redundant_above, min_item_rest_r, max_alpha_gain
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    construct : pandas.Series
+        The fields of :func:`cronbach_alpha` (:data:`FIELDS`).
+    items : pandas.DataFrame
+        The table of :func:`item_statistics` (:data:`ITEM_COLUMNS`).
+
+    Notes
+    -----
+    With W = sum w, m = sum_x / W: ``C = (sum_xx - W m m') n / (W (n - 1))`` (weights
+    rescaled to sum n); the Kish base ``W^2 / sum w^2`` is the n of the Feldt interval.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
+    >>> x = df.to_numpy(float)
+    >>> stats, items = reliability_from_moments(5, 5.0, 5.0, x.sum(0), x.T @ x,
+    ...                                         items=list(df))
+    >>> round(stats["alpha"], 4), stats["verdict"]  # as cronbach_alpha(df)
+    (0.8628, 'ok')
+    """
+    check_confidence(confidence)
+    sum_x = np.atleast_1d(np.asarray(sum_x, dtype=float))
+    k = len(sum_x)
+    names = [f"item_{j + 1}" for j in range(k)] if items is None else list(items)
+    m = _from_sums(int(n), float(sum_w), float(sum_w2), sum_x,
+                   np.asarray(sum_xx, dtype=float).reshape(k, k),
+                   np.broadcast_to(np.asarray(centre, dtype=float), (k,)), names)
+    return _statistics(m, confidence, _Thresholds(ok_min, questionable_min, redundant_above,
+                                                  min_item_rest_r, max_alpha_gain))
 
 
 def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
@@ -248,7 +421,7 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
         the smallest pairwise base).
     ok_min, questionable_min, redundant_above : float
         Verdict bands: alpha >= .70 "ok", .60-.70 "questionable", < .60 "poor",
-        > .95 "redundant items".
+        > .95 "redundant".
     min_item_rest_r, max_alpha_gain : float
         Name an item whose item-rest r is below .30, or whose deletion raises alpha by more
         than .02.
@@ -257,10 +430,10 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
     -------
     pandas.Series
         ``n_items``, ``n_complete`` (respondents with every item), ``alpha``, ``ci_low``,
-        ``ci_high``, ``std_alpha``, ``average_r``, ``omega_total``, ``first_eigen_share``
-        and ``verdict``: "ok", "questionable", "poor", "redundant items", "no variance" or
-        "too few cases", then "; "-separated notes (flagged items, two dimensions). Fewer
-        than 3 complete cases give NaNs, not an error.
+        ``ci_high``, ``std_alpha``, ``average_r``, ``omega_total``, ``first_eigen_share``,
+        ``verdict`` (one of :data:`VERDICTS`) and ``notes`` (";"-joined :data:`NOTES`
+        codes: flagged items, two dimensions; "" when nothing to say). Fewer than 3
+        complete cases give NaNs and the verdict "too_few_cases", not an error.
 
     Notes
     -----
@@ -275,7 +448,7 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
         ci_low = 1 - (1 - alpha) * F_{(1 + c)/2},  ci_high = 1 - (1 - alpha) * F_{(1 - c)/2}
 
     ``first_eigen_share`` is the first eigenvalue of R over k; with k >= 4 items and a second
-    eigenvalue above 1 (Kaiser) the verdict says the construct looks two-dimensional.
+    eigenvalue above 1 (Kaiser) the notes say the construct looks two-dimensional.
 
     References
     ----------
@@ -285,63 +458,16 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from txscore.stats.reliability import cronbach_alpha
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> res = cronbach_alpha(df)  # R: psych::alpha(df, use="complete.obs")
     >>> round(res["alpha"], 4), res["verdict"]
     (0.8628, 'ok')
     """
-    if not 0.0 < confidence < 1.0:
-        raise TxscoreError(f"The 'confidence' setting must be between 0 and 1. Got {confidence}.")
+    check_confidence(confidence)
     names, x, w = _prepare(data, items, weights)
-    mom = _moments(x, w, nan_policy, names)
-    k = len(names)
-    out = pd.Series(np.nan, index=_FIELDS, dtype=object)
-    out[["n_items", "n_complete"]] = [k, mom.n_complete]
-    if mom.n_min < MIN_CASES:
-        out["verdict"] = "too few cases"
-        return out
-    return _fill_alpha(out, names, mom.cov, mom.corr, mom.n_eff, confidence, ok_min,
-                       questionable_min, redundant_above, min_item_rest_r, max_alpha_gain)
-
-
-def _fill_alpha(out: pd.Series, names: list[str], cov: np.ndarray, corr: np.ndarray,
-                n_eff: float, confidence: float, ok_min: float = 0.70,
-                questionable_min: float = 0.60, redundant_above: float = 0.95,
-                min_item_rest_r: float = 0.30, max_alpha_gain: float = 0.02) -> pd.Series:
-    """Alpha, its Feldt interval, std alpha, average r, omega, first-eigenvalue share and
-    the verdict from item covariances and correlations (shared by the in-memory path and
-    chunked scoring, which gets the moments from sums)."""
-    k = len(names)
-    alpha = _alpha(cov)
-    rbar = corr[np.tril_indices(k, -1)].mean()
-    eig = np.linalg.eigvalsh(corr)[::-1] if np.isfinite(corr).all() else np.full(k, np.nan)
-    out["alpha"] = float(alpha)
-    out["ci_low"], out["ci_high"] = _feldt(alpha, n_eff, k, confidence)
-    out["std_alpha"] = float(k * rbar / (1.0 + (k - 1) * rbar))
-    out["average_r"] = float(rbar)
-    out["omega_total"] = _omega(corr)
-    out["first_eigen_share"] = float(eig[0] / k)
-
-    if not np.isfinite(alpha):
-        band = "no variance"
-    elif alpha > redundant_above:
-        band = "redundant items"
-    elif alpha >= ok_min:
-        band = "ok"
-    else:
-        band = "questionable" if alpha >= questionable_min else "poor"
-    notes = [band]
-    r_drop, a_drop = _item_rest(cov)
-    for name, flag in zip(names, _item_flags(r_drop, a_drop, alpha, min_item_rest_r,
-                                             max_alpha_gain), strict=True):
-        if flag:
-            notes.append(f"{name}: {flag}")
-    if k >= 4 and eig[1] > 1.0:
-        notes.append(f"looks two-dimensional (2nd eigenvalue {eig[1]:.2f} > 1)")
-    out["verdict"] = "; ".join(notes)
-    return out
+    th = _Thresholds(ok_min, questionable_min, redundant_above, min_item_rest_r,
+                     max_alpha_gain)
+    return _statistics(_moments(x, w, nan_policy, names), confidence, th)[0]
 
 
 def item_statistics(data: pd.DataFrame, items: Sequence[str] | None = None, *,
@@ -361,7 +487,8 @@ def item_statistics(data: pd.DataFrame, items: Sequence[str] | None = None, *,
     pandas.DataFrame
         One row per item: ``item``, ``n`` (respondents used), ``mean``, ``sd`` (weighted,
         W - 1 denominator), ``item_rest_r`` (psych ``r.drop``), ``alpha_if_deleted`` (raw
-        alpha of the other items; NaN with 2 items) and ``flags`` ("" when nothing to say).
+        alpha of the other items; NaN with 2 items) and ``flags`` (";"-joined
+        :data:`ITEM_FLAGS` codes, "" when nothing to say).
 
     Notes
     -----
@@ -372,23 +499,14 @@ def item_statistics(data: pd.DataFrame, items: Sequence[str] | None = None, *,
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from txscore.stats.reliability import item_statistics
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> # R: psych::alpha(df, use="complete.obs")$alpha.drop$raw_alpha
     >>> item_statistics(df)["alpha_if_deleted"].round(4).tolist()
     [0.7895, 0.8824, 0.7273]
     """
     names, x, w = _prepare(data, items, weights)
-    mom = _moments(x, w, nan_policy, names)
-    if mom.n_min < MIN_CASES:
-        r_drop = a_drop = np.full(len(names), np.nan)
-        flags = ["too few cases"] * len(names)
-    else:
-        r_drop, a_drop = _item_rest(mom.cov)
-        flags = _item_flags(r_drop, a_drop, _alpha(mom.cov), min_item_rest_r, max_alpha_gain)
-    return pd.DataFrame({"item": names, "n": mom.n, "mean": mom.mean, "sd": mom.sd,
-                         "item_rest_r": r_drop, "alpha_if_deleted": a_drop, "flags": flags})
+    th = _Thresholds(min_item_rest_r=min_item_rest_r, max_alpha_gain=max_alpha_gain)
+    return _statistics(_moments(x, w, nan_policy, names), 0.95, th)[1]
 
 
 def omega_total(data: pd.DataFrame, items: Sequence[str] | None = None, *,
@@ -425,8 +543,6 @@ def omega_total(data: pd.DataFrame, items: Sequence[str] | None = None, *,
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from txscore.stats.reliability import omega_total
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> # R: l <- psych::fa(df)$loadings; sum(l)^2 / (sum(l)^2 + sum(1 - l^2))
     >>> round(omega_total(df), 3)
@@ -461,8 +577,6 @@ def reliability(data: pd.DataFrame, items: Sequence[str] | Mapping[str, Sequence
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from txscore.stats.reliability import reliability
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
     >>> reliability(df, {"ease": ["q1", "q2", "q3"]})[["construct", "n_complete", "verdict"]]
       construct  n_complete verdict
@@ -479,6 +593,6 @@ def reliability(data: pd.DataFrame, items: Sequence[str] | Mapping[str, Sequence
                            questionable_min=questionable_min, redundant_above=redundant_above,
                            min_item_rest_r=min_item_rest_r, max_alpha_gain=max_alpha_gain)
             for its in groups.values()]
-    table = pd.DataFrame(rows, columns=_FIELDS).infer_objects()
+    table = pd.DataFrame(rows, columns=FIELDS).infer_objects()
     table.insert(0, "construct", list(groups))
     return table

@@ -1,0 +1,215 @@
+"""Loading a study: :func:`load` and :func:`check`, the only stage that reads files.
+
+:func:`check` reads each source (any layout, see :mod:`txscore.ingest.readers`; the next file
+is read in a thread while the current one is checked), builds its standard rows
+(:func:`txscore.ingest.rows.source_rows`: personal columns dropped, brand loops reshaped,
+answers mapped to codes, respondent checks run), splits off the exclusions and reconciles
+every file (:mod:`txscore.ingest.quality`), then weights the scored rows
+(:mod:`txscore.ingest.weights`).  It collects *every* problem across all files and never
+raises for them; :func:`load` raises one :class:`~txscore.errors.InputDataError` listing
+the errors, and issues the warnings.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from txscore.errors import InputDataError, Problem, TxscoreWarning
+from txscore.ingest import quality as qc
+from txscore.ingest.readers import RawTable, read_table
+from txscore.ingest.rows import source_rows
+from txscore.ingest.weights import weight_rows
+from txscore.responses import Responses
+from txscore.study import Source, Study
+
+__all__ = ["Checked", "check", "load"]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Everything :func:`check` found.
+
+    Attributes
+    ----------
+    responses : Responses
+        The rows that could be read and mapped (answers that match no label are missing
+        here), the ledger and the reconciliation; files that could not be read or lack a
+        column are listed in ``responses.files`` with ``checked`` False.
+    problems : list of Problem
+        Errors and warnings, each located.
+    """
+
+    responses: Responses
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop scoring."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems reported without stopping."""
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def _numeric_columns(study: Study, source: Source) -> Callable[[str], bool]:
+    """Which columns of a source a text reader may read as numbers: the items (in a brand
+    loop, any column the pattern gives an item), the weight and the duration column.
+    Everything else (ids, brands, segments) stays text as written."""
+    names = {*study.items_for(source.population), study.columns.weight,
+             study.quality.speeder_column} - {None}
+    loop = None
+    if source.brand_pattern:
+        parts = [re.escape(p) for p in re.split(r"(\{item\}|\{brand\})",
+                                                source.brand_pattern)]
+        item_rx = "(?:" + "|".join(re.escape(i) for i in names) + ")"
+        loop = re.compile("".join(item_rx if p == re.escape("{item}") else ".+"
+                                  if p == re.escape("{brand}") else p for p in parts))
+    return lambda name: name in names or (loop is not None and bool(loop.fullmatch(name)))
+
+
+def _read_ahead(study: Study) -> Iterator[tuple[Source, Future[RawTable]]]:
+    """Each source with its file being read: the next file is read in a thread while the
+    caller checks the current one (the readers spend their time in fastexcel, pyarrow and
+    zlib, which release the GIL).  One file ahead at most, so memory holds two raw files."""
+
+    def read(source: Source) -> RawTable:
+        return read_table(source.path, source.sheet, format=source.format,
+                          header_row=source.header_row, encoding=source.encoding,
+                          delimiter=source.delimiter, numeric=_numeric_columns(study, source))
+
+    sources = list(study.sources)
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(read, sources[0]) if sources else None
+        for i, source in enumerate(sources):
+            current = pending
+            pending = pool.submit(read, sources[i + 1]) if i + 1 < len(sources) else None
+            yield source, current
+
+
+def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Checked:
+    """Read, map and check every source; return the responses and every problem.
+
+    Unlike :func:`load` this never raises for problems in the data: it is what
+    ``txscore validate`` runs.
+
+    Parameters
+    ----------
+    study : Study
+        The validated spec.
+    progress : callable, optional
+        Called with a short message as each file is read.
+
+    Returns
+    -------
+    Checked
+
+    Examples
+    --------
+    >>> import txscore as tx
+        >>> checked = tx.check(tx.read_study("surveys/sample/study.toml"))
+    >>> checked.errors, bool(checked.responses.files["reconciles"].all())
+    ([], True)
+    """
+    problems: list[Problem] = []
+    frames, files = [], []
+    for source, reading in _read_ahead(study):
+        if progress:
+            progress(source.name)
+        try:
+            table = reading.result()
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+            files.append({"source_file": source.name, "source_sheet": source.sheet or "",
+                          "population": source.population, "wave": source.wave,
+                          "layout": "", "file_rows": 0, "brands": 0, "rows_in": 0,
+                          "checked": False, "reader": "", "sha256": "",
+                          "personal_removed": ""})
+            continue
+        built = source_rows(study, source, table, problems)
+        files.append({"source_file": table.file, "source_sheet": table.sheet or "",
+                      "population": source.population, "wave": source.wave,
+                      "layout": table.layout, "file_rows": built.file_rows,
+                      "brands": built.brands if source.brand_pattern else 1,
+                      "rows_in": built.file_rows * (built.brands if source.brand_pattern else 1),
+                      "checked": built.frame is not None,
+                      "reader": table.reader, "sha256": table.sha256,
+                      "personal_removed": ", ".join(built.personal)})
+        if built.frame is not None:
+            frames.append(built.frame)
+    items = list(study.items)
+    rows = pd.concat(frames, ignore_index=True) if frames else _empty_rows(study)
+    for col in items:  # an item asked of one population only is missing for the other
+        if col not in rows:
+            rows[col] = pd.array([pd.NA] * len(rows), dtype="Int16")
+    for col in qc.DETAIL_COLUMNS.values():
+        if col in rows:
+            rows[col] = rows[col].fillna("")
+    for col in ("_blank", "_not_rated"):
+        if col in rows:
+            rows[col] = rows[col].fillna(False).astype(bool)
+    kept, ledger = qc.split_excluded(rows, study, items)
+    file_table = qc.reconcile(pd.DataFrame(files), kept, ledger)
+    file_table.loc[~file_table["checked"], "reconciles"] = False
+    kept, weighting = weight_rows(study, kept, problems)
+    return Checked(Responses(study, kept, ledger, file_table, weighting), problems)
+
+
+def _empty_rows(study: Study) -> pd.DataFrame:
+    cols = ["respondent_id", "population", "wave", "brand", "source_file", "source_sheet",
+            "source_row", "weight", *study.columns.segments]
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    frame["source_row"] = frame["source_row"].astype(np.int64)
+    frame["weight"] = frame["weight"].astype(float)
+    frame["_blank"] = pd.Series(dtype=bool)
+    frame["_out_of_range"] = pd.Series(dtype=object)
+    return frame
+
+
+def load(study: Study, *, progress: Callable[[str], None] | None = None) -> Responses:
+    """Read, map and check every source of a study.
+
+    Parameters
+    ----------
+    study : Study
+        The validated spec.
+    progress : callable, optional
+        Called with a short message as each file is read (the CLI shows a progress bar).
+
+    Returns
+    -------
+    Responses
+        One row per respondent x brand with standard columns and item codes, the
+        exclusions ledger and the per-file reconciliation.
+
+    Raises
+    ------
+    InputDataError
+        With every problem found in every file (missing columns, unknown labels, bad
+        weights, unreadable files), each with its location and a fix.  Warnings (e.g. a
+        duplicated column name the spec does not use) are issued as
+        :class:`~txscore.errors.TxscoreWarning`.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+    >>> bool(responses.files["reconciles"].all())
+    True
+    """
+    checked = check(study, progress=progress)
+    if checked.errors:
+        n = len(checked.errors)
+        raise InputDataError(f"{n} problem{'s' if n > 1 else ''} in the input files",
+                             checked.errors)
+    for problem in checked.warnings:
+        warnings.warn(str(problem), TxscoreWarning, stacklevel=2)
+    return checked.responses

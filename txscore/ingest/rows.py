@@ -1,0 +1,533 @@
+"""One source file as standard rows: what :func:`txscore.ingest.load` builds per file.
+
+:func:`source_rows` takes a file as read (a :class:`~txscore.ingest.readers.RawTable`) and
+returns one row per respondent x brand with the standard columns (``respondent_id``,
+``population``, ``wave``, ``brand``, ``source_file``, ``source_sheet``, ``source_row``,
+``weight``, the segments), the item codes (mapped by :mod:`txscore.ingest.codes`, reversed
+items turned round) and the details of the respondent checks of
+:mod:`txscore.ingest.quality`.  Personal columns go first (:mod:`txscore.ingest.privacy`),
+brand loops are reshaped (:mod:`txscore.ingest.loops`), and every problem is appended with
+its file, sheet, row, column and value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from txscore.errors import Problem, shorten
+from txscore.ingest import privacy
+from txscore.ingest import quality as qc
+from txscore.ingest.codes import OUT_OF_RANGE, describe_unknown, excel_errors, map_answers
+from txscore.ingest.loops import find_loop
+from txscore.ingest.readers import RawTable
+from txscore.study import Source, Study, normalise_label
+from txscore.study.vocabulary import TOTAL
+
+__all__ = ["SourceRows", "required_columns", "source_rows"]
+
+_MAX_ROWS_LISTED = 5
+_MAX_VALUES_LISTED = 10  # distinct unknown answers listed per column (free text has many)
+
+
+def _rows_text(rows: np.ndarray, positions: np.ndarray) -> str:
+    shown = ", ".join(str(int(rows[p])) for p in positions[:_MAX_ROWS_LISTED])
+    more = len(positions) - _MAX_ROWS_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Stripped text with blanks as missing; whole numbers read as floats print as ints.
+
+    >>> _text(pd.Series([" a ", "", None], dtype="category")).tolist()
+    ['a', <NA>, <NA>]
+    >>> _text(pd.Series([2.0, None])).tolist()
+    ['2', <NA>]
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):  # on the distinct values only
+        text = _text(pd.Series(column.cat.categories))
+        return pd.Series(text.array.take(column.cat.codes.to_numpy(), allow_fill=True),
+                         index=column.index)
+    if pd.api.types.is_float_dtype(column) and (column.dropna() % 1 == 0).all():
+        column = column.astype("Int64")
+    text = column.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def _shown(value: object) -> str:
+    """A cell as the user wrote it (a whole number read as float without ".0")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """Numbers from numbers or text (a decimal comma is a decimal point)."""
+    if pd.api.types.is_numeric_dtype(column):
+        return column.astype(float)
+    return pd.to_numeric(_text(column).str.replace(",", ".", regex=False), errors="coerce")
+
+
+def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Problem]) -> None:
+    """One problem per distinct unknown answer: the value (an Excel error, a date, text),
+    its row count and first rows; past ten distinct values, one problem for the rest."""
+    entries = list(mapped.unknown.items())
+    for text, pos in entries[:_MAX_VALUES_LISTED]:
+        what, fix = describe_unknown(text, scale)
+        problems.append(Problem(
+            f"{what} ({len(pos)} row{'s' if len(pos) > 1 else ''}: "
+            f"{_rows_text(table.rows(), pos)}).", table.where(column=col), fix))
+    rest = entries[_MAX_VALUES_LISTED:]
+    if rest:
+        rows = np.sort(np.concatenate([pos for _, pos in rest]))
+        problems.append(Problem(
+            f"{len(rest)} more distinct answers match no label of scale '{scale.name}' "
+            f"({len(rows)} rows: {_rows_text(table.rows(), rows)}); so many different "
+            "answers suggest a free-text column.", table.where(column=col),
+            "check that [items] names the right column for this question; otherwise "
+            f"correct the answers or add them to [scales.{scale.name}] labels."))
+
+
+def _weights(frame: pd.DataFrame, column: str, table: RawTable,
+             problems: list[Problem]) -> np.ndarray:
+    """The weight column as floats; a problem lists rows whose weight is not positive."""
+    w = _numbers(frame[column])
+    valid = np.isfinite(w.to_numpy(float, na_value=np.nan)) & (w > 0).to_numpy(bool, na_value=False)
+    bad = np.flatnonzero(~valid & frame.notna().any(axis=1).to_numpy())
+    if len(bad):
+        values = sorted({shorten(frame[column].iloc[p], 20) for p in bad[:20]})
+        errors = [v for v in values if v.startswith("#")]
+        problems.append(Problem(
+            f"{len(bad)} rows have a weight that is missing, not a number, zero or negative, "
+            f"or infinite (values: {', '.join(values[:5])}; rows {_rows_text(table.rows(), bad)})"
+            + (f"; {', '.join(errors[:3])}: Excel error value" if errors else "") + ".",
+            table.where(column=column),
+            "weights must be positive numbers: correct them, or remove weight from [columns] "
+            "to analyse unweighted."))
+    return w.to_numpy(float)
+
+
+def required_columns(study: Study, source: Source) -> list[str]:
+    """The columns a source must have: id, brand (unless fixed or looped), weight,
+    segments, the columns the quality checks name, and the items (unless looped).
+
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> required_columns(study, study.sources[0])[:4]
+    ['resp_id', 'brand', 'weight', 'region']
+    """
+    cols, q = study.columns, study.quality
+    need = [cols.respondent_id]
+    if source.brand is None and source.brand_pattern is None and cols.brand:
+        need.append(cols.brand)
+    if cols.weight:
+        need.append(cols.weight)
+    need += list(cols.segments)
+    if q.speeders and q.speeder_column:
+        need.append(q.speeder_column)
+    if q.test_responses and q.test_column:
+        need.append(q.test_column)
+    need += [a.column for a in q.attention_checks]
+    if source.brand_pattern is None:
+        need += study.items_for(source.population)
+    return list(dict.fromkeys(need))
+
+
+def _missing_columns(study: Study, source: Source, frame: pd.DataFrame, table: RawTable,
+                     problems: list[Problem]) -> bool:
+    """Problems for required columns absent (or duplicated) in the file; True if any."""
+    required = required_columns(study, source)
+    present = set(frame.columns)
+    unused = [str(c) for c in frame.columns if c not in set(required) | set(study.items)]
+    bad = False
+    for col in required:
+        if col in present and f"{col}.1" in present:
+            problems.append(Problem(
+                f"column '{col}' appears more than once in the file, so it is not clear "
+                "which one to use.", table.where(column=col),
+                "rename or remove the other column(s) in the file."))
+            bad = True
+        elif col not in present:
+            close = difflib.get_close_matches(col, unused, n=1)
+            problems.append(Problem(
+                f"column '{col}' is not in the file.", table.where(),
+                f"did you mean '{close[0]}'? Rename the column in the spec or the file."
+                if close else "add the column to the file, or correct the column name in the "
+                "study spec."))
+            bad = True
+    return bad
+
+
+def _duration(study: Study, table: RawTable, frame: pd.DataFrame,
+              problems: list[Problem]) -> pd.Series | None:
+    """Seconds per file row: the speeder column, the export's duration, or end - start."""
+    q = study.quality
+    column = q.speeder_column or table.column_for("duration")
+    if column is not None:
+        return _numbers(frame[column]) if column in frame else None
+    start, end = table.column_for("start"), table.column_for("end")
+    if start in frame and end in frame:
+        with warnings.catch_warnings():  # "could not infer format": each cell parsed alone
+            warnings.simplefilter("ignore", UserWarning)
+            t0 = pd.to_datetime(frame[start], errors="coerce")
+            t1 = pd.to_datetime(frame[end], errors="coerce")
+        return (t1 - t0).dt.total_seconds()
+    problems.append(Problem(
+        "the speeder check is on but the file has no duration column.", table.where(),
+        'add column = "<duration in seconds>" to [quality.speeders], or switch the check '
+        "off (speeders = false)."))
+    return None
+
+
+def _respondent_checks(study: Study, table: RawTable, frame: pd.DataFrame,
+                       problems: list[Problem]) -> dict[str, np.ndarray]:
+    """Checks on whole file rows: test responses, speeders, attention checks, finished."""
+    q, n = study.quality, len(frame)
+    out: dict[str, np.ndarray] = {}
+    status = q.test_column or (table.column_for("status") if table.layout.startswith(
+        "qualtrics") else None)
+    if q.test_responses and status is not None and status in frame:
+        values = q.test_values if q.test_column else qc.QUALTRICS_TEST_STATUS
+        accepted = set(qc.normalised_answers(pd.Series(values, dtype=object)))
+        out["_test"] = qc.value_in_detail(frame[status], accepted, status, flag_if_in=True)
+    if q.speeders:
+        seconds = _duration(study, table, frame, problems)
+        if seconds is not None:
+            out["_speeder"] = qc.speeder_detail(seconds, q.speeder_seconds,
+                                                q.speeder_median_share)
+    detail = np.full(n, "", dtype=object)
+    for check in q.attention_checks:
+        if check.column not in frame:
+            continue
+        values = frame[check.column]
+        expected = pd.Series(check.expected, dtype=object)
+        compare = None
+        if check.scale is not None and check.scale in study.scales:
+            scale = study.scales[check.scale]  # compare codes: "Agree" and 4 are one answer
+            compare = qc.normalised_answers(pd.Series(map_answers(values, scale).codes))
+            expected = pd.Series(map_answers(expected, scale).codes, dtype=object)
+        accepted = set(qc.normalised_answers(expected)) - {""}
+        what = " (expected " + " or ".join(repr(e) for e in check.expected) + ")"
+        detail = qc.merge_details(detail, qc.value_in_detail(
+            values, accepted, check.column, flag_if_in=False, what=what, compare=compare))
+    if q.attention_checks:
+        out["_attention"] = detail
+    finished = table.column_for("finished")
+    if q.incomplete and q.incomplete_finished and finished in frame:
+        out["_finished"] = qc.finished_flags(frame[finished])
+    return out
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    """The standard rows of one source and what the reconciliation needs of it.
+
+    Attributes
+    ----------
+    frame : DataFrame or None
+        One row per respondent x brand; None when a required column is missing (the file
+        is then listed as not checked).
+    file_rows : int
+        Data rows in the file.
+    brands : int
+        Brands per file row (the brand loop's; 1 otherwise).
+    personal : list of str
+        The columns removed as personal data.
+    """
+
+    frame: pd.DataFrame | None
+    file_rows: int
+    brands: int
+    personal: list[str]
+
+
+def _usable_frame(study: Study, source: Source, table: RawTable,
+                  problems: list[Problem]) -> tuple[pd.DataFrame, list[str], list, bool]:
+    """The file's columns without personal data, named as in the spec; the brand loop.
+
+    Column names differing from the spec's only by Unicode normalisation (an accent typed
+    as one character or two) take the spec's spelling.  Declared personal columns go
+    first; then, with a warning each, columns that look personal (:mod:`txscore.ingest.privacy`)
+    among those the spec does not use.  Returns the frame, the removed columns, the
+    brand-loop blocks (brand, {item: column}) and whether the loop has an error.
+    """
+    cols, items = study.columns, study.items_for(source.population)
+    required = required_columns(study, source)
+    spec_names = [*required, *study.items, *cols.personal]
+    nfc = {unicodedata.normalize("NFC", c): c for c in spec_names}
+    frame = table.frame.rename(columns={c: nfc[c] for c in table.frame.columns
+                                        if c in nfc and nfc[c] != c and nfc[c] not in
+                                        table.frame.columns})
+    declared = privacy.scan(frame.iloc[:0], declared=cols.personal, used=frame.columns)
+    frame = frame.drop(columns=declared.removed)
+    blocks: list = []
+    loop_error = False
+    if source.brand_pattern:
+        loop, loop_problems = find_loop([str(c) for c in frame.columns], source.brand_pattern,
+                                        items, source.brands, table.where())
+        problems += loop_problems
+        blocks = list(loop.items())
+        loop_error = any(p.severity == "error" for p in loop_problems)
+    loop_columns = [c for _, m in blocks for c in m.values() if c is not None]
+    metadata = [c for c, role in table.roles.items() if role != "personal"]
+    used = [*required, *study.items, *loop_columns, *metadata]
+    check_used = [c for c in [cols.respondent_id, cols.brand, *cols.segments] if c]
+    found = privacy.scan(frame, used=used, roles=table.roles, check_used=check_used)
+    problems += found.problems(lambda col: table.where(column=col))
+    return (frame.drop(columns=found.removed), declared.removed + found.removed, blocks,
+            loop_error)
+
+
+def _hostile_cells(study: Study, source: Source, table: RawTable, frame: pd.DataFrame,
+                   loop_brands: list[str], problems: list[Problem]) -> None:
+    """Excel error values in the id, brand or segment columns; a brand named like the
+    total (errors); a header with no data rows (a warning)."""
+    cols = study.columns
+    if frame.empty:  # a wave nobody answered yet is possible: say so, do not stop
+        problems.append(Problem(
+            f"the file has column names (row {table.header_row}) but no data rows below "
+            "them: it adds nothing to the scores.", table.where(),
+            "if responses were expected, export them again (the export may have been "
+            "filtered to no responses); otherwise remove the source from the study spec.",
+            "warning"))
+    for col in dict.fromkeys(c for c in (cols.respondent_id, cols.brand, *cols.segments)
+                             if c in frame):
+        bad = excel_errors(frame[col])
+        if len(bad):
+            shown = sorted({shorten(frame[col].iloc[p], 20) for p in bad[:20]})
+            problems.append(Problem(
+                f"{', '.join(shown[:3])}: Excel error value{'s' if len(shown) > 1 else ''} "
+                f"in {len(bad)} row{'s' if len(bad) > 1 else ''} "
+                f"({_rows_text(table.rows(), bad)}).", table.where(column=col),
+                "a formula failed in the workbook: correct it, or paste the values."))
+    total = normalise_label(TOTAL)
+    fix = (f"rename the brand: '{TOTAL}' is the label of the total over all brands in every "
+           "table and chart, so the two would be confused.")
+    if source.brand is not None and normalise_label(source.brand) == total:
+        problems.append(Problem(f"the source's brand is '{source.brand}'.", table.where(),
+                                fix.replace("rename the brand", "change brand = ... of this "
+                                            "source in the study spec")))
+    elif source.brand_pattern:
+        for name in loop_brands:  # named in brands = {...} or by the column names
+            if normalise_label(name) == total:
+                problems.append(Problem(f"the brand loop has a brand named '{name}'.",
+                                        table.where(), fix.replace(
+                                            "rename the brand", "map it to another name in "
+                                            "the source's brands table")))
+    elif cols.brand in frame:
+        named = [b for b in frame[cols.brand].dropna().unique()  # distinct brands only
+                 if normalise_label(b) == total]
+        hit = np.flatnonzero(frame[cols.brand].isin(named).to_numpy(bool))
+        if len(hit):
+            text = frame[cols.brand].astype(object)
+            problems.append(Problem(
+                f"brand '{shorten(text.iloc[hit[0]])}' in {len(hit)} row"
+                f"{'s' if len(hit) > 1 else ''} ({_rows_text(table.rows(), hit)}).",
+                table.where(column=cols.brand), fix + " Correct the file."))
+
+
+def source_rows(study: Study, source: Source, table: RawTable,
+                problems: list[Problem]) -> SourceRows:
+    """Standard columns, item codes and check details for one source; problems appended.
+
+    Parameters
+    ----------
+    study : Study
+        The spec.
+    source : Source
+        The source the table was read from.
+    table : RawTable
+        The file as read.
+    problems : list of Problem
+        Where every problem found is appended (located in the file).
+
+    Returns
+    -------
+    SourceRows
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> from txscore.ingest.readers import read_table
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> source = study.sources[0]
+    >>> built = source_rows(study, source, read_table(source.path, source.sheet), [])
+    >>> built.file_rows, built.brands, built.frame["source_row"].iloc[0]
+    (3099, 1, np.int64(2))
+    """
+    frame, personal, loop_blocks, loop_error = _usable_frame(study, source, table, problems)
+    n, cols = len(frame), study.columns
+    items = study.items_for(source.population)
+    required = required_columns(study, source)
+    for note in table.notes:  # a duplicated header the spec does not use is only a warning
+        if not any(note.message.startswith(f"column name '{c}' appears") for c in required):
+            problems.append(note)
+    missing = _missing_columns(study, source, frame, table, problems)
+    if source.brand_pattern:
+        blocks = loop_blocks
+        missing = missing or loop_error
+    else:
+        blocks = [(source.brand, {c: c for c in items})]
+    _hostile_cells(study, source, table, frame, [b for b, _ in loop_blocks], problems)
+    k = max(len(blocks), 1)
+    weight = _weights(frame, cols.weight, table, problems) if cols.weight in frame else None
+    checks = _respondent_checks(study, table, frame, problems)
+    if missing:  # still map the columns that exist, so all their problems show in one run
+        for _, mapping in blocks:
+            for item, col in mapping.items():
+                if col in frame:
+                    scale = study.scales[study.items[item].scale]
+                    _unknown_labels(map_answers(frame[col], scale), table, col, scale, problems)
+        return SourceRows(None, n, k, personal)
+    pos = np.repeat(np.arange(n), k)
+    out = _standard_columns(study, source, table, frame, blocks, pos, weight)
+    coded = _item_codes(study, items, table, frame, blocks, problems)
+    out.update(coded.codes)
+    out["_blank"] = (table.frame.isna().all(axis=1).to_numpy() if n else np.zeros(0, bool))[pos]
+    if source.brand_pattern:
+        out["_not_rated"] = _not_rated(source, table, items, blocks, coded, n,
+                                       out["_blank"], problems)
+    for name, detail in _check_details(study, items, checks, coded, pos, k).items():
+        if (detail != "").any():  # only when some row fails: check() fills the others
+            out[name] = pd.array(detail, dtype=object)
+    return SourceRows(pd.DataFrame(out), n, k, personal)
+
+
+def _standard_columns(study: Study, source: Source, table: RawTable, frame: pd.DataFrame,
+                      blocks: list, pos: np.ndarray,
+                      weight: np.ndarray | None) -> dict[str, Any]:
+    """respondent_id, population, wave, brand, source file/sheet/row, weight and the
+    segments of each row (``pos``: the file row of each output row)."""
+    cols, n, k = study.columns, len(frame), max(len(blocks), 1)
+
+    def text_column(col: str) -> pd.api.extensions.ExtensionArray:
+        # string storage (no Python objects per row), missing as NaN like the other columns
+        values = _text(frame[col]).astype("str").array
+        return values if k == 1 else values.take(pos)
+
+    out: dict[str, Any] = {  # columns gathered first, the frame built once at the end
+        "respondent_id": text_column(cols.respondent_id),
+        "population": source.population,
+        "wave": source.wave,
+        "brand": (np.tile(np.array([b for b, _ in blocks], dtype=object), n)
+                  if source.brand_pattern else source.brand if source.brand is not None
+                  else text_column(cols.brand)),
+        "source_file": table.file,
+        "source_sheet": table.sheet or "",
+        "source_row": table.rows()[pos] if n else np.zeros(0, np.int64),
+    }
+    out["weight"] = weight[pos] if weight is not None else np.ones(n * k)
+    for seg in cols.segments:
+        out[seg] = frame[seg].astype(object).to_numpy()[pos]
+    return out
+
+
+@dataclass(frozen=True)
+class _Coded:
+    codes: dict[str, pd.arrays.IntegerArray]  # item -> final codes (reversed turned round)
+    raw: dict[str, np.ndarray]  # item -> codes as answered (for straight-lining)
+    answered: dict[str, np.ndarray]  # item -> not blank
+    rated_brand: np.ndarray  # (k,) some row answered an item of the brand
+    out_of_range: np.ndarray  # (n, k) "item = value; ..." of out-of-range answers
+
+
+def _item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataFrame,
+                blocks: list, problems: list[Problem]) -> _Coded:
+    """Every item's answers mapped to codes, brand block by brand block."""
+    n, k = len(frame), max(len(blocks), 1)
+    oor = np.full((n, k), "", dtype=object)
+    codes_out, answered, raw_codes = {}, {}, {}
+    rated_brand = np.zeros(k, bool)
+    for item in items:
+        spec = study.items[item]
+        scale = study.scales[spec.scale]
+        codes = np.full((n, k), np.nan)
+        given = np.zeros((n, k), bool)
+        for b, (_, mapping) in enumerate(blocks):
+            col = mapping.get(item)
+            if col is None:
+                continue
+            mapped = map_answers(frame[col], scale)
+            _unknown_labels(mapped, table, col, scale, problems)
+            codes[:, b] = mapped.codes
+            given[:, b] = ~mapped.blank
+            bad = mapped.status == OUT_OF_RANGE
+            if bad.any():
+                raw = frame[col].astype(object).to_numpy()[bad]  # few rows: as written
+                note = np.array([f"{col} = {_shown(v)}" for v in raw], dtype=object)
+                has = oor[bad, b] != ""
+                oor[bad, b] = np.where(has, oor[bad, b] + "; " + note, note)
+        raw_codes[item] = codes.ravel()
+        answered[item] = given.ravel()
+        rated_brand |= given.any(axis=0)
+        final = scale.min + scale.max - codes if spec.reversed else codes
+        codes_out[item] = _int16_codes(final.ravel())
+    return _Coded(codes_out, raw_codes, answered, rated_brand, oor)
+
+
+def _not_rated(source: Source, table: RawTable, items: list[str], blocks: list,
+               coded: _Coded, n: int, blank: np.ndarray,
+               problems: list[Problem]) -> np.ndarray:
+    """Rows of a brand loop where the brand was not rated; a warning per brand nobody rated."""
+    if n:
+        for (brand, _), rated in zip(blocks, coded.rated_brand, strict=True):
+            if not rated:
+                problems.append(Problem(
+                    f"brand '{brand}' has columns but no respondent rated it: it has no "
+                    "scores from this file.", table.where(),
+                    "nothing to do if the brand was not asked in this wave; otherwise check "
+                    "the export (a filter or a skip logic may have hidden the answers).",
+                    "warning"))
+    rated = (np.column_stack([coded.answered[i] for i in items]).any(axis=1) if items
+             else np.ones(n * max(len(blocks), 1), bool))
+    return ~rated & ~blank
+
+
+def _check_details(study: Study, items: list[str], checks: dict[str, np.ndarray],
+                   coded: _Coded, pos: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Why each row fails each respondent check ("" when it passes)."""
+    q = study.quality
+    details = {"_out_of_range": coded.out_of_range.ravel()}
+    for name, detail in checks.items():
+        if name != "_finished":
+            details[name] = detail if k == 1 else detail[pos]
+    if q.straightliners:
+        details["_straightline"] = qc.straightliner_detail(
+            pd.DataFrame(coded.raw), _grids(study, items), q.straightline_min_items)
+    if q.incomplete:
+        required = [i for i in (q.incomplete_items or items) if i in coded.answered]
+        matrix = (np.column_stack([coded.answered[i] for i in required]) if required
+                  else np.zeros((len(pos), 0), bool))
+        finished = checks["_finished"][pos] if "_finished" in checks else None
+        details["_incomplete"] = qc.incomplete_detail(matrix, q.incomplete_min_share, finished)
+    return {name: np.asarray(detail, dtype=object) for name, detail in details.items()}
+
+
+def _int16_codes(codes: np.ndarray) -> pd.arrays.IntegerArray:
+    """Float codes (NaN for missing) as a nullable Int16 array, built from its parts.
+
+    >>> _int16_codes(np.array([3.0, np.nan])).tolist()
+    [3, <NA>]
+    """
+    absent = np.isnan(codes)
+    return pd.arrays.IntegerArray(np.where(absent, 0, codes).astype(np.int16), absent)
+
+
+def _grids(study: Study, items: list[str]) -> dict[str, list[str]]:
+    """The grids checked for straight-lining: as given, else the items of each scale."""
+    q = study.quality
+    if q.grids:
+        return {f"#{i + 1}": [c for c in g if c in items]
+                for i, g in enumerate(q.grids)}
+    grids: dict[str, list[str]] = {}
+    for item in items:
+        grids.setdefault(study.items[item].scale, []).append(item)
+    return grids
+
+

@@ -1,0 +1,168 @@
+"""What every chart shares: the checks of its arguments, its figure and axes, title, axis
+labels, footnote, legend band, score-band ticks, and the formats of its numbers.
+
+Charts are drawn on a bare :class:`matplotlib.figure.Figure` with the Agg canvas (no pyplot
+state, no display, safe in threads). A chart reads the result's ``flag`` column and never
+compares a base with a threshold: a ``"suppressed"`` cell shows no number, bar or point
+(the thresholds appear only in the words that explain the flags).
+"""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from txscore.errors import TxscoreError
+from txscore.reporting.palette import FIGSIZE, GREY, NOTE_WIDTH
+from txscore.reporting.text import Words, words_for
+
+__all__ = ["DEFAULT_BANDS", "POPULATIONS", "SIGNED_MEASURES", "axes", "band_ticks", "bases",
+           "decorate", "legend_above", "message", "nice_limits", "setup", "short",
+           "suppressed", "tick_format"]
+
+DEFAULT_BANDS = (("excellent", 80.0), ("good", 70.0), ("okay", 60.0), ("poor", 50.0),
+                 ("very poor", float("-inf")))
+#: measures whose range is -100..100 (differences and net scores)
+SIGNED_MEASURES = ("bx_gap", "cx_classic_net")
+#: the populations of the result tables, in the order the charts list them
+POPULATIONS = ("customer", "non_customer", "all")
+
+
+def setup(result: Any, wave: str | None) -> tuple[str, Words, Any]:
+    """Check the result can be charted; return the wave (default the latest), the words of
+    the study's language and the report settings."""
+    if tuple(getattr(result, "by", ())):
+        raise TxscoreError(f"Charts show whole-sample brand scores, but this result is cut by "
+                           f"{list(result.by)}. Fix: chart a result scored without `by`.")
+    waves = list(result.study.waves)
+    if wave is not None and wave not in waves:
+        raise TxscoreError(f"Cannot chart wave {wave!r}: the study's waves are {waves}. "
+                           "Fix: pass one of them, or wave=None for the latest.")
+    report = result.study.report
+    return wave or waves[-1], words_for(report.language), report
+
+
+def suppressed(flags: Any) -> np.ndarray:
+    """Per row, whether its ``flag`` is ``"suppressed"`` (no number may be shown).
+
+    >>> suppressed(["ok", "suppressed", None]).tolist()
+    [False, True, False]
+    """
+    return np.asarray(pd.Series(flags, dtype=object).eq("suppressed"), bool)
+
+
+def short(text: str, limit: int) -> str:
+    """Text cut at ``limit`` characters with an ellipsis.
+
+    >>> short("Concentrate  here", 9)
+    'Concentr…'
+    """
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def tick_format(words: Words) -> FuncFormatter:
+    """Tick labels with the language's decimal mark and no trailing zeros (0.75, 60)."""
+    def fmt(v: float, _pos: int | None = None) -> str:
+        decimals = next((d for d in (0, 1, 2) if abs(v - round(v, d)) < 1e-9), 3)
+        return words.num(v, decimals)
+    return FuncFormatter(fmt)
+
+
+def axes(ax: Any, height: float = FIGSIZE[1]) -> tuple[Figure, Any, bool]:
+    """The figure and axes to draw on, and whether the figure is ours."""
+    if ax is not None:
+        return ax.figure, ax, False
+    fig = Figure(figsize=(FIGSIZE[0], height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot(), True
+
+
+def decorate(ax: Any, words: Words, title: str, xlabel: str, ylabel: str, note: str,
+             own: bool, *, xfmt: bool = True, yfmt: bool | None = None) -> None:
+    """Title, axis labels, decimal marks and footnote (at the figure's left on own figures).
+
+    ``xfmt`` / ``yfmt``: give the axis numeric tick labels with the language's decimal mark
+    (default: x always, y when it has a label); off for categorical axes.
+    """
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    note = "\n".join(textwrap.fill(line, NOTE_WIDTH, break_on_hyphens=False)
+                     for line in note.split("\n"))
+    if xfmt:
+        ax.xaxis.set_major_formatter(tick_format(words))
+    if bool(ylabel) if yfmt is None else yfmt:
+        ax.yaxis.set_major_formatter(tick_format(words))
+    if own:  # constrained layout keeps both clear of the axes and inside the figure
+        ax.figure.suptitle(title, x=0.012, ha="left", fontsize=12, fontweight="bold")
+        ax.figure.supxlabel(note, x=0.012, ha="left", fontsize=9, color=GREY, linespacing=1.4)
+        return
+    ax.set_title(title)
+    ax.annotate(note, xy=(0, 0), xycoords=("axes fraction", ax.xaxis.label), xytext=(0, -6),
+                textcoords="offset points", ha="left", va="top", fontsize=9, color=GREY,
+                linespacing=1.4)
+
+
+def legend_above(ax: Any, handles: list, own: bool, *, ncols: int | None = None,
+                 loc: str = "lower right") -> None:
+    """A legend in a band above the plot, clear of the data; on a given axes the title is
+    lifted over it."""
+    ncols = ncols or len(handles)
+    x = 1.0 if loc.endswith("right") else 0.0
+    ax.legend(handles=handles, loc=loc, bbox_to_anchor=(x, 1.0), ncols=ncols,
+              borderaxespad=0.2)
+    if not own:
+        rows = -(-len(handles) // ncols)
+        ax.set_title(ax.get_title(loc="left"), pad=12 + 16 * rows)
+
+
+def message(ax: Any, text: str) -> None:
+    """A grey message in the middle of an empty plot."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=GREY,
+            fontsize=12, fontstyle="italic")
+
+
+def nice_limits(values: np.ndarray, *, pad_min: float = 6.0, lo: float = 0.0,
+                hi: float = 100.0, step: float = 5.0) -> tuple[float, float]:
+    """Axis limits around the finite ``values`` with room for labels, on ``step`` ticks.
+
+    >>> nice_limits(np.array([61.0, 72.0]))
+    (55.0, 80.0)
+    """
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)] if np.isfinite(v).any() else np.array([lo, hi])
+    pad = max(pad_min, 0.2 * (v.max() - v.min()))
+    return (float(np.floor(max(lo, v.min() - pad) / step) * step),
+            float(np.ceil(min(hi, v.max() + pad) / step) * step))
+
+
+def band_ticks(ax: Any, result: Any, words: Words) -> None:
+    """The score bands (excellent >= 80 ...) as faint lines and names under the x ticks."""
+    bands = getattr(getattr(result.study, "index", None), "bands", DEFAULT_BANDS)
+    edges = sorted({0.0, 100.0, *(float(lo) for _, lo in bands if 0 < lo < 100)})
+    for x in edges[1:-1]:
+        ax.axvline(x, color="#d0d0d0", linewidth=0.8, linestyle=":", zorder=0)
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
+    names = [next((n for n, lo in bands if m >= lo), "") for m in mids]
+    ax.set_xticks(mids, [words.bands.get(n, n).lower() for n in names], minor=True)
+    ax.tick_params(axis="x", which="minor", length=0, pad=17, labelsize=8, labelcolor=GREY)
+
+
+def bases(result: Any, wave: str, measures: tuple[str, ...], brands: list[str],
+          words: Words) -> str:
+    """``"Adatum 468 / 420 · Contoso 502 / 431"``: n_eff per brand of each measure's cell."""
+    s = result.scores
+    rows = s[(s["wave"] == wave) & s["measure"].isin(measures) & s["brand"].isin(brands)]
+    if rows.empty:
+        return ""
+    wide = rows.pivot_table(index="brand", columns="measure", values="n_eff", sort=False)
+    wide = wide.reindex(index=brands, columns=list(measures))
+    return " · ".join(f"{b} " + " / ".join(words.count(v) if np.isfinite(v) else "–"
+                                           for v in wide.loc[b]) for b in brands)

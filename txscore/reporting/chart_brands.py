@@ -1,0 +1,333 @@
+"""The brands of one wave side by side: TX by brand, the growth grid, CX against BX.
+
+Each function takes the result and keyword options, draws on a new figure or on the ``ax``
+it is given, and returns the :class:`~matplotlib.figure.Figure`. A brand whose cell is
+flagged ``"suppressed"`` keeps no bar or point and no number (methodology.md, "Uncertainty
+and significance"); caution and low-base brands are drawn lighter or hatched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from txscore.errors import TxscoreError
+from txscore.reporting.chart_base import (
+    axes,
+    band_ticks,
+    bases,
+    decorate,
+    legend_above,
+    nice_limits,
+    setup,
+    suppressed,
+)
+from txscore.reporting.chart_labels import GRID_CORNERS, corner_names, label_points
+from txscore.reporting.palette import (
+    BLUE,
+    FIGSIZE,
+    FLAG_STYLES,
+    GREY,
+    QUADRANT_COLOURS,
+    STYLE,
+    VERMILLION,
+)
+from txscore.reporting.text import Words
+from txscore.study.vocabulary import TOTAL
+
+__all__ = ["cx_vs_bx", "growth_grid", "tx_by_brand"]
+
+
+def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
+    """Horizontal bars of the TX score by brand, best first, with their intervals.
+
+    The "All brands" total is a labelled dashed line; each bar ends with its value and the
+    brand label carries the effective base (n_eff of customers + non-customers). A
+    suppressed brand keeps its row, with a grey "n<30 – suppressed" and no bar or number;
+    caution brands get lighter bars and low-base brands hatched ones, with a legend entry.
+
+    Parameters
+    ----------
+    result : Result
+        A scored study (:func:`txscore.score`) without segment cuts (``by``).
+    wave : str, optional
+        One of ``result.study.waves``; default the latest.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; default a new 8 x 4.5 in figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The title is ``fig.get_suptitle()`` on a new figure, the axes title with ``ax``.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=100)
+    >>> result = tx.score(tx.load(study))
+    >>> tx_by_brand(result, wave="2026 Q2").axes[0].get_xlabel()
+    'TX score (0–100)'
+    """
+    wave, w, rep = setup(result, wave)
+    t = w.charts
+    s = result.scores
+    rows = s[(s["measure"] == "tx") & (s["wave"] == wave)]
+    if rows.empty:
+        raise TxscoreError(f"No TX scores for wave {wave!r}. Fix: TX needs both customer "
+                           "and non-customer sources for the wave.")
+    brands = rows[rows["brand"] != TOTAL].assign(
+        hidden_=lambda d: suppressed(d["flag"]) | d["value"].isna()).sort_values(
+        ["hidden_", "value", "brand"], ascending=[True, False, True], na_position="last")
+    k = len(brands)
+    with matplotlib.rc_context(STYLE):
+        fig, ax, own = axes(ax, max(FIGSIZE[1], 1.8 + 0.3 * k))
+        seen = _brand_bars(ax, brands, w, rep)
+        ax.set(xlim=(0, 100), ylim=(-0.6, k + 0.2))  # headroom for the total's label
+        band_ticks(ax, result, w)
+        _total_line(ax, rows[rows["brand"] == TOTAL], k, w)
+        note = t["tx_note"].format(conf=f"{rep.confidence * 100:g}",
+                                   min=f"{rep.suppress_below:g}")
+        decorate(ax, w, t["tx_title"].format(wave=wave), t["tx_x"], "",
+                 f"{result.study.name}\n{note}", own)
+        handles = [Patch(facecolor=BLUE, alpha=FLAG_STYLES[f][0], hatch=FLAG_STYLES[f][1],
+                         edgecolor=BLUE, label=t[f].format(min=f"{limit:g}"))
+                   for f, limit in (("caution", rep.caution_below),
+                                    ("low_base", rep.low_base_below)) if f in seen]
+        if handles:  # in a band above the plot, clear of bars and lines
+            legend_above(ax, handles, own)
+    return fig
+
+
+def _brand_bars(ax: Any, brands: pd.DataFrame, w: Words, rep: Any) -> set[str]:
+    """One bar per brand (best at the top) with its interval, value and base; a hidden
+    brand keeps its row with a grey note. Returns the flags drawn."""
+    t, labels, seen = w.charts, [], set()
+    ys = range(len(brands) - 1, -1, -1)
+    for y, row in zip(ys, brands.itertuples(index=False), strict=True):
+        if row.hidden_:  # the row stays, without bar or number
+            msg = t["suppressed"] if row.flag == "suppressed" else t["no_data"]
+            ax.text(1, y, msg.format(min=f"{rep.suppress_below:g}"), va="center",
+                    color=GREY, fontstyle="italic")
+            labels.append(row.brand)
+            continue
+        alpha, hatch = FLAG_STYLES.get(row.flag, FLAG_STYLES["ok"])
+        seen.add(row.flag)
+        ax.barh(y, row.value, height=0.64, color=BLUE, alpha=alpha, hatch=hatch,
+                edgecolor=BLUE, linewidth=0.8).patches[0].set_gid(f"brand:{row.brand}")
+        end = row.value
+        if np.isfinite(row.ci_low) and np.isfinite(row.ci_high):
+            ax.errorbar(row.value, y, xerr=[[row.value - row.ci_low], [row.ci_high - row.value]],
+                        fmt="none", ecolor="#333333", elinewidth=1, capsize=3)
+            end = max(end, row.ci_high)
+        ax.annotate(w.num(row.value, 1), (end, y), xytext=(4, 0), zorder=4,
+                    textcoords="offset points", va="center",
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
+        labels.append(f"{row.brand} (n_eff={w.count(row.n_eff)})")
+    ax.set_yticks(list(ys), labels)
+    for tick, hidden in zip(ax.get_yticklabels(), brands["hidden_"], strict=True):
+        tick.set_color(GREY if hidden else "#222222")
+    ax.tick_params(axis="y", length=0)
+    return seen
+
+
+def _total_line(ax: Any, total: pd.DataFrame, k: int, w: Words) -> None:
+    """The all-brands total as a labelled dashed line (none when suppressed)."""
+    if not len(total) or total["flag"].iloc[0] == "suppressed":
+        return
+    tv = float(total["value"].iloc[0])
+    if not np.isfinite(tv):
+        return
+    ax.axvline(tv, color=VERMILLION, linestyle="--", linewidth=1.5)
+    side = 1 if tv <= 60 else -1  # the label goes on the side with room for it
+    ax.annotate(w.charts["total"].format(value=w.num(tv, 1), n=w.count(total["n_eff"].iloc[0])),
+                (tv, k - 0.25), xytext=(5 * side, 0), textcoords="offset points",
+                ha="left" if side > 0 else "right", va="center", color=VERMILLION,
+                fontweight="bold")
+
+
+def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
+    """Brands at (non-customer score N, customer score C) against the peer means.
+
+    Dashed crosshairs mark the peer averages; the corners name the quadrants: Leading
+    (both above), Plateauing (customers above, non-customers below), Churning
+    (non-customers above, customers below), Lagging (both below). Brands outside the peer
+    average are hollow; suppressed brands are left out and listed in the footnote, which
+    also gives each brand's effective bases.
+
+    Parameters
+    ----------
+    result : Result
+        A scored study with customers and non-customers, without segment cuts.
+    wave : str, optional
+        One of ``result.study.waves``; default the latest.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; default a new 8 x 4.5 in figure (whose
+        final layout the label nudges are measured on).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The title is ``fig.get_suptitle()`` on a new figure, the axes title with ``ax``.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=100)
+    >>> result = tx.score(tx.load(study))
+    >>> growth_grid(result).axes[0].get_ylabel()  # the latest wave
+    'Customer score (C, 0–100)'
+    """
+    wave, w, rep = setup(result, wave)
+    t = w.charts
+    g = result.grid
+    rows = g[(g["wave"] == wave) & (g["brand"] != TOTAL)] if not g.empty else g
+    if rows.empty:
+        raise TxscoreError(f"No growth grid for wave {wave!r}. Fix: the grid needs both "
+                           "customer and non-customer sources for the wave.")
+    ok = (~suppressed(rows["flag"]) & np.isfinite(rows["non_customer_score"])
+          & np.isfinite(rows["customer_score"]))
+    shown, hidden = rows[ok].sort_values("brand"), sorted(map(str, rows.loc[~ok, "brand"]))
+    peer = (float(rows["peer_non_customer"].iloc[0]), float(rows["peer_customer"].iloc[0]))
+    pts = shown[["non_customer_score", "customer_score"]].to_numpy(float).reshape(-1, 2)
+    # room around the points for the corner names, on 5-point ticks
+    lims = np.array([nice_limits(np.append(pts[:, i], peer[i])) for i in range(2)])
+    with matplotlib.rc_context(STYLE):
+        fig, ax, own = axes(ax)
+        ax.set(xlim=lims[0], ylim=lims[1])
+        for line, v in ((ax.axvline, peer[0]), (ax.axhline, peer[1])):
+            if np.isfinite(v):
+                line(v, color=GREY, linestyle="--", linewidth=1, zorder=1)
+        for row in shown.itertuples(index=False):
+            colour = QUADRANT_COLOURS.get(row.quadrant, GREY)
+            ax.scatter([row.non_customer_score], [row.customer_score], s=64, zorder=3,
+                       color=colour if row.in_peer_average else "white", edgecolors=colour,
+                       linewidths=1.6, gid=f"brand:{row.brand}")
+        corners = corner_names(ax, GRID_CORNERS, QUADRANT_COLOURS, w.quadrants)
+        lines = [result.study.name]
+        if all(np.isfinite(peer)):
+            lines.append(t["peer"].format(min=f"{rep.peer_min_base:g}", n=w.num(peer[0], 1),
+                                          c=w.num(peer[1], 1)))
+        if not shown["in_peer_average"].all():
+            lines.append(t["not_peer"].format(min=f"{rep.peer_min_base:g}"))
+        names = [str(b) for b in shown["brand"]]
+        if text := bases(result, wave, ("customer_score", "non_customer_score"), names, w):
+            lines.append(t["grid_bases"].format(bases=text))
+        if hidden:
+            lines.append(t["hidden"].format(min=f"{rep.suppress_below:g}",
+                                            brands=", ".join(hidden)))
+        decorate(ax, w, t["grid_title"].format(wave=wave), t["grid_x"], t["grid_y"],
+                 "\n".join(lines), own)
+        if own:  # the final axes size, so that the label nudges are measured right
+            fig.get_layout_engine().execute(fig)
+        label_points(ax, pts, names, lims, lines=peer, corners=corners)
+    return fig
+
+
+def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
+    """Brands at (CX, BX among customers) with both bootstrap intervals as whiskers.
+
+    Both indices come from the same customers, so the chart shows whether a brand's
+    perception among its customers runs ahead of (above the dotted CX = BX line) or behind
+    their experience. Dashed lines mark the all-brands values. Caution brands are drawn
+    light and low-base brands hollow; suppressed brands are left out and listed in the
+    footnote, which also gives the bases (customers' n_eff).
+
+    Parameters
+    ----------
+    result : Result
+        A scored study with CX and BX (customers), without segment cuts.
+    wave : str, optional
+        One of ``result.study.waves``; default the latest.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; default a new 8 x 4.5 in figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=100)
+    >>> result = tx.score(tx.load(study))
+    >>> cx_vs_bx(result).axes[0].get_xlabel()
+    'CX index (customers, 0–100)'
+    """
+    wave, w, rep = setup(result, wave)
+    t = w.charts
+    shown, hidden, ref = _cx_bx_cells(result, wave)
+    pts = shown[["value_cx", "value_bx"]].to_numpy(float).reshape(-1, 2)
+    whisk = shown[["ci_low_cx", "ci_high_cx", "ci_low_bx", "ci_high_bx"]].to_numpy(float)
+    lims = np.array([nice_limits(np.concatenate([pts[:, i], whisk[:, 2 * i:2 * i + 2].ravel(),
+                                                 [ref[i]]]), pad_min=4) for i in range(2)])
+    # a brand's look follows the worse of its two flags
+    flags = shown["flag_cx"].where(shown["flag_cx"] != "ok", shown["flag_bx"]).to_numpy()
+    with matplotlib.rc_context(STYLE):
+        fig, ax, own = axes(ax)
+        ax.set(xlim=lims[0], ylim=lims[1])
+        _cx_bx_points(ax, pts, whisk, ref, lims, shown["brand"], flags)
+        names = [str(b) for b in shown["brand"]]
+        lines = [result.study.name, t["whiskers"].format(conf=f"{rep.confidence * 100:g}")]
+        if all(np.isfinite(ref)):
+            lines[-1] += t["sep"] + t["cxbx_total"].format(cx=w.num(ref[0], 1),
+                                                       bx=w.num(ref[1], 1))
+        if set(flags) & {"caution", "low_base"}:
+            lines.append(t["flag_styles"].format(caution=f"{rep.caution_below:g}",
+                                                 low=f"{rep.low_base_below:g}"))
+        if text := bases(result, wave, ("cx",), names, w):
+            lines.append(t["cxbx_bases"].format(bases=text))
+        if hidden:
+            lines.append(t["hidden"].format(min=f"{rep.suppress_below:g}",
+                                            brands=", ".join(hidden)))
+        decorate(ax, w, t["cxbx_title"].format(wave=wave), t["cxbx_x"], t["cxbx_y"],
+                 "\n".join(lines), own)
+        if own:
+            fig.get_layout_engine().execute(fig)
+        label_points(ax, pts, names, lims, lines=ref, whiskers=whisk)
+    return fig
+
+
+def _cx_bx_cells(result: Any, wave: str) -> tuple[pd.DataFrame, list[str], tuple]:
+    """The brands with both CX and BX shown (columns ``*_cx``, ``*_bx``), those hidden, and
+    the all-brands (CX, BX) reference (NaN when suppressed)."""
+    s = result.scores
+    cols = ["brand", "value", "ci_low", "ci_high", "n_eff", "flag"]
+    cx = s.loc[(s["measure"] == "cx") & (s["wave"] == wave), cols]
+    bx = s.loc[(s["measure"] == "bx_customers") & (s["wave"] == wave), cols]
+    if cx.empty or bx.empty:
+        raise TxscoreError(f"No CX or no BX-customers scores for wave {wave!r}. Fix: both "
+                           "need customer sources with the CX dimensions and BX pillars.")
+    both = cx.merge(bx, on="brand", suffixes=("_cx", "_bx"))
+    total = both[both["brand"] == TOTAL]
+    b = both[both["brand"] != TOTAL]
+    hide = (suppressed(b["flag_cx"]) | suppressed(b["flag_bx"])
+            | ~np.isfinite(b["value_cx"].to_numpy(float))
+            | ~np.isfinite(b["value_bx"].to_numpy(float)))
+    ref = (np.nan, np.nan)
+    if len(total) and not suppressed(total[["flag_cx", "flag_bx"]].to_numpy().ravel()).any():
+        ref = (float(total["value_cx"].iloc[0]), float(total["value_bx"].iloc[0]))
+    return b[~hide].sort_values("brand"), sorted(map(str, b.loc[hide, "brand"])), ref
+
+
+def _cx_bx_points(ax: Any, pts: np.ndarray, whisk: np.ndarray, ref: tuple, lims: np.ndarray,
+                  brands: pd.Series, flags: np.ndarray) -> None:
+    """The CX = BX diagonal, the all-brands lines, the whiskers and one point per brand."""
+    lo, hi = max(lims[0, 0], lims[1, 0]), min(lims[0, 1], lims[1, 1])
+    if lo < hi:
+        ax.plot([lo, hi], [lo, hi], color=GREY, linestyle=":", linewidth=1, zorder=1)
+    for line, v in ((ax.axvline, ref[0]), (ax.axhline, ref[1])):
+        if np.isfinite(v):
+            line(v, color=GREY, linestyle="--", linewidth=1, zorder=1)
+    with np.errstate(invalid="ignore"):
+        err = np.nan_to_num(np.abs(whisk - np.repeat(pts, 2, axis=1)))
+    ax.errorbar(pts[:, 0], pts[:, 1], xerr=err[:, :2].T, yerr=err[:, 2:].T, fmt="none",
+                ecolor="#8a8a8a", elinewidth=0.9, zorder=2)
+    for (x, y), brand, flag in zip(pts, brands, flags, strict=True):
+        alpha = FLAG_STYLES["caution"][0] if flag == "caution" else 1.0
+        ax.scatter([x], [y], s=64, zorder=3, color="white" if flag == "low_base" else BLUE,
+                   edgecolors=BLUE, linewidths=1.6, alpha=alpha, gid=f"brand:{brand}")

@@ -1,0 +1,208 @@
+"""The answers to each item as diverging stacked bars, lined up on the balance of opinion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from txscore.errors import TxscoreError
+from txscore.reporting.chart_base import axes, decorate, legend_above, setup, short, suppressed
+from txscore.reporting.palette import FIGSIZE, GREY, STYLE, diverging_colour
+from txscore.reporting.text import Words
+from txscore.study.vocabulary import TOTAL
+
+__all__ = ["item_distribution"]
+
+
+def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTAL,
+                      population: str = "customer", items: list[str] | None = None,
+                      ax: Any = None) -> Figure:
+    """Diverging stacked bars of the answer shares of each item.
+
+    One bar per item (spec order): the answers below the scale's midpoint extend left of
+    zero, those above it right, and the neutral answer (odd scales) is split across zero,
+    so that the bars line up on the balance of opinion. The ends carry the total share of
+    negative and of positive answers; the right margin gives each item's base (n_eff).
+    Shares are weighted and leave missing codes (Don't know) out. A suppressed item keeps
+    its row with "n<30 – suppressed" and no bar or number.
+
+    Parameters
+    ----------
+    result : Result
+        A scored study without segment cuts.
+    wave : str, optional
+        One of ``result.study.waves``; default the latest.
+    brand : str, default "All brands"
+        A brand, or the total.
+    population : {"customer", "non_customer"}, default "customer"
+    items : list of str, optional
+        Item columns to show, in this order; default every item of the population.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; default a new figure 8 in wide.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=100)
+    >>> result = tx.score(tx.load(study))
+    >>> fig = item_distribution(result, population="non_customer", items=["sal_1", "fit_1"])
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['[Brand] comes to mind first in its category', '[Brand] meets the needs of people like me']
+    """
+    wave, w, rep = setup(result, wave)
+    t = w.charts
+    study = result.study
+    order, share, base = _item_cells(result, wave, brand, population, items)
+    scales = [study.scales[study.items[c].scale] for c in order]
+    k = np.array([sc.max - sc.min + 1 for sc in scales])
+    hidden = suppressed(base["flag"]) | np.isnan(share).all(axis=1)
+    bars = _bars(np.where(hidden[:, None], 0.0, np.nan_to_num(share)), k)
+    rows = len(order)
+    ys = np.arange(rows - 1, -1, -1, dtype=float)
+    labels = _item_labels(study, order, brand, t["reversed"])
+    with matplotlib.rc_context(STYLE):
+        fig, ax, own = axes(ax, max(FIGSIZE[1], 2.6 + 0.3 * rows))
+        lim = _draw_bars(ax, bars, ys, hidden, order, w, rep)
+        ax.set_yticks(ys, labels, fontsize=9)
+        for tick, h in zip(ax.get_yticklabels(), hidden, strict=True):
+            tick.set_color(GREY if h else "#222222")
+        ax.tick_params(axis="y", length=0)
+        ax.set(xlim=(-lim, lim), ylim=(-0.6, rows - 0.4))
+        ax.set_xticks(np.arange(-np.floor(lim / 20) * 20, lim + 1, 20))
+        handles = _answer_legend(scales, k)
+        lines = [result.study.name, t["dist_note"]]
+        if any(study.items[c].reversed for c in order):
+            lines.append(t["reversed_note"])
+        if (~hidden).any():  # items of one population have nearly the same base
+            lines.append(t["dist_bases"].format(n=_base_range(base["n_eff"], hidden, w)))
+        what = t["all_brands"] if brand == TOTAL else brand
+        decorate(ax, w, t["dist_title"].format(brand=what, population=t[population],
+                                               wave=wave), t["dist_x"], "",
+                 "\n".join(lines), own)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{abs(v):g}"))
+        longest = max(len(line) for h in handles for line in h.get_label().split("\n"))
+        ncols = int(max(1, min(np.ceil(k.max() / 2), (FIGSIZE[0] * 72 - 20)
+                               // (5.6 * longest + 34))))
+        # right-aligned above the bars: a wide legend reaches over the item labels' margin
+        legend_above(ax, handles, own, ncols=ncols)
+    return fig
+
+
+def _item_labels(study: Any, order: list[str], brand: str, mark: str) -> list[str]:
+    """The items' texts (the brand named), cut to fit, reversed items marked."""
+    labels = []
+    for c in order:  # reversed items were recoded at ingest: their right side is favourable
+        text = study.items[c].text or c
+        text = text.replace("[Brand]", brand) if brand != TOTAL else text
+        tail = f" {mark}" if study.items[c].reversed else ""
+        labels.append(short(text, 44 - len(tail)) + tail)
+    return labels
+
+
+def _base_range(n_eff: pd.Series, hidden: np.ndarray, w: Words) -> str:
+    """``"2,714"``, or ``"2,690–2,714"`` when the shown items' bases differ."""
+    n = n_eff.to_numpy(float)[~hidden]
+    lo_n, hi_n = np.nanmin(n), np.nanmax(n)
+    return w.count(lo_n) if round(lo_n) == round(hi_n) else f"{w.count(lo_n)}–{w.count(hi_n)}"
+
+
+def _item_cells(result: Any, wave: str, brand: str, population: str,
+                items: list[str] | None) -> tuple[list[str], np.ndarray, pd.DataFrame]:
+    """The items shown, their answer shares (item x answer position) and their rows of
+    ``result.items`` (base and flag)."""
+    study = result.study
+    dist = result.distributions
+    d = dist[(dist["population"] == population) & (dist["wave"] == wave)
+             & (dist["brand"] == brand)]
+    if d.empty:
+        have = sorted(map(str, set(dist.loc[dist["wave"] == wave, "brand"])))
+        raise TxscoreError(f"No answers of population {population!r} for brand {brand!r} in "
+                           f"wave {wave!r}. Fix: population 'customer' or 'non_customer', "
+                           f"brand one of {have}.")
+    present = list(dict.fromkeys(d["item"]))
+    order = [c for c in study.items if c in present] if items is None else list(items)
+    unknown = [c for c in order if c not in present or c not in study.items]
+    if unknown:
+        raise TxscoreError(f"No answers for items {unknown} in this cell. Fix: use items of "
+                           f"the population: {present}.")
+    mins = {c: study.scales[study.items[c].scale].min for c in order}
+    width = max(study.scales[study.items[c].scale].max - mins[c] + 1 for c in order)
+    d = d[d["item"].isin(order)].assign(pos=lambda f: f["code"] - f["item"].map(mins))
+    share = (d.set_index(["item", "pos"])["share"].unstack()
+             .reindex(index=order, columns=range(width)).to_numpy(float))
+    it = result.items
+    base = it[(it["population"] == population) & (it["wave"] == wave)
+              & (it["brand"] == brand)].set_index("item").reindex(order)
+    return order, share, base
+
+
+def _bars(s0: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
+    """Where each answer's segment starts (``left``), the bar's start, the negative,
+    neutral and positive answers (masks) and each segment's colour."""
+    width = s0.shape[1]
+    pos, mid = np.arange(width)[None, :], (k[:, None] - 1) / 2
+    neg, neutral, posv = pos < mid, pos == mid, (pos > mid) & (pos < k[:, None])
+    start = -(s0 * neg).sum(1) - 0.5 * (s0 * neutral).sum(1)
+    colours = np.array([[diverging_colour((j - m) / max(m, 0.5)) for j in range(width)]
+                        for m in mid[:, 0]])
+    return {"share": s0, "start": start, "left": start[:, None] + np.cumsum(s0, axis=1) - s0,
+            "neg": neg, "pos": posv, "colours": colours}
+
+
+def _draw_bars(ax: Any, bars: dict[str, np.ndarray], ys: np.ndarray, hidden: np.ndarray,
+               order: list[str], w: Words, rep: Any) -> float:
+    """Every segment of every bar (one collection), the zero line and the end shares; a
+    hidden item gets a grey note. Returns the x limit."""
+    s0, start, left = bars["share"], bars["start"], bars["left"]
+    vis = (~hidden)[:, None] & (s0 > 0)
+    x0, x1 = 100 * left[vis], 100 * (left + s0)[vis]
+    y0, y1 = np.broadcast_to(ys[:, None], s0.shape)[vis] + np.array([[-0.34], [0.34]])
+    boxes = np.stack([np.column_stack(c) for c in ((x0, y0), (x0, y1), (x1, y1), (x1, y0))],
+                     axis=1)
+    # every segment of every bar in one collection: 10x faster than barh per answer
+    ax.add_collection(PolyCollection(boxes, facecolors=bars["colours"][vis],
+                                     edgecolors="white", linewidths=0.5, gid="answers"))
+    ax.axvline(0, color="#444444", linewidth=0.8, zorder=3)
+    for i, y in enumerate(ys):
+        if hidden[i]:
+            ax.text(0, y, w.charts["suppressed"].format(min=f"{rep.suppress_below:g}"),
+                    ha="center", va="center", color=GREY, fontstyle="italic", zorder=4,
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
+            continue
+        ax.annotate(w.pct((s0[i] * bars["neg"][i]).sum()), (100 * start[i], y),
+                    xytext=(-3, 0), textcoords="offset points", ha="right", va="center",
+                    fontsize=9, gid=f"share:{order[i]}:negative", in_layout=False)
+        ax.annotate(w.pct((s0[i] * bars["pos"][i]).sum()), (100 * (start[i] + s0[i].sum()), y),
+                    xytext=(3, 0), textcoords="offset points", ha="left", va="center",
+                    fontsize=9, gid=f"share:{order[i]}:positive", in_layout=False)
+    ext = np.max(np.abs(np.concatenate([start, start + s0.sum(1)])), initial=0.5) * 100
+    return float(min(110.0, np.ceil((ext + 14) / 10) * 10))
+
+
+def _answer_legend(scales: list[Any], k: np.ndarray) -> list[Patch]:
+    """One legend entry per answer position; scales of one length share a colour, so their
+    labels stack in one entry."""
+    handles = []
+    for kk in sorted(set(k.tolist())):  # one legend run per scale length
+        group = [sc for sc, n in zip(scales, k, strict=True) if n == kk]
+        labelled = [j for j in range(kk) if any(sc.min + j in sc.labels for sc in group)]
+        for j in labelled:
+            names = list(dict.fromkeys(sc.labels.get(sc.min + j, str(sc.min + j))
+                                       for sc in group))
+            if len(labelled) < kk:  # labelled ends only (0-10): say which code
+                names = [f"{group[0].min + j} = {n}" for n in names]
+            m = (kk - 1) / 2
+            handles.append(Patch(facecolor=diverging_colour((j - m) / max(m, 0.5)),
+                                 edgecolor="white", label="\n".join(names)))
+    return handles

@@ -1,0 +1,204 @@
+"""A measure over the waves: one line per brand, intervals, significant changes circled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from txscore.errors import TxscoreError
+from txscore.reporting.chart_base import (
+    POPULATIONS,
+    SIGNED_MEASURES,
+    axes,
+    decorate,
+    nice_limits,
+    setup,
+)
+from txscore.reporting.chart_labels import spread
+from txscore.reporting.palette import MARKERS, OKABE_ITO, ORANGE, SKY, STYLE, darker
+from txscore.reporting.text import Words
+from txscore.study.vocabulary import TOTAL
+
+__all__ = ["trend"]
+
+
+def trend(result: Any, measure: str = "tx", *, population: str | None = None,
+          wave: str | None = None, brands: list[str] | None = None, ax: Any = None) -> Figure:
+    """One line per brand through the waves, with intervals and significant changes.
+
+    Points are dodged sideways so that the whiskers (bootstrap intervals) do not hide one
+    another; a ring marks a point whose change from the previous wave is significant
+    (``result.changes``, comparison ``"wave"``). Each line ends in a label with the brand,
+    its latest value and base (n_eff), spread so that labels never overlap. The "All
+    brands" total is the black dashed line. Suppressed cells have no point (the line breaks)
+    and are listed in the footnote.
+
+    Parameters
+    ----------
+    result : Result
+        A scored study without segment cuts.
+    measure : str, default "tx"
+        A ``result.scores`` measure: "tx", "customer_score", "cx", "bx_non_customers", a
+        dimension or pillar ...
+    population : {"customer", "non_customer", "all"}, optional
+        For measures scored in several populations (pillars); default customers.
+    wave : str, optional
+        The last wave shown; default the latest (all waves).
+    brands : list of str, optional
+        The brands to draw (include "All brands" to keep the total); default all.
+    ax : matplotlib Axes, optional
+        Draw into this axes and return its figure; default a new 8 x 4.5 in figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=100)
+    >>> result = tx.score(tx.load(study))
+    >>> trend(result, "cx").axes[0].get_ylabel()
+    'CX index (0–100)'
+    """
+    wave, w, rep = setup(result, wave)
+    t = w.charts
+    waves = list(result.study.waves)
+    waves = waves[: waves.index(wave) + 1]
+    rows, population, pops = _trend_rows(result, measure, population, waves, brands)
+    cells = _trend_cells(rows, waves)
+    value, lo, hi = cells["value"], cells["lo"], cells["hi"]
+    last = value.ffill(axis=1).iloc[:, -1]
+    order = sorted(value.index, key=lambda b: (b == TOTAL, -np.nan_to_num(last[b], nan=-1e9), b))
+    label = w.measures.get(measure) or (str(rows["label"].iloc[0]) if "label" in rows
+                                        and len(rows) else measure)
+    signed = measure in SIGNED_MEASURES
+    ylims = nice_limits(np.concatenate([value.to_numpy(float).ravel(),
+                                        lo.to_numpy(float).ravel(), hi.to_numpy(float).ravel()]),
+                        pad_min=2, lo=-100 if signed else 0, hi=100, step=5)
+    with matplotlib.rc_context(STYLE):
+        fig, ax, own = axes(ax)
+        ax.set(xlim=(-0.5, len(waves) - 0.5), ylim=ylims)
+        ax.set_xticks(np.arange(len(waves), dtype=float), [str(x) for x in waves])
+        ax.tick_params(axis="x", length=0)
+        sig = _significant(result, measure, population)
+        ends, ringed = _trend_lines(ax, cells, order, waves, sig, w)
+        hidden = [f"{t['all_brands'] if b == TOTAL else b} ({x})" for b in order
+                  for x in waves if cells["hide"].loc[b, x]]
+        conf = f"{rep.confidence * 100:g}"
+        lines = [result.study.name, t["trend_note"].format(conf=conf)]
+        if ringed:
+            lines.append(t["trend_sig"].format(conf=conf))
+        if hidden:
+            lines.append(t["hidden_cells"].format(min=f"{rep.suppress_below:g}",
+                                                  cells=", ".join(hidden)))
+        pop_txt = f" – {t[population]}" if len(pops) > 1 else ""
+        unit = t["signed_unit"] if signed else "0–100"
+        ylabel = f"{label if len(label) <= 28 else t['score']} ({unit})"  # the title names it
+        decorate(ax, w, t["trend_title"].format(label=label) + pop_txt, t["trend_x"],
+                 ylabel, "\n".join(lines), own, xfmt=False, yfmt=True)
+        if own:
+            fig.get_layout_engine().execute(fig)
+        _end_labels(ax, ends, ylims)
+    return fig
+
+
+def _trend_rows(result: Any, measure: str, population: str | None, waves: list[str],
+                brands: list[str] | None) -> tuple[pd.DataFrame, str, list[str]]:
+    """The measure's rows of one population up to the last wave; the population and the
+    populations the measure has."""
+    s = result.scores
+    rows = s[s["measure"] == measure]
+    if rows.empty:
+        raise TxscoreError(f"No scores for measure {measure!r}. Fix: use one of "
+                           f"{sorted(set(s['measure']))}.")
+    pops = [p for p in POPULATIONS if p in set(rows["population"])]
+    population = population or ("customer" if "customer" in pops else pops[0])
+    if population not in pops:
+        raise TxscoreError(f"Measure {measure!r} has no {population!r} scores. Fix: use one "
+                           f"of {pops}.")
+    rows = rows[(rows["population"] == population) & rows["wave"].isin(waves)]
+    if brands is not None:
+        rows = rows[rows["brand"].isin(brands)]
+    return rows, population, pops
+
+
+def _trend_cells(rows: pd.DataFrame, waves: list[str]) -> dict[str, pd.DataFrame]:
+    """Brand x wave tables: value (NaN where suppressed), interval, n_eff and ``hide``."""
+    cell = rows.set_index(["brand", "wave"])
+    names = list(dict.fromkeys(rows["brand"]))
+    full = pd.MultiIndex.from_product([names, waves], names=["brand", "wave"])
+
+    def wide(col: str) -> pd.DataFrame:
+        return cell[col].reindex(full).unstack().reindex(index=names, columns=waves)
+
+    hide = cell["flag"].reindex(full).eq("suppressed").unstack().reindex(index=names,
+                                                                         columns=waves)
+    value = wide("value").mask(hide)
+    return {"value": value, "hide": hide, "n_eff": wide("n_eff"),
+            "lo": wide("ci_low").where(value.notna()), "hi": wide("ci_high").where(value.notna())}
+
+
+def _significant(result: Any, measure: str, population: str) -> set[tuple[str, str]]:
+    """(brand, wave) whose change from the previous wave is significant (and shown)."""
+    ch = getattr(result, "changes", None)
+    if ch is None or not len(ch):
+        return set()
+    m = (ch["comparison"].isin(["wave", "wave_over_wave"]) & (ch["measure"] == measure)
+         & (ch["population"] == population) & ch["significant"].astype(bool)
+         & (ch["flag"] != "suppressed"))
+    return set(zip(ch.loc[m, "brand"], ch.loc[m, "wave"], strict=True))
+
+
+def _trend_lines(ax: Any, cells: dict[str, pd.DataFrame], order: list[str], waves: list[str],
+                 sig: set[tuple[str, str]], w: Words) -> tuple[list[tuple], bool]:
+    """One dodged line per brand with whiskers and rings; returns the line-end labels
+    (brand, y, text, colour) and whether a ring was drawn."""
+    k, xs = len(order), np.arange(len(waves), dtype=float)
+    dodge = (np.arange(k) - (k - 1) / 2) * min(0.03, 0.3 / max(k, 1))
+    styles = {}
+    for i, b in enumerate([b for b in order if b != TOTAL]):
+        colour = OKABE_ITO[i % 6]  # yellow (the 7th) is unreadable as a line on white
+        styles[b] = (colour, MARKERS[i % 6], "-" if i < 6 else "--", 1.6)
+    styles[TOTAL] = ("#222222", "o", "--", 2.0)
+    ends, ringed = [], False
+    for i, b in enumerate(order):
+        colour, marker, ls, lw = styles[b]
+        x, y = xs + dodge[i], cells["value"].loc[b].to_numpy(float)
+        ax.plot(x, y, color=colour, marker=marker, linestyle=ls, linewidth=lw,
+                markersize=6, zorder=3, gid=f"brand:{b}")
+        with np.errstate(invalid="ignore"):
+            err = np.nan_to_num(np.abs(np.vstack([cells["lo"].loc[b], cells["hi"].loc[b]]) - y))
+        ax.errorbar(x, y, yerr=err, fmt="none", ecolor=colour, elinewidth=1, alpha=0.7,
+                    zorder=2)
+        for j, wave in enumerate(waves):
+            if (b, wave) in sig and np.isfinite(y[j]):
+                ringed = True
+                ax.plot([x[j]], [y[j]], marker="o", markersize=13, markerfacecolor="none",
+                        markeredgecolor=colour, markeredgewidth=1.4, linestyle="none",
+                        zorder=4, gid=f"change:{b}:{wave}")
+        seen = np.flatnonzero(np.isfinite(y))
+        if len(seen):
+            j = seen[-1]
+            name = w.charts["all_brands"] if b == TOTAL else b
+            n_eff = w.count(cells["n_eff"].loc[b].iloc[j])
+            text = f"{name} {w.num(y[j], 1)} (n_eff={n_eff}"
+            ends.append((b, y[j], text + (f", {waves[j]})" if j < len(waves) - 1 else ")"),
+                         colour))
+    return ends, ringed
+
+
+def _end_labels(ax: Any, ends: list[tuple], ylims: tuple[float, float]) -> None:
+    """The line-end labels right of the plot, spread 12 points apart."""
+    height = ax.bbox.height * 72 / ax.figure.dpi  # points
+    to_pt = height / (ylims[1] - ylims[0])
+    ys = spread(np.array([(e[1] - ylims[0]) * to_pt for e in ends]), 12.0, 0, height)
+    for (b, _, text, colour), y in zip(ends, ys, strict=True):
+        ax.annotate(text, xy=(1, ylims[0] + y / to_pt), xycoords=("axes fraction", "data"),
+                    xytext=(6, 0), textcoords="offset points", va="center", ha="left",
+                    color=darker(colour, 0.8) if colour in (ORANGE, SKY) else colour,
+                    annotation_clip=False, gid=f"label:{b}")

@@ -1,0 +1,262 @@
+"""Which charts a result gets, and drawing them into PNG files (here or in worker processes).
+
+:func:`chart_jobs` plans the charts of a result (one per wave, population, analysis or
+measure it can have), :func:`save_png` turns one figure into a file, :func:`chart_run`
+prepares every chart as a task of a :class:`~txscore.reporting.workers.TaskRun` and
+:func:`save_charts` runs them. Files are written atomically (a temporary file, then a
+rename) and the same result gives the same bytes, whichever process draws them.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import numbers
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+
+from txscore._io import atomic_write
+from txscore.errors import TxscoreWarning, check_choice, check_scalar
+from txscore.reporting.chart_brands import cx_vs_bx, growth_grid, tx_by_brand
+from txscore.reporting.chart_drivers import importance_performance
+from txscore.reporting.chart_items import item_distribution
+from txscore.reporting.chart_reliability import reliability_overview
+from txscore.reporting.chart_trend import trend
+from txscore.reporting.palette import STYLE
+from txscore.reporting.png import figure_png
+from txscore.reporting.publish import key_slug
+from txscore.reporting.workers import TaskRun, available_cpus
+
+__all__ = ["CHARTS", "TREND_MEASURES", "ChartHook", "chart_jobs", "chart_run", "save_charts",
+           "save_png"]
+
+#: the chart functions, by name
+CHARTS = {f.__name__: f for f in (tx_by_brand, growth_grid, cx_vs_bx, trend, item_distribution,
+                                  importance_performance, reliability_overview)}
+#: trend charts written by save_charts (when the study has two waves or more)
+TREND_MEASURES = ("tx", "cx", "bx_customers", "bx_non_customers")
+#: rough drawing cost of a chart relative to the others (text-heavy charts cost more):
+#: worker processes take the costly ones first, so that they finish together
+_COST = {"item_distribution": 2.0, "reliability_overview": 1.5, "tx_by_brand": 1.3}
+#: ``on_chart(key, path, seconds)``: called once a chart's file is written
+ChartHook = Callable[[str, Path, float], None]
+
+
+def save_png(fig: Figure, path: Path, dpi: int) -> Path:
+    """Draw ``fig`` and write it as a PNG file, atomically (a temporary file in the same
+    folder, then a rename); one layout and one draw, and no software tag nor time in the
+    file: the same chart gives the same bytes (:func:`txscore.reporting.png.figure_png`).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart (on an Agg canvas, as the chart functions make them).
+    path : Path
+        The file to write.
+    dpi : int
+        Resolution.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> fig = Figure(figsize=(2, 1)); _ = FigureCanvasAgg(fig)
+    >>> out = save_png(fig, Path(tempfile.mkdtemp()) / "blank.png", 50)
+    >>> out.read_bytes()[:4]
+    b'\\x89PNG'
+    """
+    with matplotlib.rc_context(STYLE):
+        data = figure_png(fig, dpi)
+    atomic_write(path, data, fsync=False)
+    return path
+
+
+def save_charts(result: Any, folder: Path, *, dpi: int = 200,
+                charts: Iterable[str] | None = None, workers: int | None = 1,
+                on_chart: ChartHook | None = None) -> dict[str, Path]:
+    """Write every chart of the result as PNG files; return ``{key: path}``.
+
+    Per wave (``<wave>`` is the wave's slug, e.g. ``2026-q2``): ``tx_by_brand_<wave>``,
+    ``growth_grid_<wave>``, ``cx_vs_bx_<wave>``, ``item_distribution_<population>_<wave>``
+    (all brands), ``importance_performance_<analysis>_<wave>`` (per driver analysis in
+    ``result.drivers``); with two waves or more ``trend_<measure>`` for TX, CX and both
+    BX; and ``reliability``. Charts the result cannot have (no TX, no non-customers, no
+    drivers) are skipped. Files are written atomically and the same result gives the same
+    bytes, whichever process draws them. Each chart costs 0.1-0.3 s at 200 dpi:
+    ``charts`` writes a subset, ``workers`` draws them on several CPUs.
+
+    Parameters
+    ----------
+    result : Result
+        A scored study without segment cuts.
+    folder : Path
+        Output folder, created if missing.
+    dpi : int, default 200
+        Resolution; 200 dpi gives 1600 x 900 px slides.
+    charts : iterable of str, optional
+        Only these charts (function names, e.g. ``{"tx_by_brand", "growth_grid"}``);
+        default all.
+    workers : int or None, default 1
+        Processes drawing the charts: 1 draws them here, one after the other; 2 or more
+        start that many worker processes (``fork``: Linux; elsewhere, or from a process
+        running threads, the charts are drawn here); None, one per available CPU.
+    on_chart : callable, optional
+        ``on_chart(key, path, seconds)``, called here once each chart's file is written,
+        with the seconds spent drawing and writing it (a timing or progress hook; the
+        benchmarks time each chart with it). Needs ``workers=1``.
+
+    Returns
+    -------
+    dict of str to Path
+        Chart key (the file stem) to the file written. A result cut by segments (``by``)
+        gets no charts and a :class:`~txscore.errors.TxscoreWarning`.
+
+    Examples
+    --------
+    >>> import tempfile, txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=100)
+    >>> result = tx.score(tx.load(study))
+    >>> paths = save_charts(result, Path(tempfile.mkdtemp()), charts={"tx_by_brand", "trend"})
+    >>> sorted(paths)[:3]
+    ['trend_bx_customers', 'trend_bx_non_customers', 'trend_cx']
+    """
+    paths, run = chart_run(result, folder, dpi=dpi, charts=charts, workers=workers,
+                           on_chart=on_chart, stacklevel=3)
+    with run:
+        pass  # run.finish(): wait for the workers, or draw every chart here
+    return paths
+
+
+def chart_run(result: Any, folder: Path, *, dpi: int = 200,
+              charts: Iterable[str] | None = None, workers: int | None = None,
+              on_chart: ChartHook | None = None,
+              stacklevel: int = 2) -> tuple[dict[str, Path], TaskRun]:
+    """The charts :func:`save_charts` writes, as a run to start: the caller works meanwhile.
+
+    ``with run: ...`` starts the worker processes; the files exist once ``run.finish()``
+    has returned (called on leaving the block), which also re-raises a chart's error. Used
+    by :func:`txscore.reporting.report` to build the workbook while the charts are drawn.
+
+    Parameters
+    ----------
+    result, folder, dpi, charts, workers, on_chart
+        As in :func:`save_charts`, but ``workers`` defaults to one per available CPU.
+    stacklevel : int, default 2
+        Of the warning for a segmented result (2: the line calling ``chart_run``).
+
+    Returns
+    -------
+    paths : dict of str to Path
+        Chart key to the file it will be written to.
+    run : txscore.reporting.workers.TaskRun
+        One task per chart; not started.
+
+    Examples
+    --------
+    >>> import tempfile, txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=100)
+    >>> result = tx.score(tx.load(study))
+    >>> paths, run = chart_run(result, Path(tempfile.mkdtemp()), charts={"trend"})
+    >>> with run:
+    ...     pass  # e.g. build the workbook
+    >>> all(p.is_file() for p in paths.values())
+    True
+    """
+    fix = "workers=1 (draw here), 2 or more, or None (one per CPU)."
+    if workers is not None:
+        check_scalar(workers, "workers", numbers.Integral, min_val=1, fix=fix)
+    if on_chart is not None and workers != 1:
+        check_choice(workers, "workers", (1,), fix="on_chart is called in the process that "
+                     "draws the charts: pass workers=1 with it.")
+    if tuple(getattr(result, "by", ())):  # so that a segmented report still gets its workbook
+        warnings.warn(f"No charts: they show whole-sample brand scores and this result is cut "
+                      f"by {list(result.by)}. Score without `by` to get them.", TxscoreWarning,
+                      stacklevel=stacklevel)
+        return {}, TaskRun([], workers=0)
+    wanted = None if charts is None else set(charts)
+    for name in sorted(wanted or ()):
+        check_choice(name, "charts", list(CHARTS), fix=f"use names from {list(CHARTS)}.")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [job for job in chart_jobs(result) if wanted is None or job[1].__name__ in wanted]
+    paths = {key: folder / f"{key}.png" for key, _, _ in jobs}
+    n = available_cpus() if workers is None else workers
+    if n > 1:  # longest first: the workers then finish at about the same time
+        jobs.sort(key=lambda job: -_COST.get(job[1].__name__, 1.0))
+
+    def task(key: str, draw: Any, kwargs: dict[str, Any]) -> None:
+        start = time.perf_counter()
+        save_png(draw(result, **kwargs), paths[key], dpi)
+        if on_chart is not None:
+            on_chart(key, paths[key], time.perf_counter() - start)
+
+    def remove_temporary() -> None:  # left by a worker stopped mid-write
+        for key in paths:
+            for tmp in folder.glob(f".{glob.escape(key)}.*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+    tasks = [(f"chart {key}", functools.partial(task, key, draw, kwargs))
+             for key, draw, kwargs in jobs]
+    return paths, TaskRun(tasks, workers=n, cleanup=remove_temporary)
+
+
+def chart_jobs(result: Any) -> list[tuple[str, Any, dict[str, Any]]]:
+    """Every chart the result can have: (file stem, chart function, its arguments).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=0)
+    >>> [key for key, _, _ in chart_jobs(tx.score(tx.load(study)))][:3]
+    ['tx_by_brand_2026-q1', 'growth_grid_2026-q1', 'cx_vs_bx_2026-q1']
+    """
+    s, g = result.scores, result.grid
+    empty = pd.DataFrame(columns=["population", "wave", "analysis"])
+    dist = getattr(result, "distributions", None)
+    dist = empty if dist is None else dist
+    drv = getattr(result, "drivers", None)
+    drv = empty if drv is None or not len(drv) else drv
+    jobs: list[tuple[str, Any, dict[str, Any]]] = []
+    slugs: dict[str, str] = {}
+    for i, wave in enumerate(result.study.waves):
+        slug = key_slug(wave)
+        slugs[wave] = f"{slug}-{i + 1}" if slug in slugs.values() else slug  # two waves, one slug
+        slug = slugs[wave]
+        measures = set(s.loc[s["wave"] == wave, "measure"])
+        if "tx" in measures:
+            jobs.append((f"tx_by_brand_{slug}", tx_by_brand, {"wave": wave}))
+        if not g.empty and (g["wave"] == wave).any():
+            jobs.append((f"growth_grid_{slug}", growth_grid, {"wave": wave}))
+        if {"cx", "bx_customers"} <= measures:
+            jobs.append((f"cx_vs_bx_{slug}", cx_vs_bx, {"wave": wave}))
+        for pop in ("customer", "non_customer"):
+            if ((dist["wave"] == wave) & (dist["population"] == pop)).any():
+                jobs.append((f"item_distribution_{pop}_{slug}", item_distribution,
+                             {"wave": wave, "population": pop}))
+    for analysis, pop, wave in drv[["analysis", "population", "wave"]].drop_duplicates(
+            ).itertuples(index=False):
+        pops = drv.loc[drv["analysis"] == analysis, "population"].nunique()
+        key = "_".join([f"importance_performance_{analysis}",
+                        *([key_slug(pop)] if pops > 1 else []),
+                        slugs.get(wave, key_slug(wave))])
+        jobs.append((key, importance_performance, {"analysis": analysis, "population": pop,
+                                                   "wave": wave}))
+    if len(result.study.waves) > 1:
+        for m in TREND_MEASURES:
+            if (s["measure"] == m).any():
+                jobs.append((f"trend_{m}", trend, {"measure": m}))
+    if len(getattr(result, "reliability", empty)):
+        jobs.append(("reliability", reliability_overview, {}))
+    return jobs

@@ -1,0 +1,86 @@
+"""The look of the reports: colours of the charts and the workbook, the charts' style.
+
+Charts use the colour-blind-safe Okabe-Ito palette (Okabe & Ito 2008), the workbook's
+score bands ColorBrewer's RdBu (blue = better, red = worse). Grey is #767676, the lightest
+grey with a 4.5:1 contrast on white (WCAG AA). Charts are drawn inside
+``matplotlib.rc_context(STYLE)``: the global rcParams never change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.colors import to_hex, to_rgb
+
+__all__ = ["BAND_FILL", "BAND_FONT", "BLUE", "FIGSIZE", "FLAG_STYLES", "GREEN", "GREY",
+           "HEADER_FILL", "IP_COLOURS", "MARKERS", "NOTE_WIDTH", "OKABE_ITO", "ORANGE",
+           "PURPLE", "QUADRANT_COLOURS", "SKY", "STYLE", "VERDICT_COLOURS", "VERMILLION", "XL_GREY",
+           "blend", "darker", "diverging_colour"]
+
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442"]
+BLUE, VERMILLION, GREY = OKABE_ITO[0], OKABE_ITO[1], "#767676"  # grey: 4.5:1 on white
+GREEN, ORANGE, SKY, PURPLE = OKABE_ITO[2], OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5]
+#: growth-grid quadrants (codes of ``result.grid["quadrant"]``)
+QUADRANT_COLOURS = {"Leading": GREEN, "Plateauing": BLUE, "Churning": ORANGE,
+                    "Lagging": VERMILLION}
+#: importance-performance quadrants
+IP_COLOURS = {"concentrate": VERMILLION, "keep": GREEN, "low": GREY, "overkill": PURPLE}
+#: reliability verdicts (other verdicts are grey)
+VERDICT_COLOURS = {"ok": GREEN, "questionable": ORANGE, "poor": VERMILLION,
+                   "redundant": BLUE}
+#: base flags on bars and points: opacity, hatch (suppressed cells are never drawn)
+FLAG_STYLES = {"ok": (1.0, ""), "caution": (0.55, ""), "low_base": (0.45, "////")}
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+FIGSIZE = (8.0, 4.5)  # inches, 16:9 slides
+NOTE_WIDTH = 120  # characters of a 9 pt footnote line on an 8 in figure
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12,
+    "axes.titleweight": "bold", "axes.titlelocation": "left", "axes.titlepad": 10,
+    "axes.labelsize": 10, "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 9,
+    "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
+    "axes.edgecolor": "#555555", "axes.labelcolor": "#222222", "text.color": "#222222",
+    "xtick.color": "#444444", "ytick.color": "#444444", "hatch.linewidth": 0.8,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+}
+
+# the workbook (hex without "#", as openpyxl wants them)
+#: score bands: ColorBrewer RdBu (colour-blind safe), blue = better, red = worse
+BAND_FILL = {"excellent": "0571B0", "good": "92C5DE", "okay": "F7F7F7", "poor": "F4A582",
+             "very poor": "CA0020"}
+#: white text on the dark bands
+BAND_FONT = {"excellent": "FFFFFF", "very poor": "FFFFFF"}
+HEADER_FILL = "1F3864"
+#: :data:`GREY` as openpyxl writes colours
+XL_GREY = GREY.lstrip("#")
+
+
+def darker(colour: str, factor: float = 0.72) -> str:
+    """A darker shade of a light palette colour, for text on white.
+
+    >>> darker("#ffffff", 0.5)
+    '#808080'
+    """
+    return to_hex(np.array(to_rgb(colour)) * factor)
+
+
+def blend(colour: str, amount: float) -> str:
+    """``colour`` mixed with white: amount 1 is the colour itself, 0 is white.
+
+    >>> blend("#000000", 0.5)
+    '#808080'
+    """
+    return to_hex(1 - amount * (1 - np.array(to_rgb(colour))))
+
+
+def diverging_colour(rel: float) -> str:
+    """Vermillion (disagree, ``rel`` < 0) to grey (neutral) to blue (agree), stronger at
+    the ends (``rel`` in -1..1).
+
+    >>> diverging_colour(0.0), diverging_colour(1.0) == to_hex(BLUE).lower()
+    ('#C8C8C8', True)
+    """
+    if abs(rel) < 1e-9:
+        return "#C8C8C8"
+    return blend(VERMILLION if rel < 0 else BLUE, 0.35 + 0.65 * min(1.0, abs(rel)))

@@ -1,0 +1,488 @@
+"""The workbook machinery (openpyxl): cells, styles, column widths, tables, pictures, pages.
+
+A :class:`Sheet` is written top to bottom (headings, merged sentences, tables, charts) and
+remembers what its cells need: :meth:`Sheet.finish` then sets the column widths from the
+formatted text of each column (capped, long text wrapped, so no column shows "#####"), the
+row heights of wrapped text, the print setup and the frozen panes. A :class:`Book` holds
+what every sheet shares: the result, the words, the styles (each combination of number
+format, font, fill and alignment built once) and the charts to place.
+
+Safety and reproducibility: text is always written as text (a cell starting with
+``= + - @`` never becomes a formula); numbers stay numbers (arrows and "<0.001" live in
+number formats); :func:`normalise_zip` fixes the timestamps and the order of the zip
+entries, so that the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import io
+import math
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from txscore.reporting.palette import BAND_FILL, BAND_FONT, HEADER_FILL, XL_GREY
+from txscore.reporting.text import Words
+from txscore.study.vocabulary import TOTAL
+
+__all__ = ["CHART_PREFIXES", "FORMULA_START", "GREY_FLAGS", "Book", "Col", "Sheet",
+           "brand_words", "in_order", "normalise_zip", "put", "safe_text", "stored_xlsx",
+           "styles", "translate"]
+
+FORMULA_START = ("=", "+", "-", "@")
+#: Chart key prefixes embedded on each sheet (keys from chartrun.save_charts).
+CHART_PREFIXES = {"summary": ("tx_by_brand", "growth_grid", "cx_vs_bx"), "trend": ("trend",),
+                  "items": ("item_distribution",), "reliability": ("reliability",),
+                  "drivers": ("importance_performance",)}
+#: flags shown in grey italics, without band colour (read with care)
+GREY_FLAGS = ("caution", "low_base")
+WIDTH_CAP, WRAP_CAP, ROW_PT = 40, 60, 15.0
+IMAGE_PX, IMAGE_MIN_PX, IMAGE_GAP_PX = 720, 520, 16
+
+
+def safe_text(value: object) -> object:
+    """A value as it goes into a cell: NaN and NA become empty, numpy scalars Python ones.
+
+    >>> safe_text(float("nan")) is None, safe_text(np.int64(3)), safe_text("=1+1")
+    (True, 3, '=1+1')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def put(ws, row: int, col: int, value: object, fmt: str | None = None):
+    """Write one cell; strings are always stored as strings (never formulas).
+
+    >>> from openpyxl import Workbook
+    >>> put(Workbook().active, 1, 1, "=1+1").data_type
+    's'
+    """
+    value = safe_text(value)
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # text starting with = + - @ must not become a formula
+    elif fmt and value is not None:
+        cell.number_format = fmt
+    return cell
+
+
+def styles() -> dict[str, Any]:
+    """The workbook's fonts, fills, alignments and borders, by name."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="BFBFBF")
+    return {
+        "title": Font(bold=True, size=14, color=HEADER_FILL),
+        "subtitle": Font(italic=True, size=9, color="595959"),
+        "h2": Font(bold=True, size=12, color=HEADER_FILL),
+        "header_font": Font(bold=True, color="FFFFFF"),
+        "header_fill": PatternFill("solid", fgColor=HEADER_FILL),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "indent": Alignment(horizontal="left", indent=1),
+        "right": Alignment(horizontal="right"),
+        # beside a wrapped cell: at the top too, so that a row reads as one line
+        "top": Alignment(vertical="top"),
+        "right_top": Alignment(horizontal="right", vertical="top"),
+        "border": Border(bottom=thin),
+        "grey": Font(color=XL_GREY, italic=True),
+        "bold": Font(bold=True),
+        "plain": Font(),
+        "fills": {b: PatternFill("solid", fgColor=c) for b, c in BAND_FILL.items()},
+        "band_fonts": {b: Font(color=BAND_FONT.get(b, "000000")) for b in BAND_FILL},
+    }
+
+
+# ---------------------------------------------------------------------- widths
+@functools.lru_cache(maxsize=64)
+def _format_parts(fmt: str) -> tuple[int, bool, bool, bool, int]:
+    """decimals, percent, thousands, explicit plus, literal length of a number format."""
+    section = fmt.split(";")[0]
+    literal = sum(len(t) + t.count("▲") + t.count("▼") for t in re.findall(r'"([^"]*)"',
+                                                                          section))
+    core = re.sub(r'"[^"]*"|\[[^\]]*\]', "", section)
+    decimals = len(re.sub(r"[^0#]", "", core.split(".")[1])) if "." in core else 0
+    return decimals, "%" in core, "," in core, "+" in core, literal
+
+
+def _number_len(v: np.ndarray, fmt: str) -> int:
+    """Characters of the widest of some finite numbers shown with a number format."""
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return 0
+    decimals, pct, thousands, plus, literal = _format_parts(fmt)
+    a = np.round(np.abs(v) * (100 if pct else 1), decimals)
+    digits = np.floor(np.log10(np.maximum(a, 1))) + 1
+    n = digits + (decimals + 1 if decimals else 0) + pct + ((v < 0) | plus)
+    n = n + (np.floor((digits - 1) / 3) if thousands else 0)
+    return int(n.max()) + literal
+
+
+def _scalar_len(value: object, fmt: str | None) -> int:
+    """Characters of one cell's value once Excel has formatted it."""
+    if isinstance(value, str):
+        return max(len(part) for part in value.split("\n"))
+    if fmt is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return len(str(value))
+    return _number_len(np.array([float(value)]), fmt)
+
+
+def _display_len(values: pd.Series, fmt: str | None) -> int:
+    """Characters of the widest value of a column once Excel has formatted it."""
+    if fmt and pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return _number_len(np.asarray(values, float), fmt)  # the common case: a numeric column
+    s = pd.Series(values, dtype=object).dropna()
+    if s.empty:
+        return 0
+    numeric = pd.to_numeric(s, errors="coerce") if fmt else pd.Series(np.nan, index=s.index)
+    is_num = numeric.notna() & ~s.map(type).isin([str, bool])
+    text = s[~is_num].astype(str)
+    longest = int(text.str.split("\n").map(lambda parts: max(map(len, parts))).max()) if len(
+        text) else 0
+    if is_num.any():
+        longest = max(longest, _number_len(numeric[is_num].to_numpy(float), fmt))
+    return longest
+
+
+def _header_need(text: str) -> float:
+    """Width a bold header needs when it may wrap onto three lines."""
+    words = max((len(w) for w in text.split()), default=0)
+    return 1.15 * max(words, math.ceil(len(text) / 3))
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a table: frame column, header, number format, wrap long text."""
+
+    key: str
+    header: str
+    fmt: str | None = None
+    wrap: bool = False
+
+
+@dataclass
+class Book:
+    """What the sheets of one workbook share: the result, its words, the styles, the
+    suppressed-cell text (``supp``) and the charts to embed."""
+
+    result: Any
+    words: Words
+    st: dict[str, Any]
+    charts: dict[str, Path]
+    supp: str
+    styles: dict[tuple, Any] = field(default_factory=dict)
+    #: the chart files are still being drawn: trust ``charts`` (they exist when placed)
+    charts_pending: bool = False
+    #: the sheets' chart placements, run once the charts exist (``workbook_bytes``)
+    placements: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def study(self) -> Any:
+        return self.result.study
+
+    def style(self, cell, fmt: str | None = None, font=None, fill=None, align=None) -> None:
+        """Give a cell a number format, font, fill and alignment.
+
+        Each combination is built once through openpyxl's style setters; later cells copy
+        its style indices (setting styles one by one hashes them every time: slow).
+        """
+        key = (fmt, id(font), id(fill), id(align))
+        cached = self.styles.get(key)
+        if cached is None:
+            if fmt:
+                cell.number_format = fmt
+            if font is not None:
+                cell.font = font
+            if fill is not None:
+                cell.fill = fill
+            if align is not None:
+                cell.alignment = align
+            self.styles[key] = copy.copy(cell._style)
+        else:
+            cell._style = copy.copy(cached)
+
+
+@dataclass
+class Sheet:
+    """A worksheet being written top to bottom, with the widths its cells need."""
+
+    ws: Any
+    ctx: Book
+    row: int = 4
+    widths: dict[int, float] = field(default_factory=dict)
+    headers: list[tuple[int, list[str]]] = field(default_factory=list)
+    paras: list[tuple[int, int, str]] = field(default_factory=list)
+    wrapped: dict[int, float] = field(default_factory=dict)
+    pictures: list[Path] = field(default_factory=list)
+    pictures_row: int = 0
+
+    @classmethod
+    def new(cls, wb, ctx: Book, key: str, title: str, subtitle: str) -> Sheet:
+        fresh = len(wb.worksheets) == 1 and wb.active.title == "Sheet"
+        ws = wb.active if fresh else wb.create_sheet()
+        ws.title = ctx.words.sheets[key]
+        sheet = cls(ws, ctx)
+        put(ws, 1, 1, title).font = ctx.st["title"]
+        sheet.para(subtitle, row=2, font=ctx.st["subtitle"])
+        return sheet
+
+    # -------------------------------------------------------------- cells
+    def need(self, col: int, chars: float) -> None:
+        self.widths[col] = max(self.widths.get(col, 0.0), float(chars))
+
+    def cell(self, row: int, col: int, value: object, fmt: str | None = None, *,
+             font=None, fill=None, wrap: bool = False, align=None):
+        c = put(self.ws, row, col, value)
+        v = safe_text(value)
+        self.ctx.style(c, fmt if v is not None and not isinstance(v, str) else None, font, fill,
+                       self.ctx.st["wrap"] if wrap else align)
+        if v is not None and not wrap:
+            self.need(col, _scalar_len(v, fmt) + 2)
+        return c
+
+    def heading(self, text: str) -> None:
+        put(self.ws, self.row, 1, text).font = self.ctx.st["h2"]
+        self.row += 1
+
+    def para(self, text: str, *, row: int | None = None, col: int = 1, font=None) -> None:
+        """A sentence merged across the table width (wrapped; height set at the end)."""
+        r = self.row if row is None else row
+        c = put(self.ws, r, col, text)
+        c.alignment = self.ctx.st["wrap"]
+        if font is not None:
+            c.font = font
+        self.paras.append((r, col, text))
+        if row is None:
+            self.row += 1
+
+    def header(self, row: int, headers: list[str]) -> None:
+        st = self.ctx.st
+        for j, text in enumerate(headers, 1):
+            c = put(self.ws, row, j, text)
+            self.ctx.style(c, None, st["header_font"], st["header_fill"], st["center"])
+            self.need(j, _header_need(text) + 2)
+        self.headers.append((row, headers))
+
+    # -------------------------------------------------------------- tables
+    def table(self, frame: pd.DataFrame, cols: list[Col], *, name: str | None = None,
+              grey: np.ndarray | None = None, fills: dict[str, np.ndarray] | None = None
+              ) -> int:
+        """Write ``frame`` as a table at the current row; return its header row.
+
+        With ``name`` the range becomes a filterable Excel table. ``grey`` marks rows
+        shown in grey italics; ``fills`` gives per column the band of each row.
+        """
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.table import Table, TableStyleInfo
+
+        st, ws = self.ctx.st, self.ws
+        top = self.row
+        self.header(top, [c.header for c in cols])
+        values = frame[[c.key for c in cols]].to_numpy(dtype=object)
+        grey = np.zeros(len(frame), bool) if grey is None else np.asarray(grey, bool)
+        style = self.ctx.style
+        wraps = any(col.wrap for col in cols)
+        aligns = [st["wrap"] if col.wrap else (st["right_top"] if wraps else st["right"])
+                  if col.fmt else st["top"] if wraps else None for col in cols]
+        for i, rec in enumerate(values):
+            r = top + 1 + i
+            font = st["grey"] if grey[i] else None
+            for j, (value, col) in enumerate(zip(rec, cols, strict=True), 1):
+                c = put(ws, r, j, value)
+                if col.fmt or font is not None or aligns[j - 1] is not None:
+                    style(c, col.fmt, font, None, aligns[j - 1])
+        for key, bands in (fills or {}).items():
+            j = [c.key for c in cols].index(key) + 1
+            for i in np.flatnonzero(pd.Series(bands).isin(list(BAND_FILL)).to_numpy()):
+                style(ws.cell(row=top + 1 + i, column=j), None, st["band_fonts"][bands[i]],
+                      st["fills"][bands[i]])
+        for j, col in enumerate(cols, 1):
+            chars = _display_len(frame[col.key], col.fmt) + 2
+            if col.wrap:
+                width = min(WRAP_CAP, max(chars, 12))
+                self.need(j, width)
+                lengths = frame[col.key].astype(object).fillna("").astype(str).str.len()
+                lines = np.ceil(lengths.to_numpy(float) / max(width - 2, 1))
+                for i in np.flatnonzero(lines > 1):
+                    self.wrapped[top + 1 + i] = max(self.wrapped.get(top + 1 + i, 1), lines[i])
+            else:
+                self.need(j, min(chars, WIDTH_CAP) if col.fmt is None else chars)
+        end = top + len(frame)
+        if name and len(frame):
+            ref = f"A{top}:{get_column_letter(len(cols))}{end}"
+            table = Table(displayName=re.sub(r"\W", "_", name), ref=ref)
+            table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+            ws.add_table(table)
+        self.row = end + 2
+        return top
+
+    def images(self, prefixes: tuple[str, ...]) -> None:
+        """Embed the charts whose key starts with one of ``prefixes`` (placed after finish,
+        once every chart exists: see ``workbook_bytes``)."""
+        paths = [Path(p) for k, p in self.ctx.charts.items()
+                 if k.startswith(prefixes) and (self.ctx.charts_pending or Path(p).is_file())]
+        if not paths:
+            return
+        self.heading(self.ctx.words["charts"])
+        self.pictures, self.pictures_row = paths, self.row
+
+    def _place_images(self, widths: list[float]) -> None:
+        """Charts two per row, half the table's width (at least IMAGE_MIN_PX each).
+
+        The charts start on a new printed page and every two rows of charts another page
+        begins: with the page fitted to the width, two rows of 16:9 charts side by side
+        fill about 0.56 of a landscape page's width in height, so no chart is cut in two
+        whatever the fonts make of the column widths.
+        """
+        from openpyxl.drawing.image import Image
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.pagebreak import Break
+
+        px = [w * 7 + 5 for w in widths] + [64.0] * 60  # unset columns: 8.43 characters
+        lefts = np.concatenate([[0.0], np.cumsum(px)])
+        table = lefts[len(widths)]
+        width = max(IMAGE_MIN_PX, min(IMAGE_PX, (table - IMAGE_GAP_PX) / 2))
+        second = int(np.searchsorted(lefts, width + IMAGE_GAP_PX)) + 1
+        row = self.pictures_row
+        self.ws.row_breaks.append(Break(id=row - 2))  # the "Charts" heading opens a page
+        for i in range(0, len(self.pictures), 2):
+            if i and i % 4 == 0:
+                self.ws.row_breaks.append(Break(id=row - 1))
+            tallest = 0
+            for k, path in enumerate(self.pictures[i:i + 2]):
+                img = Image(str(path))
+                img.width, img.height = int(width), int(round(img.height * width / img.width))
+                self.ws.add_image(img, f"{get_column_letter(second if k else 1)}{row}")
+                tallest = max(tallest, img.height)
+            row += math.ceil(tallest / (ROW_PT * 4 / 3)) + 1
+        self.row = row
+
+    # -------------------------------------------------------------- finishing
+    def finish(self, *, freeze: str | None = None, title_row: int | None = None,
+               gridlines: bool = True, fixed: dict[int, float] | None = None) -> None:
+        """Widths, wrapped heights, merged sentences, print setup and frozen panes."""
+        from openpyxl.utils import get_column_letter
+
+        ws, lab = self.ws, self.ctx.words
+        ncols = max(self.widths, default=1)
+        widths = {j: max(6.0, min(self.widths.get(j, 8.0), WRAP_CAP + 2))
+                  for j in range(1, ncols + 1)}
+        widths.update(fixed or {})
+        for j, w in widths.items():
+            ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
+        for row, headers in self.headers:
+            lines = max(math.ceil(1.15 * len(h) / max(widths.get(j, 8.0) - 2, 1))
+                        for j, h in enumerate(headers, 1))
+            ws.row_dimensions[row].height = ROW_PT * max(1, min(lines, 4)) + 3
+        for row, lines in self.wrapped.items():
+            ws.row_dimensions[row].height = ROW_PT * min(lines, 8)
+        span = max(ncols, 8)
+        for row, col, text in self.paras:
+            last = max(span, col)
+            if last > col:
+                ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=last)
+            chars = sum(widths.get(j, 8.0) for j in range(col, last + 1)) * 1.05
+            lines = sum(math.ceil(max(len(part), 1) * 1.1 / max(chars - 2, 10))
+                        for part in text.split("\n"))
+            if lines > 1:
+                ws.row_dimensions[row].height = ROW_PT * lines + 2
+        if self.pictures:  # the images' sizes are read from the files: placed last
+            self.ctx.placements.append(functools.partial(
+                self._place_images, [widths[j] for j in sorted(widths)]))
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.header = ws.page_margins.footer = 0.3
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.left.text = self.ctx.study.name.replace("&", "&&")
+        ws.oddFooter.left.size = ws.oddFooter.right.size = 8
+        ws.oddFooter.right.text = lab["page"]
+        if title_row and not self.pictures:  # a repeated header above charts reads badly
+            ws.print_title_rows = f"{title_row}:{title_row}"
+        if freeze:
+            ws.freeze_panes = freeze
+        ws.sheet_view.showGridLines = gridlines
+
+
+# ---------------------------------------------------------------------- shared helpers
+def translate(values: pd.Series, mapping: dict[str, str] | Any) -> pd.Series:
+    """Codes replaced by their words (unknown codes unchanged).
+
+    >>> translate(pd.Series(["customer", "robot"]), {"customer": "Customers"}).tolist()
+    ['Customers', 'robot']
+    """
+    return values.astype(object).replace(dict(mapping))
+
+
+def brand_words(ctx: Book, values: pd.Series) -> pd.Series:
+    """Brands as shown: the all-brands total in the report's language."""
+    return translate(values, {TOTAL: ctx.words["all_brands"]})
+
+
+def in_order(frame: pd.DataFrame, ctx: Book, *, first: list[str] | None = None) -> pd.DataFrame:
+    """Rows by wave (study order), [first columns], segments, brand (All brands first)."""
+    waves = {w: i for i, w in enumerate(ctx.study.waves)}
+    keys = pd.DataFrame({"_w": frame["wave"].map(waves).astype(float)}, index=frame.index)
+    cols = ["_w"]
+    for k in [*(first or []), *ctx.result.by]:
+        numeric = pd.api.types.is_numeric_dtype(frame[k])
+        keys[k] = frame[k] if numeric else frame[k].astype(str)
+        cols.append(k)
+    keys["_t"] = frame["brand"] != TOTAL
+    keys["_b"] = frame["brand"].astype(str)
+    order = keys.sort_values([*cols, "_t", "_b"], kind="stable").index
+    return frame.loc[order]
+
+
+def normalise_zip(raw: bytes, when: dt.datetime) -> bytes:
+    """Fixed timestamps in docProps/core.xml and in every zip entry; stable order."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                              rf"\g<1>{stamp}\g<3>", text)
+                data = text.encode("utf-8")
+            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            # PNG charts are compressed already: store them, deflate the XML
+            zi.compress_type = (zipfile.ZIP_STORED if info.filename.endswith(".png")
+                                else zipfile.ZIP_DEFLATED)
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, data)
+    return out.getvalue()
+
+
+
+def stored_xlsx(wb: Any) -> bytes:
+    """The workbook's zip without compression: :func:`normalise_zip` compresses it, once."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    buf = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
+    return buf.getvalue()

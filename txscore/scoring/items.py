@@ -1,0 +1,201 @@
+"""Item statistics, answer distributions and NPS, from weighted answer counts per cell.
+
+Method (methodology.md, "Scores" and "Uncertainty and significance"): per item and cell,
+n, the Kish effective base, the weighted mean and its score100 with the linearised
+(Taylor) standard error and a normal interval, the top box with its Wilson interval on
+n_eff, the bottom box, the net score (adjusted Wald on 0-10 scales); NPS = % promoters
+(9-10) - % detractors (0-6) with the adjusted-Wald interval (Rocks 2016).  Every number
+derives from the respondents, sum of weights and of squared weights per item, cell and
+answer code (:func:`txscore.scoring.engine.item_counts`), which both scoring paths
+accumulate (:class:`txscore.scoring.sums.CellSums`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from txscore.responses import Responses
+from txscore.scoring.engine import Cells, cell_flags, with_totals
+from txscore.scoring.sums import CellSums, StudySums
+from txscore.stats.inference import (
+    kish_n_eff,
+    net_interval,
+    net_variance,
+    suppress,
+    wilson,
+    z_value,
+)
+from txscore.study import Scale, Study
+from txscore.study.vocabulary import MEASURE_LABELS, NPS_DETRACTORS, NPS_PROMOTERS
+
+__all__ = ["item_statistics", "items_from_counts", "nps_from_counts", "nps_table"]
+
+
+def item_statistics(responses: Responses, *,
+                    by: Sequence[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per item and cell: n, n_eff, mean, score100, top box, net, with analytic intervals.
+
+    Parameters
+    ----------
+    responses : Responses
+        From :func:`txscore.load`.
+    by : sequence of str
+        Segment columns to cut the cells by (in addition to wave and brand).
+
+    Returns
+    -------
+    items : DataFrame
+        One row per population x cell x item, with its ``flag``.
+    distributions : DataFrame
+        One row per population x cell x item x code: weighted share of each answer.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+    >>> items, dists = item_statistics(responses)
+    >>> row = items.query("item == 'eff_1' and brand == 'All brands' and wave == '2026 Q1'")
+    >>> int(row["n"].iloc[0]) == int(responses.data.query(
+    ...     "wave == '2026 Q1' and population == 'customer'")["eff_1"].notna().sum())
+    True
+    """
+    acc = CellSums(responses.study, tuple(by))
+    acc.add(responses.data)
+    return items_from_counts(acc.collect())
+
+
+def items_from_counts(sums: StudySums) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The items and distributions tables from the per-cell answer counts.
+
+    Numbers are computed item by item (arrays over cells); each table is built once.
+    """
+    study, cells = sums.study, sums.cells
+    z = z_value(study.report.confidence)
+    n_cells = len(cells.keys)
+    parts: list[dict[str, np.ndarray]] = []
+    dist_parts: list[dict[str, np.ndarray]] = []
+    for pop, ps in sums.populations.items():
+        for j, col in enumerate(ps.layout.items):
+            item = study.items[col]
+            scale = study.scales[item.scale]
+            k_count = scale.points
+            n_k, w_k, w2_k = (with_totals(ps.counts[j, :, :k_count, m], cells)
+                              for m in range(3))
+            cols = _item_columns(scale, n_k, w_k, w2_k, z, study)
+            parts.append({"_cell": np.arange(n_cells), "population": np.full(n_cells, pop),
+                          "item": np.full(n_cells, col),
+                          "construct": np.full(n_cells, item.construct),
+                          "text": np.full(n_cells, item.text),
+                          "reversed": np.full(n_cells, item.reversed), **cols})
+            sw = w_k.sum(1, keepdims=True)
+            codes = np.arange(scale.min, scale.max + 1)
+            labels = np.array([scale.labels.get(code, str(code)) for code in codes], object)
+            dist_parts.append({
+                "_cell": np.repeat(np.arange(n_cells), k_count),
+                "population": np.full(n_cells * k_count, pop),
+                "item": np.full(n_cells * k_count, col), "code": np.tile(codes, n_cells),
+                "label": np.tile(labels, n_cells), "count": n_k.ravel().astype(float),
+                "share": (w_k / np.where(sw > 0, sw, np.nan)).ravel(),
+                "flag": np.repeat(cols["flag"], k_count)})
+    keys = tuple(cells.keys.columns)
+    return (suppress(_frame(parts, cells), keep=keys),
+            suppress(_frame(dist_parts, cells), keep=keys))
+
+
+def _frame(parts: list[dict[str, np.ndarray]], cells: Cells) -> pd.DataFrame:
+    """One table from column arrays: population, the cell keys, then the other columns."""
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    keys = cells.keys.iloc[cols.pop("_cell")].reset_index(drop=True)
+    keys.insert(0, "population", cols.pop("population"))
+    return pd.concat([keys, pd.DataFrame(cols)], axis=1)
+
+
+def _item_columns(scale: Scale, n_k: np.ndarray, w_k: np.ndarray, w2_k: np.ndarray, z: float,
+                  study: Study) -> dict[str, np.ndarray]:
+    """Per cell: n, n_eff, mean, score100 (linearised se and interval), top box (Wilson),
+    bottom box, net (its interval; adjusted Wald on 0-10 scales), flag."""
+    codes = np.arange(scale.min, scale.max + 1, dtype=float)
+    n = n_k.sum(1)
+    sw = w_k.sum(1)
+    n_eff = kish_n_eff(sw, w2_k.sum(1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = w_k / sw[:, None]
+        mean = (p * codes).sum(1)
+        ss = (w2_k * (codes[None, :] - mean[:, None]) ** 2).sum(1)
+        se = np.sqrt(n / (n - 1) * ss / sw**2)
+    span = scale.max - scale.min
+    top_i = np.isin(codes, scale.top_box)
+    bot_i = np.isin(codes, scale.bottom_box)
+    top, bottom = p[:, top_i].sum(1), p[:, bot_i].sum(1)
+    tlo, thi = wilson(top, n_eff, z)
+    nlo, nhi = net_interval(top, bottom, n_eff, z, adjusted_wald=scale.points == 11)
+    s100 = 100 * (mean - scale.min) / span
+    return {"n": n.astype(int), "n_eff": n_eff, "mean": mean, "score100": s100,
+            "se": 100 * se / span, "ci_low": np.clip(s100 - z * 100 * se / span, 0, 100),
+            "ci_high": np.clip(s100 + z * 100 * se / span, 0, 100),
+            "top_box": 100 * top, "top_box_ci_low": 100 * tlo, "top_box_ci_high": 100 * thi,
+            "bottom_box": 100 * bottom, "net": 100 * (top - bottom), "net_ci_low": nlo,
+            "net_ci_high": nhi, "flag": cell_flags(n_eff, study)}
+
+
+def nps_table(responses: Responses, *, by: Sequence[str] = ()) -> pd.DataFrame:
+    """The NPS index per population and cell: % promoters (9-10) - % detractors (0-6).
+
+    Rows in the layout of :attr:`Result.scores` (``measure = "nps"``, level ``"nps"``, range
+    -100..100, no band), with the adjusted-Wald interval on the effective base (Rocks 2016)
+    and ``se`` from the net-score variance.  Empty when the spec sets no ``nps_item``.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))  # nps_item = "recommend"
+    >>> nps = nps_table(responses)
+    >>> nps.loc[nps["brand"] == "All brands", ["wave", "value", "ci_low", "ci_high"]].round(1)
+           wave  value  ci_low  ci_high
+    12  2026 Q1   10.6     7.5     13.7
+    13  2026 Q2    5.4     2.4      8.3
+    """
+    acc = CellSums(responses.study, tuple(by))
+    acc.add(responses.data)
+    return nps_from_counts(acc.collect())
+
+
+def nps_from_counts(sums: StudySums) -> pd.DataFrame:
+    """NPS rows from the nps item's answer counts per population and cell."""
+    study, cells = sums.study, sums.cells
+    col = study.index.nps_item
+    if col is None:
+        return pd.DataFrame()
+    scale = study.scales[study.items[col].scale]
+    codes = np.arange(scale.min, scale.max + 1)
+    z = z_value(study.report.confidence)
+    frames = []
+    for pop, ps in sums.populations.items():
+        if col not in ps.layout.items:
+            continue
+        c = ps.counts[ps.layout.items.index(col)]
+        n_k, w_k, w2_k = (c[:, :scale.points, m] for m in range(3))
+        if not n_k.sum():
+            continue
+        sums_k = np.column_stack([n_k.sum(1), w_k.sum(1), w2_k.sum(1),
+                                  w_k[:, np.isin(codes, NPS_PROMOTERS)].sum(1),
+                                  w_k[:, np.isin(codes, NPS_DETRACTORS)].sum(1)])
+        n, sw, sw2, sp, sd = with_totals(sums_k, cells).T
+        n_eff = kish_n_eff(sw, sw2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            top, bottom = sp / sw, sd / sw
+        lo, hi = net_interval(top, bottom, n_eff, z, adjusted_wald=True)
+        f = cells.keys.copy()
+        f.insert(0, "measure", "nps")
+        f.insert(1, "population", pop)
+        frames.append(f.assign(
+            label=MEASURE_LABELS["nps"], level="nps", value=100 * (top - bottom), ci_low=lo,
+            ci_high=hi, se=np.sqrt(net_variance(top, bottom, n_eff)), n=n.astype(int),
+            n_eff=n_eff, flag=cell_flags(n_eff, study), band=""))
+    if not frames:
+        return pd.DataFrame()
+    return suppress(pd.concat(frames, ignore_index=True), keep=tuple(cells.keys.columns),
+                    text=("band",))

@@ -1,0 +1,126 @@
+"""The one scoring path: respondents -> per-cell sums -> tables.
+
+:func:`score` adds all the respondents to :class:`txscore.scoring.sums.CellSums` as one
+chunk (cells of at most ``[report] bootstrap_exact_max`` respondents keep their rows for
+exact resampling); :func:`txscore.scoring.chunked.score_chunks` adds record batches.  Both
+then derive every table from the sums with :func:`tables_from_sums`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from txscore.errors import StudySpecError
+from txscore.responses import Responses
+from txscore.result import Result
+from txscore.scoring.composites import composites
+from txscore.scoring.drivers import standard_drivers
+from txscore.scoring.items import items_from_counts, nps_from_counts
+from txscore.scoring.reliability import reliability_tables
+from txscore.scoring.sums import CellSums, StudySums, resample_sums
+from txscore.scoring.tables import tables
+from txscore.study import Study
+
+__all__ = ["check_by", "score", "tables_from_sums"]
+
+
+def check_by(study: Study, by: Sequence[str]) -> list[str]:
+    """The segment columns to cut by, checked against the spec's segments.
+
+    Raises
+    ------
+    StudySpecError
+        A column that is not a segment.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> check_by(tx.read_study("surveys/sample/study.toml"), ("region",))
+    ['region']
+    """
+    by = list(by)
+    if missing := [b for b in by if b not in study.columns.segments]:
+        raise StudySpecError(f"Cannot cut by {missing}: not segment columns. Segments: "
+                             f"{list(study.columns.segments)}.")
+    return by
+
+
+def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, pd.DataFrame]:
+    """Every table of a :class:`Result` but the key drivers, from a study's sums.
+
+    Returns
+    -------
+    dict
+        ``items``, ``distributions``, ``scores``, ``changes``, ``grid``, ``reliability``,
+        ``reliability_items``, ``cx_weights``, ``bx_weights``.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+    >>> acc = CellSums(responses.study)
+    >>> acc.add(responses.data)
+    >>> sorted(tables_from_sums(acc.collect(), print))[:3]
+    item statistics
+    bootstrap (2000 resamples)
+    changes and growth grid
+    reliability
+    ['bx_weights', 'changes', 'cx_weights']
+    """
+    study = sums.study
+    say("item statistics")
+    items, dists = items_from_counts(sums)
+    say(f"bootstrap ({study.report.bootstrap} resamples)")
+    comp = composites(sums, resample_sums(sums, study.report.bootstrap, study.report.seed))
+    say("changes and growth grid")
+    scores, changes, grid = tables(comp, nps_from_counts(sums), sums.cells, study, sums.by)
+    say("reliability")
+    rel, rel_items = reliability_tables(sums.moments, study)
+    return {"items": items, "distributions": dists, "scores": scores, "changes": changes,
+            "grid": grid, "reliability": rel, "reliability_items": rel_items,
+            "cx_weights": comp.weights["cx"], "bx_weights": comp.weights["bx"]}
+
+
+def score(responses: Responses, *, by: Sequence[str] = (),
+          progress: Callable[[str], None] | None = None) -> Result:
+    """Score a study: items, constructs, CX, BX, TX, intervals, changes and reliability.
+
+    Parameters
+    ----------
+    responses : Responses
+        From :func:`txscore.load`.
+    by : sequence of str
+        Segment columns to cut every score by (in addition to wave and brand).
+    progress : callable, optional
+        Called with a short message at each stage.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    StudySpecError
+        A ``by`` column that is not a segment.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+    >>> result = tx.score(responses)
+    >>> sorted(result.scores["measure"].unique())[:3]
+    ['advocacy', 'bx_customers', 'bx_gap']
+    """
+    study = responses.study
+    by = check_by(study, by)
+    say = progress or (lambda _msg: None)
+    say("sums per cell")
+    acc = CellSums(study, by, exact_max=study.report.bootstrap_exact_max)
+    acc.add(responses.data)
+    out = tables_from_sums(acc.collect(), say)
+    say("key drivers")
+    drivers = standard_drivers(responses)
+    return Result(study=study, **out, exclusions=responses.exclusions, files=responses.files,
+                  drivers=drivers, by=tuple(by), meta={"weighting": responses.weighting})

@@ -1,0 +1,429 @@
+"""The study spec as frozen values: sources, columns, scales, constructs, items and settings.
+
+Every method name is a :data:`typing.Literal` type (``CxMethod``, ``BxMethod``,
+``WeightingMethod``, ...) and the tuples of allowed values that parsing and validation check
+against are drawn from those types, so a name is spelt in one place.  Nothing here reads
+a file or checks consistency: :mod:`txscore.study.toml` builds these values from TOML and
+:mod:`txscore.study.validate` lists what is wrong with them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from html import escape
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from txscore.errors import StudySpecError
+from txscore.study.vocabulary import POPULATIONS
+
+__all__ = [
+    "BX_METHODS", "CX_METHODS", "DIMENSIONS", "LANGUAGES", "MULTIPLE_TESTING", "ROLES",
+    "SOURCE_FORMATS", "TARGET_SCOPES", "WEIGHTING_METHODS", "WEIGHT_SCALES",
+    "AttentionCheck", "BxMethod", "Columns", "Construct", "CxMethod", "IndexSettings", "Item",
+    "Language", "MultipleTesting", "Population", "QualitySettings", "ReportSettings", "Role",
+    "Scale", "Source", "SourceFormat", "Study", "TargetScope", "Targets", "WeightScale",
+    "WeightingMethod", "WeightingSettings", "default_boxes", "normalise_label", "spec_table",
+    "target_table",
+]
+
+Population = Literal["customer", "non_customer"]
+Role = Literal["cx_quality", "loyalty", "bx_pillar", "preference"]
+CxMethod = Literal["loyalty_weighted", "equal", "classic_net"]
+BxMethod = Literal["equal", "preference_weighted"]
+Language = Literal["en", "fr"]
+MultipleTesting = Literal["none", "bh"]  # "bh": Benjamini-Hochberg within each table
+#: platform layouts a source can be read as ("auto" detects it)
+SourceFormat = Literal["auto", "plain", "qualtrics", "qualtrics-legacy", "surveymonkey",
+                       "google-forms"]
+WeightingMethod = Literal["column", "rake", "none"]
+WeightScale = Literal["mean1", "targets"]
+#: where a table of raking targets applies: one population, or both ("all")
+TargetScope = Literal["customer", "non_customer", "all"]
+
+ROLES: tuple[str, ...] = get_args(Role)
+CX_METHODS: tuple[str, ...] = get_args(CxMethod)
+BX_METHODS: tuple[str, ...] = get_args(BxMethod)
+LANGUAGES: tuple[str, ...] = get_args(Language)
+MULTIPLE_TESTING: tuple[str, ...] = get_args(MultipleTesting)
+SOURCE_FORMATS: tuple[str, ...] = get_args(SourceFormat)
+WEIGHTING_METHODS: tuple[str, ...] = get_args(WeightingMethod)
+WEIGHT_SCALES: tuple[str, ...] = get_args(WeightScale)
+TARGET_SCOPES: tuple[str, ...] = get_args(TargetScope)
+
+#: the dimensions each role is made of (loyalty's are outcomes, not required together)
+DIMENSIONS: Mapping[str, tuple[str, ...]] = {
+    "cx_quality": ("effectiveness", "ease", "emotion"),
+    "loyalty": ("retention", "enrichment", "advocacy"),
+    "bx_pillar": ("salience", "fit", "trust"),
+}
+
+#: ``{variable: {category: share or count}}``: one table of raking targets
+Targets = Mapping[str, Mapping[Any, float]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file.
+
+    ``brand`` fixes the brand of every row (for one-brand files without a brand column).
+    ``path`` is resolved against the folder of the study file.  ``format`` is the platform
+    layout (:data:`SOURCE_FORMATS`, detected when "auto"), ``header_row`` the row holding
+    the column names as the user sees it (detected when None), ``encoding`` and
+    ``delimiter`` override what is sniffed from a text file.  ``brand_pattern`` (e.g.
+    ``"{item}_{brand}"``) declares a brand loop: one row per respondent with one column
+    per item and brand, read as one row per respondent x brand; ``brands`` maps the brand
+    part of the column names to brand names (empty: every brand found, named as in the
+    columns).
+    """
+
+    path: Path
+    population: Population
+    wave: str
+    sheet: str | None = None
+    brand: str | None = None
+    format: SourceFormat = "auto"
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    brand_pattern: str | None = None
+    brands: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The file name as shown to users."""
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Column roles in the input files."""
+
+    respondent_id: str
+    brand: str | None = None
+    weight: str | None = None
+    segments: tuple[str, ...] = ()
+    personal: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A response scale: codes ``min..max``, their labels, missing codes and boxes."""
+
+    name: str
+    points: int
+    min: int
+    max: int
+    labels: Mapping[int, str] = field(default_factory=dict)
+    missing: Mapping[int, str] = field(default_factory=dict)
+    top_box: tuple[int, ...] = ()
+    bottom_box: tuple[int, ...] = ()
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        """The valid (non-missing) codes."""
+        return tuple(range(self.min, self.max + 1))
+
+
+def default_boxes(points: int, lo: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Default top and bottom boxes (docs/methodology.md): 6-7/1-3 on 7 points, 4-5/1-2 on 5,
+    9-10/0-6 on 0-10, otherwise the top and bottom fifth.
+
+    >>> default_boxes(7, 1)
+    ((6, 7), (1, 2, 3))
+    """
+    if points == 7:
+        return (lo + 5, lo + 6), (lo, lo + 1, lo + 2)
+    if points == 5:
+        return (lo + 3, lo + 4), (lo, lo + 1)
+    if points == 11:
+        return (lo + 9, lo + 10), tuple(range(lo, lo + 7))
+    k = max(1, round(points / 5))
+    return tuple(range(lo + points - k, lo + points)), tuple(range(lo, lo + k))
+
+
+def normalise_label(text: str) -> str:
+    """The form labels are compared in: case-folded, accents removed, spaces collapsed.
+
+    >>> normalise_label("  Tout à fait  d'ACCORD ")
+    "tout a fait d'accord"
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().replace("\u2019", "'").split())
+
+
+@dataclass(frozen=True)
+class Construct:
+    """A set of items measuring one thing, with its role in the indices."""
+
+    name: str
+    role: Role | None = None
+    dimension: str | None = None
+    label: str = ""
+    populations: tuple[Population, ...] = POPULATIONS
+
+    @property
+    def title(self) -> str:
+        """The label, or the name when no label is given."""
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Item:
+    """A survey question: its column, construct and scale."""
+
+    column: str
+    construct: str
+    scale: str
+    reversed: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """How CX, BX and TX are combined (docs/methodology.md)."""
+
+    cx_method: CxMethod = "loyalty_weighted"
+    bx_method: BxMethod = "equal"
+    lam: float = 0.5
+    share_non_customer: float = 0.5
+    min_customers_for_weights: int = 200
+    nps_item: str | None = None  # a 0-10 "recommend" item: adds the NPS index
+    bands: tuple[tuple[str, float], ...] = (
+        ("excellent", 80.0),
+        ("good", 70.0),
+        ("okay", 60.0),
+        ("poor", 50.0),
+        ("very poor", float("-inf")),
+    )
+
+
+@dataclass(frozen=True)
+class AttentionCheck:
+    """An attention-check question and the answers that pass it.
+
+    ``expected`` answers are compared ignoring case, spaces and accents; with ``scale``,
+    answers and expected values are first mapped to that scale's codes, so "Agree" and 4
+    are the same answer.
+    """
+
+    column: str
+    expected: tuple[str, ...]
+    scale: str | None = None
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """Respondent checks: each switchable, with its threshold.
+
+    Speeders: duration (``speeder_column``, default the export's own duration column)
+    below ``speeder_seconds`` or below ``speeder_median_share`` x the file's median.
+    Straight-liners: the same answer on every answered item of a grid (``grids``; default
+    the items of each scale) when at least ``straightline_min_items`` are answered.
+    Incomplete: fewer than ``incomplete_min_share`` of the required items answered
+    (``incomplete_items``, default every item asked of the population; "Don't know"
+    counts as answered) or, with ``incomplete_finished``, the export says not finished.
+    Test responses: ``test_column`` in ``test_values`` (default: Qualtrics' Status =
+    Survey Preview / Survey Test).
+    """
+
+    duplicates: bool = True
+    out_of_range: bool = True
+    no_answers: bool = True
+    speeders: bool = False
+    speeder_column: str | None = None
+    speeder_seconds: float | None = None
+    speeder_median_share: float | None = None
+    straightliners: bool = False
+    straightline_min_items: int = 5
+    grids: tuple[tuple[str, ...], ...] = ()
+    incomplete: bool = False
+    incomplete_min_share: float = 0.5
+    incomplete_items: tuple[str, ...] = ()
+    incomplete_finished: bool = True
+    attention_checks: tuple[AttentionCheck, ...] = ()
+    test_responses: bool = True
+    test_column: str | None = None
+    test_values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """Inference and reporting settings."""
+
+    confidence: float = 0.95
+    bootstrap: int = 2000
+    seed: int = 20261124
+    suppress_below: float = 30
+    low_base_below: float = 50
+    caution_below: float = 100
+    peer_min_base: float = 100
+    language: Language = "en"
+    multiple_testing: MultipleTesting = "none"
+    # cells with more respondents draw bootstrap sums from their normal law (0: always)
+    bootstrap_exact_max: int = 2000
+
+
+# ---------------------------------------------------------------------- weighting
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def target_table(scope: str, wave: str | None) -> str:
+    """The spec table of a target set, as the user writes it.
+
+    >>> target_table("all", None), target_table("customer", "2026 Q2")
+    ('targets.all', 'targets.customer.waves."2026 Q2"')
+    """
+    key = str(wave)
+    key = key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+    return f"targets.{scope}" + ("" if wave is None else f".waves.{key}")
+
+
+def spec_table(where: str, table: str) -> str:
+    """A sub-table's place in messages.
+
+    >>> spec_table("study.toml [weighting]", "targets.all")
+    'study.toml [weighting.targets.all]'
+    """
+    return f"{where[:-1]}.{table}]" if where.endswith("]") else f"{where} [{table}]"
+
+
+@dataclass(frozen=True)
+class WeightingSettings:
+    """The ``[weighting]`` table of a study spec (:func:`txscore.study.parse_weighting`).
+
+    ``method``: ``"column"`` keeps the weight column of ``[columns]`` as it is, ``"rake"``
+    rakes to ``targets``, ``"none"`` analyses unweighted. ``base_weight``: the column raking
+    starts from (``"weight"`` is the ``[columns]`` weight column), else 1. ``targets`` maps
+    ``(scope, wave)`` to ``{variable: {category: share or count}}``; scope is a population
+    or ``"all"`` (both), wave ``None`` means every wave. ``cap``: largest weight over the
+    mean weight (None: no cap). ``by_wave``: rake each population x wave group separately.
+    """
+
+    method: WeightingMethod = "none"
+    base_weight: str | None = None
+    targets: Mapping[tuple[str, str | None], Targets] = field(default_factory=dict)
+    cap: float | None = 5.0
+    max_iter: int = 1000
+    tol: float = 1e-10
+    scale: WeightScale = "mean1"
+    by_wave: bool = True
+
+    def targets_for(self, population: str, wave: str | None) -> tuple[str, Targets] | None:
+        """The most specific target set of a group and its spec table, or None.
+
+        Population and wave, then population, then ``all`` and wave, then ``all``: a more
+        specific table replaces a more general one as a whole (variables are not mixed).
+
+        >>> s = WeightingSettings("rake", targets={("all", None): {"region": {"N": 1.0}}})
+        >>> s.targets_for("customer", "W1")
+        ('targets.all', {'region': {'N': 1.0}})
+        """
+        for scope, w in ((population, wave), (population, None), ("all", wave), ("all", None)):
+            if (scope, w) in self.targets:
+                return target_table(scope, w), self.targets[(scope, w)]
+        return None
+
+
+# ---------------------------------------------------------------------- the study
+@dataclass(frozen=True)
+class Study:
+    """The complete study spec.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> study.name
+    'Sample TX Study'
+    >>> [c.name for c in study.constructs_with_role("cx_quality")]
+    ['effectiveness', 'ease', 'emotion']
+    """
+
+    name: str
+    sources: tuple[Source, ...]
+    columns: Columns
+    scales: Mapping[str, Scale]
+    constructs: Mapping[str, Construct]
+    items: Mapping[str, Item]
+    index: IndexSettings = IndexSettings()
+    quality: QualitySettings = QualitySettings()
+    report: ReportSettings = ReportSettings()
+    spec_path: Path | None = None
+    #: ``[weighting]``; None: the weight column of ``[columns]`` as it is, or unweighted
+    weighting: WeightingSettings | None = None
+
+    # ------------------------------------------------------------------ helpers
+    def constructs_with_role(self, role: str) -> list[Construct]:
+        """Constructs of one role, in spec order."""
+        return [c for c in self.constructs.values() if c.role == role]
+
+    def items_of(self, construct: str) -> list[str]:
+        """Item columns of a construct, in spec order."""
+        return [i.column for i in self.items.values() if i.construct == construct]
+
+    def items_for(self, population: str) -> list[str]:
+        """Item columns asked of a population."""
+        return [
+            i.column
+            for i in self.items.values()
+            if population in self.constructs[i.construct].populations
+        ]
+
+    @property
+    def has_cx(self) -> bool:
+        """Whether the spec defines the CX quality dimensions."""
+        return bool(self.constructs_with_role("cx_quality"))
+
+    @property
+    def has_bx(self) -> bool:
+        """Whether the spec defines the BX pillars."""
+        return bool(self.constructs_with_role("bx_pillar"))
+
+    @property
+    def waves(self) -> list[str]:
+        """Waves in the order the sources first name them."""
+        return list(dict.fromkeys(s.wave for s in self.sources))
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: sources, constructs with their items, the main settings."""
+
+        def table(header: list[str], rows: list[list[object]]) -> str:
+            head = "".join(f"<th>{escape(h)}</th>" for h in header)
+            body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r) + "</tr>"
+                           for r in rows)
+            return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+        sources = [[s.name, s.sheet or "", s.population, s.wave] for s in self.sources]
+        constructs = [[c.title, c.role or "", c.dimension or "", ", ".join(self.items_of(n)),
+                       ", ".join(c.populations)] for n, c in self.constructs.items()]
+        ix, rep = self.index, self.report
+        settings = (f"CX {ix.cx_method}, BX {ix.bx_method}, λ = {ix.lam:g}, share of "
+                    f"non-customers = {ix.share_non_customer:g}; {rep.confidence:.0%} "
+                    f"intervals, {rep.bootstrap:,} resamples (seed {rep.seed}); suppressed "
+                    f"below n_eff {rep.suppress_below:g}")
+        return (f"<p><b>{escape(self.name)}</b>: {len(self.sources)} sources, "
+                f"{len(self.items)} items, waves {escape(', '.join(self.waves))}</p>"
+                + table(["file", "sheet", "population", "wave"], sources)
+                + table(["construct", "role", "dimension", "items", "asked of"], constructs)
+                + f"<p>{escape(settings)}</p>")
+
+    def with_settings(self, **changes: Any) -> Study:
+        """A copy with some index/report settings changed, e.g. ``cx_method="equal"``.
+
+        >>> import txscore as tx
+        >>> study = tx.read_study("surveys/sample/study.toml")
+        >>> study.with_settings(cx_method="equal", bootstrap=0).index.cx_method
+        'equal'
+        """
+        idx = {k: v for k, v in changes.items() if k in IndexSettings.__dataclass_fields__}
+        rep = {k: v for k, v in changes.items() if k in ReportSettings.__dataclass_fields__}
+        unknown = set(changes) - set(idx) - set(rep)
+        if unknown:
+            raise StudySpecError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
+        return replace(self, index=replace(self.index, **idx), report=replace(self.report, **rep))
