@@ -50,7 +50,7 @@ def test_reliability_and_drivers_stay_functions_after_the_submodules_load(sample
 
 
 def test_tx_reliability_on_any_dataframe_equals_pingouin():
-    pingouin = pytest.importorskip("pingouin")
+    import pingouin
     rng = np.random.default_rng(3)
     f = rng.standard_normal(300)
     df = pd.DataFrame({f"q{i}": np.clip(np.round(3 + f + rng.standard_normal(300)), 1, 5)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-nbformat = pytest.importorskip("nbformat", reason="the test extra installs nbformat")
-nbclient = pytest.importorskip("nbclient", reason="the test extra installs nbclient")
+import nbclient  # noqa: E402
+import nbformat  # noqa: E402  (the test extra installs it)
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "examples" / "quickstart.ipynb"
 
