@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbclient  # noqa: E402
-import nbformat  # noqa: E402  (the test extra installs it)
+import nbclient
+import nbformat
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "examples" / "quickstart.ipynb"
 
