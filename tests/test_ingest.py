@@ -209,8 +209,8 @@ def test_duplicates_keep_the_first_and_ledger_the_rest(tmp_path):
     ledger = responses.exclusions
     assert ledger["reason"].tolist() == ["duplicate_id", "duplicate_id"]
     assert ledger["source_row"].tolist() == [4, 6]
-    assert ledger["detail"].tolist() == ["same id as customers.csv row 2"] * 2
-    assert ledger["reason_text"].iloc[0] == "Duplicate respondent id (an earlier row has it)"
+    assert ledger["detail"].tolist() == ["same_id_as:customers.csv(2)"] * 2
+    assert "reason_text" not in ledger  # codes only: reporting.text has the words
 
 
 def test_out_of_range_rows_are_excluded_with_column_and_value(tmp_path):
@@ -220,9 +220,9 @@ def test_out_of_range_rows_are_excluded_with_column_and_value(tmp_path):
     assert responses.data["source_row"].tolist() == [2]
     ledger = responses.exclusions.set_index("source_row")
     assert (ledger["reason"] == "out_of_range").all()
-    assert ledger.loc[3, "detail"] == "eff_1 = 8; ease_1 = 0"
-    assert ledger.loc[4, "detail"] == "ease_1 = 3.5"
-    assert ledger.loc[5, "detail"] == "eff_1 = 77"
+    assert ledger.loc[3, "detail"] == "outside_scale:eff_1(8);outside_scale:ease_1(0)"
+    assert ledger.loc[4, "detail"] == "outside_scale:ease_1(3.5)"
+    assert ledger.loc[5, "detail"] == "outside_scale:eff_1(77)"
 
 
 def test_blank_rows_missing_ids_and_rows_without_answers_are_ledgered(tmp_path):
@@ -395,7 +395,7 @@ def test_long_file_with_a_brand_column_and_several_files_per_wave(tmp_path):
         ["agency_b.csv", 2, "r3", "A"]]
     [line] = responses.exclusions.to_dict("records")  # r1 rated B in both files
     assert (line["source_file"], line["source_row"], line["detail"]) == (
-        "agency_b.csv", 3, "same id as agency_a.csv row 3")
+        "agency_b.csv", 3, "same_id_as:agency_a.csv(3)")
     accounted(responses)
     del path
 
@@ -475,7 +475,7 @@ def test_platform_exports_load_through_a_spec(tmp_path, name):
     ledger = responses.exclusions
     if sm:  # respondent 2 took 25 s (10:35:40 -> 10:36:05); rows are physical lines
         assert ledger[["source_row", "reason", "detail"]].values.tolist() == [
-            [4, "speeder", "duration 25 s < 60 s"]]
+            [4, "speeder", "duration_below(25<60)"]]
         assert responses.data["source_row"].tolist() == [3, 5, 7, 8]
         assert responses.data[f"{grid} [I trust it]"].tolist()[2] is pd.NA
     else:  # the third respondent ticked "Strongly agree" on the attention check
@@ -504,5 +504,5 @@ def test_spss_user_missing_values_and_ranges_become_missing_end_to_end(tmp_path)
     assert responses.data["eff_1"].tolist()[:2] == [pd.NA, pd.NA]  # missing, never zero
     [line] = responses.exclusions.to_dict("records")
     assert (line["source_row"], line["reason"], line["detail"]) == (3, "out_of_range",
-                                                                   "eff_1 = 6")
+                                                                   "outside_scale:eff_1(6)")
     accounted(responses)

@@ -48,15 +48,16 @@ def test_speeders_absolute_limit_and_share_of_the_median():
     # median of (30, 200, 300, 400, 500, 100) = 250; 0.5 x 250 = 125
     d = pd.Series([30, 200, 300, 400, 500, 100.0])
     assert speeder_detail(d, min_seconds=60).tolist() == [
-        "duration 30 s < 60 s", "", "", "", "", ""]
+        "duration_below(30<60)", "", "", "", "", ""]
     assert speeder_detail(d, median_share=0.5).tolist() == [
-        "duration 30 s < 0.5 x median 250 s", "", "", "", "",
-        "duration 100 s < 0.5 x median 250 s"]
+        "duration_below_median(30<0.5*250)", "", "", "", "",
+        "duration_below_median(100<0.5*250)"]
     both = speeder_detail(d, 60, 0.5)
-    assert both[0] == "duration 30 s < 60 s" and both[5].startswith("duration 100 s < 0.5")
+    assert both[0] == "duration_below(30<60)" and both[5].startswith(
+        "duration_below_median(100<0.5")
     # a missing or unreadable duration never makes a speeder; 59.5 s is below 60 s
     odd = speeder_detail(pd.Series([None, "abc", "59.5", "60"]), 60)
-    assert odd.tolist() == ["", "", "duration 59.5 s < 60 s", ""]
+    assert odd.tolist() == ["", "", "duration_below(59.5<60)", ""]
 
 
 def test_straightliners_need_min_items_answered_alike():
@@ -64,12 +65,12 @@ def test_straightliners_need_min_items_answered_alike():
                           "c": [4, np.nan, 4, 1, 5], "d": [4, 4, 4, 1, np.nan]})
     grids = {"agree5": ["a", "b", "c", "d"]}
     # row 0: 4 4 4 4; row 1: 4 4 . 4 (3 answered); row 2 differs; row 3: 1 1 1 1; row 4: one
+    # straightline:<grid>(<answer>,<items answered>/<items of the grid>)
     assert straightliner_detail(codes, grids, 3).tolist() == [
-        "same answer (4) on all 4 items of grid agree5",
-        "same answer (4) on 3 items of grid agree5", "",
-        "same answer (1) on all 4 items of grid agree5", ""]
+        "straightline:agree5(4,4/4)", "straightline:agree5(4,3/4)", "",
+        "straightline:agree5(1,4/4)", ""]
     assert straightliner_detail(codes, grids, 4).tolist()[:2] == [
-        "same answer (4) on all 4 items of grid agree5", ""]
+        "straightline:agree5(4,4/4)", ""]
     # a grid smaller than min_items is not checked
     assert (straightliner_detail(codes, grids, 5) == "").all()
 
@@ -78,8 +79,7 @@ def test_incomplete_share_answered_and_finished():
     answered = np.array([[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 0, 0], [1, 1, 1, 1]], bool)
     finished = np.array([True, True, True, False])
     assert incomplete_detail(answered, 0.5, finished).tolist() == [
-        "", "", "answered 1 of 4 required items (25% < 50%)",
-        "not finished (Finished = false)"]
+        "", "", "answered_share(1/4<0.5)", "not_finished"]
     # exactly the threshold passes: 2 of 4 = 50%
     assert incomplete_detail(answered, 0.5)[1] == ""
     assert finished_flags(pd.Series(["True", "False", "1.0", "0", None])).tolist() == [
@@ -122,12 +122,12 @@ def test_each_check_switched_on_excludes_with_its_reason_and_detail(tmp_path):
     assert ledger["reason"].to_dict() == {
         "a": "straightliner", "b": "speeder", "c": "attention_check",
         "e": "test_response", "f": "incomplete", "h": "attention_check"}
-    assert ledger.loc["a", "detail"] == "same answer (5) on all 9 items of grid agree5"
-    assert ledger.loc["b", "detail"] == "duration 20 s < 60 s"
-    assert ledger.loc["c", "detail"] == "attn = 'Disagree' (expected 'Agree' or '4')"
-    assert ledger.loc["h", "detail"] == "attn blank (expected 'Agree' or '4')"
-    assert ledger.loc["e", "detail"] == "status = 'TEST'"
-    assert ledger.loc["f", "detail"] == "answered 2 of 9 required items (22% < 50%)"
+    assert ledger.loc["a", "detail"] == "straightline:agree5(5,9/9)"
+    assert ledger.loc["b", "detail"] == "duration_below(20<60)"
+    assert ledger.loc["c", "detail"] == "answer:attn(Disagree);expected:attn(Agree|4)"
+    assert ledger.loc["h", "detail"] == "blank:attn;expected:attn(Agree|4)"
+    assert ledger.loc["e", "detail"] == "answer:status(TEST)"
+    assert ledger.loc["f", "detail"] == "answered_share(2/9<0.5)"
     # "4" and "agree " pass the check on the agree5 scale (4 = Agree)
     assert responses.data["respondent_id"].tolist() == ["d", "g"]
     assert_accounted(responses, {"customers.csv": list(range(2, 10))})
@@ -150,7 +150,7 @@ def test_precedence_first_reason_wins_and_duplicates_ignore_test_responses(tmp_p
     responses = _study(tmp_path, cust, quality=quality)
     ledger = responses.exclusions.set_index("source_row")
     assert ledger["reason"].to_dict() == {2: "test_response", 5: "duplicate_id"}
-    assert ledger.loc[5, "detail"] == "same id as customers.csv row 4"
+    assert ledger.loc[5, "detail"] == "same_id_as:customers.csv(4)"
     assert responses.data["source_row"].tolist() == [3, 4]
     assert list(REASONS).index("test_response") < list(REASONS).index("duplicate_id") < (
         list(REASONS).index("speeder"))
@@ -177,7 +177,7 @@ def test_sample_speeders_are_exactly_the_generators(tmp_path):
     for name, info in truth["files"].items():
         found = ledger.loc[(ledger["source_file"] == name) & (ledger["reason"] == "speeder")]
         assert sorted(found["respondent_id"]) == sorted(info["speeders"]), name
-        assert found["detail"].str.match(r"^duration \d+ s < 60 s$").all()
+        assert found["detail"].str.match(r"^duration_below\(\d+<60\)$").all()
         f = pick(responses.files, source_file=name)
         assert f.rows_in == info["rows"] == f.scored + f.excluded
         assert (f.speeder, f.duplicate_id, f.out_of_range) == (
@@ -231,8 +231,8 @@ def test_choice_text_and_numeric_values_exports_give_identical_results(tmp_path)
     # the same rows for the same reasons; the detail quotes each file as written
     same = [c for c in text_resp.exclusions.columns if c != "detail"]
     pd.testing.assert_frame_equal(text_resp.exclusions[same], code_resp.exclusions[same])
-    assert text_resp.exclusions["detail"].iloc[0] == "Status = 'Survey Preview'"
-    assert code_resp.exclusions["detail"].iloc[0] == "Status = '1.0'"
+    assert text_resp.exclusions["detail"].iloc[0] == "answer:Status(Survey Preview)"
+    assert code_resp.exclusions["detail"].iloc[0] == "answer:Status(1.0)"
     pd.testing.assert_frame_equal(text_result.scores, code_result.scores)
     # the metadata did their job: Status "Survey Preview" (choice text) = 1.0 (numeric)
     reasons = text_resp.exclusions.groupby("reason").size().to_dict()
@@ -263,7 +263,7 @@ def test_qualtrics_generated_test_responses_are_excluded(tmp_path):
     responses = tx.load(tx.read_study(write_spec(tmp_path, spec)))
     assert responses.data.empty
     assert responses.exclusions["reason"].tolist() == ["test_response"] * 5
-    assert responses.exclusions["detail"].tolist() == ["Status = '2'"] * 5
+    assert responses.exclusions["detail"].tolist() == ["answer:Status(2)"] * 5
     assert_accounted(responses, {src.name: [4, 5, 6, 7, 8]})
 
 

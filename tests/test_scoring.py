@@ -571,11 +571,12 @@ def test_sample_every_file_reconciles_with_the_planted_mess(sample):
         assert sorted(dups["source_row"]) == sorted(d["rows"][1] for d in info["duplicates"])
         for d in info["duplicates"]:
             detail = pick(dups, respondent_id=d["resp_id"]).detail
-            assert detail == f"same id as {name} row {d['rows'][0]}"
+            assert detail == f"same_id_as:{name}({d['rows'][0]})"
         oor = ledger.loc[ledger["reason"] == "out_of_range"]
         assert sorted(oor["source_row"]) == sorted(o["row"] for o in info["out_of_range"])
         for o in info["out_of_range"]:
-            assert pick(oor, source_row=o["row"]).detail == f"{o['column']} = {o['value']}"
+            assert pick(oor, source_row=o["row"]).detail == (
+                f"outside_scale:{o['column']}({o['value']})")
 
 
 def test_sample_tx_brand_order_matches_truth(sample):

@@ -5,7 +5,8 @@ compares no base with a threshold (it reads the result's flags).
 The code tuples are those of the modules that return the codes: the flags
 (``stats.inference.FLAGS``), reliability verdicts, notes and item flags
 (``stats.reliability``), driver warnings and analyses (``scoring.drivers``), the CX weights'
-notes (``scoring.composites``), exclusion reasons (``ingest.quality.REASONS``).
+notes (``scoring.composites``), exclusion reasons and their details
+(``ingest.quality.REASONS``, ``ingest.quality.DETAILS``).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from txscore.reporting.text import CODE_TABLES, LANGUAGES, parse_code, words_for
+from txscore.reporting.text import CODE_TABLES, LANGUAGES, parse_code, parse_detail, words_for
 
 REPORTING = Path(__file__).resolve().parents[1] / "txscore" / "reporting"
 
 
 def _codes() -> dict[str, tuple[str, ...]]:
     """Table of the text -> the codes the statistics return for it."""
-    from txscore.ingest.quality import REASONS
+    from txscore.ingest.quality import DETAILS, REASONS
     from txscore.scoring.composites import WEIGHT_NOTES
     from txscore.scoring.drivers import ANALYSES, WARNINGS
     from txscore.scoring.tables import QUADRANTS
@@ -35,7 +36,7 @@ def _codes() -> dict[str, tuple[str, ...]]:
     return {"flags": FLAGS, "verdicts": VERDICTS, "reliability_notes": NOTES,
             "reliability_notes_short": NOTES, "item_flags": ITEM_FLAGS,
             "driver_warnings": WARNINGS, "weight_notes": WEIGHT_NOTES,
-            "reasons": tuple(REASONS), "reason_texts": tuple(REASONS), "methods": METHODS,
+            "reasons": REASONS, "reason_texts": REASONS, "details": DETAILS, "methods": METHODS,
             "analyses": ANALYSES, "measures": (*INDEX_MEASURES, *MEASURE_LABELS),
             "populations": (*POPULATIONS, "all"),
             "quadrants": QUADRANTS}
@@ -106,6 +107,86 @@ def test_codes_with_arguments_in_both_languages():
         "low item-rest r (<.30); new_flag(2)")
     assert parse_code("too_few_cases") == ("too_few_cases", {"item": "", "value": "", "a": "",
                                                              "b": ""})
+
+
+# ---------------------------------------------------------------------- exclusion details
+#: one detail of each code of ingest.quality.DETAILS, as the checks write it
+DETAIL_EXAMPLES = {
+    "answer": "answer:Status(Survey Preview)", "blank": "blank:attn",
+    "expected": "expected:attn(Agree|4)", "same_id_as": "same_id_as:customers_w1.xlsx(17)",
+    "duration_below": "duration_below(42<60)",
+    "duration_below_median": "duration_below_median(80.5<0.5*1500)",
+    "straightline": "straightline:agree5(4,9/9)", "outside_scale": "outside_scale:fit_2(77)",
+    "answered_share": "answered_share(2/9<0.5)", "not_finished": "not_finished"}
+
+
+def test_every_detail_code_has_an_example():
+    from txscore.ingest.quality import DETAILS
+
+    assert set(DETAIL_EXAMPLES) == set(DETAILS)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_detail_template_formats_with_its_arguments(language):
+    w = words_for(language)
+    for code, template in LANGUAGES[language]["details"].items():
+        assert _fields(template) <= {"subject", "0", "1", "2"}, code
+        text = w.detail(DETAIL_EXAMPLES[code])
+        assert text and "{" not in text and text != DETAIL_EXAMPLES[code], (code, text)
+
+
+def test_details_in_both_languages():
+    en, fr = words_for("en"), words_for("fr")
+    ledger = [DETAIL_EXAMPLES[c] for c in ("same_id_as", "duration_below", "answered_share")]
+    ledger += ["blank:attn;expected:attn(Agree|4)", "answer:Status(Survey Preview)",
+               "duration_below_median(80.5<0.5*1500)", "straightline:agree5(4,3/4)",
+               "outside_scale:eff_1(8);outside_scale:ease_1(0)", "not_finished"]
+    assert [en.detail(d) for d in ledger] == [
+        "same id as customers_w1.xlsx row 17", "duration 42 s < 60 s",
+        "answered 2 of 9 required items (minimum 50%)",
+        "attn blank; expected 'Agree' or '4'", "Status = 'Survey Preview'",
+        "duration 80.5 s < 0.5 x median 1,500 s",
+        "same answer (4) on 3 of 4 items of grid agree5", "eff_1 = 8; ease_1 = 0",
+        "not finished (Finished = false)"]
+    nb, nnb = "\xa0", "\u202f"
+    french = [fr.detail(d) for d in ledger]
+    assert french == [
+        "même identifiant que customers_w1.xlsx ligne 17", f"durée 42{nb}s < 60{nb}s",
+        f"2 questions obligatoires renseignées sur 9 (minimum 50{nb}%)",
+        f"attn vide{nb}; réponse attendue{nb}: «{nb}Agree{nb}» ou «{nb}4{nb}»",
+        f"Status = «{nb}Survey Preview{nb}»",
+        f"durée 80,5{nb}s < 0,5 × la médiane de 1{nnb}500{nb}s",
+        "même réponse (4) à 3 des 4 questions de la grille agree5",
+        f"eff_1 = 8{nb}; ease_1 = 0", "questionnaire non terminé (Finished = faux)"]
+    english = ("same id", "duration", "blank", "expected", "answered", "items", "grid",
+               "row", "median", "not finished", " or ")
+    assert not [t for t in french for word in english if word in t]
+    # an empty detail says nothing; a code from a newer txscore is shown as it is
+    assert en.detail("") == fr.detail(None) == ""
+    assert fr.detail("captcha_failed(3);blank:attn") == f"captcha_failed(3){nb}; attn vide"
+    assert fr.detail("duration_below(42)") == "duration_below(42)"  # too few arguments
+
+
+def test_details_of_any_name_or_answer_parse_back_exactly():
+    """File names, columns and answers holding the notation's own characters (and a
+    formula) are escaped by ingest and come back as written, as text."""
+    import pandas as pd
+
+    from txscore.ingest.quality import out_of_range_detail, quote_subject, value_in_detail
+
+    column, answer = "Q1: (attn); a/b", "=HYPERLINK(\"x\"); 1<2, 3*4 | 50%\n"
+    [detail] = value_in_detail(pd.Series([answer]), {"agree"}, column, flag_if_in=False,
+                               expected=["Agree, fully", "4"]).tolist()
+    assert detail.startswith("answer:") and detail.count(";") == 1
+    (code, subject, args), (code2, subject2, args2) = map(parse_detail, detail.split(";"))
+    assert (code, subject, args) == ("answer", column, ((answer.strip(),),))
+    assert (code2, subject2, args2) == ("expected", column, (("Agree, fully", "4"),))
+    assert words_for("en").detail(detail) == (
+        f"{column} = '{answer.strip()}'; expected 'Agree, fully' or '4'")
+    [oor] = out_of_range_detail("fit (2)", ["7;8"])
+    assert parse_detail(oor) == ("outside_scale", "fit (2)", (("7;8",),))
+    name = "w1 (copy); 100%.csv"
+    assert parse_detail(f"same_id_as:{quote_subject(name)}(17)")[1] == name
 
 
 def test_french_punctuation_has_no_break_spaces():

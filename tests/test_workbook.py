@@ -541,21 +541,41 @@ def test_exclusions_counts_and_shares_per_file_and_reason(sample, sample_book):
 
 
 def test_exclusions_show_a_reason_txscore_does_not_know_yet(tiny, tmp_path):
-    # a reason code from a newer ingest: the ledger's own words, as header and reason
+    # a reason and a detail code from a newer ingest: shown as they are, header and reason
     robots = [2] + [0] * (len(tiny.files) - 1)
     files = tiny.files.assign(robot=robots)
     files["excluded"] += files["robot"]
     files["rows_in"] += files["robot"]
     extra = tiny.exclusions.iloc[[0, 0]].assign(source_file=files["source_file"].iloc[0],
-                                                reason="robot", reason_text="Answered by a robot")
+                                                reason="robot", detail="captcha_failed(3)")
     result = dataclasses.replace(tiny, files=files, exclusions=pd.concat(
         [tiny.exclusions, extra], ignore_index=True))
     book = write_workbook(result, tmp_path / "robot.xlsx")
     table = reconciliation(book)
-    assert table["Answered by a robot"].tolist() == robots
-    assert table["Answered by a robot %"].iloc[0] == pytest.approx(2 / files["rows_in"].iloc[0])
+    assert table["robot"].tolist() == robots
+    assert table["robot %"].iloc[0] == pytest.approx(2 / files["rows_in"].iloc[0])
     ledger = fastexcel.read_excel(book).load_table("Ledger").to_pandas()
-    assert (ledger["Reason"] == "Answered by a robot").sum() == 2
+    robot = ledger[ledger["Reason"] == "robot"]
+    assert len(robot) == 2 and (robot["Detail"] == "captcha_failed(3)").all()
+
+
+def test_exclusions_details_are_in_the_workbook_s_language(tiny, tmp_path):
+    # the ledger holds detail codes; the Exclusions sheet says them in words, per language
+    extra = tiny.exclusions.iloc[[0, 0]].assign(
+        reason=["speeder", "duplicate_id"],
+        detail=["duration_below(42.5<60)", "same_id_as:w1 %281%29.csv(17)"])
+    result = dataclasses.replace(tiny, exclusions=pd.concat([tiny.exclusions, extra],
+                                                            ignore_index=True))
+    words = {}
+    for language in ("en", "fr"):
+        study = dataclasses.replace(result.study, report=dataclasses.replace(
+            result.study.report, language=language))
+        book = write_workbook(dataclasses.replace(result, study=study),
+                              tmp_path / f"{language}.xlsx")
+        ledger = fastexcel.read_excel(book).load_table("Ledger").to_pandas()
+        words[language] = ledger.iloc[-2:, -1].tolist()
+    assert words["en"] == ["duration 42.5 s < 60 s", "same id as w1 (1).csv row 17"]
+    assert words["fr"] == ["durée 42,5\xa0s < 60\xa0s", "même identifiant que w1 (1).csv ligne 17"]
 
 
 # ---------------------------------------------------------------------- Methodology

@@ -168,17 +168,19 @@ def _validate_report(checked, console, err) -> None:
     from rich.table import Table
 
     from txscore.ingest.quality import REASONS
+    from txscore.reporting.text import words_for
 
+    words = words_for("en")  # the ledger holds codes; the terminal gets English words
     responses = checked.responses
     groups: dict[str, list[tuple[str, str]]] = {}
     for p in checked.problems:
         groups.setdefault(_file_of(p.where), []).append((p.severity, str(p)))
     ledger = responses.exclusions
     for (file, reason), part in ledger.groupby(["source_file", "reason"], sort=False):
-        example = next((d for d in part["detail"] if d), "")
+        example = words.detail(next((d for d in part["detail"] if d), ""))
         groups.setdefault(file, []).append((
             "excluded", f"{len(part):,} row{'s' if len(part) > 1 else ''}: "
-            f"{REASONS[reason]} (row{'s' if len(part) > 1 else ''} "
+            f"{words.reason_texts.get(reason, reason)} (row{'s' if len(part) > 1 else ''} "
             f"{_row_list(part['source_row'])})" + (f", e.g. {example}" if example else "")))
     style = {"error": "bold red", "warning": "yellow", "excluded": "dim"}
     for file, items in groups.items():
@@ -205,7 +207,7 @@ def _validate_report(checked, console, err) -> None:
                           f"{rec.rows_in:,}" if rec.rows_in else "–", "–", "–",
                           "not checked: see the errors above", "–")
             continue
-        reasons = ", ".join(f"{getattr(rec, r)} {r.replace('_', ' ')}" for r in REASONS
+        reasons = ", ".join(f"{getattr(rec, r)} {words.reasons[r].lower()}" for r in REASONS
                             if getattr(rec, r))
         table.add_row(name, rec.layout, rec.population, rec.wave, rows_in, f"{rec.scored:,}",
                       f"{rec.excluded:,}", reasons or "–", "yes" if rec.reconciles else "NO")

@@ -2,8 +2,41 @@
 
 Every input row ends up either in the scored data or in the ledger with one reason (the
 first that applies, in the order of :data:`REASONS`) and a detail.  The checks are
-vectorised over rows; each ``*_detail`` function returns one text per row, empty when the
-row passes, so the ledger can say *why* (``"duration 42 s < 60 s"``).
+vectorised over rows; each ``*_detail`` function returns one detail per row, empty when the
+row passes, so the ledger can say *why* (``"duration_below(42<60)"``).
+
+Reasons and details are codes, never sentences: :mod:`txscore.reporting.text` puts them
+into English or French words (the workbook's Exclusions sheet, ``txscore validate``); the
+machine-readable outputs (``Responses.exclusions``, ``txscore score --format csv|json``)
+keep the codes.  A detail is one or more codes of :data:`DETAILS`, ";"-joined, each
+``code[:subject][(arguments)]`` -- the notation of the statistics' codes:
+
+* ``subject`` names a column, a grid or a file; ``arguments`` are separated by ``<``
+  (below), ``*`` (times), ``/`` (of) or ``,`` and read in that order; ``|`` separates the
+  alternatives of one argument (the expected answers of an attention check);
+* numbers are written with a ``.`` decimal point; answers and cells are quoted *as written*
+  in the file, as text;
+* ``%``, ``;``, ``(``, ``)`` and control characters in a subject, and those plus ``<``,
+  ``*``, ``/``, ``,`` and ``|`` in an argument, are written ``%XX`` (their code point in
+  hex), so any file name, column name or answer parses back exactly.  A detail starts with
+  a code name (a letter), so no spreadsheet takes a csv cell of it for a formula.
+
+=========================================  ==============================================
+``answer:Status(Survey Preview)``          the column holds that answer (as written)
+``blank:attn``                             the column is blank
+``expected:attn(Agree|4)``                 the answers an attention check accepts
+``same_id_as:customers_w1.xlsx(17)``       the earlier row of that file that has the id
+``duration_below(42<60)``                  duration 42 s, below the limit of 60 s
+``duration_below_median(80<0.5*190)``      duration 80 s, below 0.5 x the median 190 s
+``straightline:agree5(4,3/4)``             the same answer 4 on 3 answered of 4 items
+``outside_scale:fit_2(77)``                an answer code outside the scale (as written)
+``answered_share(2/9<0.5)``                2 of 9 required items answered, below 50%
+``not_finished``                           the export's Finished column says not finished
+=========================================  ==============================================
+
+A test response's detail is ``answer`` (or ``blank``), a failed attention check's ``answer``
+or ``blank`` followed by ``expected``; out-of-range rows have one ``outside_scale`` per
+cell.
 
 Checks (each switchable in the spec's ``[quality]`` table, methodology.md "Data quality"):
 
@@ -25,26 +58,23 @@ ledgered as ``brand_not_rated``.  Either way, ``rows_in = scored + excluded``.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from txscore.study import Study, normalise_label
 
-#: Exclusion reasons in the order they are tested; a row gets the first that applies.
-REASONS = {
-    "blank_row": "Blank row (no cell filled)",
-    "missing_id": "Respondent id missing",
-    "missing_brand": "Brand missing",
-    "brand_not_rated": "Brand not rated (brand loop)",
-    "test_response": "Test or preview response",
-    "duplicate_id": "Duplicate respondent id (an earlier row has it)",
-    "speeder": "Speeder (too fast)",
-    "attention_check": "Failed attention check",
-    "straightliner": "Straight-liner (same answer across a grid)",
-    "out_of_range": "Answer code outside the scale",
-    "incomplete": "Incomplete (too few required items answered)",
-    "no_answers": "No scored answer",
-}
+#: Exclusion reasons (codes) in the order they are tested; a row gets the first that applies.
+REASONS = ("blank_row", "missing_id", "missing_brand", "brand_not_rated", "test_response",
+           "duplicate_id", "speeder", "attention_check", "straightliner", "out_of_range",
+           "incomplete", "no_answers")
+
+#: The codes a ledger detail is made of (module docstring: the notation and arguments).
+DETAILS = ("answer", "blank", "expected", "same_id_as", "duration_below",
+           "duration_below_median", "straightline", "outside_scale", "answered_share",
+           "not_finished")
 
 #: Helper column of the combined rows holding the detail of each check ("" = passes).
 DETAIL_COLUMNS = {"test_response": "_test", "speeder": "_speeder",
@@ -52,7 +82,7 @@ DETAIL_COLUMNS = {"test_response": "_test", "speeder": "_speeder",
                   "out_of_range": "_out_of_range", "incomplete": "_incomplete"}
 
 LEDGER_COLUMNS = ["source_file", "source_sheet", "source_row", "population", "wave",
-                  "respondent_id", "brand", "reason", "reason_text", "detail"]
+                  "respondent_id", "brand", "reason", "detail"]
 
 #: Qualtrics Status values of test responses (text export, numeric export).
 QUALTRICS_TEST_STATUS = ("Survey Preview", "Survey Test", "1", "2")
@@ -68,6 +98,48 @@ def _number_text(values: pd.Series) -> pd.Series:
     out = v.round(1).astype(str)
     out[whole] = v[whole].astype(np.int64).astype(str)
     return out
+
+
+def _number(value: float) -> str:
+    """A limit or a median in a detail: 60 -> "60", 0.5 -> "0.5", 1234567.0 -> "1234567".
+
+    >>> _number(60.0), _number(0.333), _number(1234567.0)
+    ('60', '0.333', '1234567')
+    """
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+_SUBJECT_RESERVED = re.compile(r"[%;()\x00-\x1f\x7f]")
+_ARG_RESERVED = re.compile(r"[%;()<*/,|\x00-\x1f\x7f]")
+
+
+def _hex(match: re.Match) -> str:
+    return f"%{ord(match[0]):02X}"
+
+
+def quote_subject(text: object) -> str:
+    """A column, grid or file name as the subject of a detail code (module docstring).
+
+    >>> quote_subject("customers (1).xlsx")
+    'customers %281%29.xlsx'
+    """
+    return _SUBJECT_RESERVED.sub(_hex, str(text))
+
+
+def quote_arg(text: object) -> str:
+    """A text (an answer as written) as an argument of a detail code.
+
+    >>> quote_arg("=1/2; or (3)")
+    '=1%2F2%3B or %283%29'
+    """
+    return _ARG_RESERVED.sub(_hex, str(text))
+
+
+def _quoted_args(values: pd.Series) -> pd.Series:
+    """:func:`quote_arg` of each value, worked out once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([quote_arg(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(table[np.asarray(codes)], index=values.index, dtype=object)
 
 
 def normalised_answers(values: pd.Series) -> np.ndarray:
@@ -112,19 +184,19 @@ def speeder_detail(duration: pd.Series, min_seconds: float | None = None,
     Examples
     --------
     >>> speeder_detail(pd.Series([30, 300, 500, 80.0]), 60, 0.5).tolist()
-    ['duration 30 s < 60 s', '', '', 'duration 80 s < 0.5 x median 190 s']
+    ['duration_below(30<60)', '', '', 'duration_below_median(80<0.5*190)']
     """
     d = pd.to_numeric(duration, errors="coerce").astype(float)
     n = len(d)
     out = np.full(n, "", dtype=object)
     if min_seconds is not None:
         out = _detail((d < min_seconds).to_numpy(),
-                      "duration " + _number_text(d) + f" s < {min_seconds:g} s", n)
+                      "duration_below(" + _number_text(d) + f"<{_number(min_seconds)})", n)
     if median_share is not None and d.notna().any():
         median = float(d.median())
         rel = _detail((d < median_share * median).to_numpy(),
-                      "duration " + _number_text(d) + f" s < {median_share:g} x median "
-                      f"{median:g} s", n)
+                      "duration_below_median(" + _number_text(d)
+                      + f"<{_number(median_share)}*{_number(median)})", n)
         out = merge_details(out, rel)
     return out
 
@@ -140,7 +212,7 @@ def straightliner_detail(codes: pd.DataFrame, grids: dict[str, list[str]],
     --------
     >>> codes = pd.DataFrame({"a": [4, 4, 4], "b": [4, 2, None], "c": [4, 4, 4.0]})
     >>> straightliner_detail(codes, {"agree5": ["a", "b", "c"]}, 3).tolist()
-    ['same answer (4) on all 3 items of grid agree5', '', '']
+    ['straightline:agree5(4,3/3)', '', '']
     """
     n = len(codes)
     out = np.full(n, "", dtype=object)
@@ -153,9 +225,8 @@ def straightliner_detail(codes: pd.DataFrame, grids: dict[str, list[str]],
         hi = np.where(answered, x, -np.inf).max(axis=1)
         lo = np.where(answered, x, np.inf).min(axis=1)
         flag = (k >= min_items) & (hi == lo)
-        text = ("same answer (" + _number_text(pd.Series(hi)) + ") on "
-                + pd.Series(np.where(k == len(cols), "all ", ""))
-                + pd.Series(k).astype(str) + f" items of grid {name}")
+        text = (f"straightline:{quote_subject(name)}(" + _number_text(pd.Series(hi)) + ","
+                + pd.Series(k).astype(str) + f"/{len(cols)})")
         out = merge_details(out, _detail(flag, text, n))
     return out
 
@@ -171,7 +242,7 @@ def incomplete_detail(answered: np.ndarray, min_share: float,
     --------
     >>> answered = np.array([[True, True, False, False], [True, True, True, False]])
     >>> incomplete_detail(answered, 0.75, np.array([True, False])).tolist()
-    ['answered 2 of 4 required items (50% < 75%)', 'not finished (Finished = false)']
+    ['answered_share(2/4<0.75)', 'not_finished']
     """
     n = answered.shape[0]
     k = answered.sum(axis=1)
@@ -179,36 +250,51 @@ def incomplete_detail(answered: np.ndarray, min_share: float,
     out = np.full(n, "", dtype=object)
     if total:
         share = k / total
-        text = ("answered " + pd.Series(k).astype(str) + f" of {total} required items ("
-                + pd.Series(np.floor(share * 100).astype(int)).astype(str)
-                + f"% < {min_share:.0%})")
+        text = ("answered_share(" + pd.Series(k).astype(str) + f"/{total}<{_number(min_share)})")
         out = _detail(share < min_share - 1e-12, text, n)
     if finished is not None:
-        out = merge_details(out, _detail(~np.asarray(finished, bool),
-                                         "not finished (Finished = false)", n))
+        out = merge_details(out, _detail(~np.asarray(finished, bool), "not_finished", n))
     return out
 
 
 def value_in_detail(values: pd.Series, accepted: set[str], column: str, *,
-                    flag_if_in: bool, what: str = "",
+                    flag_if_in: bool, expected: Sequence[object] = (),
                     compare: np.ndarray | None = None) -> np.ndarray:
     """Rows whose answer is (or is not) one of ``accepted`` (normalised forms).
 
     Used for test responses (``flag_if_in=True``: the value marks a test) and attention
     checks (``flag_if_in=False``: any other answer, blank included, fails).  ``compare``
     replaces the normalised answers in the test (e.g. answers mapped to scale codes);
-    the detail always shows the answer as written.
+    the detail always quotes the answer as written (``answer:<column>(<answer>)``, or
+    ``blank:<column>``), followed by ``expected:<column>(<a>|<b>)`` when ``expected``
+    (the answers as the spec gives them) is given.
 
     >>> value_in_detail(pd.Series(["Survey Preview", "IP Address"]), {"survey preview"},
     ...                 "Status", flag_if_in=True).tolist()
-    ["Status = 'Survey Preview'", '']
+    ['answer:Status(Survey Preview)', '']
+    >>> value_in_detail(pd.Series(["No", None]), {"agree"}, "attn", flag_if_in=False,
+    ...                 expected=["Agree", 4]).tolist()
+    ['answer:attn(No);expected:attn(Agree|4)', 'blank:attn;expected:attn(Agree|4)']
     """
     norm = normalised_answers(values) if compare is None else compare
     hit = np.isin(norm, list(accepted))
     flag = hit if flag_if_in else ~hit
     shown = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    text = f"{column} = '" + shown + "'" + what
-    return _detail(flag, text.where(shown != "", f"{column} blank{what}"), len(values))
+    subject = quote_subject(column)
+    then = (f";expected:{subject}(" + "|".join(quote_arg(e) for e in expected) + ")"
+            if len(expected) else "")
+    text = f"answer:{subject}(" + _quoted_args(shown) + ")" + then
+    return _detail(flag, text.where(shown != "", f"blank:{subject}{then}"), len(values))
+
+
+def out_of_range_detail(column: str, shown: Sequence[str]) -> np.ndarray:
+    """``outside_scale:<column>(<cell as written>)`` for each out-of-range cell of a column.
+
+    >>> out_of_range_detail("eff_1", ["8", "77"]).tolist()
+    ['outside_scale:eff_1(8)', 'outside_scale:eff_1(77)']
+    """
+    subject = quote_subject(column)
+    return np.array([f"outside_scale:{subject}({quote_arg(v)})" for v in shown], dtype=object)
 
 
 def finished_flags(values: pd.Series) -> np.ndarray:
@@ -228,8 +314,8 @@ def exclusion_masks(rows: pd.DataFrame, study: Study, items: list[str],
 
     ``rows`` holds the standard columns, the item codes, ``_blank`` (no cell in the input
     row), ``_not_rated`` (a brand the respondent did not rate, in a brand loop) and the
-    detail columns of :data:`DETAIL_COLUMNS` (text, empty when the row passes).  When
-    ``details`` is given, it receives the duplicate detail ("same id as ... row ...").
+    detail columns of :data:`DETAIL_COLUMNS` (detail codes, empty when the row passes).  When
+    ``details`` is given, it receives the duplicate detail (``same_id_as:<file>(<row>)``).
     """
     q = study.quality
     rid = rows["respondent_id"]
@@ -318,7 +404,7 @@ def _duplicates(rows: pd.DataFrame, masks: dict[str, np.ndarray]) -> tuple[
     first = first_of[key[dup]]
     files = rows["source_file"].to_numpy(dtype=object)[first]
     lines = rows["source_row"].to_numpy()[first]
-    detail = [f"same id as {f} row {r}" for f, r in zip(files, lines, strict=True)]
+    detail = [f"same_id_as:{quote_subject(f)}({r})" for f, r in zip(files, lines, strict=True)]
     return out, pd.Series(detail, index=rows.index[out], dtype=object)
 
 
@@ -331,7 +417,11 @@ def split_excluded(rows: pd.DataFrame, study: Study, items: list[str]) -> tuple[
     kept : DataFrame
         Rows that pass every check (helper columns, named ``_...``, dropped).
     ledger : DataFrame
-        One line per excluded row: provenance, id, reason code, reason text, detail.
+        One line per excluded row (:data:`LEDGER_COLUMNS`): provenance, respondent id,
+        brand, ``reason`` (a code of :data:`REASONS`) and ``detail`` (codes of
+        :data:`DETAILS`, "" for the reasons that need none).  Codes, not words: the
+        ledger is machine-readable as it is (csv, json); :mod:`txscore.reporting.text`
+        gives its words (``words_for(language).reason_texts``, ``.detail(...)``).
     """
     dup_detail: dict[str, pd.Series] = {}
     masks = exclusion_masks(rows, study, items, dup_detail)
@@ -354,7 +444,6 @@ def split_excluded(rows: pd.DataFrame, study: Study, items: list[str]) -> tuple[
     ledger = rows.iloc[at][["source_file", "source_sheet", "source_row", "population",
                             "wave", "respondent_id", "brand"]].copy()
     ledger["reason"] = reason
-    ledger["reason_text"] = ledger["reason"].map(REASONS)
     ledger["detail"] = detail
     helpers = [c for c in rows.columns if str(c).startswith("_")]
     kept = rows.drop(columns=helpers)

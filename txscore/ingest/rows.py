@@ -213,9 +213,9 @@ def _respondent_checks(study: Study, table: RawTable, frame: pd.DataFrame,
             compare = qc.normalised_answers(pd.Series(map_answers(values, scale).codes))
             expected = pd.Series(map_answers(expected, scale).codes, dtype=object)
         accepted = set(qc.normalised_answers(expected)) - {""}
-        what = " (expected " + " or ".join(repr(e) for e in check.expected) + ")"
         detail = qc.merge_details(detail, qc.value_in_detail(
-            values, accepted, check.column, flag_if_in=False, what=what, compare=compare))
+            values, accepted, check.column, flag_if_in=False, expected=check.expected,
+            compare=compare))
     if q.attention_checks:
         out["_attention"] = detail
     finished = table.column_for("finished")
@@ -434,7 +434,7 @@ class _Coded:
     raw: dict[str, np.ndarray]  # item -> codes as answered (for straight-lining)
     answered: dict[str, np.ndarray]  # item -> not blank
     rated_brand: np.ndarray  # (k,) some row answered an item of the brand
-    out_of_range: np.ndarray  # (n, k) "item = value; ..." of out-of-range answers
+    out_of_range: np.ndarray  # (n, k) "outside_scale:column(value);..." details
 
 
 def _item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataFrame,
@@ -460,9 +460,9 @@ def _item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataF
             bad = mapped.status == OUT_OF_RANGE
             if bad.any():
                 raw = frame[col].astype(object).to_numpy()[bad]  # few rows: as written
-                note = np.array([f"{col} = {_shown(v)}" for v in raw], dtype=object)
+                note = qc.out_of_range_detail(col, [_shown(v) for v in raw])
                 has = oor[bad, b] != ""
-                oor[bad, b] = np.where(has, oor[bad, b] + "; " + note, note)
+                oor[bad, b] = np.where(has, oor[bad, b] + ";" + note, note)
         raw_codes[item] = codes.ravel()
         answered[item] = given.ravel()
         rated_brand |= given.any(axis=0)

@@ -56,6 +56,19 @@ EN: dict[str, Any] = {
         "out_of_range": "Answer code outside the scale",
         "incomplete": "Incomplete (too few required items answered)",
         "no_answers": "No scored answer"},
+    # the codes of an exclusion's detail (txscore.ingest.quality.DETAILS): {subject} a
+    # column, grid or file; {0}, {1}, ... the arguments as written, {0:n} a number, {0:%} a
+    # share, {0:q} quoted text (see txscore.reporting.text.Words.detail)
+    "details": {
+        "answer": "{subject} = {0:q}", "blank": "{subject} blank",
+        "expected": "expected {0:q}",
+        "same_id_as": "same id as {subject} row {0}",
+        "duration_below": "duration {0:n} s < {1:n} s",
+        "duration_below_median": "duration {0:n} s < {1:n} x median {2:n} s",
+        "straightline": "same answer ({0}) on {1} of {2} items of grid {subject}",
+        "outside_scale": "{subject} = {0}",
+        "answered_share": "answered {0} of {1} required items (minimum {2:%})",
+        "not_finished": "not finished (Finished = false)"},
     # codes of the statistics (see txscore.reporting.text.Words.codes for "code:argument")
     "verdicts": {"ok": "ok", "questionable": "questionable", "poor": "poor",
                  "redundant": "redundant items", "no_variance": "no variance",
@@ -91,7 +104,7 @@ EN: dict[str, Any] = {
         "no_variance": "loyalty weights not estimable: no variance"},
     "text": {
         "item_note": "{item}: {notes}",
-        "list_sep": "; ",
+        "list_sep": "; ", "detail_quote": "'{text}'", "detail_or": " or ",
         "all_brands": "All brands", "yes": "yes", "no": "NO", "page": "Page &P of &N",
         "suppressed": "n<{min}", "wave": "Wave {wave}", "charts": "Charts",
         "charts_below": "Charts: below the tables, from row {row}.",

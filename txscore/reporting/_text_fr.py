@@ -60,6 +60,17 @@ FR: dict[str, Any] = {
         "out_of_range": "Code de réponse hors de l’échelle",
         "incomplete": "Incomplet (trop peu de questions obligatoires renseignées)",
         "no_answers": "Aucune réponse notée"},
+    "details": {
+        "answer": "{subject} = {0:q}", "blank": "{subject} vide",
+        "expected": "réponse attendue : {0:q}",
+        "same_id_as": "même identifiant que {subject} ligne {0}",
+        "duration_below": f"durée {{0:n}}{_NB}s < {{1:n}}{_NB}s",
+        "duration_below_median": f"durée {{0:n}}{_NB}s < {{1:n}} × la médiane de "
+                                 f"{{2:n}}{_NB}s",
+        "straightline": "même réponse ({0}) à {1} des {2} questions de la grille {subject}",
+        "outside_scale": "{subject} = {0}",
+        "answered_share": "{0} questions obligatoires renseignées sur {1} (minimum {2:%})",
+        "not_finished": "questionnaire non terminé (Finished = faux)"},
     "verdicts": {"ok": "correct", "questionable": "discutable", "poor": "faible",
                  "redundant": "items redondants", "no_variance": "aucune variance",
                  "too_few_cases": "trop peu de cas", "suppressed": "masqué"},
@@ -96,7 +107,7 @@ FR: dict[str, Any] = {
         "no_variance": "poids de fidélité non estimables : aucune variance"},
     "text": {
         "item_note": "{item} : {notes}",
-        "list_sep": " ; ",
+        "list_sep": " ; ", "detail_quote": f"«{_NB}{{text}}{_NB}»", "detail_or": " ou ",
         "all_brands": "Toutes marques", "yes": "oui", "no": "NON", "page": "Page &P sur &N",
         "suppressed": "n<{min}", "wave": "Vague {wave}", "charts": "Graphiques",
         "charts_below": "Graphiques : sous les tableaux, à partir de la ligne {row}.",

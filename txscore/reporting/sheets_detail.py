@@ -6,7 +6,8 @@ population, then the item statistics. Drivers (when the result has a driver anal
 importance, performance and priority quadrant. Exclusions: the per-file reconciliation
 with counts and shares per reason, then the ledger. Methodology: every setting, the
 formulas in words, inputs, versions (:mod:`txscore.reporting.methodology`). Verdicts, item
-flags, warnings and reasons are codes in the result, put into words here.
+flags, warnings, exclusion reasons and their details are codes in the result, put into
+words here.
 """
 
 from __future__ import annotations
@@ -33,12 +34,6 @@ from txscore.reporting.xlsx import (
 
 __all__ = ["DRIVER_COLUMNS", "drivers_sheet", "exclusions_sheet", "items_sheet",
            "methodology_sheet", "reliability_sheet"]
-
-
-def _reason_text(ledger: pd.DataFrame, reason: str) -> str:
-    """The ledger's own words for an exclusion reason txscore has no words for yet."""
-    text = ledger.loc[ledger["reason"] == reason, "reason_text"]
-    return str(text.iloc[0]) if len(text) else REASONS.get(reason, reason)
 
 
 # ---------------------------------------------------------------------- Items
@@ -213,7 +208,7 @@ def exclusions_sheet(wb, ctx: Book) -> None:
             Col("excluded", lab["h_excluded"], "#,##0"),
             Col("excluded_share", lab["h_excluded_share"], "0.0%")]
     for r in reasons:
-        name = lab.reasons.get(r) or _reason_text(ex, r)
+        name = lab.reasons.get(r) or r  # a code txscore has no words for yet: as it is
         cols += [Col(r, name, "#,##0"),
                  Col(f"_s_{r}", lab["h_reason_share"].format(reason=name), "0.0%")]
     cols.append(Col("reconciles", lab["h_reconciles"]))
@@ -223,11 +218,12 @@ def exclusions_sheet(wb, ctx: Book) -> None:
         sh.para(lab["ledger_none"])
         sh.finish()
         return
+    details = ex["detail"].astype(object).fillna("").astype(str)
     frame = ex.assign(
         population=translate(ex["population"], lab.populations),
-        # a code txscore has no words for yet keeps the ledger's own text
-        reason_shown=ex["reason"].map(lab.reason_texts).fillna(ex["reason_text"]),
-        detail=ex["detail"].astype(object).fillna(""))
+        # a code txscore has no words for yet is shown as it is
+        reason_shown=ex["reason"].map(lab.reason_texts).fillna(ex["reason"]),
+        detail=details.map({d: lab.detail(d) for d in details.unique()}))
     # same first columns as the reconciliation above, so that the widths suit both
     top = sh.table(frame, [Col("source_file", lab["h_file"]), Col("source_sheet", lab["h_sheet"]),
                            Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),

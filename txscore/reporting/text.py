@@ -2,10 +2,11 @@
 
 The result tables hold codes, never sentences: flags (``"low_base"``), verdicts
 (``"questionable"``), notes with their argument (``"near_duplicate:trust~fit"``), exclusion
-reasons (``"speeder"``), measure, population and band names. :func:`words_for` returns the
-words of one language (a :class:`Words`), which translate those codes and hold the fixed
-texts of the workbook and the charts. The tables themselves are two flat dictionaries with
-the same keys, :data:`txscore.reporting._text_en.EN` and
+reasons (``"speeder"``) and their details (``"duration_below(42<60)"``, the notation of
+:mod:`txscore.ingest.quality`), measure, population and band names. :func:`words_for`
+returns the words of one language (a :class:`Words`), which translate those codes and hold
+the fixed texts of the workbook and the charts. The tables themselves are two flat
+dictionaries with the same keys, :data:`txscore.reporting._text_en.EN` and
 :data:`txscore.reporting._text_fr.FR`.
 
 Numbers stay numbers in workbook cells (Excel shows the reader's decimal mark); the numbers
@@ -16,6 +17,7 @@ inside sentences and on charts go through :func:`number`, :func:`count` and
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +25,8 @@ from typing import Any
 from txscore.reporting._text_en import EN
 from txscore.reporting._text_fr import FR
 
-__all__ = ["CODE_TABLES", "LANGUAGES", "Words", "count", "number", "parse_code", "percent",
-           "words_for"]
+__all__ = ["CODE_TABLES", "LANGUAGES", "Words", "count", "number", "parse_code",
+           "parse_detail", "percent", "words_for"]
 
 #: the languages of the reports and their tables
 LANGUAGES: dict[str, Mapping[str, Any]] = {"en": EN, "fr": FR}
@@ -88,6 +90,68 @@ def parse_code(code: str) -> tuple[str, dict[str, str]]:
     return m["code"], {"item": item, "value": value, "a": a, "b": b}
 
 
+_ARG_SEPARATORS = re.compile(r"[<*/,]")
+_ESCAPED = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
+
+
+def parse_detail(code: str) -> tuple[str, str, tuple[tuple[str, ...], ...]]:
+    """One code of an exclusion detail (:mod:`txscore.ingest.quality`): its name, its
+    subject and its arguments, each a tuple of alternatives, ``%XX`` escapes undone.
+
+    Examples
+    --------
+    >>> parse_detail("duration_below_median(80<0.5*190)")
+    ('duration_below_median', '', (('80',), ('0.5',), ('190',)))
+    >>> parse_detail("expected:Q1%3A attn(Agree|4)")
+    ('expected', 'Q1: attn', (('Agree', '4'),))
+    >>> parse_detail("same_id_as:w1 %281%29.csv(17)")[1]
+    'w1 (1).csv'
+    """
+    name, fields = parse_code(code)
+    value = fields["value"]
+    args = tuple(tuple(_unescape(a) for a in arg.split("|"))
+                 for arg in _ARG_SEPARATORS.split(value)) if value else ()
+    return name, _unescape(fields["item"]), args
+
+
+def _detail_number(text: str, language: str) -> str:
+    """A number of a detail (written with a "." by ingest) in the language: whole numbers
+    with thousands separators (:func:`count`), others with the decimal mark."""
+    value = float(text)  # not a number: ValueError, and the code is shown as it is
+    if value.is_integer():
+        return count(value, language)
+    if "e" in text.lower():
+        return number(value, language)
+    return text.replace(".", ",") if language == "fr" else text
+
+
+class _DetailFormatter(string.Formatter):
+    """Fills a detail template: ``{subject}``, and the arguments ``{0}``, ``{1}``, ... as
+    written, ``{0:n}`` a number, ``{0:%}`` a share as a percentage, ``{0:q}`` quoted
+    text; the alternatives of one argument are joined by the language's "or"."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, str):  # the subject
+            return value
+        w = self.words
+        if format_spec == "n":
+            texts = [_detail_number(v, w.language) for v in value]
+        elif format_spec == "%":
+            texts = [w.pct(float(v)) for v in value]
+        elif format_spec == "q":
+            texts = [w["detail_quote"].format(text=v) for v in value]
+        else:
+            texts = list(value)
+        return w["detail_or"].join(texts)
+
+
 @dataclass(frozen=True)
 class Words:
     """The words of one language: fixed texts by key, and code translations by table.
@@ -95,7 +159,7 @@ class Words:
     ``words["h_brand"]`` is a fixed text of the workbook; ``words.charts["tx_x"]`` one of
     the charts; ``words.measures["tx"]``, ``words.flags["low_base"]``,
     ``words.bands["good"]`` translate codes; :meth:`codes` translates a ";"-joined list of
-    codes with arguments.
+    codes with arguments, :meth:`detail` an exclusion's detail.
 
     Examples
     --------
@@ -180,6 +244,34 @@ class Words:
             return ""
         return self["list_sep"].join(self.code(table, c) for c in value.split(";")
                                      if c.strip())
+
+    def detail(self, value: object) -> str:
+        """An exclusion detail (";"-joined codes of :data:`txscore.ingest.quality.DETAILS`,
+        see :func:`parse_detail`) as words, joined by the list separator; "" for an empty
+        or missing value. A code the table does not have (or with arguments its template
+        does not fit) is shown as it is.
+
+        >>> words_for("en").detail("duration_below(42<60)")
+        'duration 42 s < 60 s'
+        >>> words_for("fr").detail("answer:attn(No);expected:attn(Agree|4)")
+        'attn = «\xa0No\xa0»\xa0; réponse attendue\xa0: «\xa0Agree\xa0» ou «\xa04\xa0»'
+        >>> words_for("fr").detail("duration_below_median(80.5<0.5*1500)")
+        'durée 80,5\xa0s < 0,5 × la médiane de 1\u202f500\xa0s'
+        """
+        if not isinstance(value, str) or not value.strip():
+            return ""
+        return self["list_sep"].join(self._detail_code(c) for c in value.split(";")
+                                     if c.strip())
+
+    def _detail_code(self, code: str) -> str:
+        name, subject, args = parse_detail(code)
+        template = self.table["details"].get(name)
+        if template is None:
+            return code.strip()
+        try:
+            return _DetailFormatter(self).vformat(template, args, {"subject": subject})
+        except (IndexError, ValueError):  # arguments the template does not fit
+            return code.strip()
 
     def verdict(self, verdict: object, notes: object = "", *, flag: object = "ok",
                 table: str = "reliability_notes") -> str:
