@@ -1,9 +1,9 @@
 """Readers: every format and platform layout, with rows numbered as the user sees them.
 
-Real exports come from ../shared/validation (Qualtrics from ropensci/qualtRics,
-QualtricsTools and ropensci/excluder; SPSS files from pyreadstat and haven); SurveyMonkey and
-Google Forms fixtures are built by hand in tests/data from the platforms' documented
-layouts; the rest are written here into tmp_path.
+Real exports come from tests/data/validation (PROVENANCE.md there; Qualtrics from
+ropensci/qualtRics, QualtricsTools and ropensci/excluder; SPSS files from pyreadstat and
+haven); SurveyMonkey and Google Forms fixtures are built by hand in tests/data from the
+platforms' documented layouts; the rest are written here into tmp_path.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Every composite score on the sample and on each bootstrap replicate, from feature sums.
 
-Method (methodology.md, "Scores"): an item's ``score100`` is ``100 (weighted mean - min) /
-(max - min)``; a dimension or pillar is the mean of its items' score100.  CX = sum_q w_q S_q
-over the quality dimensions (``loyalty_weighted``: Johnson's relative weights of the
-dimensions on the loyalty composite, estimated once on all customers pooled; ``equal``:
-1/3), ``classic_net`` is the mean of the dimensions' net scores.  BX = mean of the pillars
-(or preference-weighted), computed separately for customers and non-customers.  C = lambda
-CX + (1 - lambda) BX_customers, N = BX_non_customers, TX = share_nc N + (1 - share_nc) C.
+Method (docs/methodology.md, "Scales and item scores" to "TX-style score, C and N"): an
+item's ``score100`` is ``100 (weighted mean - min) / (max - min)``; a dimension or pillar
+is the mean of its items' score100.  CX = sum_q w_q S_q over the quality dimensions
+(``loyalty_weighted``: Johnson's relative weights of the dimensions on the loyalty
+composite, estimated once on all customers pooled; ``equal``: 1/3), ``classic_net`` is the
+mean of the dimensions' net scores.  BX = mean of the pillars (or preference-weighted),
+computed separately for customers and non-customers.  C = lambda CX + (1 - lambda)
+BX_customers, N = BX_non_customers, TX = share_nc N + (1 - share_nc) C.
 
 Each is a function of the per-cell feature sums (:mod:`txscore.scoring.sums`), so it is
 computed on all replicates at once: arrays of shape (1 + n_boot, cells), row 0 the sample.

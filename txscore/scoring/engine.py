@@ -14,7 +14,7 @@ to the per-cell sums (:mod:`txscore.scoring.sums`):
   regression.  Their sums per cell give every composite (:mod:`txscore.scoring.composites`),
   their cross-products the normal-sum bootstrap.
 
-Method: methodology.md, "Scores" and "Uncertainty and significance".
+Method: docs/methodology.md, "Scales and item scores" and "Uncertainty and significance".
 """
 
 from __future__ import annotations

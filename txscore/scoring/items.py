@@ -1,12 +1,12 @@
 """Item statistics, answer distributions and NPS, from weighted answer counts per cell.
 
-Method (methodology.md, "Scores" and "Uncertainty and significance"): per item and cell,
-n, the Kish effective base, the weighted mean and its score100 with the linearised
-(Taylor) standard error and a normal interval, the top box with its Wilson interval on
-n_eff, the bottom box, the net score (adjusted Wald on 0-10 scales); NPS = % promoters
-(9-10) - % detractors (0-6) with the adjusted-Wald interval (Rocks 2016).  Every number
-derives from the respondents, sum of weights and of squared weights per item, cell and
-answer code (:func:`txscore.scoring.engine.item_counts`), which both scoring paths
+Method (docs/methodology.md, "Scales and item scores" and "Uncertainty and significance"):
+per item and cell, n, the Kish effective base, the weighted mean and its score100 with the
+linearised (Taylor) standard error and a normal interval, the top box with its Wilson
+interval on n_eff, the bottom box, the net score (adjusted Wald on 0-10 scales); NPS = %
+promoters (9-10) - % detractors (0-6) with the adjusted-Wald interval (Rocks 2016).  Every
+number derives from the respondents, sum of weights and of squared weights per item, cell
+and answer code (:func:`txscore.scoring.engine.item_counts`), which both scoring paths
 accumulate (:class:`txscore.scoring.sums.CellSums`).
 """
 
