@@ -112,6 +112,8 @@ def print_summary(result, console=None) -> None:
     """The short summary table: TX, CX, BX customers/non-customers with bases."""
     from rich.table import Table
 
+    from txscore.study.vocabulary import TOTAL
+
     console = console or _console()
     s = result.scores
     measures = [("tx", "TX"), ("cx", "CX"), ("bx_customers", "BX cust."),
@@ -129,7 +131,7 @@ def print_summary(result, console=None) -> None:
     idx = s.set_index(["measure", *keys])
     waves = {w: i for i, w in enumerate(result.study.waves)}
     tx = s[s["measure"] == "tx"]
-    tx = tx.assign(_w=tx["wave"].map(waves), _t=tx["brand"] == "All brands").sort_values(
+    tx = tx.assign(_w=tx["wave"].map(waves), _t=tx["brand"] == TOTAL).sort_values(
         ["_w", *result.by, "_t"], kind="stable")
     for rec in tx.itertuples(index=False):
         key = tuple(getattr(rec, k) for k in keys)
@@ -143,7 +145,7 @@ def print_summary(result, console=None) -> None:
             row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
             bases.append(f"{int(row['n']):,}" if row is not None else "–")
         table.add_row(*[str(k) for k in key], *cells, *bases,
-                      style="bold" if rec.brand == "All brands" else None)
+                      style="bold" if rec.brand == TOTAL else None)
     console.print(table)
     console.print(f"Scores 0–100. n<{r.suppress_below:g}: effective base below "
                   f"{r.suppress_below:g}, suppressed; "

@@ -22,17 +22,17 @@ from matplotlib.ticker import FuncFormatter
 from txscore.errors import TxscoreError
 from txscore.reporting.palette import FIGSIZE, GREY, NOTE_WIDTH
 from txscore.reporting.text import Words, words_for
+from txscore.study import IndexSettings
+from txscore.study.vocabulary import POPULATIONS as STUDY_POPULATIONS
 
-__all__ = ["DEFAULT_BANDS", "POPULATIONS", "SIGNED_MEASURES", "axes", "band_ticks", "bases",
+__all__ = ["POPULATIONS", "SIGNED_MEASURES", "axes", "band_ticks", "bases",
            "decorate", "legend_above", "message", "nice_limits", "setup", "short",
            "suppressed", "tick_format"]
 
-DEFAULT_BANDS = (("excellent", 80.0), ("good", 70.0), ("okay", 60.0), ("poor", 50.0),
-                 ("very poor", float("-inf")))
 #: measures whose range is -100..100 (differences and net scores)
 SIGNED_MEASURES = ("bx_gap", "cx_classic_net")
 #: the populations of the result tables, in the order the charts list them
-POPULATIONS = ("customer", "non_customer", "all")
+POPULATIONS = (*STUDY_POPULATIONS, "all")
 
 
 def setup(result: Any, wave: str | None) -> tuple[str, Words, Any]:
@@ -145,7 +145,8 @@ def nice_limits(values: np.ndarray, *, pad_min: float = 6.0, lo: float = 0.0,
 
 def band_ticks(ax: Any, result: Any, words: Words) -> None:
     """The score bands (excellent >= 80 ...) as faint lines and names under the x ticks."""
-    bands = getattr(getattr(result.study, "index", None), "bands", DEFAULT_BANDS)
+    # a duck-typed result may lack the index settings: the spec's default bands then
+    bands = getattr(getattr(result.study, "index", None), "bands", IndexSettings.bands)
     edges = sorted({0.0, 100.0, *(float(lo) for _, lo in bands if 0 < lo < 100)})
     for x in edges[1:-1]:
         ax.axvline(x, color="#d0d0d0", linewidth=0.8, linestyle=":", zorder=0)

@@ -33,6 +33,7 @@ from txscore.reporting.palette import STYLE
 from txscore.reporting.png import figure_png
 from txscore.reporting.publish import key_slug
 from txscore.reporting.workers import TaskRun, available_cpus
+from txscore.study.vocabulary import POPULATIONS
 
 __all__ = ["CHARTS", "TREND_MEASURES", "ChartHook", "chart_jobs", "chart_run", "save_charts",
            "save_png"]
@@ -241,7 +242,7 @@ def chart_jobs(result: Any) -> list[tuple[str, Any, dict[str, Any]]]:
             jobs.append((f"growth_grid_{slug}", growth_grid, {"wave": wave}))
         if {"cx", "bx_customers"} <= measures:
             jobs.append((f"cx_vs_bx_{slug}", cx_vs_bx, {"wave": wave}))
-        for pop in ("customer", "non_customer"):
+        for pop in POPULATIONS:
             if ((dist["wave"] == wave) & (dist["population"] == pop)).any():
                 jobs.append((f"item_distribution_{pop}_{slug}", item_distribution,
                              {"wave": wave, "population": pop}))

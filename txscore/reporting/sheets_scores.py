@@ -24,7 +24,7 @@ from txscore.reporting.xlsx import (
     in_order,
     translate,
 )
-from txscore.study.vocabulary import TOTAL
+from txscore.study.vocabulary import POPULATIONS, TOTAL
 
 __all__ = ["SUMMARY_MEASURES", "scores_sheet", "summary_sheet", "trend_sheet"]
 
@@ -80,7 +80,7 @@ def summary_sheet(wb, ctx: Book) -> None:
     idx = sel.set_index([*cell_keys, "measure"]).sort_index()
     wave_arrow, peer_arrow = _arrows(ctx, "wave"), _arrows(ctx, "peer")
     bases = {pop: s[s["population"] == pop].drop_duplicates(cell_keys).set_index(cell_keys)
-             for pop in ("customer", "non_customer")}
+             for pop in POPULATIONS}
     grid = result.grid.set_index(cell_keys) if not result.grid.empty else None
     headers = [lab["h_brand"], *[lab.measures[m] for m, _ in pairs], lab["h_quadrant"],
                lab["h_n_customers"], lab["h_neff_customers"], lab["h_n_non_customers"],
@@ -123,7 +123,7 @@ def summary_sheet(wb, ctx: Book) -> None:
                 elif g["quadrant"]:
                     sh.cell(sh.row, q_col, lab.quadrants.get(g["quadrant"], g["quadrant"])
                             + ("" if g["in_peer_average"] else " *"), align=st["indent"])
-            for j, pop in enumerate(("customer", "non_customer")):
+            for j, pop in enumerate(POPULATIONS):
                 if at in bases[pop].index:
                     b = bases[pop].loc[at]
                     flags.append(str(b["flag"]))
