@@ -24,6 +24,8 @@ __version__ = "0.1.0"
 # `import txscore` and `txscore --help` stay fast (performance-notes.md).
 from txscore.errors import (  # noqa: E402
     InputDataError,
+    OutputError,
+    ParameterError,
     StudySpecError,
     TxscoreError,
     TxscoreWarning,
@@ -58,9 +60,10 @@ if TYPE_CHECKING:
     from txscore.stats.reliability import reliability
     from txscore.stats.weighting import rake
 
-__all__ = ["InputDataError", "Responses", "Result", "Study", "StudySpecError", "TxscoreError",
-           "TxscoreWarning", "WeightingError", "charts", "check", "drivers", "export", "load",
-           "rake", "read_study", "reliability", "report", "score", "validate_study"]
+__all__ = ["InputDataError", "OutputError", "ParameterError", "Responses", "Result", "Study",
+           "StudySpecError", "TxscoreError", "TxscoreWarning", "WeightingError", "charts",
+           "check", "drivers", "export", "load", "rake", "read_study", "reliability", "report",
+           "score", "validate_study"]
 
 
 def __getattr__(name: str) -> Any:
