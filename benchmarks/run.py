@@ -347,7 +347,7 @@ def child_chunked(study_path: str, dataset: str, out: str, batch: str) -> dict:
                                                                   batch_size=int(batch)))
     seconds = time.perf_counter() - start
     result.scores.to_parquet(out)
-    return {"rows": result.meta["rows"], "seconds": seconds, "peak_mb": peak_rss_mb()}
+    return {"rows": result.meta.rows, "seconds": seconds, "peak_mb": peak_rss_mb()}
 
 
 CHILDREN = {"score": child_score, "chunked": child_chunked}

@@ -10,6 +10,32 @@ from txscore.study import Study
 
 
 @dataclass(frozen=True)
+class ResultMeta:
+    """How a :class:`Result` was made.
+
+    Attributes
+    ----------
+    weighting : DataFrame
+        The raking report of :attr:`txscore.Responses.weighting` (per population x wave x
+        variable x category: target, achieved, design effect, weight range); empty when the
+        weights were not raked.
+    chunked : bool
+        Scored chunk by chunk (:func:`txscore.scoring.score_chunks`), not in memory.
+    rows : int or None
+        Rows read by chunked scoring (None in memory: ``len(responses.data)``).
+
+    Examples
+    --------
+    >>> ResultMeta(chunked=True, rows=1000).rows
+    1000
+    """
+
+    weighting: pd.DataFrame = field(default_factory=pd.DataFrame)
+    chunked: bool = False
+    rows: int | None = None
+
+
+@dataclass(frozen=True)
 class Result:
     """Scores of a study, in long tidy tables with snake_case columns.
 
@@ -54,8 +80,9 @@ class Result:
         computed.
     by : tuple of str
         The segment columns the scores are cut by.
-    meta : dict
-        How the result was made (e.g. the weighting report, or the rows of chunked scoring).
+    meta : ResultMeta
+        How the result was made: the weighting report, and for chunked scoring the number
+        of rows read.
 
     Examples
     --------
@@ -82,7 +109,7 @@ class Result:
     files: pd.DataFrame
     drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
     by: tuple[str, ...] = ()
-    meta: dict = field(default_factory=dict)
+    meta: ResultMeta = field(default_factory=ResultMeta)
 
     def summary(self) -> pd.DataFrame:
         """The headline table: one row per wave x brand with TX, C, N, CX, BX and bases."""

@@ -95,7 +95,7 @@ def _weighting_text(result: Result, w: Words) -> str:
     study = result.study
     m = w.methodology
     settings = study.weighting
-    report = result.meta.get("weighting")
+    report = result.meta.weighting
     if settings is None or settings.method == "column":
         return (m["weighting_column"].format(column=study.columns.weight)
                 if study.columns.weight else m["unweighted"])

@@ -27,7 +27,7 @@ import pandas as pd
 
 from txscore.errors import InputDataError, Problem, TxscoreWarning
 from txscore.responses import Responses
-from txscore.result import Result
+from txscore.result import Result, ResultMeta
 from txscore.scoring.pipeline import check_by, tables_from_sums
 from txscore.scoring.sums import CellSums
 from txscore.study import Study
@@ -193,7 +193,7 @@ def score_chunks(study: Study, chunks: Iterable[Chunk], *, by: Sequence[str] = (
                   TxscoreWarning, stacklevel=2)
     return Result(study=study, **out, exclusions=ledger,
                   files=_files_table(files, counts, ledger), by=tuple(by),
-                  meta={"rows": acc.rows, "chunked": True})
+                  meta=ResultMeta(chunked=True, rows=acc.rows))
 
 
 def _reconcile(data: pd.DataFrame, ledger: pd.DataFrame | None, table: pd.DataFrame | None,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from txscore.errors import StudySpecError
 from txscore.responses import Responses
-from txscore.result import Result
+from txscore.result import Result, ResultMeta
 from txscore.scoring.composites import composites
 from txscore.scoring.drivers import standard_drivers
 from txscore.scoring.items import items_from_counts, nps_from_counts
@@ -123,4 +123,4 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     say("key drivers")
     drivers = standard_drivers(responses)
     return Result(study=study, **out, exclusions=responses.exclusions, files=responses.files,
-                  drivers=drivers, by=tuple(by), meta={"weighting": responses.weighting})
+                  drivers=drivers, by=tuple(by), meta=ResultMeta(weighting=responses.weighting))
