@@ -532,6 +532,68 @@ def test_item_distribution_of_a_brand_and_french(sample):
         item_distribution(sample, population="non_customer", items=["eff_1"])
 
 
+def test_item_distribution_of_unlabelled_scales_shows_their_codes(sample):
+    # no label on any scale (a 7-point scale declared with points only): the legend gives
+    # the codes, in order, and the chart draws (it raised on an empty legend before)
+    study = sample.study
+    bare = {k: replace(sc, labels={}, translations={}) for k, sc in study.scales.items()}
+    fig = item_distribution(replace(sample, study=replace(study, scales=bare)))
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [str(c) for c in range(1, 8)] + [str(c) for c in range(0, 11)]
+    seven = fig.axes[0].get_legend().get_patches()[:7]
+    assert len({matplotlib.colors.to_hex(p.get_facecolor()) for p in seven}) == 7
+
+
+def test_item_distribution_speaks_the_report_language(sample):
+    # short labels and scale labels in the report's language, when the study gives them
+    study = sample.study
+    agree = replace(study.scales["agree7"],
+                    translations={"fr": {7: "Tout à fait d’accord", 1: "Pas du tout d’accord"}})
+    items = {**study.items, "eff_1": replace(study.items["eff_1"], label="Needs",
+                                             labels={"fr": "Besoins"})}
+    result = replace(sample, study=replace(study, items=items,
+                                           scales={**study.scales, "agree7": agree}))
+    for res, label, strong in ((result, "Needs", "Strongly agree"),
+                               (french(result), "Besoins", "Tout à fait d’accord")):
+        fig = item_distribution(res, population="customer")
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert labels[study.items_for("customer").index("eff_1")] == label
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert legend[6].split("\n")[0] == strong
+
+
+@pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
+def test_charts_of_indices_not_computed_say_why_and_blame_no_present_source(loaded):
+    study = loaded.study.with_settings(bootstrap=0)
+    d = loaded.data
+    # customers answered no BX item (their files lack the columns): both sources are there
+    pillars = [c for name in ("salience", "fit", "trust") for c in study.items_of(name)]
+    no_bx = d.copy()
+    no_bx.loc[no_bx["population"] == "customer", pillars] = pd.NA
+    result = tx.score(replace(loaded, study=study, data=no_bx))
+    for chart, name in ((tx_by_brand, "TX"), (growth_grid, "growth grid"),
+                        (cx_vs_bx, "BX customers")):
+        with pytest.raises(TxscoreError) as caught:
+            chart(result)
+        message = str(caught.value)
+        assert f"No {name}" in message and "no item of at least one BX pillar" in message
+        assert "source" not in message, message
+    with pytest.raises(TxscoreError, match="no item of at least one BX pillar"):
+        trend(result, measure="tx")
+    # no non-customer source in the study at all: that is said
+    customers = replace(study, sources=tuple(s for s in study.sources
+                                             if s.population == "customer"))
+    only = tx.score(replace(loaded, study=customers, data=d[d["population"] == "customer"]))
+    with pytest.raises(TxscoreError, match="the study has no non-customer source"):
+        tx_by_brand(only)
+    # every row of the latest wave excluded: TX exists, but not in that wave
+    first = tx.score(replace(loaded, study=study, data=d[d["wave"] != LATEST]))
+    assert "tx" not in first.not_computed
+    tx_by_brand(first, wave="2026 Q1")
+    with pytest.raises(TxscoreError, match=f"wave '{LATEST}' has no scored customers"):
+        tx_by_brand(first, wave=LATEST)
+
+
 def test_item_distribution_suppressed_items_have_no_bar_or_share(cut):
     hidden, _ = cut
     fig = item_distribution(hidden, brand=CUT)

@@ -67,6 +67,25 @@ def test_unknown_labels_are_reported_with_their_row_positions():
                                                               "Tout a fait": [2]}
 
 
+def test_synonyms_and_translations_match_like_the_shown_label():
+    # every accepted label of a code (synonyms, every language) maps to that code, with
+    # case, spaces and accents ignored; missing labels likewise
+    scale = Scale("agree5", 5, 1, 5, {1: "Strongly disagree", 5: "Strongly agree"},
+                  {99: "Don't know"},
+                  accepted={1: ("Disagree strongly", "Pas du tout d'accord"),
+                            5: ("Agree strongly", "Tout à fait d'accord",
+                                "Tout a fait d accord")},
+                  missing_accepted={99: ("Ne sait pas", "NSP")})
+    m = map_answers(pd.Series(["disagree  STRONGLY", "pas du tout d’accord", "Agree strongly",
+                               "TOUT A FAIT D'ACCORD", "tout a fait d accord", "nsp",
+                               "Ne sait pas", "Strongly agree"], dtype=object), scale)
+    assert m.codes[:5].tolist() == [1, 1, 5, 5, 5] and m.codes[7] == 5
+    assert m.status.tolist() == [VALID] * 5 + [MISSING, MISSING, VALID]
+    ambiguous = Scale("s", 5, 1, 5, {1: "No", 5: "Yes"}, accepted={5: ("no ",)})
+    with pytest.raises(tx.StudySpecError, match="ambiguous labels"):
+        map_answers(pd.Series(["Yes"]), ambiguous)
+
+
 def test_reversed_items_recode_valid_answers_only():
     # k + 1 - x on 1..7: 1 -> 7, 2 -> 6, "Tout à fait d'accord" (7) -> 1; missing stays
     m = mapped([1, 2, "Tout à fait d'accord", 99, None, 8], reversed_item=True)

@@ -422,3 +422,46 @@ def test_labels_equal_after_normalising_are_a_spec_error(tmp_path):
     accents = Scale("s", 5, 1, 5, {4: "Très bien", 5: "Tres bien"})
     with pytest.raises(tx.StudySpecError, match="ambiguous labels"):
         map_answers(__import__("pandas").Series(["Très bien"]), accents)
+
+
+# ---------------------------------------------------------------------- roles per source
+def test_column_roles_study_wide_and_per_source(tmp_path):
+    spec = spec_with(columns={"weight": 1.5, "duration": "secs", "start": "t0", "end": "t1",
+                              "finished": "Finished", "status": "Status"})
+    spec["sources"].append({"path": "other.csv", "population": "non_customer", "wave": "W1",
+                            "columns": {"respondent_id": "id_resp", "weight": "poids",
+                                        "start": "debut", "end": "fin",
+                                        "personal": ["courriel"]},
+                            "items": {"eff_1": "Q3_1"}})
+    study = tx.read_study(write_spec(tmp_path, spec))
+    cols = study.columns
+    assert (cols.weight, cols.duration, cols.start, cols.end, cols.finished, cols.status) == (
+        1.5, "secs", "t0", "t1", "Finished", "Status")
+    first, other = study.sources
+    assert (first.spec_index, other.spec_index) == (1, 2)
+    assert study.columns_for(first) == cols
+    own = study.columns_for(other)
+    assert (own.respondent_id, own.weight, own.start, own.end, own.duration) == (
+        "id_resp", "poids", "debut", "fin", None)  # its own times replace the duration
+    assert (own.finished, own.brand, own.personal) == ("Finished", "brand", ("courriel",))
+    assert other.items == {"eff_1": "Q3_1"} and first.items == {}
+
+
+def test_respondent_id_may_be_left_to_every_source(tmp_path):
+    spec = spec_with(sources=None)
+    spec["sources"] = [{"path": "a.csv", "population": "customer", "wave": "W1",
+                        "columns": {"respondent_id": "Respondent ID"}},
+                       {"path": "b.csv", "population": "non_customer", "wave": "W1",
+                        "columns": {"respondent_id": "id_resp"}}]
+    spec["columns"].pop("respondent_id")
+    study = tx.read_study(write_spec(tmp_path, spec))
+    assert study.columns.respondent_id == "respondent_id"
+    assert [study.columns_for(s).respondent_id for s in study.sources] == [
+        "Respondent ID", "id_resp"]
+
+
+def test_a_constant_study_weight_must_be_positive(tmp_path):
+    [problem] = problems_of(tmp_path, spec_with(columns={"weight": 0}))
+    assert problem.where == "study.toml [columns]"
+    assert problem.message == ("The 'weight' setting of [columns] must be a column name or a "
+                               "positive number (a constant weight). Got 0.")

@@ -5,7 +5,8 @@ compares no base with a threshold (it reads the result's flags).
 The code tuples are those of the modules that return the codes: the flags
 (``stats.inference.FLAGS``), reliability verdicts, notes and item flags
 (``stats.reliability``), driver warnings and analyses (``scoring.drivers``), the CX weights'
-notes (``scoring.composites``), exclusion reasons and their details
+notes, the indices a partial study lacks and why (``scoring.composites``), exclusion reasons
+and their details
 (``ingest.quality.REASONS``, ``ingest.quality.DETAILS``).
 """
 
@@ -25,7 +26,7 @@ REPORTING = Path(__file__).resolve().parents[1] / "txscore" / "reporting"
 def _codes() -> dict[str, tuple[str, ...]]:
     """Table of the text -> the codes the statistics return for it."""
     from txscore.ingest.quality import DETAILS, REASONS
-    from txscore.scoring.composites import WEIGHT_NOTES
+    from txscore.scoring.composites import INDICES, NOT_COMPUTED, WEIGHT_NOTES
     from txscore.scoring.drivers import ANALYSES, WARNINGS
     from txscore.scoring.tables import QUADRANTS
     from txscore.stats.drivers import METHODS
@@ -39,7 +40,7 @@ def _codes() -> dict[str, tuple[str, ...]]:
             "reasons": REASONS, "reason_texts": REASONS, "details": DETAILS, "methods": METHODS,
             "analyses": ANALYSES, "measures": (*INDEX_MEASURES, *MEASURE_LABELS),
             "populations": (*POPULATIONS, "all"),
-            "quadrants": QUADRANTS}
+            "quadrants": QUADRANTS, "indices": INDICES, "not_computed": NOT_COMPUTED}
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

@@ -27,7 +27,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CUSTOMER_ITEMS, make_study
+from conftest import CUSTOMER_ITEMS, NON_CUSTOMER_ITEMS, base_spec, make_study, write_spec
 
 import txscore as tx
 from txscore.cli import main
@@ -524,18 +524,25 @@ def reconciliation(path: Path) -> pd.DataFrame:
     return fastexcel.read_excel(path).load_table("Reconciliation").to_pandas()
 
 
+def reasons_table(path: Path) -> pd.DataFrame:
+    return fastexcel.read_excel(path).load_table("ExclusionReasons").to_pandas()
+
+
 def test_exclusions_counts_and_shares_per_file_and_reason(sample, sample_book):
     table = reconciliation(sample_book).set_index("File")
-    counts = sample.exclusions.groupby(["source_file", "reason"]).size().unstack(fill_value=0)
-    rows_in = sample.files.set_index("source_file")["rows_in"]
     assert len(table) == len(sample.files)
-    for reason in counts.columns:
-        name = EN["reasons"][reason]
-        np.testing.assert_array_equal(table[name], counts.loc[table.index, reason])
-        np.testing.assert_allclose(table[f"{name} %"],
-                                   counts.loc[table.index, reason] / rows_in[table.index])
     assert (table["Rows in"] == table["Scored"] + table["Excluded"]).all()
     assert (table["Reconciles"] == "yes").all()
+    # per file and reason, counted again from the ledger: rows, and their share of the file's
+    counts = sample.exclusions.groupby(["source_file", "reason"]).size()
+    rows_in = sample.files.set_index("source_file")["rows_in"]
+    names = {v: k for k, v in EN["reasons"].items()}
+    long = reasons_table(sample_book)
+    got = long.set_index(["File", long["Reason"].map(names)])
+    assert sorted(got.index) == sorted(counts.index)
+    np.testing.assert_array_equal(got["Respondent x brand rows"], counts.loc[got.index])
+    np.testing.assert_allclose(got["Rows %"], counts.loc[got.index].to_numpy()
+                               / rows_in.loc[got.index.get_level_values(0)].to_numpy())
     ledger = fastexcel.read_excel(sample_book).load_table("Ledger").to_pandas()
     assert len(ledger) == len(sample.exclusions)
 
@@ -551,9 +558,11 @@ def test_exclusions_show_a_reason_txscore_does_not_know_yet(tiny, tmp_path):
     result = dataclasses.replace(tiny, files=files, exclusions=pd.concat(
         [tiny.exclusions, extra], ignore_index=True))
     book = write_workbook(result, tmp_path / "robot.xlsx")
-    table = reconciliation(book)
-    assert table["robot"].tolist() == robots
-    assert table["robot %"].iloc[0] == pytest.approx(2 / files["rows_in"].iloc[0])
+    long = reasons_table(book)
+    robot = long[long["Reason"] == "robot"]
+    assert robot["File"].tolist() == [files["source_file"].iloc[0]]
+    assert robot["Respondent x brand rows"].tolist() == [2]
+    assert robot["Rows %"].iloc[0] == pytest.approx(2 / files["rows_in"].iloc[0])
     ledger = fastexcel.read_excel(book).load_table("Ledger").to_pandas()
     robot = ledger[ledger["Reason"] == "robot"]
     assert len(robot) == 2 and (robot["Detail"] == "captcha_failed(3)").all()
@@ -601,6 +610,37 @@ def test_methodology_states_every_setting_file_and_version(sample, sample_book):
     assert rows["Multiple testing"].startswith("None")
     assert rows["Run date"] == "2025-11-24"  # SOURCE_DATE_EPOCH
     assert "0.324" in rows["CX weights used"] or "weights" in rows["CX index"].lower()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_methodology_says_which_sources_weigh_one(tmp_path, language):
+    # a weighted study whose customer file has no weight column: its respondents weigh 1
+    rng = np.random.default_rng(3)
+    frames = {"c.csv": (CUSTOMER_ITEMS, "customer", {}),
+              "n.csv": (NON_CUSTOMER_ITEMS, "non_customer", {"weight": "poids"})}
+    spec = base_spec()
+    for name, (items, pop, columns) in frames.items():
+        frame = pd.DataFrame({c: rng.integers(1, 6, 40) for c in items})
+        frame.insert(0, "resp_id", [f"{name[0]}{i}" for i in range(40)])
+        frame.insert(1, "brand", np.resize(["A", "B"], 40))
+        if columns:
+            frame["poids"] = rng.choice([0.5, 1.5], 40)
+        frame.to_csv(tmp_path / name, index=False)
+        spec["sources"].append({"path": name, "population": pop, "wave": "W1",
+                                **({"columns": columns} if columns else {})})
+    spec["report"]["language"] = language
+    result = tx.score(tx.load(tx.read_study(write_spec(tmp_path, spec))))
+    assert result.files.set_index("source_file")["weight_source"].to_dict() == {
+        "c.csv": "none", "n.csv": "column:poids"}
+    rows = methodology(write_workbook(result, tmp_path / "w.xlsx"),
+                       LANGUAGES[language]["sheets"]["methodology"])
+    m = LANGUAGES[language]["methodology"]
+    assert rows[m["k_weight"]] == f"{m['weight_one']} (c.csv); poids (n.csv)"
+    assert rows[m["k_weighting"]] == (m["weighting_sources"] + " "
+                                      + m["constant_weight"].format(files="c.csv"))
+    data = result.scores  # and the customers did weigh 1: n_eff = n
+    cust = data[(data["population"] == "customer") & (data["measure"] == "cx")]
+    np.testing.assert_allclose(cust["n_eff"], cust["n"])
 
 
 def test_benjamini_hochberg_is_explained_and_used(tiny, tmp_path):

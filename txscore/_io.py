@@ -1,5 +1,6 @@
 """Writing files safely: the one atomic write every output goes through (workbook, charts,
-csv and parquet exports).
+csv and parquet exports), and the one csv writer that keeps respondent text from becoming
+a formula.
 
 A file is written to a temporary file in the same folder, then renamed over the target
 with :func:`os.replace` (atomic on one file system): a reader sees the old file or the new
@@ -12,7 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write"]
+import pandas as pd
+
+__all__ = ["FORMULA_STARTS", "atomic_write", "csv_text", "neutralise"]
+
+#: first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def atomic_write(path: str | Path, data: bytes, *, fsync: bool = True) -> Path:
@@ -57,3 +63,50 @@ def atomic_write(path: str | Path, data: bytes, *, fsync: bool = True) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def neutralise(values: pd.Series) -> pd.Series:
+    """Text cells that a spreadsheet would run as a formula, with a leading ``'``.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a ``'``
+    in front (the OWASP advice for CSV injection); other cells, missing values and
+    non-text columns are returned unchanged, so numbers stay numbers.
+
+    Examples
+    --------
+    >>> neutralise(pd.Series(["=1+2", "Acme", "-x", "@SUM(A1)"])).tolist()
+    ["'=1+2", 'Acme', "'-x", "'@SUM(A1)"]
+    >>> neutralise(pd.Series([-1.5, 2.0])).tolist()
+    [-1.5, 2.0]
+    """
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
+            or isinstance(values.dtype, pd.CategoricalDtype)):
+        return values
+    text = values.astype(object)
+    is_text = text.map(lambda v: isinstance(v, str)).to_numpy(bool)
+    starts = text.where(is_text, "").astype(str).str.startswith(FORMULA_STARTS)
+    risky = is_text & starts.to_numpy(bool)
+    if not risky.any():
+        return values
+    out = values.to_numpy(object, copy=True)
+    out[risky] = ["'" + v for v in out[risky]]  # only the few risky cells
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def csv_text(frame: pd.DataFrame, **to_csv: object) -> str:
+    """A frame as csv text with every text cell (and column name) :func:`neutralise`-d.
+
+    Keyword arguments go to :meth:`pandas.DataFrame.to_csv` (``index=False`` by default).
+
+    Examples
+    --------
+    >>> print(csv_text(pd.DataFrame({"brand": ["=HYPERLINK(1)", "Acme"], "n": [1, -2]})),
+    ...       end="")
+    brand,n
+    '=HYPERLINK(1),1
+    Acme,-2
+    """
+    safe = frame.apply(neutralise)
+    safe.columns = neutralise(pd.Series([str(c) for c in frame.columns], dtype=object)).tolist()
+    to_csv.setdefault("index", False)
+    return safe.to_csv(**to_csv)  # type: ignore[arg-type]

@@ -1,9 +1,13 @@
 """The command line: ``txscore init | validate | score | report | export``.
 
-A thin layer over the Python API.  User errors (:class:`~txscore.errors.TxscoreError`)
-become a list of located problems on stderr and exit code 1, never a traceback; Ctrl-C
-prints one line and exits with 130.  Heavy libraries are imported inside the commands so
-that ``txscore --help`` is instant.
+A thin layer over the Python API; :mod:`txscore.cli_print` prints.  User errors
+(:class:`~txscore.errors.TxscoreError`) become a list of located problems on stderr and
+exit code 1, never a traceback; warnings (:class:`~txscore.errors.TxscoreWarning`, and the
+numerical warnings of NumPy or pandas, said once) are printed the way ``validate`` prints
+problems, never in Python's raw form.  Usage errors exit with 2, as argparse does, and a
+mistyped command, option or choice gets "did you mean ...?"; ``txscore`` alone prints the
+help and exits with 0.  Ctrl-C prints one line and exits with 130.  Heavy libraries are
+imported inside the commands so that ``txscore --help`` is instant.
 
 Files: inputs are only read.  ``report`` calls :func:`txscore.reporting.report`, which
 publishes all or nothing (a staging folder inside the output folder, then one atomic
@@ -16,12 +20,24 @@ rows, and it replaces the respondent id by a keyed (salted) SHA-256 hash.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
-EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+from txscore import cli_print
+
+if TYPE_CHECKING:
+    from txscore.errors import Problem
+    from txscore.responses import Responses
+    from txscore.study import Study
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: the environment variable holding the export's salt, unless --salt-env names another
 SALT_ENV = "TXSCORE_SALT"
 #: a shorter salt could be guessed, and with it every respondent id (the same as
@@ -29,36 +45,124 @@ SALT_ENV = "TXSCORE_SALT"
 MIN_SALT_CHARS = 16
 #: how the output checks name the options (txscore.reporting.publish.check_output)
 _OPTIONS = {"out_option": "--out", "allow_option": "--allow-input-folder"}
+#: the tables of a Result that ``score --table`` prints
+TABLES = ("scores", "items", "distributions", "grid", "changes", "reliability",
+          "reliability_items", "cx_weights", "bx_weights", "drivers", "exclusions", "files")
+#: the tables ``score --format json`` holds when no --table is given
+JSON_TABLES = ("scores", "reliability", "items", "changes", "grid", "cx_weights", "drivers",
+               "exclusions")
+#: warnings of the libraries that say nothing to a user of the command line
+_QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
 
 
-def _console(stderr: bool = False):
-    from rich.console import Console
+# ---------------------------------------------------------------------- usage
+class _Parser(argparse.ArgumentParser):
+    """argparse that suggests: a mistyped command, option or choice gets "did you mean
+    ...?" in its usage error (exit code 2)."""
 
-    stream = sys.stderr if stderr else sys.stdout
-    # a pipe or file has no width: use a wide one so names are never cut off
-    width = None if stream.isatty() else 160
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.option_names: list[str] = []  # filled by add_argument (-h included)
+        self.commands: dict[str, _Parser] = {}
+        self.argv: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *names: Any, **kwargs: Any) -> argparse.Action:
+        self.option_names += [n for n in names if isinstance(n, str) and n.startswith("-")]
+        return super().add_argument(*names, **kwargs)
+
+    def parse_known_args(self, args: Sequence[str] | None = None,
+                         namespace: argparse.Namespace | None = None) -> Any:
+        self.argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        command = next((a for a in self.argv if a in self.commands), None)
+        # an unknown option after the command is the command's: show its usage
+        target = self.commands[command] if command and message.startswith(
+            "unrecognized arguments") else self
+        hints = [*_choice_hints(message), *self.option_hints()]
+        target.print_usage(sys.stderr)
+        target.exit(EXIT_USAGE, f"{target.prog}: error: {message}"
+                    + "".join(f"\n  {h}" for h in dict.fromkeys(hints)) + "\n")
+
+    def option_hints(self) -> list[str]:
+        """"did you mean" for each option of ``argv`` that no parser knows."""
+        hints, parser = [], self
+        for arg in self.argv:
+            if arg in self.commands:
+                parser = self.commands[arg]  # what follows the command is the command's
+            elif arg.startswith("-") and len(arg) > 1 and not _is_number(arg):
+                name = arg.split("=", 1)[0]
+                known = parser.option_names
+                if name in known or (name.startswith("--") and
+                                     any(o.startswith(name) for o in known)):
+                    continue  # known, or an abbreviation argparse accepts
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                hints.append(f"{arg}: did you mean '{close[0]}'?" if close
+                             else f"{arg}: no such option ({parser.prog} --help lists them)")
+        return hints
 
 
-def _print_problems(exc: Exception) -> None:
-    from txscore.errors import TxscoreError
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"-\d+(\.\d*)?", text) is not None
 
-    err = _console(stderr=True)
-    head = exc.args[0] if exc.args else str(exc)
-    err.print(f"[bold red]error:[/] {head}", markup=True)
-    problems = exc.problems if isinstance(exc, TxscoreError) else []
-    groups: dict[str, list] = {}
-    for p in problems:
-        file = p.where.split(",")[0].split(" [")[0] if p.where else ""
-        groups.setdefault(file, []).append(p)
-    for file, items in groups.items():
-        if file:
-            err.print(f"\n[bold]{file}[/]", markup=True)
-        for p in items:
-            err.print(f"  - {p}", markup=False)
-    if problems:
-        n = len(problems)
-        err.print(f"\n{n} problem{'s' if n > 1 else ''}.", markup=False)
+
+def _choice_hints(message: str) -> list[str]:
+    """"did you mean" for argparse's "invalid choice: 'x' (choose from ...)"."""
+    m = re.search(r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)", message)
+    if m is None:
+        return []
+    value = m["value"].strip("'\"")
+    choices = [c.strip().strip("'\"") for c in m["choices"].split(",")]
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+    return [f"did you mean '{close[0]}'?"] if close else []
+
+
+# ---------------------------------------------------------------------- warnings
+@contextmanager
+def _warnings_into(found: list[Problem]) -> Iterator[None]:
+    """Collect the warnings raised inside into ``found`` as problems of severity
+    "warning": a :class:`~txscore.errors.TxscoreWarning` with its message (once each),
+    every other warning (NumPy's "invalid value encountered", pandas') folded into one
+    line.  Nothing reaches Python's raw warning output."""
+    from txscore.errors import Problem, TxscoreWarning
+
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        for category in _QUIET:
+            warnings.simplefilter("ignore", category)
+        try:
+            yield
+        finally:
+            ours = [str(r.message) for r in records if issubclass(r.category, TxscoreWarning)]
+            found += [Problem(m, severity="warning") for m in dict.fromkeys(ours)]
+            other = [r for r in records if not issubclass(r.category, TxscoreWarning)]
+            if other:
+                found.append(_library_warning(other))
+
+
+def _library_warning(records: list[warnings.WarningMessage]) -> Problem:
+    """The warnings of NumPy, pandas and the like, in one problem."""
+    from txscore.errors import Problem, shorten
+
+    texts = list(dict.fromkeys(shorten(str(r.message).splitlines()[0] if str(r.message)
+                                       else r.category.__name__) for r in records))
+    n, s = len(records), "s" if len(records) > 1 else ""
+    quoted = "; ".join(f"'{t}'" for t in texts[:3]) + (", ..." if len(texts) > 3 else "")
+    if all(issubclass(r.category, RuntimeWarning) for r in records):
+        return Problem(
+            f"{n} numerical warning{s} while computing ({quoted}): a statistic that cannot "
+            "be computed (no answers, no variance) is left blank.",
+            fix="none needed when the blanks are cells with too few answers; otherwise "
+            "please report it with the study.", severity="warning")
+    return Problem(f"{n} warning{s} from the libraries txscore uses ({quoted}).",
+                   fix="none needed unless a result looks wrong; then please report it "
+                   "with this message.", severity="warning")
+
+
+def _print_warnings(found: list[Problem]) -> None:
+    if found:
+        cli_print.print_problems(found, cli_print.console(stderr=True))
 
 
 class _Progress:
@@ -75,7 +179,7 @@ class _Progress:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self._bar = Progress(TextColumn("{task.description:<40}"), BarColumn(),
-                             TimeElapsedColumn(), console=_console(stderr=True),
+                             TimeElapsedColumn(), console=cli_print.console(stderr=True),
                              transient=True)
         self._bar.__enter__()
         task = self._bar.add_task("starting", total=self.total)
@@ -90,164 +194,115 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
-def _load(study_path: str, progress: Callable[[str], None]):
-    from txscore.ingest import load
-    from txscore.study import read_study
-
-    study = read_study(study_path)
-    return load(study, progress=lambda name: progress(f"reading {name}"))
-
-
-def _fmt(value: float, flag: str, suppressed: str) -> str:
-    """A score as the summary prints it: ``suppressed`` (the "n<30" text) for a suppressed
-    cell, a star after a caution or low-base one."""
-    if flag == "suppressed":
-        return suppressed
-    if value != value:  # NaN
-        return "–"
-    return f"{value:.1f}" + ("*" if flag in ("low_base", "caution") else "")
-
-
-def print_summary(result, console=None) -> None:
-    """The short summary table: TX, CX, BX customers/non-customers with bases."""
-    from rich.table import Table
-
-    from txscore.study.vocabulary import TOTAL
-
-    console = console or _console()
-    s = result.scores
-    measures = [("tx", "TX"), ("cx", "CX"), ("bx_customers", "BX cust."),
-                ("bx_non_customers", "BX non-cust.")]
-    table = Table(title=f"{result.study.name}: summary", title_justify="left")
-    for col in ("Wave", *[b.capitalize() for b in result.by], "Brand"):
-        table.add_column(col, no_wrap=True)
-    for _, head in measures:
-        table.add_column(head, justify="right")
-    table.add_column("n cust.", justify="right")
-    table.add_column("n non-cust.", justify="right")
-    keys = ["wave", *result.by, "brand"]
-    r = result.study.report
-    suppressed = f"n<{r.suppress_below:g}"
-    idx = s.set_index(["measure", *keys])
-    waves = {w: i for i, w in enumerate(result.study.waves)}
-    tx = s[s["measure"] == "tx"]
-    tx = tx.assign(_w=tx["wave"].map(waves), _t=tx["brand"] == TOTAL).sort_values(
-        ["_w", *result.by, "_t"], kind="stable")
-    for rec in tx.itertuples(index=False):
-        key = tuple(getattr(rec, k) for k in keys)
-        cells = []
-        for m, _ in measures:
-            row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
-            cells.append(_fmt(row["value"], row["flag"], suppressed)
-                         if row is not None else "–")
-        bases = []
-        for m in ("customer_score", "non_customer_score"):
-            row = idx.loc[(m, *key)] if (m, *key) in idx.index else None
-            bases.append(f"{int(row['n']):,}" if row is not None else "–")
-        table.add_row(*[str(k) for k in key], *cells, *bases,
-                      style="bold" if rec.brand == TOTAL else None)
-    console.print(table)
-    console.print(f"Scores 0–100. n<{r.suppress_below:g}: effective base below "
-                  f"{r.suppress_below:g}, suppressed; "
-                  f"*: effective base below {r.caution_below:g}, read with care.",
-                  style="dim")
-
-
 # ---------------------------------------------------------------------- commands
-def _file_of(where: str) -> str:
-    """The file a problem is about ("customers.xlsx, sheet 'R', row 4" -> customers.xlsx)."""
-    return where.split(",")[0].split(" [")[0] if where else ""
+def _responses(study: Study, progress: Callable[[str], None],
+               found: list[Problem]) -> Responses:
+    """What :func:`txscore.load` returns, its warnings kept in ``found`` as problems (not
+    as Python warnings): they are printed as ``validate`` prints them."""
+    from txscore.errors import InputDataError
+    from txscore.ingest import check
+
+    checked = check(study, progress=lambda name: progress(f"reading {name}"))
+    if checked.errors:
+        n = len(checked.errors)
+        raise InputDataError(f"{n} problem{'s' if n > 1 else ''} in the input files",
+                             checked.errors)
+    found += checked.warnings
+    return checked.responses
 
 
-def _row_list(rows, limit: int = 5) -> str:
-    rows = list(dict.fromkeys(int(r) for r in rows))
-    more = len(rows) - limit
-    return ", ".join(map(str, rows[:limit])) + (f" and {more} more" if more > 0 else "")
+def _segments(args: argparse.Namespace) -> tuple[str, ...]:
+    """The segments of ``--by``; one given twice is refused."""
+    from txscore.errors import ParameterError, Problem
+
+    by = tuple(args.by or ())
+    twice = [b for b in dict.fromkeys(by) if by.count(b) > 1]
+    if twice:
+        raise ParameterError("Invalid --by", [Problem(
+            f"the segment '{b}' is given {by.count(b)} times.", "--by",
+            f"give it once: --by {b}.") for b in twice])
+    return by
 
 
-def _validate_report(checked, console, err) -> None:
-    """Problems and exclusions grouped by file, then the reconciliation table."""
-    from rich.table import Table
+def _score(args: argparse.Namespace, study: Study, found: list[Problem]):
+    from txscore.scoring import score
 
-    from txscore.ingest.quality import REASONS
-    from txscore.reporting.text import words_for
-
-    words = words_for("en")  # the ledger holds codes; the terminal gets English words
-    responses = checked.responses
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for p in checked.problems:
-        groups.setdefault(_file_of(p.where), []).append((p.severity, str(p)))
-    ledger = responses.exclusions
-    for (file, reason), part in ledger.groupby(["source_file", "reason"], sort=False):
-        example = words.detail(next((d for d in part["detail"] if d), ""))
-        groups.setdefault(file, []).append((
-            "excluded", f"{len(part):,} row{'s' if len(part) > 1 else ''}: "
-            f"{words.reason_texts.get(reason, reason)} (row{'s' if len(part) > 1 else ''} "
-            f"{_row_list(part['source_row'])})" + (f", e.g. {example}" if example else "")))
-    style = {"error": "bold red", "warning": "yellow", "excluded": "dim"}
-    for file, items in groups.items():
-        out = err if any(sev != "excluded" for sev, _ in items) else console
-        if file:
-            out.print(f"\n[bold]{file}[/]", markup=True)
-        for sev, text in sorted(items, key=lambda x: ("error", "warning", "excluded").index(
-                x[0])):
-            out.print(f"  [{style[sev]}]{sev}:[/] ", markup=True, end="")
-            out.print(text, markup=False)
-    files = responses.files
-    table = Table(title="Reconciliation per file (rows in = scored + excluded)",
-                  title_justify="left")
-    for col in ("File", "Layout", "Population", "Wave", "Rows in", "Scored", "Excluded",
-                "Reasons", "OK"):
-        table.add_column(col, justify="right" if col in ("Rows in", "Scored", "Excluded")
-                         else "left")
-    for rec in files.itertuples(index=False):
-        name = rec.source_file + (f" [{rec.source_sheet}]" if rec.source_sheet else "")
-        rows_in = f"{rec.rows_in:,}" + (f" ({rec.file_rows:,} x {rec.brands} brands)"
-                                        if rec.brands > 1 else "")
-        if not rec.checked:
-            table.add_row(name, rec.layout or "–", rec.population, rec.wave,
-                          f"{rec.rows_in:,}" if rec.rows_in else "–", "–", "–",
-                          "not checked: see the errors above", "–")
-            continue
-        reasons = ", ".join(f"{getattr(rec, r)} {words.reasons[r].lower()}" for r in REASONS
-                            if getattr(rec, r))
-        table.add_row(name, rec.layout, rec.population, rec.wave, rows_in, f"{rec.scored:,}",
-                      f"{rec.excluded:,}", reasons or "–", "yes" if rec.reconciles else "NO")
-    console.print()
-    console.print(table)
+    with _Progress(len(study.sources) + 8, not getattr(args, "quiet", False)) as progress:
+        responses = _responses(study, progress, found)
+        return score(responses, by=_segments(args), progress=progress)
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def _preflight(responses: Responses, by: Sequence[str]) -> tuple[Any, list[Problem]]:
+    """The result and what ``report`` would find beyond ``check``: the scoring's problems
+    and warnings and everything the report does in memory
+    (:func:`txscore.reporting.preflight`)."""
+    from txscore.errors import Problem, TxscoreError
+    from txscore.reporting import preflight
+    from txscore.scoring import score
+
+    found: list[Problem] = []
+    result = None
+    with _warnings_into(found):
+        try:
+            result = score(responses, by=by)
+            found += preflight(result)
+        except TxscoreError as exc:
+            found += exc.problems or [Problem(str(exc.args[0] if exc.args else exc))]
+        except Exception as exc:  # noqa: BLE001 - report would fail the same way: say so
+            found.append(Problem(
+                f"scoring and checking the report failed ({type(exc).__name__}: {exc}); "
+                "report would fail the same way. This is a txscore bug.",
+                fix="please report it, with this message and the study if you can share "
+                "it."))
+    return result, found
+
+
+def cmd_validate(args: argparse.Namespace, found: list[Problem]) -> int:
     from txscore.ingest import check
     from txscore.study import read_study
 
     study = read_study(args.study)  # spec problems are reported before data are read
     with _Progress(len(study.sources), not args.quiet) as progress:
         checked = check(study, progress=lambda name: progress(f"reading {name}"))
-    console, err = _console(), _console(stderr=True)
-    _validate_report(checked, console, err)
-    responses = checked.responses
-    n_err, n_warn = len(checked.errors), len(checked.warnings)
+    result, extra = (None, []) if checked.errors else _preflight(checked.responses,
+                                                                 _segments(args))
+    out, err = cli_print.console(), cli_print.console(stderr=True)
+    cli_print.print_roles(study, out)
+    cli_print.print_validate(checked, extra, out, err)
+    problems = [*checked.problems, *extra]
+    n_err = sum(p.severity == "error" for p in problems)
+    n_warn = len(problems) - n_err
     warn = f" and {n_warn} warning{'s' if n_warn != 1 else ''}" if n_warn else ""
     if n_err:
         err.print(f"\n{n_err} problem{'s' if n_err > 1 else ''}{warn}: fix the errors and run "
                   "validate again (the counts above are provisional).", markup=False)
         return EXIT_ERROR
+    responses = checked.responses
     if not responses.files["reconciles"].all():
-        console.print("Reconciliation failed: this is a txscore bug, please report it.")
+        err.print("error: the reconciliation failed (rows in are not scored + excluded): "
+                  "this is a txscore bug, please report it.", markup=False)
         return EXIT_ERROR
-    console.print(f"{study.name}: no errors{warn}. {responses.n:,} rows will be scored, "
-                  f"{len(responses.exclusions):,} excluded (listed in the workbook's "
-                  "Exclusions sheet).")
+    for line in cli_print.not_computed_lines(result):
+        out.print(line, markup=False)
+    files = responses.files
+    people = [int(files[c].sum()) for c in ("respondents_scored", "respondents_excluded")]
+    rows = [responses.n, len(responses.exclusions)]
+    said = [f" ({people[0]:,} people)" if people[0] != rows[0] else "",
+            f", {people[1]:,} people entirely" if people[1] != rows[1] else ""]
+    out.print(f"\n{study.name}: no errors{warn}. {rows[0]:,} rows{said[0]} will be scored; "
+              f"{rows[1]:,} excluded{said[1]} (listed in the workbook's Exclusions sheet).",
+              markup=False)
     return EXIT_OK
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def cmd_init(args: argparse.Namespace, found: list[Problem]) -> int:
     from txscore.ingest.draft import write_draft
 
     draft = write_draft([Path(f) for f in args.files], Path(args.out), force=args.force)
-    console = _console()
+    console = cli_print.console()
     console.print(f"Wrote {args.out}: {draft.summary}", markup=False)
+    for line in draft.summary_lines:
+        console.print(line, markup=False)
     if draft.todos:
         console.print(f"{len(draft.todos)} TODO{'s' if len(draft.todos) > 1 else ''} to "
                       "decide (marked '# TODO:' in the file):", markup=False)
@@ -257,39 +312,39 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _score(args: argparse.Namespace, steps: int):
-    from txscore.scoring import score
-
-    with _Progress(steps, not getattr(args, "quiet", False)) as progress:
-        responses = _load(args.study, progress)
-        result = score(responses, by=args.by or (), progress=progress)
-    return result, progress
-
-
-def cmd_score(args: argparse.Namespace) -> int:
+def cmd_score(args: argparse.Namespace, found: list[Problem]) -> int:
     import json
 
+    from txscore.study import read_study
+
     args.quiet = True
-    result, _ = _score(args, 10)
-    tables = {"scores": result.scores, "reliability": result.reliability,
-              "items": result.items, "changes": result.changes, "grid": result.grid,
-              "cx_weights": result.cx_weights, "drivers": result.drivers,
-              "exclusions": result.exclusions}
+    result = _score(args, read_study(args.study), found)
     if args.format == "table":
-        print_summary(result)
+        if args.table:
+            cli_print.print_frame(getattr(result, args.table),
+                                  f"{result.study.name}: {args.table}")
+        else:
+            cli_print.print_summary(result)
         return EXIT_OK
     if args.format == "csv":
-        sys.stdout.write(tables[args.table].to_csv(index=False, float_format="%.10g"))
+        from txscore._io import csv_text
+
+        frame = getattr(result, args.table or "scores")
+        sys.stdout.write(csv_text(frame, float_format="%.10g"))
         return EXIT_OK
-    payload = {"study": result.study.name,
-               **{name: json.loads(frame.to_json(orient="records", double_precision=15))
-                  for name, frame in tables.items()}}
+
+    def records(name: str) -> list:
+        frame = getattr(result, name)
+        return json.loads(frame.to_json(orient="records", double_precision=15))
+
+    payload: Any = records(args.table) if args.table else {
+        "study": result.study.name, **{name: records(name) for name in JSON_TABLES}}
     json.dump(payload, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")
     return EXIT_OK
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_report(args: argparse.Namespace, found: list[Problem]) -> int:
     from txscore.reporting import report
     from txscore.reporting.publish import check_output
     from txscore.study import read_study
@@ -298,22 +353,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("reports") / Path(args.study).resolve().parent.name
     # refused before the scoring, in the command line's words; report() checks it again
     check_output(out, study, allow_input_folder=args.allow_input_folder, **_OPTIONS)
-    result, _ = _score(args, 10)
+    result = _score(args, study, found)
     paths = report(result, out, charts=not args.no_charts,
                    allow_input_folder=args.allow_input_folder)
-    console = _console()
+    console = cli_print.console()
     if not args.quiet:
-        print_summary(result, console)
-    console.print(f"Workbook: {paths['workbook']}")
+        cli_print.print_summary(result, console)
+    console.print(f"Workbook: {paths['workbook']}", markup=False)
     charts = [p for k, p in paths.items() if k != "workbook"]
     if charts:
-        console.print(f"Charts:   {len(charts)} PNG files in {out}")
+        console.print(f"Charts:   {len(charts)} PNG files in {out}", markup=False)
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: argparse.Namespace, found: list[Problem]) -> int:
     from txscore.errors import OutputError, Problem
-    from txscore.ingest import load
     from txscore.reporting.export import export, suffix_problem
     from txscore.reporting.publish import check_output
     from txscore.study import read_study
@@ -337,16 +391,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     study = read_study(args.study)
     check_output(out, study, allow_input_folder=args.allow_input_folder, is_file=True,
                  **_OPTIONS)
-    frame = export(load(study), out, salt=salt, allow_input_folder=args.allow_input_folder)
-    _console().print(f"Exported {len(frame):,} rows ({frame['respondent_hash'].nunique():,} "
-                     f"respondents) to {out}; respondent ids are replaced by HMAC-SHA256 "
-                     f"hashes keyed with ${args.salt_env}; no personal columns.", markup=False)
+    frame = export(_responses(study, lambda _msg: None, found), out, salt=salt,
+                   allow_input_folder=args.allow_input_folder)
+    cli_print.console().print(
+        f"Exported {len(frame):,} rows ({frame['respondent_hash'].nunique():,} respondents) "
+        f"to {out}; respondent ids are replaced by HMAC-SHA256 hashes keyed with "
+        f"${args.salt_env}; no personal columns.", markup=False)
     return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document the commands)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="txscore", description="Total Experience scores (CX, BX, TX) from survey exports.")
     from txscore import __version__
 
@@ -361,17 +417,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("validate", help="read every file, run every check, list all problems")
+    p = sub.add_parser("validate", help="read every file, run every check report runs "
+                       "(without writing), list all problems")
     p.add_argument("study", help="the study.toml file")
+    p.add_argument("--by", action="append", metavar="SEGMENT",
+                   help="check the cuts report --by would make (repeatable)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", help="print the tidy results for scripts")
     p.add_argument("study", help="the study.toml file")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--table", default="scores",
-                   choices=("scores", "reliability", "items", "changes", "grid", "cx_weights",
-                            "drivers", "exclusions"), help="which table --format csv prints")
+    p.add_argument("--table", choices=TABLES, metavar="TABLE",
+                   help="print this table only, in any format: " + ", ".join(TABLES)
+                   + " (default: the summary as a table, scores as csv, every table as json)")
     p.add_argument("--by", action="append", metavar="SEGMENT",
                    help="cut by a segment column (repeatable)")
     p.set_defaults(func=cmd_score)
@@ -398,25 +457,66 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-input-folder", action="store_true",
                    help="allow the file to be written in a folder holding input files")
     p.set_defaults(func=cmd_export)
+    parser.commands.update(sub.choices)  # for "did you mean" on the command's options
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``txscore`` command; returns the exit code."""
-    args = build_parser().parse_args(argv)
+def _print_error(exc: Exception) -> None:
+    """A TxscoreError: its headline, then its problems grouped by file."""
+    from rich.text import Text
+
     from txscore.errors import TxscoreError
 
+    err = cli_print.console(stderr=True)
+    head = exc.args[0] if exc.args else str(exc)
+    err.print(Text.assemble(("error: ", "bold red"), str(head)))
+    problems = exc.problems if isinstance(exc, TxscoreError) else []
+    if problems:
+        cli_print.print_problems(problems, err)
+        n = len(problems)
+        err.print(f"\n{n} problem{'s' if n > 1 else ''}.", markup=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``txscore`` command; returns the exit code.
+
+    0 when done, 1 for problems in the study or its files (each located, with its fix), 2
+    for a usage error (argparse's code; with "did you mean ...?"), 130 when interrupted.
+    ``txscore`` alone prints the help and returns 0.
+
+    Examples
+    --------
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    txscore ...
+    0
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if not argv:
+        parser.print_help()
+        return EXIT_OK
     try:
-        return args.func(args)
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    from txscore.errors import TxscoreError
+
+    found: list[Problem] = []
+    try:
+        with _warnings_into(found):
+            code = args.func(args, found)
     except TxscoreError as exc:
-        _print_problems(exc)
+        _print_warnings(found)
+        _print_error(exc)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("interrupted: nothing was written (any previous report is unchanged).",
-              file=sys.stderr)
+    except KeyboardInterrupt as exc:  # a report's publish says what its folder holds
+        print(str(exc) or "interrupted: nothing was written (any previous report is "
+              "unchanged).", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    _print_warnings(found)
+    return code
 
 
 if __name__ == "__main__":

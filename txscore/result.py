@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from txscore.stats.inference import FLAGS
 from txscore.study import Study
+
+#: the indices of :meth:`Result.summary`, in its column order
+SUMMARY_INDICES = ("tx", "customer_score", "non_customer_score", "cx", "bx_customers",
+                   "bx_non_customers")
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,14 @@ class Result:
         computed.
     by : tuple of str
         The segment columns the scores are cut by.
+    not_computed : Mapping
+        The indices a partial study cannot have, each with its reason code: keys ``"cx"``,
+        ``"bx_customer"``, ``"bx_non_customer"``, ``"c"``, ``"n"``, ``"tx"``, ``"grid"``,
+        ``"nps"`` (:data:`txscore.scoring.composites.INDICES`); reasons
+        (:data:`txscore.scoring.composites.NOT_COMPUTED`) such as ``"no_customer_source"``,
+        ``"no_non_customer_source"``, ``"no_bx_items_for_customers"``,
+        ``"no_cx_constructs"``, ``"no_nps_item"`` or ``"no_scored_rows"``. Empty when every
+        index is computed; reports put it into words once.
     meta : ResultMeta
         How the result was made: the weighting report, and for chunked scoring the number
         of rows read.
@@ -110,22 +124,38 @@ class Result:
     drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
     by: tuple[str, ...] = ()
     meta: ResultMeta = field(default_factory=ResultMeta)
+    not_computed: Mapping[str, str] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
-        """The headline table: one row per wave x brand with TX, C, N, CX, BX and bases."""
+        """The headline table: one row per wave x brand with the indices computed (TX, C, N,
+        CX, BX customers, BX non-customers: those in :attr:`not_computed` are left out), the
+        bases of each population scored, the worst flag of the row and the quadrant.
+
+        Examples
+        --------
+        >>> import txscore as tx
+        >>> result = tx.score(tx.load(tx.read_study("surveys/sample/study.toml")))
+        >>> result.summary().columns[-4:].tolist()
+        ['n_customers', 'n_non_customers', 'flag', 'quadrant']
+        """
         keys = ["wave", *self.by, "brand"]
         s = self.scores
-        wanted = ["tx", "customer_score", "non_customer_score", "cx", "bx_customers",
-                  "bx_non_customers"]
+        wanted = [m for m in SUMMARY_INDICES if (s["measure"] == m).any()]
         wide = (s[s["measure"].isin(wanted)].pivot_table(
             index=keys, columns="measure", values="value", sort=False)
             .reindex(columns=wanted))
-        flags = s[s["measure"] == "tx"].set_index(keys)["flag"].rename("flag")
-        bases = (s[s["measure"].isin(["customer_score", "non_customer_score"])]
-                 .pivot_table(index=keys, columns="population", values="n", sort=False)
+        # bases: the first measure of each population (every measure of a cell shares them)
+        first = s[s["population"] != "all"].drop_duplicates([*keys, "population"])
+        bases = (first.pivot_table(index=keys, columns="population", values="n", sort=False)
+                 .reindex(columns=["customer", "non_customer"])
                  .rename(columns={"customer": "n_customers",
                                   "non_customer": "n_non_customers"}))
-        out = wide.join(bases).join(flags)
+        bases = bases.dropna(axis=1, how="all")
+        rows = s[s["measure"].isin(wanted)]
+        worst = (rows.assign(_f=rows["flag"].map(FLAGS.index))
+                 .sort_values("_f", kind="stable").drop_duplicates(keys, keep="last")
+                 .set_index(keys)["flag"])
+        out = wide.join(bases).join(worst)
         if not self.grid.empty:
             out = out.join(self.grid.set_index(keys)["quadrant"])
         return out.reset_index()

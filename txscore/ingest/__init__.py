@@ -7,8 +7,10 @@ The face of the ingest rooms (the respondent is theirs, from the file to the wei
 - :func:`read_table` (:mod:`txscore.ingest.readers`; by format :mod:`~txscore.ingest.xlsx`,
   :mod:`~txscore.ingest.delimited`; :mod:`~txscore.ingest.table` the table every reader
   returns, :mod:`~txscore.ingest.layouts` the platform layouts);
-- :mod:`~txscore.ingest.rows` (one file -> standard rows), :mod:`~txscore.ingest.codes`
-  (answers -> codes), :mod:`~txscore.ingest.loops` (brand loops);
+- :mod:`~txscore.ingest.roles` (each source's own id, weight, duration and item columns,
+  renamed at read time), :mod:`~txscore.ingest.rows` (one file -> standard rows),
+  :mod:`~txscore.ingest.codes` (answers -> codes), :mod:`~txscore.ingest.loops` (brand
+  loops);
 - :mod:`~txscore.ingest.quality` (respondent checks, the exclusions ledger),
   :mod:`~txscore.ingest.privacy` (personal data detection, hashed ids for the export),
   :mod:`~txscore.ingest.weights` (the ``[weighting]`` of the scored rows);

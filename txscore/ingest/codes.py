@@ -9,8 +9,8 @@ Rules (methodology.md, "Scales and item scores"):
 
 * numbers and numeric strings are codes; a code listed as missing (99 = "Don't know")
   becomes missing, never zero;
-* text matches the scale's labels ignoring case, surrounding spaces and accents
-  (:func:`txscore.study.normalise_label`); a missing label becomes missing;
+* text matches any of the scale's labels (synonyms, every language) ignoring case, spaces
+  and accents (:func:`txscore.study.normalise_label`); a missing label becomes missing;
 * a number outside ``min..max`` that is not a missing code is *out of range*;
 * text that matches no label is *unknown*: reported with its row count and first rows;
   :func:`describe_unknown` says when it is an Excel error value (``#N/A``) or a date
@@ -19,6 +19,7 @@ Rules (methodology.md, "Scales and item scores"):
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -81,6 +82,8 @@ def describe_unknown(text: str, scale: Scale) -> tuple[str, str]:
     "'2026-01-05 00:00:00' is a date, not an answer of scale 'agree5'"
     >>> describe_unknown("ann@example.com", agree)[0]  # personal data is never quoted
     "'<an e-mail address, hidden>' matches no label of scale 'agree5'"
+    >>> describe_unknown("Agreed", agree)[1][60:120]  # a synonym of the closest label
+    ' as a synonym: if it means 5, write 5 = ["Agree", "Agreed"] '
     """
     from txscore.ingest.privacy import redact
 
@@ -94,9 +97,15 @@ def describe_unknown(text: str, scale: Scale) -> tuple[str, str]:
                 "the cell is formatted as a date (Excel turns '1-5' into a date) or the "
                 "column is not this question: format the column as Number and enter the "
                 "code, or check which column the item names in [items].")
+    labels = {normalise_label(t): (c, t) for c, t in [*scale.labels.items(),
+                                                      *scale.missing.items()]}
+    close = difflib.get_close_matches(normalise_label(text), list(labels), n=1, cutoff=0.75)
+    code, label = labels[close[0]] if close else ("<code>", "<its label>")
+    synonym = f'{code} = ["{label}", "{shorten(redact(text), 30)}"]'
     return (f"'{shown}' matches no label of scale '{scale.name}'",
-            f"correct the answer in the file, or add it to [scales.{scale.name}] labels "
-            "(or missing, if it means no answer).")
+            f"correct the answer in the file, or add it to [scales.{scale.name}] as a synonym"
+            + (f": if it means {code}, write {synonym}" if close else f" of its code: "
+               f"{synonym}") + " under labels (or under missing if it means no answer).")
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,8 @@ class MappedAnswers:
 
 
 def _label_lookup(scale: Scale) -> dict[str, float]:
-    """Normalised label -> code (NaN for missing labels).
+    """Normalised label -> code (NaN for missing labels), over every accepted label
+    (synonyms and translations: :attr:`Scale.accepted`, :attr:`Scale.missing_accepted`).
 
     Two codes whose labels normalise alike ("Agree" / "agree ", "Très" / "Tres") would make
     the mapping a silent pick: that is a spec error (read_study reports it for TOML specs;
@@ -123,8 +133,8 @@ def _label_lookup(scale: Scale) -> dict[str, float]:
     """
     lookup: dict[str, float] = {}
     codes: dict[str, int] = {}
-    entries = [(c, t, float(c)) for c, t in scale.labels.items()]
-    entries += [(c, t, np.nan) for c, t in scale.missing.items()]
+    entries = [(c, t, float(c)) for c, ts in scale.accepted.items() for t in ts]
+    entries += [(c, t, np.nan) for c, ts in scale.missing_accepted.items() for t in ts]
     for code, text, value in entries:
         key = normalise_label(text)
         if key in codes and codes[key] != code:
@@ -194,6 +204,10 @@ def map_answers(column: pd.Series, scale: Scale, *, reversed_item: bool = False)
     [5.0, 5.0, nan, nan, nan, nan]
     >>> m.status.tolist()  # 0 valid, 1 missing, 2 out of range
     [0, 0, 1, 1, 2, 1]
+    >>> fr = Scale("fr5", 5, 1, 5, {5: "Agree"}, {99: "Don't know"},
+    ...            accepted={5: ("Tout à fait d'accord",)}, missing_accepted={99: ("NSP",)})
+    >>> map_answers(pd.Series(["TOUT A FAIT  d'accord", "nsp"]), fr).codes.tolist()
+    [5.0, nan]
     """
     if _plain_numbers(column):
         return _map_numbers(column, scale, reversed_item)

@@ -1,7 +1,9 @@
 """Reading delimited text exports (.csv, .tsv, .txt) into a
 :class:`~txscore.ingest.table.RawTable`.
 
-The encoding (UTF-16 with a BOM, UTF-8, else cp1252) and the delimiter are sniffed, Excel's
+The encoding is decided once for the whole file (UTF-16 with a BOM, UTF-8, else cp1252; a
+file mixing UTF-8 and cp1252 is read as each byte run decodes, with a warning naming the
+lines: :func:`whole_file_encoding`) and the delimiter is sniffed, Excel's
 ``sep=;`` first line is honoured, the header is located past title rows, and every record
 keeps its physical line (a quoted answer may span several lines).  The records are read by
 pyarrow's multi-threaded CSV reader (:func:`read_csv_arrow`); when it cannot read them
@@ -10,6 +12,7 @@ exactly, by pandas, whose error names the line.  NUL bytes are refused with thei
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -21,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from txscore.errors import InputDataError, Problem
+from txscore.errors import InputDataError, Problem, shorten
 from txscore.ingest import layouts
 from txscore.ingest.table import (
     SAMPLE_RECORDS,
@@ -33,7 +36,7 @@ from txscore.ingest.table import (
 )
 
 __all__ = ["codec_is_ascii_safe", "read_csv_arrow", "read_text", "record_starts",
-           "sniff_encoding"]
+           "sniff_encoding", "whole_file_encoding"]
 
 _SAMPLE_BYTES = 262_144
 # csv's default field limit (128 KiB) would reject one long comment in the sniffed sample;
@@ -142,7 +145,7 @@ def read_text(path: Path, raw: bytes, format: str, header_row: int | None,
     >>> t.frame.to_dict("list"), t.rows().tolist(), t.reader
     ({'id': ['r1'], 'q1': ['2.5']}, [3], "csv (utf-8, ';')")
     """
-    raw, enc, sample = _decode(path.name, raw, encoding)
+    raw, enc, sample, notes = _decode(path.name, raw, encoding)
     _refuse_nul_bytes(path.name, raw)
     lines, offsets = record_starts(raw)
     hint = re.match(r"^\ufeff?sep=(.)\r?\n", sample)  # Excel's "sep=;" first line
@@ -158,7 +161,7 @@ def read_text(path: Path, raw: bytes, format: str, header_row: int | None,
         if not len(hits):
             raise bad_header_row(path.name, None, header_row)
         index = int(hits[0]) - skip
-    found = layouts.locate(top, format, index)
+    found = layouts.locate(top, format, index, path.name)
     first = found.header_index + skip  # record index of the header
     # the header row(s) define the columns: a longer data line is an error, not a column
     n_fields = max([len(r) for r in top[found.header_index:found.header_index
@@ -173,20 +176,30 @@ def read_text(path: Path, raw: bytes, format: str, header_row: int | None,
                                   header_rows, found.layout, path.name)[0],
                               bool(len(lines) > 1 and (np.diff(lines) > 1).any()), numeric)
         if data is not None:
-            return named_table(header_rows, data, found.layout, path.name, None,
-                               reader, lines[start:], int(lines[first]),
-                               ascii_only=codec_is_ascii_safe(enc) and raw.isascii())
+            table = named_table(header_rows, data, found.layout, path.name, None,
+                                reader, lines[start:], int(lines[first]),
+                                ascii_only=codec_is_ascii_safe(enc) and raw.isascii())
+            return replace(table, notes=notes + table.notes)
     grid = _read_with_pandas(path.name, raw[offsets[first]:] if first < len(offsets) else b"",
                              lines[first:], n_fields, delim, enc)
     # the grid starts at the header record
-    return assemble(grid, replace(found, header_index=0), path.name, None, reader,
-                    lines[first:])
+    table = assemble(grid, replace(found, header_index=0), path.name, None, reader,
+                     lines[first:])
+    return replace(table, notes=notes + table.notes)
 
 
-def _decode(file: str, raw: bytes, encoding: str | None) -> tuple[bytes, str, str]:
-    """The bytes (UTF-16 recoded as UTF-8, so lines are counted on 8-bit data), their
-    encoding and the decoded sample the header and delimiter are sniffed from."""
-    enc = encoding or sniff_encoding(raw[:_SAMPLE_BYTES * 4], len(raw) > _SAMPLE_BYTES * 4)
+def _decode(file: str, raw: bytes,
+            encoding: str | None) -> tuple[bytes, str, str, tuple[Problem, ...]]:
+    """The bytes (UTF-16 recoded as UTF-8, so lines are counted on 8-bit data; a file of
+    mixed encodings recoded as UTF-8), their encoding, the decoded sample the header and
+    delimiter are sniffed from, and a warning when the file mixes encodings."""
+    notes: tuple[Problem, ...] = ()
+    if encoding:
+        enc = encoding
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    else:
+        raw, enc, notes = whole_file_encoding(file, raw)
     try:
         if enc.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
             raw, enc = raw.decode(enc).encode("utf-8"), "utf-8"
@@ -196,7 +209,88 @@ def _decode(file: str, raw: bytes, encoding: str | None) -> tuple[bytes, str, st
             f"the file cannot be read as {enc}: {exc}.", file,
             "set encoding = \"utf-8\" (or \"cp1252\", \"latin-1\") in the source, or save "
             "the file as UTF-8.")]) from None
-    return raw, enc, sample
+    return raw, enc, sample, notes
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """True when every byte decodes as UTF-8 (checked 4 MiB at a time: no copy of the
+    whole file as text)."""
+    decoder, view, step = codecs.getincrementaldecoder("utf-8")(), memoryview(raw), 1 << 22
+    try:
+        for start in range(0, len(raw), step):
+            decoder.decode(view[start:start + step], final=start + step >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def whole_file_encoding(file: str, raw: bytes) -> tuple[bytes, str, tuple[Problem, ...]]:
+    """The encoding of a whole text file (without a UTF-16 byte-order mark), decided once:
+    UTF-8 when every byte decodes, Windows-1252 when no non-ASCII byte does; a file that
+    mixes both (a cp1252 byte pasted into a UTF-8 export) is read byte-run by byte-run,
+    UTF-8 where it decodes and cp1252 where it does not, recoded as UTF-8, with a warning
+    naming the lines of the minority encoding.  So "Nestlé" reads alike on every line.
+
+    Returns
+    -------
+    (bytes, encoding, warnings)
+
+    Examples
+    --------
+    >>> raw = "id,brand\\n1,Nestlé\\n".encode() + "2,Nestlé\\n".encode("cp1252")
+    >>> fixed, enc, notes = whole_file_encoding("a.csv", raw)
+    >>> fixed.decode(enc).splitlines()[1:], notes[0].where
+    (['1,Nestlé', '2,Nestlé'], 'a.csv, row 3')
+    """
+    sig = raw.startswith(b"\xef\xbb\xbf")
+    if raw.isascii():
+        return raw, "utf-8", ()
+    if _is_utf8(raw):
+        return raw, "utf-8-sig" if sig else "utf-8", ()
+    text = raw.decode("utf-8", errors="replace")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd") - sig
+    if valid <= 0:  # not one UTF-8 character: a Windows-1252 export throughout
+        return raw, "cp1252", ()
+    odd: list[tuple[int, bytes, str]] = []  # (offset, bytes, read as) of the minority
+    good: list[tuple[int, bytes, str]] = []
+
+    def recode(m: re.Match[bytes]) -> bytes:
+        run, at, pos, out = m.group(), m.start(), 0, []
+        while pos < len(run):
+            try:
+                out.append(run[pos:].decode("utf-8"))
+                good.append((at + pos, run[pos:], out[-1]))
+                break
+            except UnicodeDecodeError as exc:
+                if exc.start:
+                    out.append(run[pos:pos + exc.start].decode("utf-8"))
+                    good.append((at + pos, run[pos:pos + exc.start], out[-1]))
+                bad = run[pos + exc.start:pos + exc.end]
+                out.append(bad.decode("cp1252", errors="replace"))
+                odd.append((at + pos + exc.start, bad, out[-1]))
+                pos += exc.end
+        return "".join(out).encode("utf-8")
+
+    fixed = _NON_ASCII.sub(recode, raw)
+    n_good = sum(len(t) for _, _, t in good)
+    minority, kind, other = (odd, "Windows-1252 (cp1252)", "UTF-8") if len(odd) <= n_good \
+        else (good, "UTF-8", "Windows-1252 (cp1252)")
+    lines = np.unique(np.searchsorted(np.flatnonzero(np.frombuffer(raw, np.uint8) == 10),
+                                      [at for at, _, _ in minority]) + 1)
+    shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5
+                                              else "")
+    example = ", ".join(dict.fromkeys(
+        f"{' '.join(f'0x{x:02X}' for x in b)} read as '{t}'" for _, b, t in minority[:20]))
+    n = sum(len(t) for _, _, t in minority)
+    return fixed, "utf-8-sig" if sig else "utf-8", (Problem(
+        f"the file is {other} but for {n:,} character{'s' if n > 1 else ''} in {kind} on "
+        f"line{'s' if len(lines) > 1 else ''} {shown} ({shorten(example, 80)}): they are "
+        f"read as {kind}, so that every line reads alike.", f"{file}, row {int(lines[0])}",
+        f"save the file in one encoding (UTF-8); the {kind} bytes were probably pasted from "
+        "another program.", "warning"),)
 
 
 def _read_with_pandas(file: str, data: bytes, lines: np.ndarray, n_fields: int, delim: str,

@@ -1,129 +1,101 @@
 """Draft a study spec from survey files: what ``txscore init`` writes.
 
 The draft is a starting point the user edits, never a silent decision: every guess that
-needs a human is marked ``# TODO:``.  From the files (any layout txscore reads) it detects
+needs a human is marked ``# TODO:`` and listed in :attr:`Draft.todos`, and every column
+of every file is accounted for in :attr:`Draft.uses` (an item, a role, a segment, personal
+data, an attention check, or ignored with the reason), printed by ``txscore init`` as
+:attr:`Draft.summary_lines`.  From the files (any layout txscore reads) it finds
 
-* the respondent id, weight, duration, brand and personal-data columns (platform metadata
-  first: Qualtrics ResponseId / Duration, SurveyMonkey Respondent ID, then column names);
-* brand loops (``trust_1_Acme, trust_1_Globex, ...``: the same stems with the same brand
-  suffixes) and writes ``brand_pattern``;
-* rating questions and their scales: SPSS value labels and user-missing values, or the
-  answers themselves matched to known label sets (agreement, likelihood, satisfaction, in
-  English and French; "Don't know" and codes from 90 up as missing), or plain 0-10 / 1-k
-  codes;
-* constructs and their CX / BX roles from column names (``eff_``, ``trust_``) and question
-  text ("easy", "recommend", "people like me"), and reverse-worded items (answers that run
-  against the other items of their construct);
-* population and wave from the file names; segments (text columns with few values).
+* per file, the respondent id, brand, weight, duration, start and end times, finished
+  flag and status (:mod:`txscore.ingest.draft_roles`: platform metadata, then names in
+  English, French and German confirmed by the content, then content alone), personal
+  data and attention checks; a role named alike in every file goes to ``[columns]``, else
+  to the source's own ``columns = {...}``;
+* brand loops (``confiance_Alpha, confiance_Bêta, ...``) and writes ``brand_pattern``;
+* rating questions and their scales (:mod:`txscore.ingest.guess`), stray answers listed
+  with their counts and proposed as synonyms;
+* one item per question across files, with each file's own column as an alias, its
+  construct and CX / BX role from the question words, a short label from the question
+  text, reverse-worded items with the evidence (:mod:`txscore.ingest.draft_items`,
+  :mod:`txscore.ingest.draft_labels`);
+* population and wave from the file names; segments (columns in every file with a few
+  values).
 
-The text is deterministic (same files, same draft) and valid TOML; ``txscore validate``
-on it either passes or lists what remains to decide.
+The text is deterministic (same files, same draft) and valid TOML
+(:mod:`txscore.ingest.draft_toml` writes it); ``txscore validate`` on it passes once the
+TODO lines that name something missing are done.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
-from os.path import relpath
+import textwrap
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from txscore._io import atomic_write
 from txscore.errors import Problem, StudySpecError
+from txscore.ingest.draft_items import (
+    ItemDraft,
+    Question,
+    build_items,
+    choose_populations,
+    find_brand_loop,
+    propose_reversed,
+)
+from txscore.ingest.draft_labels import ROLE_OF, construct_of, question_of, short_label
+from txscore.ingest.draft_model import FileDraft, Found
+from txscore.ingest.draft_roles import ROLE_NAMES, file_roles, words
+from txscore.ingest.draft_scales import add_guess
+from txscore.ingest.draft_toml import write_spec
 from txscore.ingest.guess import (
-    ROLE_OF,
+    FAMILIES,
     ColumnProfile,
-    construct_of,
     guess_population,
+    guess_scale,
     guess_wave,
-    loop_columns,
-    mark_reversed,
     profile_column,
-    scale_for,
+    quoted,
 )
 from txscore.ingest.readers import read_table
-from txscore.ingest.table import RawTable
-from txscore.study import DIMENSIONS, Scale, normalise_label
+from txscore.study import DIMENSIONS, normalise_label
 
-__all__ = ["Draft", "draft_study", "write_draft"]
+__all__ = ["USES", "ColumnUse", "Draft", "draft_study", "summary_table", "write_draft"]
 
-_ID = re.compile(r"^(resp(ondent)?[ _.-]?id|id|respid|record[ _.-]?id|response[ _.-]?id|uuid|"
-                 r"participant[ _.-]?id|case[ _.-]?id|caseid|serial|sys_respnum|identifiant)$")
-_WEIGHT = re.compile(r"^(weight|wgt|wt|poids|gewicht|weighting|final[ _]?weight)(\b|_|$)")
-_DURATION = re.compile(r"duration|seconds|time[ _]?taken|duree|dauer|interview[ _]?length")
-_BRAND = re.compile(r"^(brand|brand[ _]?name|marque|marke|marca|brand[ _]?rated)$")
-_PERSONAL = re.compile(r"e-?mail|phone|telephone|\btel\b|first[ _]?name|last[ _]?name|surname|"
-                       r"^name$|^nom$|prenom|ip[ _]?address|ipaddress|street|postcode|zip|"
-                       r"latitude|longitude")
-_ATTENTION = re.compile(r"attention|please (select|choose|tick)|to show (that )?you are reading|"
-                        r"veuillez (choisir|selectionner|cocher)")
-_DEMOGRAPHIC = re.compile(r"age|gender|sex|region|income|education|country|city|segment")
+_DEMOGRAPHIC = {"age", "gender", "sex", "region", "income", "education", "country", "city",
+                "segment", "sexe", "genre", "revenu", "pays", "ville", "tranche", "csp",
+                "alter", "geschlecht", "einkommen", "bildung", "land", "stadt", "bundesland",
+                "departement", "agegroup", "zone", "household", "foyer", "haushalt"}
+USES = ("role", "item", "segment", "personal", "attention check", "ignored")
+_GRID_ROW = re.compile(r"^(.+?) \[([^\[\]]+)\]$", re.DOTALL)  # "Question [Row]"
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """What the draft does with one column of one file.
+
+    ``use`` is one of :data:`USES`; ``detail`` says which role, item or segment, or why
+    the column is ignored; ``answered`` counts its non-blank cells.
+    """
+
+    file: str
+    column: str
+    use: str
+    detail: str
+    answered: int = 0
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A drafted spec: the TOML text, the decisions left to the user and a summary."""
+    """A drafted spec: the TOML text, the decisions left to the user, what each column
+    became, and the terminal summary (``summary_lines``: a table that fits 80 columns)."""
 
     text: str
     todos: list[str]
     summary: str
-
-
-@dataclass
-class _Found:
-    """What the files show, step by step (each step of :func:`draft_study` fills a part)."""
-
-    paths: list[Path]
-    tables: list[RawTable]
-    columns: dict[str, ColumnProfile]
-    todos: list[str] = field(default_factory=list)
-    everywhere: list[str] = field(default_factory=list)  # columns in every file
-    roles: dict[str, str] = field(default_factory=dict)  # platform metadata roles
-    rid: str | None = None
-    rid_note: str = ""
-    weight: str | None = None
-    duration: str | None = None
-    brand: str | None = None
-    personal: list[str] = field(default_factory=list)
-    attention: dict[str, list[str]] = field(default_factory=dict)
-    loop: tuple[str, list[str], dict[str, str]] | None = None
-    scales: dict[str, Scale] = field(default_factory=dict)
-    items: dict[str, dict] = field(default_factory=dict)
-    item_files: dict[str, set[int]] = field(default_factory=dict)
-    unused: list[str] = field(default_factory=list)
-    segments: list[str] = field(default_factory=list)
-    constructs: dict[str, dict] = field(default_factory=dict)
-    pops: list[tuple[str, bool]] = field(default_factory=list)
-
-
-class _Writer:
-    """TOML lines with comments (keys quoted when they are not bare)."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    @staticmethod
-    def key(k: str) -> str:
-        return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else json.dumps(k, ensure_ascii=False)
-
-    def value(self, v) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, int | float):
-            return f"{v:g}" if isinstance(v, float) else str(v)
-        if isinstance(v, str):
-            return json.dumps(v, ensure_ascii=False)
-        if isinstance(v, list | tuple):
-            return "[" + ", ".join(self.value(x) for x in v) + "]"
-        return "{ " + ", ".join(f"{self.key(str(k))} = {self.value(x)}"
-                                for k, x in v.items()) + " }"
-
-    def set(self, k: str, v, comment: str = "") -> None:
-        self.lines.append(f"{self.key(k)} = {self.value(v)}" + (f"  # {comment}" if comment
-                                                                  else ""))
-
-    def raw(self, *lines: str) -> None:
-        self.lines += list(lines)
+    uses: tuple[ColumnUse, ...] = ()
+    summary_lines: tuple[str, ...] = ()
 
 
 def draft_study(paths: list[Path], out: Path) -> Draft:
@@ -139,8 +111,8 @@ def draft_study(paths: list[Path], out: Path) -> Draft:
     Returns
     -------
     Draft
-        The TOML text, the list of decisions left (each also a ``# TODO:`` comment in the
-        text) and a one-line summary.
+        The TOML text, the decisions left (each also a ``# TODO:`` comment in the text),
+        a one-line summary, every column's use and the terminal table.
 
     Examples
     --------
@@ -152,255 +124,305 @@ def draft_study(paths: list[Path], out: Path) -> Draft:
     >>> 'ease_2 = { construct = "ease", scale = "agree7", reversed = true' in draft.text
     True
     """
-    tables: list[RawTable] = [read_table(Path(p)) for p in paths]
-    found = _Found(list(paths), tables, _profiles(tables))
-    _metadata(found)
-    _items_and_scales(found)
+    found = Found([_read(Path(p)) for p in paths])
+    _rating_columns(found)
+    _loops_and_brands(found)
+    _items(found)
     _constructs(found)
-    mark_reversed(tables, found.items, found.scales, found.todos)
-    w = _Writer()
-    _write_sources(w, found, out)
-    _write_columns_and_quality(w, found)
-    _write_scales_constructs_items(w, found)
-    n_items, n_scales, n_constructs = len(found.items), len(found.scales), len(found.constructs)
-    summary = (f"{len(paths)} file{'s' if len(paths) > 1 else ''}, {n_items} items on "
-               f"{n_scales} scale{'s' if n_scales != 1 else ''}, {n_constructs} "
-               f"construct{'s' if n_constructs != 1 else ''}")
-    return Draft("\n".join(w.lines) + "\n", found.todos, summary)
+    found.todos += propose_reversed(found.items, found.scales,
+                                    [f.table.frame for f in found.files],
+                                    [f.name for f in found.files])
+    _segments(found)
+    text = write_spec(found, Path(out))
+    uses = tuple(_uses(found))
+    kept = found.kept()
+    n_cons = len({i.construct for i in kept})
+    n_scales = len({i.scale for i in kept})
+    summary = (f"{len(paths)} file{'s' if len(paths) != 1 else ''}, {len(kept)} items on "
+               f"{n_scales} scale{'s' if n_scales != 1 else ''}, {n_cons} "
+               f"construct{'s' if n_cons != 1 else ''}")
+    return Draft(text, found.todos, summary, uses, tuple(summary_table(uses, found)))
 
 
-def _profiles(tables: list[RawTable]) -> dict[str, ColumnProfile]:
-    """Every column's answers, question text and SPSS labels across the files."""
-    columns: dict[str, ColumnProfile] = {}
-    for i, t in enumerate(tables):
-        for name in t.frame.columns:
-            col = columns.setdefault(name, ColumnProfile())
-            col.files.append(i)
-            col.text = col.text or t.question_text.get(name, "")
-            col.value_labels = col.value_labels or dict(t.value_labels.get(name, {}))
-            col.user_missing = col.user_missing or tuple(t.user_missing.get(name, ()))
-            profile_column(t.frame[name], col)
-    return columns
+def _read(path: Path) -> FileDraft:
+    table = read_table(path)
+    pop, sure_pop = guess_population(path.name)
+    wave, sure_wave = guess_wave(path.name)
+    roles = file_roles(table)
+    stamp = roles.roles.get("end")
+    if "respondent_id" not in roles.roles and table.layout == "google-forms" and stamp:
+        roles.roles["respondent_id"] = stamp  # Google Forms exports have no respondent id
+        del roles.roles["end"]
+        roles.how["respondent_id"] = "content"
+        roles.todo["respondent_id"] = (f"no id column: the submission time '{stamp}' "
+                                       "identifies a response")
+    return FileDraft(path, table, pop, sure_pop, wave, sure_wave, roles)
 
 
-def _metadata(f: _Found) -> None:
-    """The id, weight, duration, brand, personal and attention-check columns."""
-    tables, columns = f.tables, f.columns
-    f.everywhere = [c for c, info in columns.items() if len(info.files) == len(tables)]
-    f.roles = roles = {c: r for t in tables for c, r in t.roles.items()}
+def _rating_columns(found: Found) -> None:
+    """Each free column's profile, and its scale or why it has none."""
+    for f in found.files:
+        used = f.roles.used()
+        for col in f.table.frame.columns:
+            if col in used:
+                continue
+            prof = ColumnProfile(text=f.table.question_text.get(col, ""),
+                                 value_labels=dict(f.table.value_labels.get(col, {})),
+                                 user_missing=tuple(f.table.user_missing.get(col, ())))
+            profile_column(f.table.frame[col], prof)
+            f.profiles[col] = prof
+            demographic = bool(set(words(col)) & _DEMOGRAPHIC) or "".join(
+                words(col)) in _DEMOGRAPHIC
+            if prof.answered == 0:
+                f.why[col] = "no answers in the file"
+            elif prof.distinct == 1:
+                value = next(iter({**prof.labels, **{k: f"{k:g}" for k in prof.numbers}}
+                                  .values()))
+                f.why[col] = (f"the same answer in every answered row ({quoted(value)}): "
+                              "a multiple-choice option, a constant or a comment")
+            elif demographic and not prof.labels and not prof.value_labels:
+                f.why[col] = "numbers of a demographic question, not a rating"
+            elif prof.distinct > 400 or (prof.labels and len(prof.labels) > 30) or (
+                    prof.labels and sum(map(len, prof.labels)) > 30 * len(prof.labels)) or (
+                    col.endswith("_TEXT") and f.table.layout.startswith("qualtrics")):
+                f.why[col] = f"free text ({prof.distinct} distinct answers)"
+            else:
+                guess, why = guess_scale(prof)
+                if guess is None:
+                    f.why[col] = why
+                else:
+                    f.guesses[col] = guess
+    votes = Counter(fam for f in found.files for g in f.guesses.values()
+                    for fam in (g.family, *g.also))
+    for f in found.files:  # one label set for columns that fit several: the commonest
+        for col, g in [(c, g) for c, g in f.guesses.items() if g.also]:
+            best = max((g.family, *g.also), key=lambda fam: (
+                votes[fam], -len(next(iter(FAMILIES[fam].values()))), fam == g.family))
+            if best != g.family:
+                f.guesses[col] = guess_scale(f.profiles[col], best)[0] or g
 
-    def find(rx: re.Pattern, role: str, among: list[str]) -> str | None:
-        by_role = [c for c in among if roles.get(c) == role]
-        return by_role[0] if by_role else next(
-            (c for c in among if rx.search(normalise_label(c))), None)
 
-    f.rid = find(_ID, "id", f.everywhere)
-    stamp = next((c for t in tables if t.layout == "google-forms" for c, r in t.roles.items()
-                  if r == "end"), None)
-    if f.rid is None and stamp in f.everywhere:  # Google Forms exports have no respondent id
-        f.rid = stamp
-        f.rid_note = "TODO: no id column: the submission time identifies a response"
-    f.weight = find(_WEIGHT, "weight", f.everywhere)
-    f.duration = find(_DURATION, "duration", f.everywhere)
-    f.brand = find(_BRAND, "brand", f.everywhere) or next(
-        (c for c in f.everywhere if re.search(r"brand|marque|marke", normalise_label(c))
-         and columns[c].labels and 2 <= columns[c].distinct <= 50), None)
-    f.personal = [c for c in columns if roles.get(c) == "personal"
-                  or (c not in (f.rid, f.weight, f.duration, f.brand)
-                      and _PERSONAL.search(normalise_label(c)))]
-    for c, info in columns.items():  # "please select 'Agree'": a check, not an opinion
-        if _ATTENTION.search(normalise_label(f"{c} {info.text}")):
-            wanted = re.findall(r"[\"\u201c\u00ab]\s*([^\"\u201d\u00bb]+?)\s*[\"\u201d\u00bb]",
-                                f"{c} {info.text}")
-            f.attention[c] = wanted[:1] or ["TODO"]
-
-
-def _items_and_scales(f: _Found) -> None:
-    """Rating questions, their scales (one per label set), a brand loop, the segments."""
-    columns = f.columns
-    meta = {f.rid, f.weight, f.duration, f.brand, *f.personal, *f.roles, *f.attention}
-    rating = {}
-    for name, info in columns.items():
-        if name in meta or (_DEMOGRAPHIC.search(normalise_label(name)) and not info.labels
-                            and not info.value_labels):
+def _loops_and_brands(found: Found) -> None:
+    """Brand loops among the rating columns, then brand columns recognised by their
+    answers (the brands of a loop in another file)."""
+    named: set[str] = set()
+    for f in found.files:
+        col = f.roles.roles.get("brand")
+        if col:
+            named |= set(f.table.frame[col].dropna().astype(str).map(normalise_label))
+    for f in found.files:
+        if "brand" not in f.roles.roles:
+            f.loop = find_brand_loop(list(f.guesses), named)
+        if f.loop and len({f.table.question_text.get(c, "").replace(b, "")
+                           for c in f.loop.item_of for b in f.loop.brands
+                           if b in c}) > len(set(f.loop.item_of.values())):
+            f.loop = None  # each brand asked another question: the rows of a grid
+    looped = {normalise_label(b) for f in found.files if f.loop for b in f.loop.brands}
+    for f in found.files:
+        if "brand" in f.roles.roles or f.loop or not looped:
             continue
-        found = scale_for(info)
-        if found is None:
-            f.unused.append(name)
-        else:
-            rating[name] = found
-    loop = None if f.brand else loop_columns(list(rating))
-    if loop and set(loop[2]) != set(rating):  # every rating question must be in the loop
-        loop = None
-    f.loop = loop
-    for name, (key, scale, todo) in rating.items():
-        same = f.scales.get(key)
-        if same is not None and (same.min, same.max, same.labels) == (
-                scale.min, scale.max, scale.labels):  # one scale: missing codes of both
-            missing = {**scale.missing, **same.missing}
-            f.scales[key] = Scale(key, same.points, same.min, same.max, same.labels, missing)
-        elif same is not None:
-            key = f"{key}_{sum(k.startswith(key) for k in f.scales) + 1}"
-            scale = Scale(key, scale.points, scale.min, scale.max, scale.labels, scale.missing)
-        if key not in f.scales:
-            f.scales[key] = scale
-            if todo:
-                f.todos.append(todo)
-        item = (loop[2].get(name) if loop else None) or name
-        if item not in f.items:
-            f.items[item] = {"scale": key, "text": columns[name].text, "columns": []}
-        f.items[item]["columns"].append(name)
-        f.item_files.setdefault(item, set()).update(columns[name].files)
-    in_items = {n for i in f.items.values() for n in i["columns"]}
-    f.segments = [c for c in f.everywhere if c not in meta and c not in in_items
-                  and 2 <= columns[c].distinct <= 12 and columns[c].filled > 0.8
-                  and (columns[c].labels or _DEMOGRAPHIC.search(normalise_label(c)))]
-    f.unused = [c for c in f.unused if c not in f.segments]
-
-
-def _constructs(f: _Found) -> None:
-    """A construct for each item (guessed from its name and text, else its question's
-    stem), with its role and the populations that answered it."""
-    questions: dict[str, dict[str, str]] = {}
-    for item, spec in f.items.items():
-        scale = f.scales[spec["scale"]]
-        cons = construct_of(item, spec["text"])
-        if cons == "advocacy" and scale.points == 11:
-            cons = "recommend"
-        if cons is None:  # the question's stem (q5_1 -> q5), or one construct per question
-            stem = re.sub(r"[^a-z0-9_]+", "_", re.sub(r"[\s_.-]*\d+$", "", normalise_label(
-                item))).strip("_")
-            if not stem or len(stem) > 24:
-                groups = questions.setdefault("", {})
-                stem = groups.setdefault(spec["text"] or item, f"question_{len(groups) + 1}")
-            cons = stem
-        spec["construct"] = cons
-        f.constructs.setdefault(cons, {"items": []})["items"].append(item)
-    f.pops = pops = [guess_population(p.name) for p in f.paths]
-    for cons, info in f.constructs.items():
-        info["role"] = ROLE_OF.get(cons)
-        used_by = {pops[i][0] for item in info["items"] for i in f.item_files[item]}
-        default = {"customer"} if info["role"] in ("cx_quality", "loyalty") else {
-            "customer", "non_customer"}
-        info["populations"] = sorted(used_by) if used_by != default and used_by else None
-        if info["role"] is None:
-            f.todos.append(f"construct '{cons}': no CX/BX role recognised; set role (or leave "
-                           "none for a plain score)")
-
-
-def _write_sources(w: _Writer, f: _Found, out: Path) -> None:
-    """The header comment, ``[study]`` and one ``[[sources]]`` per file."""
-    paths = f.paths
-    folder = Path(out).resolve().parent
-    common = Path(paths[0]).resolve().parent.name if paths else "study"
-    w.raw(f"# Study spec drafted by `txscore init` from {len(paths)} file"
-          f"{'s' if len(paths) > 1 else ''}. Check every line: lines marked '# TODO:' need",
-          "# your decision. Then run:  txscore validate " + Path(out).name, "", "[study]")
-    w.set("name", common.replace("_", " ").capitalize() + " study",
-          "TODO: the study's name as it appears in reports")
-    w.set("language", "fr" if any(k.endswith("_fr") for k in f.scales) else "en")
-    for path, table, (pop, sure_pop) in zip(paths, f.tables, f.pops, strict=True):
-        wave, sure_wave = guess_wave(path.name)
-        w.raw("", "[[sources]]")
-        w.set("path", relpath(Path(path).resolve(), folder).replace("\\", "/"))
-        if table.sheet:
-            w.set("sheet", table.sheet)
-        if table.layout not in ("plain", "spss", "parquet"):
-            w.set("format", table.layout)
-        if table.header_row > 1 and table.layout == "plain":
-            w.set("header_row", table.header_row, "the column names are not on row 1")
-        w.set("population", pop, "" if sure_pop else "TODO: customer or non_customer?")
-        w.set("wave", wave, "" if sure_wave else "TODO: the wave (any label)")
+        again = file_roles(f.table, looped)
+        col = again.roles.get("brand")
+        if col and col in f.why:
+            f.roles.roles["brand"], f.roles.how["brand"] = col, again.how["brand"]
+            del f.why[col]
+    for f in found.files:
         if f.loop:
-            w.set("brand_pattern", f.loop[0], "one column per item and brand")
-            w.set("brands", f.loop[1], "TODO: the brand names as they should appear")
-        elif not f.brand:
-            w.raw('# brand = "..."  # TODO: no brand column found: name this file\'s brand')
-        if not sure_pop:
-            f.todos.append(f"{path.name}: population guessed as {pop}")
-        if not sure_wave:
-            f.todos.append(f"{path.name}: wave not found in the file name")
+            for col in [c for c in f.guesses if c not in f.loop.item_of]:
+                f.why[col] = "a rating question outside the brand loop of this file"
+                del f.guesses[col]
 
 
-def _write_columns_and_quality(w: _Writer, f: _Found) -> None:
-    """``[columns]`` and ``[quality]``."""
-    w.raw("", "[columns]")
-    if f.rid:
-        w.set("respondent_id", f.rid, f.rid_note)
-        if f.rid_note:
-            f.todos.append(f"respondent id: '{f.rid}' (no id column)")
-    else:
-        w.raw('respondent_id = ""  # TODO: no id column found in every file: name it')
-        f.todos.append("no respondent id column found in every file")
-    if f.brand:
-        w.set("brand", f.brand)
-    elif not f.loop:
-        f.todos.append("no brand column: give each source its brand")
-    if f.weight:
-        w.set("weight", f.weight)
-    if f.segments:
-        w.set("segments", f.segments, "TODO: keep the columns to cut results by")
-        f.todos.append("segments: keep the columns to cut results by")
-    if f.personal:
-        w.set("personal", f.personal, "never read into the results")
-    w.raw("", "[quality]")
-    w.set("duplicates", True)
-    w.set("out_of_range", True)
-    if f.attention:
-        w.set("attention_checks", [{"column": c, "expected": e}
-                                   for c, e in f.attention.items()],
-              "TODO: check the expected answers")
-        f.todos.append("attention checks: check the expected answers")
-    has_times = any(t.column_for("start") and t.column_for("end") for t in f.tables)
-    if f.duration or has_times:
-        sp = ({"column": f.duration} if f.duration and f.roles.get(f.duration) != "duration"
-              else {})
-        w.set("speeders", {**sp, "median_share": 0.33},
-              "TODO: faster than a third of the median; or min_seconds = ...")
-        f.todos.append("speeders: check the limit (median_share or min_seconds)")
-    else:
-        w.raw('# speeders = { column = "...", min_seconds = 60 }  # no duration column found')
-    if any(sum(i["scale"] == k for i in f.items.values()) >= 5 for k in f.scales):
-        w.raw("# straightliners = { min_items = 8 }  # TODO: switch on to exclude the same "
-              "answer on a whole grid")
+def _items(found: Found) -> None:
+    """Questions of every file -> items across files, their scales and populations."""
+    questions = []
+    for i, f in enumerate(found.files):
+        by_item: dict[str, list[str]] = {}
+        for col in f.guesses:
+            by_item.setdefault(f.loop.item_of[col] if f.loop else col, []).append(col)
+        for name, cols in by_item.items():
+            scale = ""
+            for col in cols:
+                key = add_guess(found.scales, f.guesses[col], col)
+                scale = scale or key
+            text = f.table.question_text.get(cols[0], "")
+            eleven = f.guesses[cols[0]].points == 11
+            cons = construct_of(name, text, f.population == "non_customer")
+            if cons == "advocacy" and eleven:
+                cons = "recommend"
+            label = short_label(cols[0] if not f.loop else name, text)
+            questions.append(Question(i, name, tuple(cols), scale, text, label, cons,
+                                      f.guesses[cols[0]].language,
+                                      question_of(cols[0], text)))
+    pops = [f.population for f in found.files]
+    found.items = build_items(questions, pops)
+    found.populations = choose_populations(found.items, pops, [f.name for f in found.files])
+    langs = [q.language for q in questions if q.language in ("en", "fr")]
+    found.language = "fr" if langs.count("fr") > langs.count("en") else "en"
 
 
-def _write_scales_constructs_items(w: _Writer, f: _Found) -> None:
-    """``[scales.*]``, ``[constructs.*]``, ``[items]`` and the columns left unused."""
-    for key, scale in f.scales.items():
-        w.raw("", f"[scales.{w.key(key)}]")
-        w.set("points", scale.points)
-        w.set("min", scale.min)
-        w.set("max", scale.max)
-        w.set("labels", {str(c): t for c, t in scale.labels.items()})
-        if scale.missing:
-            w.set("missing", {str(c): t for c, t in scale.missing.items()})
-    for cons, info in f.constructs.items():
-        w.raw("", f"[constructs.{w.key(cons)}]")
-        if info["role"]:
-            w.set("role", info["role"])
-            if info["role"] in DIMENSIONS:
-                w.set("dimension", cons)
-        elif cons == "recommend":
-            w.raw("# a 0-10 recommend item: [index] nps_item = \"...\" reports it as NPS")
+def _constructs(found: Found) -> None:
+    """Each construct's role; a CX or BX role missing some of its dimensions waits (the
+    spec validates without it), with the reason."""
+    kept = found.kept()
+    names = list(dict.fromkeys(i.construct for i in kept))
+    for cons in names:
+        found.roles[cons] = ROLE_OF.get(cons)
+    for role, dims in DIMENSIONS.items():
+        present = [c for c in names if found.roles[c] == role]
+        lacking = [d for d in dims if d not in present]
+        if present and lacking and role != "loyalty":
+            for c in present:
+                found.roles[c] = None
+                found.partial[c] = (f"the {role} role needs {', '.join(dims)}; no items of "
+                                    f"{', '.join(lacking)} were found")
+            found.todos.append(f"{role}: no items of {', '.join(lacking)} found; the role "
+                               "is left out until they are mapped")
+    for cons in names:
+        if found.roles[cons] is None and cons not in found.partial and cons != "recommend":
+            found.todos.append(f"construct '{cons}': no CX/BX role recognised; set role (or "
+                               "leave none for a plain score)")
+    nps = [i.key for i in kept if i.construct == "recommend"
+           and found.scales[i.scale].points == 11]
+    found.nps_item = nps[0] if nps else None
+    if len(nps) > 1:
+        found.todos.append(f"nps_item: {len(nps)} 0-10 recommend items; '{nps[0]}' chosen")
+
+
+def _segments(found: Found) -> None:
+    """Columns in every file (same name) with 2 to 12 values, filled in most rows, that
+    are text or name a demographic."""
+    first = found.files[0]
+    for col in [c for c, why in first.why.items() if not why.startswith(("free text",
+                                                                           "the same answer"))]:
+        profiles = [f.profiles.get(col) for f in found.files if col in f.why]
+        if len(profiles) != len(found.files) or any(p is None for p in profiles):
+            continue
+        demographic = bool(set(words(col)) & _DEMOGRAPHIC)
+        if all(2 <= p.distinct <= 12 and p.filled > 0.8 and (p.labels or demographic)
+               for p in profiles if p is not None):
+            found.segments.append(col)
+    for f in found.files:
+        for col in found.segments:
+            f.why.pop(col, None)
+        for col, why in list(f.why.items()):
+            prof = f.profiles.get(col)
+            if (len(found.files) > 1 and prof is not None and 2 <= prof.distinct <= 12
+                    and prof.labels and why.startswith(str(len(prof.labels)))):
+                others = [g.name for g in found.files if col not in g.table.frame.columns]
+                if others:
+                    f.why[col] = (f"a possible segment, but not in {', '.join(others)} "
+                                  "(a segment must be in every file)")
+
+
+def _uses(found: Found) -> list[ColumnUse]:
+    """Every column of every file, with what the draft does with it."""
+    out = []
+    of_column: dict[tuple[int, str], ItemDraft] = {}
+    for item in found.items.values():
+        for i, q in item.members.items():
+            for col in q.columns:
+                of_column[(i, col)] = item
+    for i, f in enumerate(found.files):
+        r = f.roles
+        role_of = {col: role for role, col in r.roles.items()}
+        for col in f.table.frame.columns:
+            n = int(f.table.frame[col].notna().sum())
+            item = of_column.get((i, col))
+            if col in role_of:
+                how = r.how.get(role_of[col], "")
+                use, detail = "role", f"{ROLE_NAMES[role_of[col]]}" + (
+                    f" (by {how})" if how in ("name", "content") else "")
+            elif col in r.personal:
+                use, detail = "personal", r.personal[col]
+            elif col in r.attention:
+                use, detail = "attention check", "expects " + ", ".join(r.attention[col])
+            elif col in found.segments:
+                use, detail = "segment", f"{f.profiles[col].distinct} values"
+            elif item is not None and not item.dropped:
+                use, detail = "item", f"{item.key} ({item.scale}, {item.construct})"
+            elif item is not None:
+                use, detail = "ignored", f"item {item.key}: {item.dropped}"
+            else:
+                use = "ignored"
+                detail = r.metadata.get(col) or f.why.get(col, "not recognised")
+            out.append(ColumnUse(f.name, col, use, detail, n))
+    return out
+
+
+def _grouped(uses: list[ColumnUse], found: Found) -> list[ColumnUse]:
+    """The columns of a brand loop shown once per item (``confiance_{brand}``)."""
+    loops = {f.name: f.loop for f in found.files if f.loop}
+    out: list[ColumnUse] = []
+    seen: dict[tuple[str, str], int] = {}
+    for u in uses:
+        loop = loops.get(u.file)
+        if loop is None or u.column not in loop.item_of:
+            out.append(u)
+            continue
+        shown = loop.pattern.replace("{item}", loop.item_of[u.column])
+        if (u.file, shown) in seen:
+            k = seen[(u.file, shown)]
+            out[k] = ColumnUse(u.file, shown, out[k].use, out[k].detail,
+                               out[k].answered + u.answered)
         else:
-            w.raw("# role = \"...\"  # TODO: cx_quality, loyalty, bx_pillar, preference or "
-                  "none")
-        w.set("label", cons.replace("_", " ").capitalize())
-        if info["populations"]:
-            w.set("populations", info["populations"])
-    w.raw("", "[items]")
-    for item, spec in f.items.items():
-        body = {"construct": spec["construct"], "scale": spec["scale"]}
-        if spec.get("reversed"):
-            body["reversed"] = True
-        if spec["text"]:
-            body["text"] = spec["text"]
-        w.set(item, body, spec.get("comment", ""))
-    if f.unused:
-        w.raw("", "# Columns not used (not recognised as rating questions): "
-              + ", ".join(f.unused[:40]) + (" ..." if len(f.unused) > 40 else ""),
-              "# TODO: add any rating question txscore did not recognise to [items]")
+            seen[(u.file, shown)] = len(out)
+            out.append(ColumnUse(u.file, shown, u.use, u.detail, u.answered))
+    return out
+
+
+def summary_table(uses: tuple[ColumnUse, ...], found: Found, width: int = 80) -> list[str]:
+    """The terminal summary: per file, every column and its use (items read under their
+    own name listed together), then the ignored ones with why and how many answers they
+    hold; wrapped, never cut, to ``width``."""
+    lines: list[str] = []
+    name_w = 34
+    rest = width - name_w - 4
+
+    def row(name: str, detail: str, indent: int = 0) -> None:
+        left = [" " * indent + x for x in textwrap.wrap(name, name_w - indent)] or [""]
+        right = textwrap.wrap(detail, rest) or [""]
+        for k in range(max(len(left), len(right))):
+            a = left[k] if k < len(left) else ""
+            b = right[k] if k < len(right) else ""
+            lines.append(f"  {a:<{name_w}}  {b}".rstrip())
+
+    plural = {"personal": "personal", "ignored": "ignored", "attention check":
+              "attention checks"}
+    for f in found.files:
+        mine = [u for u in _grouped(list(uses), found) if u.file == f.name]
+        counts = {u: sum(x.use == u for x in mine) for u in USES}
+        said = ", ".join(f"{n} {u if n == 1 else plural.get(u, u + 's')}"
+                         for u, n in counts.items() if n)
+        lines += textwrap.wrap(f"{f.name} ({f.table.layout}, {len(f.table.frame):,} rows, "
+                               f"{len(f.table.frame.columns)} columns): {said}", width,
+                               subsequent_indent="  ")
+        same = [u.column for u in mine if u.use == "item" and u.detail.split(" ")[0] ==
+                u.column]
+        if same:
+            lines += textwrap.wrap("items read under their own name: " + ", ".join(same),
+                                   width, initial_indent="  ", subsequent_indent="    ")
+        grid = [m.group(1) for u in mine if (m := _GRID_ROW.match(u.column))]
+        asked = ""
+        for u in mine:
+            if u.use == "ignored" or u.column in same:
+                continue
+            detail = f"item {u.detail}" if u.use == "item" else f"{u.use}: {u.detail}"
+            m = _GRID_ROW.match(u.column)
+            if m and grid.count(m.group(1)) > 1:  # a grid: its question once, then rows
+                if m.group(1) != asked:
+                    lines.extend(textwrap.wrap(m.group(1), width - 2, initial_indent="  ",
+                                               subsequent_indent="  "))
+                    asked = m.group(1)
+                row(f"[{m.group(2)}]", detail, indent=2)
+            else:
+                row(u.column, detail)
+        ignored = [u for u in mine if u.use == "ignored"]
+        if ignored:
+            lines.append("  Ignored, and why:")
+            for u in ignored:
+                row(u.column, f"{u.detail} [{u.answered:,} answers]")
+    return lines
 
 
 def write_draft(paths: list[Path], out: Path, *, force: bool = False) -> Draft:
@@ -422,7 +444,8 @@ def write_draft(paths: list[Path], out: Path, *, force: bool = False) -> Draft:
     Raises
     ------
     StudySpecError
-        When ``out`` exists and ``force`` is False.
+        When ``out`` exists and ``force`` is False, or is one of ``paths`` (after
+        resolving links): an input is never overwritten.
     InputDataError
         When a data file cannot be read.
 
@@ -436,6 +459,12 @@ def write_draft(paths: list[Path], out: Path, *, force: bool = False) -> Draft:
     True
     """
     out = Path(out)
+    inputs = [p for p in paths if Path(p).resolve() == out.resolve()]
+    if inputs:
+        raise StudySpecError(f"{out} is one of the data files", [Problem(
+            "the spec would be written over the data file it is drafted from; it was not "
+            "changed (with --force or not).", str(out),
+            "choose another name with --out, e.g. study.toml.")])
     if out.exists() and not force:
         raise StudySpecError(f"{out} already exists", [Problem(
             "the file exists and was not changed.", str(out),
@@ -443,3 +472,4 @@ def write_draft(paths: list[Path], out: Path, *, force: bool = False) -> Draft:
     draft = draft_study([Path(p) for p in paths], out)
     atomic_write(out, draft.text.encode("utf-8"))
     return draft
+

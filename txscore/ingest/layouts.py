@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from txscore.errors import Problem
+from txscore.errors import InputDataError, Problem
 from txscore.study import normalise_label
 
 LAYOUTS = ("plain", "qualtrics", "qualtrics-legacy", "surveymonkey", "google-forms")
@@ -129,8 +129,12 @@ def _plain_header(top: list[list[str | None]]) -> int:
 
 
 def locate(top: list[list[str | None]], format: str = "auto",
-           header_index: int | None = None) -> Located:
+           header_index: int | None = None, where: str = "the file") -> Located:
     """Find the layout and the header in the first rows of a sheet or text file.
+
+    A declared platform ``format`` must match the header rows: a plain file declared as a
+    Qualtrics export would otherwise lose its first data rows as "header rows", so a
+    mismatch raises a located error instead.
 
     Parameters
     ----------
@@ -140,6 +144,13 @@ def locate(top: list[list[str | None]], format: str = "auto",
         ``"auto"`` or one of :data:`LAYOUTS` (the source's ``format``).
     header_index : int, optional
         Index into ``top`` of the header row, when the spec gives ``header_row``.
+    where : str
+        The file (and sheet) as messages name it.
+
+    Raises
+    ------
+    InputDataError
+        When ``format`` names a platform whose header the rows do not have.
 
     Examples
     --------
@@ -150,24 +161,47 @@ def locate(top: list[list[str | None]], format: str = "auto",
     """
     plain = _plain_header(top)
     if header_index is not None:
-        if format not in ("auto", "plain"):
-            found = _signature(top, header_index) if header_index < len(top) else None
-            rows = found.n_header_rows if found and found.layout == format else (
-                _HEADER_ROWS[format])
-            return Located(format, header_index, rows)
         found = _signature(top, header_index) if header_index < len(top) else None
+        if format not in ("auto", "plain"):
+            if found is None or found.layout != format:
+                raise _mismatch(format, found, where, header_index + 1)
+            return found
         if format == "auto" and found is not None:
             return found
         return Located("plain", header_index, 1)
     if format == "plain":
         return Located("plain", plain, 1)
+    first = None
     for i in range(min(plain + 2, len(top))):
         found = _signature(top, i)
+        first = first or found
         if found is not None and format in ("auto", found.layout):
             return found
     if format == "auto":
         return Located("plain", plain, 1)
-    return Located(format, plain, _HEADER_ROWS[format])
+    raise _mismatch(format, first, where, None)
+
+
+#: what each platform's header has, for the mismatch message
+_EXPECTED = {
+    "qualtrics": "a ResponseId column beside Qualtrics metadata (StartDate, Status, Finished...)",
+    "qualtrics-legacy": "V1, V2... in row 1 and ResponseID in row 2",
+    "surveymonkey": "Respondent ID and Collector ID columns above a row of answer options",
+    "google-forms": "Timestamp as its first column",
+}
+
+
+def _mismatch(format: str, found: Located | None, where: str, row: int | None) -> Exception:
+    """The located error for a declared layout the header rows do not match."""
+    seen = (f"it looks like a {found.layout} export" if found is not None
+            else "it looks like a plain table (one header row)")
+    at = f"row {row} is not the header of" if row else "its first rows are not the header of"
+    return InputDataError(f"{where}: not a {format} export", [Problem(
+        f'the source declares format = "{format}", but {at} a {format} export (expected '
+        f"{_EXPECTED[format]}); {seen}. Reading it as {format} would take data rows as "
+        "header rows.", where,
+        'remove format from the source (or set format = "auto"), or set the format the '
+        "file really has.")])
 
 
 def column_names(header_rows: list[list[str | None]], layout: str,

@@ -1,7 +1,9 @@
 """Loading a study: :func:`load` and :func:`check`, the only stage that reads files.
 
 :func:`check` reads each source (any layout, see :mod:`txscore.ingest.readers`; the next file
-is read in a thread while the current one is checked), builds its standard rows
+is read in a thread while the current one is checked), gives its role columns their
+canonical names (:func:`txscore.ingest.roles.apply_roles`: each file's own id, weight,
+duration and item columns), builds its standard rows
 (:func:`txscore.ingest.rows.source_rows`: personal columns dropped, brand loops reshaped,
 answers mapped to codes, respondent checks run), splits off the exclusions and reconciles
 every file (:mod:`txscore.ingest.quality`), then weights the scored rows
@@ -12,7 +14,6 @@ the errors, and issues the warnings.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,6 +25,7 @@ import pandas as pd
 from txscore.errors import InputDataError, Problem, TxscoreWarning
 from txscore.ingest import quality as qc
 from txscore.ingest.readers import RawTable, read_table
+from txscore.ingest.roles import apply_roles, numeric_columns, weight_source
 from txscore.ingest.rows import source_rows
 from txscore.ingest.weights import weight_rows
 from txscore.responses import Responses
@@ -61,19 +63,10 @@ class Checked:
 
 
 def _numeric_columns(study: Study, source: Source) -> Callable[[str], bool]:
-    """Which columns of a source a text reader may read as numbers: the items (in a brand
-    loop, any column the pattern gives an item), the weight and the duration column.
-    Everything else (ids, brands, segments) stays text as written."""
-    names = {*study.items_for(source.population), study.columns.weight,
-             study.quality.speeder_column} - {None}
-    loop = None
-    if source.brand_pattern:
-        parts = [re.escape(p) for p in re.split(r"(\{item\}|\{brand\})",
-                                                source.brand_pattern)]
-        item_rx = "(?:" + "|".join(re.escape(i) for i in names) + ")"
-        loop = re.compile("".join(item_rx if p == re.escape("{item}") else ".+"
-                                  if p == re.escape("{brand}") else p for p in parts))
-    return lambda name: name in names or (loop is not None and bool(loop.fullmatch(name)))
+    """Which columns of a source a text reader may read as numbers, by the file's own names
+    (:func:`txscore.ingest.roles.numeric_columns`: items and their aliases, the source's
+    weight and duration).  Everything else (ids, brands, segments) stays text as written."""
+    return numeric_columns(study, source)
 
 
 def _read_ahead(study: Study) -> Iterator[tuple[Source, Future[RawTable]]]:
@@ -115,7 +108,7 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
     Examples
     --------
     >>> import txscore as tx
-        >>> checked = tx.check(tx.read_study("surveys/sample/study.toml"))
+    >>> checked = tx.check(tx.read_study("surveys/sample/study.toml"))
     >>> checked.errors, bool(checked.responses.files["reconciles"].all())
     ([], True)
     """
@@ -132,8 +125,9 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
                           "population": source.population, "wave": source.wave,
                           "layout": "", "file_rows": 0, "brands": 0, "rows_in": 0,
                           "checked": False, "reader": "", "sha256": "",
-                          "personal_removed": ""})
+                          "personal_removed": "", "weight_source": weight_source(study, source)})
             continue
+        table = apply_roles(study, source, table, problems)
         built = source_rows(study, source, table, problems)
         files.append({"source_file": table.file, "source_sheet": table.sheet or "",
                       "population": source.population, "wave": source.wave,
@@ -142,7 +136,8 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
                       "rows_in": built.file_rows * (built.brands if source.brand_pattern else 1),
                       "checked": built.frame is not None,
                       "reader": table.reader, "sha256": table.sha256,
-                      "personal_removed": ", ".join(built.personal)})
+                      "personal_removed": ", ".join(built.personal),
+                      "weight_source": weight_source(study, source)})
         if built.frame is not None:
             frames.append(built.frame)
     items = list(study.items)

@@ -27,7 +27,8 @@ def _regex(pattern: str, item: str) -> re.Pattern[str]:
 
 
 def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mapping[str, str],
-              where: str) -> tuple[dict[str, dict[str, str | None]], list[Problem]]:
+              where: str, aliases: Mapping[str, str] | None = None,
+              ) -> tuple[dict[str, dict[str, str | None]], list[Problem]]:
     """Which column holds each item for each brand.
 
     Parameters
@@ -44,6 +45,9 @@ def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mappin
         ``trust_11_A`` read as item ``trust_1``, brand ``1_A`` are left out).
     where : str
         The file, for messages.
+    aliases : mapping, optional
+        Item -> the item part of its columns in this file (the source's ``items``), e.g.
+        ``{"trust_1": "confiance"}`` for ``confiance_Alpha``.
 
     Returns
     -------
@@ -59,19 +63,23 @@ def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mappin
     >>> loop, _ = find_loop(cols, "{item}_{brand}", ["trust_1", "fit_1"], {}, "f.csv")
     >>> loop["Globex"]
     {'trust_1': 'trust_1_Globex', 'fit_1': 'fit_1_Globex'}
+    >>> find_loop(["confiance_Bêta"], "{item}_{brand}", ["trust_1"], {}, "f.csv",
+    ...           {"trust_1": "confiance"})[0]
+    {'Bêta': {'trust_1': 'confiance_Bêta'}}
     """
     problems: list[Problem] = []
+    stems = {item: (aliases or {}).get(item, item) for item in items}
     if brands:
-        found, order = _named_brands(columns, pattern, items, brands), list(brands)
+        found, order = _named_brands(columns, pattern, stems, brands), list(brands)
     else:
-        found = _found_brands(columns, pattern, items, where, problems)
+        found = _found_brands(columns, pattern, stems, where, problems)
         first_col = {b: min(columns.index(c) for c in v.values()) for b, v in found.items()}
         order = sorted(found, key=first_col.__getitem__)
         brands = {b: b for b in order}
     loop: dict[str, dict[str, str | None]] = {}
     for part in order:
         if part not in found:
-            example = pattern.replace("{item}", items[0] if items else "item").replace(
+            example = pattern.replace("{item}", stems[items[0]] if items else "item").replace(
                 "{brand}", part)
             problems.append(Problem(
                 f"brand '{brands[part]}' has no column in the file (expected e.g. "
@@ -80,39 +88,39 @@ def find_loop(columns: list[str], pattern: str, items: list[str], brands: Mappin
             continue
         loop[brands[part]] = {item: found[part].get(item) for item in items}
     if not loop:
-        example = pattern.replace("{item}", items[0] if items else "item").replace(
+        example = pattern.replace("{item}", stems[items[0]] if items else "item").replace(
             "{brand}", next(iter(brands), "Acme"))
         problems.append(Problem(
             f"no column matches brand_pattern '{pattern}' (e.g. '{example}').", where,
             "correct brand_pattern (and brands) in the source, or the column names."))
         return loop, problems
-    _missing_items(loop, pattern, items, brands, where, problems)
+    _missing_items(loop, pattern, stems, brands, where, problems)
     return loop, problems
 
 
-def _named_brands(columns: list[str], pattern: str, items: list[str],
+def _named_brands(columns: list[str], pattern: str, stems: Mapping[str, str],
                   brands: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """Brand part -> item -> column, for the brands the source names."""
     found: dict[str, dict[str, str]] = {}
     # the file's names are NFC (readers): compare the spec's in the same form
     present = {unicodedata.normalize("NFC", c): c for c in columns}
     for part in brands:
-        for item in items:
-            key = unicodedata.normalize("NFC", pattern.replace("{item}", item).replace(
+        for item, stem in stems.items():
+            key = unicodedata.normalize("NFC", pattern.replace("{item}", stem).replace(
                 "{brand}", part))
             if key in present:
                 found.setdefault(part, {})[item] = present[key]
     return found
 
 
-def _found_brands(columns: list[str], pattern: str, items: list[str], where: str,
+def _found_brands(columns: list[str], pattern: str, stems: Mapping[str, str], where: str,
                   problems: list[Problem]) -> dict[str, dict[str, str]]:
     """Brand part -> item -> column, for every brand part the columns show (strays that
     cover few items are left out with a warning)."""
     found: dict[str, dict[str, str]] = {}
     claimed: set[str] = set()
-    for item in sorted(items, key=len, reverse=True):  # trust_11 before trust_1
-        rx = _regex(pattern, item)
+    for item in sorted(stems, key=lambda i: len(stems[i]), reverse=True):  # trust_11 first
+        rx = _regex(pattern, unicodedata.normalize("NFC", stems[item]))
         for col in columns:
             m = rx.match(col) if col not in claimed else None
             if m:
@@ -130,17 +138,20 @@ def _found_brands(columns: list[str], pattern: str, items: list[str], where: str
     return found
 
 
-def _missing_items(loop: dict[str, dict[str, str | None]], pattern: str, items: list[str],
-                   brands: Mapping[str, str], where: str, problems: list[Problem]) -> None:
+def _missing_items(loop: dict[str, dict[str, str | None]], pattern: str,
+                   stems: Mapping[str, str], brands: Mapping[str, str], where: str,
+                   problems: list[Problem]) -> None:
     """An error for an item with no column for any brand, a warning for some brands."""
-    for item in items:
+    for item, stem in stems.items():
         missing = [b for b, cols in loop.items() if cols[item] is None]
-        example = pattern.replace("{item}", item).replace("{brand}", next(iter(brands)))
+        example = pattern.replace("{item}", stem).replace("{brand}", next(iter(brands)))
         if len(missing) == len(loop):
+            named = f" (named '{stem}' by the source's items)" if stem != item else ""
             problems.append(Problem(
-                f"no column matches brand_pattern '{pattern}' for item '{item}' (e.g. "
-                f"'{example}').", where, "rename the columns, or correct brand_pattern or "
-                "the item name in the spec."))
+                f"no column matches brand_pattern '{pattern}' for item '{item}'{named} (e.g. "
+                f"'{example}').", where, "rename the columns, or correct brand_pattern, the "
+                "item name in the spec or its alias (items = { item = \"<column part>\" } "
+                "in the source)."))
         elif missing:
             problems.append(Problem(
                 f"item '{item}' has no column for brand{'s' if len(missing) > 1 else ''} "

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from txscore.responses import Responses
 
 __all__ = ["PersonalScan", "SAMPLE_VALUES", "export_frame", "hash_ids", "kind_by_content",
-           "kind_by_name", "redact", "scan"]
+           "kind_by_name", "redact", "scan", "segment_problems"]
 
 #: distinct values of a column tested by :func:`kind_by_content`
 SAMPLE_VALUES = 200
@@ -84,6 +84,14 @@ _CONTENT = {
 }
 _CONTENT_RX = {kind: re.compile(f"^(?:{rx})$", re.MULTILINE) for kind, rx in _CONTENT.items()}
 _DECIMAL_RX = re.compile(r"[+-]?\d+[.,]\d+")
+#: dates (05/12/2026, 2026-12-05, 5.12.26, with a time) are not phone numbers
+_DATE_RX = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def _phone_like(hit: str) -> bool:
+    """A phone-pattern match that is not a decimal or a date and has 8-15 digits."""
+    return (not _DECIMAL_RX.fullmatch(hit) and not _DATE_RX.fullmatch(hit.strip())
+            and 8 <= sum(ch.isdigit() for ch in hit) <= 15)
 
 
 def _header_words(name: str) -> str:
@@ -144,6 +152,8 @@ def kind_by_content(values: pd.Series, sample: int = SAMPLE_VALUES) -> tuple[str
     ('phone', 2, 2)
     >>> kind_by_content(pd.Series(["0.7516", "2026-01-05", "Agree", "12:30:00"])) is None
     True
+    >>> kind_by_content(pd.Series(["05/12/2026", "06/12/2026 10:15"])) is None
+    True
     """
     if pd.api.types.is_bool_dtype(values):
         return None
@@ -165,8 +175,7 @@ def kind_by_content(values: pd.Series, sample: int = SAMPLE_VALUES) -> tuple[str
     for kind, rx in _CONTENT_RX.items():
         hits = rx.findall(text)
         if kind == "phone":
-            hits = [h for h in hits if not _DECIMAL_RX.fullmatch(h)
-                    and 8 <= sum(ch.isdigit() for ch in h) <= 15]
+            hits = [h for h in hits if _phone_like(h)]
         if len(hits) >= max(1.0, _MIN_SHARE * len(lines)):
             return kind, len(hits), len(lines)
     return None
@@ -290,6 +299,74 @@ sampled)', 'Phone': "its name 'Phone' suggests a phone number"})
         if why is not None:
             detected[col] = why
     return PersonalScan(removed + list(detected), detected, suspect)
+
+
+#: a segment with at least this many distinct values, one per respondent or nearly, is an id
+_ID_LIKE_MIN = 20
+#: ... where the distinct values are at least this share of the answered rows (text; 0.9
+#: for numbers, so that an age in years in a small study stays a segment)
+_ID_LIKE_SHARE = 0.5
+_EMBEDDED = {kind: re.compile(_CONTENT[kind]) for kind in ("e-mail", "phone")}
+
+
+def segment_problems(frame: pd.DataFrame, segments: Iterable[str],
+                     where: Callable[[str], str]) -> list[Problem]:
+    """Errors for segment columns that would put personal data in the report.
+
+    A segment's values are printed in every table it cuts, so a segment may not be a
+    column whose name announces personal data, whose free text holds e-mail addresses or
+    phone numbers (anywhere in the text, even in a few answers), or that identifies
+    respondents (nearly one respondent per value: an id, a timestamp, a comment).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The file as read.
+    segments : iterable of str
+        The segment columns present in ``frame``.
+    where : callable
+        Column -> its location for messages.
+
+    Returns
+    -------
+    list of Problem
+        One error per refused column.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"region": ["N", "S"] * 15,
+    ...                       "comment": ["call me on +44 20 7946 0958"] + ["ok"] * 29,
+    ...                       "ref": [f"R{i}" for i in range(30)]})
+    >>> [p.where for p in segment_problems(frame, ["region", "comment", "ref"], str)]
+    ['comment', 'ref']
+    """
+    out: list[Problem] = []
+    for col in segments:  # a loop over the few segment columns
+        values = frame[col]
+        kind = kind_by_name(col)
+        why = f"its name '{col}' suggests {_SUGGESTS[kind]}" if kind else None
+        answered = values[values.notna()]
+        distinct = pd.unique(answered.to_numpy(dtype=object)).astype(str)
+        if why is None and not (pd.api.types.is_numeric_dtype(values)
+                                or pd.api.types.is_bool_dtype(values)):
+            text = "\n".join(distinct[:20_000])
+            for kind_, rx in _EMBEDDED.items():
+                hits = [h for h in rx.findall(text) if kind_ != "phone" or _phone_like(h)]
+                if hits:
+                    what = "e-mail addresses" if kind_ == "e-mail" else "phone numbers"
+                    why = f"{len(hits)} of its answers hold {what}"
+                    break
+        share = 0.9 if pd.api.types.is_numeric_dtype(values) else _ID_LIKE_SHARE  # ages...
+        if why is None and len(distinct) >= max(_ID_LIKE_MIN, share * len(answered)):
+            why = (f"it has {len(distinct):,} different values for {len(answered):,} "
+                   "answered rows: it identifies respondents")
+        if why is not None:
+            out.append(Problem(
+                f"column '{col}' cannot be a segment: {why}. Its values would be printed "
+                "in every table it cuts.", where(col),
+                "remove it from [columns] segments (and --by), or recode it into a few "
+                "groups in the file."))
+    return out
 
 
 # ---------------------------------------------------------------------- the export

@@ -53,7 +53,11 @@ Checks (each switchable in the spec's ``[quality]`` table, methodology.md "Data 
 Reconciliation is per file and per *input row of the scored table*: for a brand loop
 (one file row per respondent, columns per brand) a file row becomes one row per brand of
 the loop, so ``rows_in = file_rows x brands``; the brands a respondent did not rate are
-ledgered as ``brand_not_rated``.  Either way, ``rows_in = scored + excluded``.
+ledgered as ``brand_not_rated``.  Either way, ``rows_in = scored + excluded``.  The same
+account is kept in *respondents* (distinct file rows): ``respondents_in =
+respondents_scored + respondents_excluded``, where a respondent is scored when at least one
+of their rows is, and excluded when every one is (:func:`reconcile`).  The ledger keeps one
+line per excluded row, so 5 duplicated respondents of a 3-brand loop are 15 lines.
 """
 
 from __future__ import annotations
@@ -453,10 +457,52 @@ def split_excluded(rows: pd.DataFrame, study: Study, items: list[str]) -> tuple[
 
 
 def reconcile(files: pd.DataFrame, kept: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
-    """Per-file reconciliation: rows in = scored + excluded, with a count per reason.
+    """Per-file reconciliation in rows and in respondents, with counts per reason.
 
-    ``files`` has one row per source with ``source_file``, ``source_sheet``, ``population``,
-    ``wave`` and ``rows_in`` (for a brand loop, file rows x brands).
+    A *row* is a respondent x brand row of the scored table; a *respondent* is a distinct
+    file row (``source_file``, ``source_sheet``, ``source_row``): in a brand loop one
+    respondent gives one row per brand, elsewhere a respondent is one row.
+
+    Parameters
+    ----------
+    files : DataFrame
+        One row per source: ``source_file``, ``source_sheet``, ``population``, ``wave``,
+        ``rows_in`` (for a brand loop, file rows x brands) and, when known, ``file_rows``
+        (the respondents read; else the distinct file rows of ``kept`` and ``ledger``).
+    kept, ledger : DataFrame
+        The scored rows and the ledger (:func:`split_excluded`), with the provenance
+        columns.
+
+    Returns
+    -------
+    DataFrame
+        ``files`` with ``scored``, ``excluded`` (rows), ``respondents_in``,
+        ``respondents_scored`` (at least one row scored), ``respondents_excluded`` (every
+        row excluded), one row count per reason of :data:`REASONS` (columns named by the
+        reason) and one respondent count per reason (``<reason>_respondents``: respondents
+        with at least one row excluded for it; one respondent can count under several
+        reasons, and a brand loop respondent partly scored counts there too), then
+        ``reconciles``: rows_in = scored + excluded and respondents_in =
+        respondents_scored + respondents_excluded.
+
+    Examples
+    --------
+    >>> prov = ["source_file", "source_sheet", "source_row"]
+    >>> kept = pd.DataFrame([["a.csv", "", 2], ["a.csv", "", 2]], columns=prov)
+    >>> ledger = pd.DataFrame([["a.csv", "", 2, "brand_not_rated"],
+    ...                        ["a.csv", "", 3, "duplicate_id"],
+    ...                        ["a.csv", "", 3, "duplicate_id"],
+    ...                        ["a.csv", "", 3, "duplicate_id"]], columns=[*prov, "reason"])
+    >>> files = pd.DataFrame({"source_file": ["a.csv"], "source_sheet": [""],
+    ...                       "file_rows": [2], "rows_in": [6]})
+    >>> out = reconcile(files, kept, ledger).iloc[0]
+    >>> out[["rows_in", "scored", "excluded", "duplicate_id"]].astype(int).tolist()
+    [6, 2, 4, 3]
+    >>> out[["respondents_in", "respondents_scored", "respondents_excluded",
+    ...      "duplicate_id_respondents", "brand_not_rated_respondents"]].astype(int).tolist()
+    [2, 1, 1, 1, 1]
+    >>> bool(out["reconciles"])
+    True
     """
     key = ["source_file", "source_sheet"]
     out = files.copy()
@@ -465,8 +511,34 @@ def reconcile(files: pd.DataFrame, kept: pd.DataFrame, ledger: pd.DataFrame) -> 
     counts = ledger.groupby(key + ["reason"], dropna=False).size().unstack("reason")
     counts = counts.reindex(columns=list(REASONS), fill_value=0)
     out = out.merge(counts, left_on=key, right_index=True, how="left")
-    cols = ["scored", *REASONS]
+    out = out.merge(_respondents(kept, ledger), left_on=key, right_index=True, how="left")
+    per_reason = [f"{r}_respondents" for r in REASONS]
+    cols = ["scored", *REASONS, "_seen", "respondents_scored", *per_reason]
     out[cols] = out[cols].fillna(0).astype(int)
     out["excluded"] = out[list(REASONS)].sum(axis=1)
-    out["reconciles"] = out["rows_in"] == out["scored"] + out["excluded"]
-    return out
+    out["respondents_in"] = out["file_rows"].astype(int) if "file_rows" in out else out["_seen"]
+    out["respondents_excluded"] = out["_seen"] - out["respondents_scored"]
+    out["reconciles"] = ((out["rows_in"] == out["scored"] + out["excluded"])
+                         & (out["respondents_in"]
+                            == out["respondents_scored"] + out["respondents_excluded"]))
+    first = [c for c in out.columns if c not in [*cols, "excluded", "respondents_in",
+                                                 "respondents_excluded", "reconciles"]]
+    return out[[*first, "scored", "excluded", "respondents_in", "respondents_scored",
+                "respondents_excluded", *REASONS, *per_reason, "reconciles"]]
+
+
+def _respondents(kept: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    """Per file (source_file, source_sheet): the file rows seen (``_seen``), those with a
+    row kept (``respondents_scored``) and, per reason, those with a row ledgered for it."""
+    key = ["source_file", "source_sheet"]
+    row = [*key, "source_row"]
+    seen = pd.concat([kept[row].assign(_kept=True), ledger[row].assign(_kept=False)],
+                     ignore_index=True)
+    anyone = seen.groupby(row, dropna=False, sort=False)["_kept"].max().reset_index()
+    people = anyone.groupby(key, dropna=False).agg(
+        _seen=("_kept", "size"), respondents_scored=("_kept", "sum"))
+    by_reason = (ledger[[*row, "reason"]].drop_duplicates()
+                 .groupby(key + ["reason"], dropna=False).size().unstack("reason")
+                 .reindex(columns=list(REASONS), fill_value=0))
+    by_reason.columns = [f"{r}_respondents" for r in REASONS]
+    return people.join(by_reason, how="outer")

@@ -13,12 +13,19 @@ Item cells stay as read on purpose: codes and labels are mapped in one place
 (:mod:`txscore.ingest.codes`), and no reader silently coerces a column.  Headers are
 located by :mod:`txscore.ingest.layouts` (title rows above the header, Qualtrics /
 SurveyMonkey multi-row headers).  Hostile files (empty, truncated, encrypted, zip bombs,
-NUL bytes) are refused with a located message rather than a traceback.
+NUL bytes) are refused with a located message rather than a traceback, and so are sources
+that are not regular files (a folder, a named pipe, a device: examined before they are
+opened, so nothing waits or reads forever), that the system refuses (permission denied, a
+name too long) and files named like another kind (a workbook named .csv says it is one).
 """
 
 from __future__ import annotations
 
+import difflib
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,14 +33,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from txscore.errors import InputDataError, Problem
+from txscore.errors import InputDataError, Problem, shorten
 from txscore.ingest import layouts
 from txscore.ingest.delimited import read_text, record_starts, sniff_encoding
 from txscore.ingest.table import RawTable
-from txscore.ingest.xlsx import max_unzipped_mb, read_xlsx
+from txscore.ingest.xlsx import file_kind, max_unzipped_mb, read_xlsx
 
-__all__ = ["TEXT_SUFFIXES", "XLSX_SUFFIXES", "RawTable", "max_unzipped_mb", "read_table",
-           "record_starts", "sniff_encoding"]
+__all__ = ["TEXT_SUFFIXES", "XLSX_SUFFIXES", "RawTable", "max_unzipped_mb", "read_source",
+           "read_table", "record_starts", "sniff_encoding"]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -73,10 +80,13 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
     Raises
     ------
     InputDataError
-        When the file is missing, empty, of an unknown type, not a workbook (truncated,
-        encrypted, an .xls renamed), would expand beyond :func:`max_unzipped_mb`, holds
-        NUL bytes, or cannot be read; the message says which file (and line) and what to
-        do.
+        When the file is missing, empty, a folder, a pipe or a device, refused by the
+        system (permission denied, a name too long), of an unknown type or of another
+        kind than its name says (a workbook named .csv), not a workbook (truncated,
+        encrypted, an .xls renamed), would expand beyond :func:`max_unzipped_mb`, has
+        cells far beyond its data or a DTD (:mod:`txscore.ingest.sheetxml`), holds NUL
+        bytes, or cannot be read; the message says which file (and sheet, cell or line)
+        and what to do.
 
     Examples
     --------
@@ -89,13 +99,12 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
     ({'id': ['r1'], 'q1': ['Tout à fait']}, [3], "csv (cp1252, ';')")
     """
     path = Path(path)
-    _refuse_missing_or_empty(path)
-    suffix = path.suffix.lower()
-    if suffix == ".sav":  # pyreadstat reads from a path, so the checksum needs its own read
-        table = _read_sav(path)
-        return replace(table, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    raw = path.read_bytes()
+    raw = read_source(path)
     digest = hashlib.sha256(raw).hexdigest()
+    suffix = path.suffix.lower()
+    _refuse_another_kind(path, raw, suffix)
+    if suffix == ".sav":  # pyreadstat reads from a path
+        return replace(_read_sav(path), sha256=digest)
     if suffix in XLSX_SUFFIXES:
         return replace(read_xlsx(path, sheet, raw, format, header_row), sha256=digest)
     if suffix in TEXT_SUFFIXES:
@@ -116,16 +125,119 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
         "export the data as .xlsx, .csv, .parquet or SPSS .sav.")])
 
 
-def _refuse_missing_or_empty(path: Path) -> None:
-    if not path.is_file():
-        raise InputDataError(f"Input file not found: {path}", [Problem(
-            "file not found.", str(path), "check the source path in the study spec (paths are "
-            "relative to the study file).")])
-    if path.stat().st_size == 0:
+def read_source(path: Path) -> bytes:
+    """The bytes of an input file; a located error naming the path and the fix when it is
+    missing, empty, a folder, a pipe, a device, unreadable or its name too long.
+
+    The path is examined before it is opened (opening a named pipe would wait for a writer,
+    reading a device such as /dev/zero would never end), and what was opened is checked
+    again before it is read.
+
+    >>> import tempfile, pathlib
+    >>> try:
+    ...     read_source(pathlib.Path(tempfile.mkdtemp()))
+    ... except InputDataError as exc:
+    ...     print(exc.problems[0].message)
+    the source is a folder, not a file.
+    """
+    try:
+        _refuse_special(path, os.stat(path))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(
+            os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            _refuse_special(path, os.fstat(fh.fileno()))
+            raw = fh.read()
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    if not raw:
         raise InputDataError(f"{path.name} is empty", [Problem(
             "the file is empty (0 bytes).", path.name,
             "export the survey data again (the download or copy may have failed), or "
             "remove the source from the study spec.")])
+    return raw
+
+
+def _refuse_special(path: Path, st: os.stat_result) -> None:
+    """A located error when ``path`` is a folder, a pipe, a device or a socket."""
+    if stat.S_ISREG(st.st_mode):
+        return
+    if stat.S_ISDIR(st.st_mode):
+        inside = sorted(p for p in _names_in(path) if Path(p).suffix.lower() in (
+            *XLSX_SUFFIXES, *TEXT_SUFFIXES, ".parquet", ".sav"))[:3]
+        what, fix = "a folder, not a file", "give the path of a data file inside it" + (
+            f" (e.g. {', '.join(inside)})" if inside else "") + " in the study spec."
+    else:
+        what = ("a named pipe (FIFO), not a file: reading it would wait for another program"
+                if stat.S_ISFIFO(st.st_mode) else "a device, not a file" if stat.S_ISCHR(
+                    st.st_mode) or stat.S_ISBLK(st.st_mode) else "a socket, not a file"
+                if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        fix = "save the data to a regular file (.xlsx, .csv, .parquet, .sav) and give its path."
+    raise InputDataError(f"{path} is {what.split(':')[0]}", [Problem(
+        f"the source is {what}.", str(path), fix)])
+
+
+def _names_in(folder: Path) -> list[str]:
+    """The names in a folder ([] when it cannot be listed)."""
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _os_error(path: Path, exc: OSError) -> InputDataError:
+    """The located error of a source path the system refuses, with the fix."""
+    if isinstance(exc, FileNotFoundError):
+        names = _names_in(path.parent)
+        near = difflib.get_close_matches(path.name, names, n=1)
+        what = "file not found." if names or os.path.isdir(path.parent) else (
+            f"file not found: the folder '{path.parent}' does not exist.")
+        fix = (f"did you mean '{near[0]}'? " if near else "") + (
+            "check the source path in the study spec (paths are relative to the study "
+            "file).")
+    elif isinstance(exc, PermissionError):
+        what = ("permission denied: this account may not read the file (or open a folder on "
+                "its path).")
+        fix = ("make it readable (e.g. chmod u+r on the file, or ask its owner), or copy it "
+               "to a folder of yours and give that path.")
+    elif exc.errno == errno.ENAMETOOLONG:
+        longest = max(path.parts, key=len)
+        what = (f"the path is too long for the file system (a name of {len(longest):,} "
+                f"characters; the usual limit is 255 per name, 4,096 in all).")
+        fix = "rename the file (or its folder) to a shorter name and change the path in the spec."
+    elif exc.errno == errno.ENOTDIR:
+        what = "a part of the path is a file, not a folder."
+        fix = "check the source path in the study spec."
+    elif exc.errno == errno.ELOOP:
+        what = "the path is a symbolic link that loops back on itself."
+        fix = "point the link at the data file, or give the file's real path."
+    else:
+        what = f"the file cannot be read: {exc.strerror or exc}."
+        fix = "check the disk or network share, copy the file locally and give that path."
+    return InputDataError(f"{shorten(path, 200)}: {what.split(':')[0].rstrip('.')}", [
+        Problem(what, str(path), fix)])
+
+
+def _refuse_another_kind(path: Path, raw: bytes, suffix: str) -> None:
+    """A located error when the bytes are another kind of file than the extension says
+    (a workbook named .csv, a csv named .parquet...); .xlsx has its own, finer diagnosis,
+    and bytes of an unknown kind are left to the reader (which names what it finds)."""
+    if suffix in XLSX_SUFFIXES or suffix not in (*TEXT_SUFFIXES, ".parquet", ".sav"):
+        return
+    what, right = file_kind(raw)
+    expected = ".csv" if suffix in TEXT_SUFFIXES else suffix
+    if right == expected or what.startswith("binary data") or (
+            suffix in TEXT_SUFFIXES and what.startswith("HTML")):
+        return  # the text reader explains NUL bytes and UTF-16 without a byte-order mark
+    if right:
+        fix = f"rename it '{path.stem}{right}' and change its path in the study spec to match."
+    elif what.startswith("a gzip"):
+        fix = "decompress it (e.g. gunzip) and give the path of the file inside."
+    elif "Excel" in what or "OpenDocument" in what:
+        fix = "open it in Excel (or LibreOffice) and save it as .xlsx or .csv."
+    else:
+        fix = "export the data from the survey platform as .xlsx, .csv, .parquet or .sav."
+    raise InputDataError(f"{path.name} is not a {suffix} file", [Problem(
+        f"the file is {what}, not a {suffix} file as its name says.", path.name, fix)])
 
 
 def _read_parquet(raw: bytes) -> pd.DataFrame:

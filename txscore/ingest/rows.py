@@ -27,6 +27,7 @@ from txscore.ingest import quality as qc
 from txscore.ingest.codes import OUT_OF_RANGE, describe_unknown, excel_errors, map_answers
 from txscore.ingest.loops import find_loop
 from txscore.ingest.readers import RawTable
+from txscore.ingest.roles import rows_study
 from txscore.study import Source, Study, normalise_label
 from txscore.study.vocabulary import TOTAL
 
@@ -108,25 +109,32 @@ def _weights(frame: pd.DataFrame, column: str, table: RawTable,
             f"or infinite (values: {', '.join(values[:5])}; rows {_rows_text(table.rows(), bad)})"
             + (f"; {', '.join(errors[:3])}: Excel error value" if errors else "") + ".",
             table.where(column=column),
-            "weights must be positive numbers: correct them, or remove weight from [columns] "
-            "to analyse unweighted."))
+            "weights must be positive numbers: correct them, or remove the weight from "
+            "[columns] (or the source's columns) to analyse unweighted."))
     return w.to_numpy(float)
 
 
 def required_columns(study: Study, source: Source) -> list[str]:
-    """The columns a source must have: id, brand (unless fixed or looped), weight,
-    segments, the columns the quality checks name, and the items (unless looped).
+    """The columns a source must have once its roles are applied
+    (:func:`txscore.ingest.roles.apply_roles`, canonical names): id, brand (unless fixed or
+    looped), weight (unless constant), segments, the columns the quality checks name, and
+    the items (unless looped).
 
     >>> import txscore as tx
     >>> study = tx.read_study("surveys/sample/study.toml")
     >>> required_columns(study, study.sources[0])[:4]
     ['resp_id', 'brand', 'weight', 'region']
     """
+    return _required(rows_study(study, source), source)
+
+
+def _required(study: Study, source: Source) -> list[str]:
+    """:func:`required_columns` of the study as :func:`rows_study` gives it."""
     cols, q = study.columns, study.quality
     need = [cols.respondent_id]
     if source.brand is None and source.brand_pattern is None and cols.brand:
         need.append(cols.brand)
-    if cols.weight:
+    if isinstance(cols.weight, str):
         need.append(cols.weight)
     need += list(cols.segments)
     if q.speeders and q.speeder_column:
@@ -141,25 +149,32 @@ def required_columns(study: Study, source: Source) -> list[str]:
 
 def _missing_columns(study: Study, source: Source, frame: pd.DataFrame, table: RawTable,
                      problems: list[Problem]) -> bool:
-    """Problems for required columns absent (or duplicated) in the file; True if any."""
-    required = required_columns(study, source)
+    """Problems for required columns absent (or duplicated) in the file; True if any.
+    Those :func:`~txscore.ingest.roles.apply_roles` reported (``table.absent``) are not
+    reported again."""
+    required = _required(study, source)
     present = set(frame.columns)
-    unused = [str(c) for c in frame.columns if c not in set(required) | set(study.items)]
+    unused = [table.shown(str(c)) for c in frame.columns
+              if c not in set(required) | set(study.items)]
     bad = False
     for col in required:
-        if col in present and f"{col}.1" in present:
+        if col in table.absent:
+            bad = True
+        elif col in present and f"{table.shown(col)}.1" in present:
             problems.append(Problem(
-                f"column '{col}' appears more than once in the file, so it is not clear "
-                "which one to use.", table.where(column=col),
+                f"column '{table.shown(col)}' appears more than once in the file, so it is "
+                "not clear which one to use.", table.where(column=col),
                 "rename or remove the other column(s) in the file."))
             bad = True
         elif col not in present:
             close = difflib.get_close_matches(col, unused, n=1)
+            alias = (f' If this file names the item differently, add items = {{ {col} = '
+                     f'"<its column>" }} to {source.table}.' if col in study.items else "")
             problems.append(Problem(
                 f"column '{col}' is not in the file.", table.where(),
-                f"did you mean '{close[0]}'? Rename the column in the spec or the file."
-                if close else "add the column to the file, or correct the column name in the "
-                "study spec."))
+                (f"did you mean '{close[0]}'? Rename the column in the spec or the file."
+                 if close else "add the column to the file, or correct the column name in "
+                 "the study spec.") + alias))
             bad = True
     return bad
 
@@ -180,8 +195,9 @@ def _duration(study: Study, table: RawTable, frame: pd.DataFrame,
         return (t1 - t0).dt.total_seconds()
     problems.append(Problem(
         "the speeder check is on but the file has no duration column.", table.where(),
-        'add column = "<duration in seconds>" to [quality.speeders], or switch the check '
-        "off (speeders = false)."))
+        'add duration = "<duration in seconds>" to [columns] (every file) or columns = { '
+        'duration = "..." } (or start and end times) to this source, or switch the check '
+        "off ([quality.speeders] enabled = false)."))
     return None
 
 
@@ -190,10 +206,10 @@ def _respondent_checks(study: Study, table: RawTable, frame: pd.DataFrame,
     """Checks on whole file rows: test responses, speeders, attention checks, finished."""
     q, n = study.quality, len(frame)
     out: dict[str, np.ndarray] = {}
-    status = q.test_column or (table.column_for("status") if table.layout.startswith(
-        "qualtrics") else None)
+    status = q.test_column or study.columns.status or (
+        table.column_for("status") if table.layout.startswith("qualtrics") else None)
     if q.test_responses and status is not None and status in frame:
-        values = q.test_values if q.test_column else qc.QUALTRICS_TEST_STATUS
+        values = q.test_values or qc.QUALTRICS_TEST_STATUS
         accepted = set(qc.normalised_answers(pd.Series(values, dtype=object)))
         out["_test"] = qc.value_in_detail(frame[status], accepted, status, flag_if_in=True)
     if q.speeders:
@@ -258,7 +274,7 @@ def _usable_frame(study: Study, source: Source, table: RawTable,
     brand-loop blocks (brand, {item: column}) and whether the loop has an error.
     """
     cols, items = study.columns, study.items_for(source.population)
-    required = required_columns(study, source)
+    required = _required(study, source)
     spec_names = [*required, *study.items, *cols.personal]
     nfc = {unicodedata.normalize("NFC", c): c for c in spec_names}
     frame = table.frame.rename(columns={c: nfc[c] for c in table.frame.columns
@@ -270,16 +286,18 @@ def _usable_frame(study: Study, source: Source, table: RawTable,
     loop_error = False
     if source.brand_pattern:
         loop, loop_problems = find_loop([str(c) for c in frame.columns], source.brand_pattern,
-                                        items, source.brands, table.where())
+                                        items, source.brands, table.where(), source.items)
         problems += loop_problems
         blocks = list(loop.items())
         loop_error = any(p.severity == "error" for p in loop_problems)
     loop_columns = [c for _, m in blocks for c in m.values() if c is not None]
     metadata = [c for c, role in table.roles.items() if role != "personal"]
     used = [*required, *study.items, *loop_columns, *metadata]
-    check_used = [c for c in [cols.respondent_id, cols.brand, *cols.segments] if c]
+    check_used = [c for c in [cols.respondent_id, cols.brand] if c]
     found = privacy.scan(frame, used=used, roles=table.roles, check_used=check_used)
     problems += found.problems(lambda col: table.where(column=col))
+    problems += privacy.segment_problems(frame, [c for c in cols.segments if c in frame],
+                                         lambda col: table.where(column=col))
     return (frame.drop(columns=found.removed), declared.removed + found.removed, blocks,
             loop_error)
 
@@ -361,12 +379,14 @@ def source_rows(study: Study, source: Source, table: RawTable,
     >>> built.file_rows, built.brands, built.frame["source_row"].iloc[0]
     (3099, 1, np.int64(2))
     """
+    study = rows_study(study, source)  # the source's roles under their canonical names
     frame, personal, loop_blocks, loop_error = _usable_frame(study, source, table, problems)
     n, cols = len(frame), study.columns
     items = study.items_for(source.population)
-    required = required_columns(study, source)
+    required = _required(study, source)
     for note in table.notes:  # a duplicated header the spec does not use is only a warning
-        if not any(note.message.startswith(f"column name '{c}' appears") for c in required):
+        if not any(note.message.startswith(f"column name '{table.shown(c)}' appears")
+                   for c in required):
             problems.append(note)
     missing = _missing_columns(study, source, frame, table, problems)
     if source.brand_pattern:
@@ -376,7 +396,8 @@ def source_rows(study: Study, source: Source, table: RawTable,
         blocks = [(source.brand, {c: c for c in items})]
     _hostile_cells(study, source, table, frame, [b for b, _ in loop_blocks], problems)
     k = max(len(blocks), 1)
-    weight = _weights(frame, cols.weight, table, problems) if cols.weight in frame else None
+    weight = (_weights(frame, cols.weight, table, problems)
+              if isinstance(cols.weight, str) and cols.weight in frame else None)
     checks = _respondent_checks(study, table, frame, problems)
     if missing:  # still map the columns that exist, so all their problems show in one run
         for _, mapping in blocks:
@@ -422,7 +443,8 @@ def _standard_columns(study: Study, source: Source, table: RawTable, frame: pd.D
         "source_sheet": table.sheet or "",
         "source_row": table.rows()[pos] if n else np.zeros(0, np.int64),
     }
-    out["weight"] = weight[pos] if weight is not None else np.ones(n * k)
+    out["weight"] = weight[pos] if weight is not None else np.full(
+        n * k, cols.weight if isinstance(cols.weight, float) else 1.0)
     for seg in cols.segments:
         out[seg] = frame[seg].astype(object).to_numpy()[pos]
     return out
@@ -460,7 +482,7 @@ def _item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataF
             bad = mapped.status == OUT_OF_RANGE
             if bad.any():
                 raw = frame[col].astype(object).to_numpy()[bad]  # few rows: as written
-                note = qc.out_of_range_detail(col, [_shown(v) for v in raw])
+                note = qc.out_of_range_detail(table.shown(col), [_shown(v) for v in raw])
                 has = oor[bad, b] != ""
                 oor[bad, b] = np.where(has, oor[bad, b] + ";" + note, note)
         raw_codes[item] = codes.ravel()

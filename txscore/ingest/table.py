@@ -65,6 +65,12 @@ class RawTable:
         What the reader noticed (renamed duplicated headers, ...), usually warnings.
     header_row : int
         The user-visible row of the (first) header row.
+    renamed : mapping
+        Column -> the file's own name, for the columns :func:`txscore.ingest.roles.apply_roles`
+        renamed (a source's id, weight, item aliases...): messages name the file's column.
+    absent : frozenset of str
+        Columns the spec needs that are not in the file, already reported (by
+        :func:`~txscore.ingest.roles.apply_roles`).
     """
 
     frame: pd.DataFrame
@@ -81,6 +87,8 @@ class RawTable:
     roles: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[Problem, ...] = ()
     header_row: int = 1
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()
 
     def rows(self) -> np.ndarray:
         """The user-visible row number of every data row."""
@@ -93,15 +101,25 @@ class RawTable:
         return next((c for c, r in self.roles.items() if r == role), None)
 
     def where(self, row_pos: int | None = None, column: str | None = None) -> str:
-        """Human location: ``customers.xlsx, sheet 'Responses', row 17, column 'eff_1'``."""
+        """Human location: ``customers.xlsx, sheet 'Responses', row 17, column 'eff_1'``
+        (the column as the file names it, see :meth:`shown`)."""
         parts = [self.file]
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
         if row_pos is not None:
             parts.append(f"row {int(self.rows()[row_pos])}")
         if column is not None:
-            parts.append(f"column '{column}'")
+            parts.append(f"column '{self.shown(column)}'")
         return ", ".join(parts)
+
+    def shown(self, column: str) -> str:
+        """A column's name as the file has it (before a source's roles renamed it).
+
+        >>> t = RawTable(pd.DataFrame(), "a.csv", None, 2, "csv", renamed={"resp_id": "ID"})
+        >>> t.shown("resp_id"), t.shown("q1")
+        ('ID', 'q1')
+        """
+        return self.renamed.get(column, column)
 
 
 def assemble(grid: pd.DataFrame, found: layouts.Located, file: str, sheet: str | None,

@@ -14,24 +14,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from txscore.reporting.publish import check_output, file_stem, publish
+import txscore.reporting.publish as publishing
+from txscore.reporting.preflight import preflight
+from txscore.reporting.publish import check_output, file_stem
 
 if TYPE_CHECKING:
+    from txscore.reporting.chartrun import ChartHook
     from txscore.result import Result
 
-__all__ = ["report"]
+__all__ = ["preflight", "report"]
 
 
 def report(result: Result, out_dir: str | Path, *, charts: bool = True,
-           allow_input_folder: bool = False) -> dict[str, Path]:
+           allow_input_folder: bool = False,
+           on_chart: ChartHook | None = None) -> dict[str, Path]:
     """Write the workbook ``<study name>.xlsx`` and the PNG charts into ``out_dir``, all or
     nothing.
 
-    The files are written into a hidden staging folder inside ``out_dir`` and each finished
-    file is then moved into place with an atomic rename: an interrupted or failed run (an
-    error, Ctrl-C, a full disk) leaves the previous report as it was and no temporary file.
-    ``out_dir`` may not be a folder holding the study's inputs unless
-    ``allow_input_folder=True``.
+    The files are written into a new version folder beside ``out_dir``, which is then
+    switched to it at once (``out_dir`` is a link to the version shown; see
+    :func:`txscore.reporting.publish.publish`): whatever the moment of an error, a Ctrl-C
+    (:class:`~txscore.reporting.publish.PublishInterrupted` says what the folder holds) or a
+    kill, ``out_dir`` shows exactly the previous report or exactly the new one. ``out_dir``
+    may not hold the study's inputs unless ``allow_input_folder=True``, nor other files
+    than a txscore report.
 
     The charts (:func:`txscore.reporting.chartrun.save_charts`) are embedded on the
     workbook's sheets that discuss them (TX by brand, growth grid and CX vs BX on the
@@ -52,6 +58,10 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
         Also write the charts (and embed them in the workbook).
     allow_input_folder : bool, default False
         Allow ``out_dir`` to be a folder holding the study file or its sources.
+    on_chart : callable, optional
+        ``on_chart(key, path, seconds)``, called once each chart is drawn, with the file it
+        goes to (in the staging folder) and the seconds it took; the charts are then drawn
+        in this process, one after the other. A failure of the hook is the chart's.
 
     Returns
     -------
@@ -61,7 +71,9 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     Raises
     ------
     OutputError
-        ``out_dir`` holds the inputs, is a file, or cannot be written.
+        ``out_dir`` holds the inputs, is a file, or cannot be written; or a chart or a
+        sheet cannot be made (a :class:`~txscore.errors.Problem` naming it: what
+        :func:`preflight` finds without writing anything).
 
     Examples
     --------
@@ -72,10 +84,12 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     'Sample TX Study.xlsx'
     """
     check_output(out_dir, result.study, allow_input_folder=allow_input_folder)
-    return publish(out_dir, lambda stage: _write(result, stage, charts))
+    return publishing.publish(out_dir, lambda folder: _write(result, folder, charts,
+                                                             on_chart))
 
 
-def _write(result: Result, folder: Path, charts: bool) -> dict[str, Path]:
+def _write(result: Result, folder: Path, charts: bool,
+           on_chart: ChartHook | None) -> dict[str, Path]:
     """The workbook and the charts, written into ``folder``."""
     from txscore.reporting.excel import write_workbook
 
@@ -85,7 +99,8 @@ def _write(result: Result, folder: Path, charts: bool) -> dict[str, Path]:
         return {"workbook": book}
     from txscore.reporting.chartrun import chart_run
 
-    paths, run = chart_run(result, folder, stacklevel=6)  # the caller of report()
+    paths, run = chart_run(result, folder, stacklevel=6,  # the caller of report()
+                           workers=1 if on_chart is not None else None, on_chart=on_chart)
     with run:  # the workers draw while the sheets are built; run.finish() waits for them
         write_workbook(result, book, charts=paths, charts_ready=run.finish)
     return {"workbook": book, **paths}

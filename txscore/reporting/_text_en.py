@@ -101,8 +101,38 @@ EN: dict[str, Any] = {
         "driver_left_out": "driver {item} left out: no respondent answered its items"},
     "weight_notes": {
         "too_few_customers": "fewer customers than min_customers_for_weights",
-        "no_variance": "loyalty weights not estimable: no variance"},
+        "no_variance": "loyalty weights not estimable: no variance",
+        "no_loyalty": "no loyalty item answered by customers: equal weights"},
+    # the indices a partial study lacks (txscore.scoring.composites.INDICES) and why
+    # (txscore.scoring.composites.NOT_COMPUTED): each reason says what to add
+    "indices": {"cx": "CX index", "bx_customer": "BX customers",
+                "bx_non_customer": "BX non-customers", "c": "Customer score (C)",
+                "n": "Non-customer score (N)", "tx": "TX score", "grid": "Growth grid",
+                "nps": "NPS"},
+    "not_computed": {
+        "no_customer_source": "the study has no customer source (add a [[sources]] entry "
+                              "with population = \"customer\")",
+        "no_non_customer_source": "the study has no non-customer source (add a [[sources]] "
+                                  "entry with population = \"non_customer\")",
+        "no_bx_items_for_customers": "customers were asked or answered no item of at least "
+                                     "one BX pillar (the pillar's populations leave them out, "
+                                     "or the customer files lack its columns)",
+        "no_bx_items_for_non_customers": "non-customers were asked or answered no item of at "
+                                         "least one BX pillar (the pillar's populations leave "
+                                         "them out, or the non-customer files lack its "
+                                         "columns)",
+        "no_cx_constructs": "the study defines no CX quality dimension (a construct with "
+                            "role = \"cx_quality\")",
+        "no_cx_items_for_customers": "customers were asked or answered no item of at least "
+                                     "one CX quality dimension",
+        "no_bx_constructs": "the study defines no BX pillar (a construct with role = "
+                            "\"bx_pillar\")",
+        "no_nps_item": "the study names no NPS item ([index] nps_item)",
+        "no_scored_rows": "no respondent it needs was scored (every row excluded, or the items "
+                          "never answered: see Exclusions)"},
     "text": {
+        "not_computed_title": "Not computed",
+        "not_computed_line": "{indices}: not computed – {reason}.",
         "item_note": "{item}: {notes}",
         "list_sep": "; ", "detail_quote": "'{text}'", "detail_or": " or ",
         "all_brands": "All brands", "yes": "yes", "no": "NO", "page": "Page &P of &N",
@@ -192,6 +222,27 @@ EN: dict[str, Any] = {
         "ledger_title": "Excluded rows", "ledger_none": "No row was excluded.",
         "methodology_title": "Methodology and settings",
         "methodology_sub": "Everything needed to reproduce these numbers.",
+        # the exclusions in respondents and in respondent x brand rows (issue 15)
+        "exclusions_sub_people": "Every input row is scored or listed below with its reason "
+                                 "({status}). Respondents (one per file row): "
+                                 "{respondents_in} read = {respondents_scored} scored (at "
+                                 "least one row kept) + {respondents_excluded} excluded (every "
+                                 "row excluded). Respondent x brand rows (in a brand loop, one "
+                                 "per brand): {rows_in} read = {scored} scored + {excluded} "
+                                 "excluded. Shares are % of the file's respondents or rows.",
+        "h_respondents_in": "Respondents in", "h_respondents_scored": "Respondents scored",
+        "h_respondents_excluded": "Respondents excluded",
+        "h_respondents_excluded_share": "Respondents excluded %",
+        "exclusions_by_reason": "All files: {reasons}. A respondent counts under each reason "
+                                "that excluded one of their rows.",
+        "reason_counts": "{reason} – {respondents}, {rows}",
+        "n_respondents": "{n} respondents", "n_respondents_one": "{n} respondent",
+        "n_rows": "{n} respondent x brand rows", "n_rows_one": "{n} respondent x brand row",
+        "ledger_counts": "One line per excluded respondent x brand row: {rows} from "
+                         "{respondents}.",
+        "reasons_title": "Exclusions by reason", "h_respondents": "Respondents",
+        "h_respondents_share": "Respondents %", "h_rows": "Respondent x brand rows",
+        "h_rows_share": "Rows %",
     },
     "methodology": {
         "s_study": "Study", "s_settings": "Settings used (as in the study file)",
@@ -206,6 +257,11 @@ EN: dict[str, Any] = {
                           "respondents, {groups}, to the targets {targets}; weights capped at "
                           "{cap} × the mean and rescaled to mean 1. {converged} of {n_groups} "
                           "groups converged; design effect {deff}; weights {wmin} to {wmax}.",
+        "weight_constant": "constant {value}",
+        "weight_one": "none: weight 1",
+        "constant_weight": "Sources without a weight column weigh 1 (every respondent the "
+                           "same): {files}.",
+        "weighting_sources": "Each source's weights as given (see Weight column).",
         "weighting_column": "The weight column as given ({column}).",
         "k_personal": "Personal data", "k_item": "Item score100",
         "k_box": "Top box / net", "k_dimension": "Dimension / pillar", "k_cx": "CX index",

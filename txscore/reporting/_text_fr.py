@@ -104,8 +104,38 @@ FR: dict[str, Any] = {
                            "questions"},
     "weight_notes": {
         "too_few_customers": "moins de clients que min_customers_for_weights",
-        "no_variance": "poids de fidélité non estimables : aucune variance"},
+        "no_variance": "poids de fidélité non estimables : aucune variance",
+        "no_loyalty": "aucune question de fidélité répondue par les clients : poids égaux"},
+    "indices": {"cx": "Indice CX", "bx_customer": "BX clients",
+                "bx_non_customer": "BX non-clients", "c": "Score clients (C)",
+                "n": "Score non-clients (N)", "tx": "Score TX",
+                "grid": "Matrice de croissance", "nps": "NPS"},
+    "not_computed": {
+        "no_customer_source": "l’étude n’a aucune source de clients (ajoutez une entrée "
+                              "[[sources]] avec population = \"customer\")",
+        "no_non_customer_source": "l’étude n’a aucune source de non-clients (ajoutez une "
+                                  "entrée [[sources]] avec population = \"non_customer\")",
+        "no_bx_items_for_customers": "les clients n’ont été interrogés sur aucune question "
+                                     "d’au moins un pilier BX, ou n’y ont pas répondu (les "
+                                     "populations du pilier les excluent, ou les fichiers "
+                                     "clients n’en ont pas les colonnes)",
+        "no_bx_items_for_non_customers": "les non-clients n’ont été interrogés sur aucune "
+                                         "question d’au moins un pilier BX, ou n’y ont pas "
+                                         "répondu (les populations du pilier les excluent, ou "
+                                         "les fichiers non-clients n’en ont pas les colonnes)",
+        "no_cx_constructs": "l’étude ne définit aucune dimension de qualité CX (un construit "
+                            "avec role = \"cx_quality\")",
+        "no_cx_items_for_customers": "les clients n’ont été interrogés sur aucune question "
+                                     "d’au moins une dimension de qualité CX, ou n’y ont pas "
+                                     "répondu",
+        "no_bx_constructs": "l’étude ne définit aucun pilier BX (un construit avec role = "
+                            "\"bx_pillar\")",
+        "no_nps_item": "l’étude ne désigne aucune question NPS ([index] nps_item)",
+        "no_scored_rows": "aucun répondant nécessaire n’a été noté (toutes les lignes exclues, "
+                          "ou les questions jamais répondues : voir Exclusions)"},
     "text": {
+        "not_computed_title": "Non calculé",
+        "not_computed_line": "{indices} : calcul impossible – {reason}.",
         "item_note": "{item} : {notes}",
         "list_sep": " ; ", "detail_quote": f"«{_NB}{{text}}{_NB}»", "detail_or": " ou ",
         "all_brands": "Toutes marques", "yes": "oui", "no": "NON", "page": "Page &P sur &N",
@@ -204,6 +234,28 @@ FR: dict[str, Any] = {
         "ledger_title": "Lignes exclues", "ledger_none": "Aucune ligne n’a été exclue.",
         "methodology_title": "Méthodologie et paramètres",
         "methodology_sub": "Tout ce qu’il faut pour reproduire ces chiffres.",
+        # the exclusions in respondents and in respondent x brand rows (issue 15)
+        "exclusions_sub_people": "Chaque ligne lue est notée ou listée ci-dessous avec son "
+                                 "motif ({status}). Répondants (un par ligne du fichier) : "
+                                 "{respondents_in} lus = {respondents_scored} notés (au moins "
+                                 "une ligne gardée) + {respondents_excluded} exclus (toutes "
+                                 "leurs lignes exclues). Lignes répondant × marque (dans une "
+                                 "boucle de marques, une par marque) : {rows_in} lues = "
+                                 "{scored} notées + {excluded} exclues. Parts en % des "
+                                 "répondants ou des lignes du fichier.",
+        "h_respondents_in": "Répondants lus", "h_respondents_scored": "Répondants notés",
+        "h_respondents_excluded": "Répondants exclus",
+        "h_respondents_excluded_share": "Répondants exclus %",
+        "exclusions_by_reason": "Tous fichiers : {reasons}. Un répondant compte sous chaque "
+                                "motif qui a exclu une de ses lignes.",
+        "reason_counts": "{reason} – {respondents}, {rows}",
+        "n_respondents": "{n} répondants", "n_respondents_one": "{n} répondant",
+        "n_rows": "{n} lignes répondant × marque", "n_rows_one": "{n} ligne répondant × marque",
+        "ledger_counts": "Une ligne par ligne répondant × marque exclue : {rows} de "
+                         "{respondents}.",
+        "reasons_title": "Exclusions par motif", "h_respondents": "Répondants",
+        "h_respondents_share": "Répondants %", "h_rows": "Lignes répondant × marque",
+        "h_rows_share": "Lignes %",
     },
     "methodology": {
         "s_study": "Étude", "s_settings": "Paramètres utilisés (tels que dans le fichier d’étude)",
@@ -221,6 +273,11 @@ FR: dict[str, Any] = {
                           "poids plafonnés à {cap} × la moyenne puis ramenés à une moyenne de 1. "
                           "{converged} groupes sur {n_groups} ont convergé ; effet de plan "
                           "{deff} ; poids de {wmin} à {wmax}.",
+        "weight_constant": "constante {value}",
+        "weight_one": "aucune : poids 1",
+        "constant_weight": "Les sources sans colonne de poids pèsent 1 (tous les répondants "
+                           "à égalité) : {files}.",
+        "weighting_sources": "Les poids de chaque source tels quels (voir Colonne de pondération).",
         "weighting_column": "La colonne de pondération telle quelle ({column}).",
         "k_item": "Score100 d’une question", "k_box": "Top box / net",
         "k_dimension": "Dimension / pilier", "k_cx": "Indice CX",

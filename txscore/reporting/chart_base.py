@@ -25,9 +25,9 @@ from txscore.reporting.text import Words, words_for
 from txscore.study import IndexSettings
 from txscore.study.vocabulary import POPULATIONS as STUDY_POPULATIONS
 
-__all__ = ["POPULATIONS", "SIGNED_MEASURES", "axes", "band_ticks", "bases",
-           "decorate", "legend_above", "message", "nice_limits", "setup", "short",
-           "suppressed", "tick_format"]
+__all__ = ["MEASURE_INDEX", "POPULATIONS", "SIGNED_MEASURES", "axes", "band_ticks", "bases",
+           "decorate", "label_of", "legend_above", "message", "nice_limits", "setup", "short",
+           "suppressed", "tick_format", "why_missing"]
 
 #: measures whose range is -100..100 (differences and net scores)
 SIGNED_MEASURES = ("bx_gap", "cx_classic_net")
@@ -47,6 +47,67 @@ def setup(result: Any, wave: str | None) -> tuple[str, Words, Any]:
                            "Fix: pass one of them, or wave=None for the latest.")
     report = result.study.report
     return wave or waves[-1], words_for(report.language), report
+
+
+#: the index of ``Result.not_computed`` each measure of the scores belongs to
+MEASURE_INDEX = {"tx": "tx", "customer_score": "c", "non_customer_score": "n", "cx": "cx",
+                 "bx_customers": "bx_customer", "bx_non_customers": "bx_non_customer",
+                 "nps": "nps"}
+#: the populations each index of ``Result.not_computed`` needs
+_NEEDS = {"cx": ("customer",), "bx_customer": ("customer",), "c": ("customer",),
+          "bx_non_customer": ("non_customer",), "n": ("non_customer",),
+          "tx": STUDY_POPULATIONS, "grid": STUDY_POPULATIONS, "nps": ("customer",)}
+
+
+def why_missing(result: Any, index: str, wave: str) -> str:
+    """Why a chart of an index has nothing to show for a wave, for its error message: the
+    reason of ``result.not_computed`` (the index is missing in every wave), else the
+    population the wave has no scored rows of.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> result = SimpleNamespace(not_computed={"tx": "no_customer_source"})
+    >>> why_missing(result, "tx", "W1")[:36]
+    'the study has no customer source (ad'
+    """
+    w = words_for("en")
+    reason = (getattr(result, "not_computed", None) or {}).get(index)
+    if reason:
+        return w.not_computed.get(reason, reason)
+    s = result.scores
+    have = set(s.loc[s["wave"] == wave, "population"])
+    for pop in _NEEDS.get(index, ()):
+        if pop not in have:
+            return (f"wave {wave!r} has no scored {w.charts[pop]} (add a [[sources]] entry "
+                    f'with population = "{pop}" and wave = "{wave}", or see Exclusions)')
+    return f"it has no value in wave {wave!r}"
+
+
+def label_of(study: Any, key: str, language: str, shown: object = None) -> str:
+    """The short label of a construct or item in ``language``: its translation when the
+    study gives one, else ``shown`` (the label a result table carries), else its label,
+    text or name; a measure (the loyalty composite) in the report's words; anything else
+    ``shown`` or ``key`` itself.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> label_of(study, "trust", "fr"), label_of(study, "sal_1", "en")[:24]
+    ('Trust', '[Brand] comes to mind fi')
+    >>> label_of(study, "trust", "fr", "Confidence")
+    'Confidence'
+    """
+    given = shown if isinstance(shown, str) and shown else None
+    if key in study.constructs:
+        cons = study.constructs[key]
+        return cons.labels.get(language) or given or cons.title_in(language)
+    if key in study.items:
+        item = study.items[key]
+        return item.labels.get(language) or given or item.label_in(language)
+    # a measure of the report's words (the loyalty composite), else as shown
+    return words_for(language).measures.get(key) or given or str(key)
 
 
 def suppressed(flags: Any) -> np.ndarray:

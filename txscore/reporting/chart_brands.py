@@ -26,6 +26,7 @@ from txscore.reporting.chart_base import (
     nice_limits,
     setup,
     suppressed,
+    why_missing,
 )
 from txscore.reporting.chart_labels import GRID_CORNERS, corner_names, label_points
 from txscore.reporting.palette import (
@@ -78,8 +79,8 @@ def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
     s = result.scores
     rows = s[(s["measure"] == "tx") & (s["wave"] == wave)]
     if rows.empty:
-        raise TxscoreError(f"No TX scores for wave {wave!r}. Fix: TX needs both customer "
-                           "and non-customer sources for the wave.")
+        raise TxscoreError(f"No TX scores for wave {wave!r}: "
+                           f"{why_missing(result, 'tx', wave)}.")
     brands = rows[rows["brand"] != TOTAL].assign(
         hidden_=lambda d: suppressed(d["flag"]) | d["value"].isna()).sort_values(
         ["hidden_", "value", "brand"], ascending=[True, False, True], na_position="last")
@@ -187,8 +188,8 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
     g = result.grid
     rows = g[(g["wave"] == wave) & (g["brand"] != TOTAL)] if not g.empty else g
     if rows.empty:
-        raise TxscoreError(f"No growth grid for wave {wave!r}. Fix: the grid needs both "
-                           "customer and non-customer sources for the wave.")
+        raise TxscoreError(f"No growth grid for wave {wave!r}: "
+                           f"{why_missing(result, 'grid', wave)}.")
     ok = (~suppressed(rows["flag"]) & np.isfinite(rows["non_customer_score"])
           & np.isfinite(rows["customer_score"]))
     shown, hidden = rows[ok].sort_values("brand"), sorted(map(str, rows.loc[~ok, "brand"]))
@@ -300,8 +301,9 @@ def _cx_bx_cells(result: Any, wave: str) -> tuple[pd.DataFrame, list[str], tuple
     cx = s.loc[(s["measure"] == "cx") & (s["wave"] == wave), cols]
     bx = s.loc[(s["measure"] == "bx_customers") & (s["wave"] == wave), cols]
     if cx.empty or bx.empty:
-        raise TxscoreError(f"No CX or no BX-customers scores for wave {wave!r}. Fix: both "
-                           "need customer sources with the CX dimensions and BX pillars.")
+        index, name = ("cx", "CX") if cx.empty else ("bx_customer", "BX customers")
+        raise TxscoreError(f"No {name} scores for wave {wave!r}: "
+                           f"{why_missing(result, index, wave)}.")
     both = cx.merge(bx, on="brand", suffixes=("_cx", "_bx"))
     total = both[both["brand"] == TOTAL]
     b = both[both["brand"] != TOTAL]

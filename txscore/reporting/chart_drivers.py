@@ -13,6 +13,7 @@ from txscore.errors import TxscoreError
 from txscore.reporting.chart_base import (
     axes,
     decorate,
+    label_of,
     message,
     nice_limits,
     setup,
@@ -53,9 +54,10 @@ def ip_quadrant(drivers: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(ok, out, ""), index=drivers.index)
 
 
-def _driver_rows(result: Any, analysis: str, population: str | None,
-                 wave: str | None) -> tuple[pd.DataFrame, str | None, str | None]:
-    """The drivers of one analysis x population x wave (may be empty), and the choices made."""
+def _driver_rows(result: Any, analysis: str, population: str | None, wave: str | None,
+                 language: str) -> tuple[pd.DataFrame, str | None, str | None]:
+    """The drivers of one analysis x population x wave (may be empty), with their short
+    labels in the report language, and the choices made."""
     drv = getattr(result, "drivers", None)
     if drv is None or len(drv) == 0:
         return pd.DataFrame(), population, wave
@@ -71,7 +73,12 @@ def _driver_rows(result: Any, analysis: str, population: str | None,
         have = set(rows["wave"])
         in_study = [w for w in result.study.waves if w in have]
         wave = in_study[-1] if in_study else str(rows["wave"].iloc[-1])
-    return rows[rows["wave"] == wave], population, wave
+    rows = rows[rows["wave"] == wave]
+    if "driver" in rows:
+        shown = rows["label"] if "label" in rows else rows["driver"]
+        rows = rows.assign(label=[label_of(result.study, str(k), language, v)
+                                  for k, v in zip(rows["driver"], shown, strict=True)])
+    return rows, population, wave
 
 
 def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
@@ -117,7 +124,7 @@ def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
     """
     _, w, rep = setup(result, None)
     t = w.charts
-    rows, population, wave = _driver_rows(result, analysis, population, wave)
+    rows, population, wave = _driver_rows(result, analysis, population, wave, w.language)
     d = _ip_data(rows)
     pts, shown = d["pts"], d["shown"]
     outcome = str(rows["outcome"].iloc[0]) if len(rows) else analysis

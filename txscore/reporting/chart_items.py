@@ -13,7 +13,15 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from txscore.errors import TxscoreError
-from txscore.reporting.chart_base import axes, decorate, legend_above, setup, short, suppressed
+from txscore.reporting.chart_base import (
+    axes,
+    decorate,
+    label_of,
+    legend_above,
+    setup,
+    short,
+    suppressed,
+)
 from txscore.reporting.palette import FIGSIZE, GREY, STYLE, diverging_colour
 from txscore.reporting.text import Words
 from txscore.study.vocabulary import TOTAL
@@ -70,7 +78,7 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
     bars = _bars(np.where(hidden[:, None], 0.0, np.nan_to_num(share)), k)
     rows = len(order)
     ys = np.arange(rows - 1, -1, -1, dtype=float)
-    labels = _item_labels(study, order, brand, t["reversed"])
+    labels = _item_labels(study, order, brand, t["reversed"], w.language)
     with matplotlib.rc_context(STYLE):
         fig, ax, own = axes(ax, max(FIGSIZE[1], 2.6 + 0.3 * rows))
         lim = _draw_bars(ax, bars, ys, hidden, order, w, rep)
@@ -80,7 +88,7 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
         ax.tick_params(axis="y", length=0)
         ax.set(xlim=(-lim, lim), ylim=(-0.6, rows - 0.4))
         ax.set_xticks(np.arange(-np.floor(lim / 20) * 20, lim + 1, 20))
-        handles = _answer_legend(scales, k)
+        handles = _answer_legend(scales, k, w.language)
         lines = [result.study.name, t["dist_note"]]
         if any(study.items[c].reversed for c in order):
             lines.append(t["reversed_note"])
@@ -92,18 +100,21 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
                  "\n".join(lines), own)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{abs(v):g}"))
         longest = max(len(line) for h in handles for line in h.get_label().split("\n"))
-        ncols = int(max(1, min(np.ceil(k.max() / 2), (FIGSIZE[0] * 72 - 20)
-                               // (5.6 * longest + 34))))
+        # bare codes (an unlabelled scale) fit on one line, in order; labels on two rows
+        per_row = k.max() if longest <= 3 else np.ceil(k.max() / 2)
+        ncols = int(max(1, min(per_row, (FIGSIZE[0] * 72 - 20) // (5.6 * longest + 34))))
         # right-aligned above the bars: a wide legend reaches over the item labels' margin
         legend_above(ax, handles, own, ncols=ncols)
     return fig
 
 
-def _item_labels(study: Any, order: list[str], brand: str, mark: str) -> list[str]:
-    """The items' texts (the brand named), cut to fit, reversed items marked."""
+def _item_labels(study: Any, order: list[str], brand: str, mark: str,
+                 language: str) -> list[str]:
+    """The items' short labels in the report language (the brand named), cut to fit,
+    reversed items marked."""
     labels = []
     for c in order:  # reversed items were recoded at ingest: their right side is favourable
-        text = study.items[c].text or c
+        text = label_of(study, c, language)
         text = text.replace("[Brand]", brand) if brand != TOTAL else text
         tail = f" {mark}" if study.items[c].reversed else ""
         labels.append(short(text, 44 - len(tail)) + tail)
@@ -190,16 +201,17 @@ def _draw_bars(ax: Any, bars: dict[str, np.ndarray], ys: np.ndarray, hidden: np.
     return float(min(110.0, np.ceil((ext + 14) / 10) * 10))
 
 
-def _answer_legend(scales: list[Any], k: np.ndarray) -> list[Patch]:
+def _answer_legend(scales: list[Any], k: np.ndarray, language: str) -> list[Patch]:
     """One legend entry per answer position; scales of one length share a colour, so their
-    labels stack in one entry."""
+    labels stack in one entry. Scales labelled at their ends only (0-10) say which code each
+    label is; unlabelled scales show their codes."""
     handles = []
     for kk in sorted(set(k.tolist())):  # one legend run per scale length
         group = [sc for sc, n in zip(scales, k, strict=True) if n == kk]
         labelled = [j for j in range(kk) if any(sc.min + j in sc.labels for sc in group)]
+        labelled = labelled or list(range(kk))  # no label at all: the codes
         for j in labelled:
-            names = list(dict.fromkeys(sc.labels.get(sc.min + j, str(sc.min + j))
-                                       for sc in group))
+            names = list(dict.fromkeys(sc.label_in(sc.min + j, language) for sc in group))
             if len(labelled) < kk:  # labelled ends only (0-10): say which code
                 names = [f"{group[0].min + j} = {n}" for n in names]
             m = (kk - 1) / 2

@@ -14,6 +14,7 @@ from txscore.reporting.chart_base import (
     POPULATIONS,
     axes,
     decorate,
+    label_of,
     legend_above,
     message,
     setup,
@@ -59,6 +60,10 @@ def reliability_overview(result: Any, *, ax: Any = None) -> Figure:
     t = w.charts
     rel = _ordered(getattr(result, "reliability", None))
     rows = len(rel)
+    if rows and "construct" in rel:  # the constructs' labels in the report language
+        rel = rel.assign(label=[label_of(result.study, str(c), w.language, v) for c, v in
+                                zip(rel["construct"], rel.get("label", rel["construct"]),
+                                    strict=True)])
     ys = np.arange(rows - 1, -1, -1, dtype=float)
     alpha, lo, hi, omega = (rel[c].to_numpy(float) if rows else np.array([])
                             for c in ("alpha", "ci_low", "ci_high", "omega_total"))

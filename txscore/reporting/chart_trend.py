@@ -11,12 +11,15 @@ from matplotlib.figure import Figure
 
 from txscore.errors import TxscoreError
 from txscore.reporting.chart_base import (
+    MEASURE_INDEX,
     POPULATIONS,
     SIGNED_MEASURES,
     axes,
     decorate,
+    label_of,
     nice_limits,
     setup,
+    why_missing,
 )
 from txscore.reporting.chart_labels import spread
 from txscore.reporting.palette import MARKERS, OKABE_ITO, ORANGE, SKY, STYLE, darker
@@ -74,8 +77,9 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
     value, lo, hi = cells["value"], cells["lo"], cells["hi"]
     last = value.ffill(axis=1).iloc[:, -1]
     order = sorted(value.index, key=lambda b: (b == TOTAL, -np.nan_to_num(last[b], nan=-1e9), b))
-    label = w.measures.get(measure) or (str(rows["label"].iloc[0]) if "label" in rows
-                                        and len(rows) else measure)
+    label = w.measures.get(measure) or label_of(
+        result.study, measure, w.language,
+        rows["label"].iloc[0] if "label" in rows and len(rows) else None)
     signed = measure in SIGNED_MEASURES
     ylims = nice_limits(np.concatenate([value.to_numpy(float).ravel(),
                                         lo.to_numpy(float).ravel(), hi.to_numpy(float).ravel()]),
@@ -113,6 +117,11 @@ def _trend_rows(result: Any, measure: str, population: str | None, waves: list[s
     populations the measure has."""
     s = result.scores
     rows = s[s["measure"] == measure]
+    index = MEASURE_INDEX.get(measure)
+    missing = (getattr(result, "not_computed", None) or {}).get(index or "")
+    if rows.empty and missing:  # an index the study cannot have: say why
+        raise TxscoreError(f"No scores for measure {measure!r}: "
+                           f"{why_missing(result, index, waves[-1])}.")
     if rows.empty:
         raise TxscoreError(f"No scores for measure {measure!r}. Fix: use one of "
                            f"{sorted(set(s['measure']))}.")

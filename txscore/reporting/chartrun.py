@@ -23,7 +23,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from txscore._io import atomic_write
-from txscore.errors import TxscoreWarning, check_choice, check_scalar
+from txscore.errors import (
+    OutputError,
+    Problem,
+    TxscoreError,
+    TxscoreWarning,
+    check_choice,
+    check_scalar,
+)
 from txscore.reporting.chart_brands import cx_vs_bx, growth_grid, tx_by_brand
 from txscore.reporting.chart_drivers import importance_performance
 from txscore.reporting.chart_items import item_distribution
@@ -35,8 +42,8 @@ from txscore.reporting.publish import key_slug
 from txscore.reporting.workers import TaskRun, available_cpus
 from txscore.study.vocabulary import POPULATIONS
 
-__all__ = ["CHARTS", "TREND_MEASURES", "ChartHook", "chart_jobs", "chart_run", "save_charts",
-           "save_png"]
+__all__ = ["CHARTS", "TREND_MEASURES", "ChartHook", "call_hook", "chart_jobs", "chart_png",
+           "chart_problem", "chart_run", "no_charts", "save_charts", "save_png"]
 
 #: the chart functions, by name
 CHARTS = {f.__name__: f for f in (tx_by_brand, growth_grid, cx_vs_bx, trend, item_distribution,
@@ -82,6 +89,75 @@ def save_png(fig: Figure, path: Path, dpi: int) -> Path:
         data = figure_png(fig, dpi)
     atomic_write(path, data, fsync=False)
     return path
+
+
+def chart_problem(key: str, exc: BaseException, *, hook: bool = False) -> Problem:
+    """A chart that cannot be drawn, as a located :class:`~txscore.errors.Problem`.
+
+    The chart's key (:func:`chart_jobs`) names the chart, its population or analysis and
+    its wave. A :class:`~txscore.errors.TxscoreError` of a chart function already says
+    what to do; any other exception is a defect of txscore (or of the ``on_chart`` hook,
+    with ``hook=True``).
+
+    Examples
+    --------
+    >>> str(chart_problem("trend_tx", ValueError("boom")))[:56]
+    'chart trend_tx: the chart cannot be drawn (ValueError: b'
+    """
+    where = f"chart {key}"
+    if hook:
+        return Problem(f"the on_chart hook failed ({type(exc).__name__}: {exc}).", where,
+                       "correct the on_chart function, or call without it.")
+    if isinstance(exc, TxscoreError):
+        return Problem(f"the chart cannot be drawn: {exc}", where)
+    return Problem(f"the chart cannot be drawn ({type(exc).__name__}: {exc}).", where,
+                   "this is a defect of txscore: please report it with the study file. "
+                   "Meanwhile, report with charts=False (txscore report --no-charts) writes "
+                   "the workbook without charts.")
+
+
+def chart_png(result: Any, key: str, draw: Any, kwargs: dict[str, Any], *,
+              dpi: int = 200) -> bytes:
+    """One chart of :func:`chart_jobs` drawn as PNG bytes, in memory.
+
+    Raises
+    ------
+    OutputError
+        The chart cannot be drawn: one :class:`~txscore.errors.Problem` naming the chart
+        (:func:`chart_problem`).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=0)
+    >>> result = tx.score(tx.load(study))
+    >>> key, draw, kwargs = chart_jobs(result)[0]
+    >>> chart_png(result, key, draw, kwargs, dpi=50)[:4]
+    b'\\x89PNG'
+    """
+    try:
+        fig = draw(result, **kwargs)
+        with matplotlib.rc_context(STYLE):
+            return figure_png(fig, dpi)
+    except Exception as exc:
+        raise OutputError(f"Cannot draw the chart {key}", [chart_problem(key, exc)]) from exc
+
+
+def call_hook(on_chart: ChartHook | None, key: str, path: Path, seconds: float) -> None:
+    """Call ``on_chart(key, path, seconds)`` (when given); its failure is the chart's.
+
+    Raises
+    ------
+    OutputError
+        The hook raised: one :class:`~txscore.errors.Problem` naming the chart.
+    """
+    if on_chart is None:
+        return
+    try:
+        on_chart(key, path, seconds)
+    except Exception as exc:
+        raise OutputError(f"Cannot draw the chart {key}",
+                          [chart_problem(key, exc, hook=True)]) from exc
 
 
 def save_charts(result: Any, folder: Path, *, dpi: int = 200,
@@ -181,10 +257,8 @@ def chart_run(result: Any, folder: Path, *, dpi: int = 200,
     if on_chart is not None and workers != 1:
         check_choice(workers, "workers", (1,), fix="on_chart is called in the process that "
                      "draws the charts: pass workers=1 with it.")
-    if tuple(getattr(result, "by", ())):  # so that a segmented report still gets its workbook
-        warnings.warn(f"No charts: they show whole-sample brand scores and this result is cut "
-                      f"by {list(result.by)}. Score without `by` to get them.", TxscoreWarning,
-                      stacklevel=stacklevel)
+    if (why := no_charts(result)) is not None:  # a segmented report still gets its workbook
+        warnings.warn(why, TxscoreWarning, stacklevel=stacklevel)
         return {}, TaskRun([], workers=0)
     wanted = None if charts is None else set(charts)
     for name in sorted(wanted or ()):
@@ -199,9 +273,8 @@ def chart_run(result: Any, folder: Path, *, dpi: int = 200,
 
     def task(key: str, draw: Any, kwargs: dict[str, Any]) -> None:
         start = time.perf_counter()
-        save_png(draw(result, **kwargs), paths[key], dpi)
-        if on_chart is not None:
-            on_chart(key, paths[key], time.perf_counter() - start)
+        atomic_write(paths[key], chart_png(result, key, draw, kwargs, dpi=dpi), fsync=False)
+        call_hook(on_chart, key, paths[key], time.perf_counter() - start)
 
     def remove_temporary() -> None:  # left by a worker stopped mid-write
         for key in paths:
@@ -211,6 +284,19 @@ def chart_run(result: Any, folder: Path, *, dpi: int = 200,
     tasks = [(f"chart {key}", functools.partial(task, key, draw, kwargs))
              for key, draw, kwargs in jobs]
     return paths, TaskRun(tasks, workers=n, cleanup=remove_temporary)
+
+
+def no_charts(result: Any) -> str | None:
+    """Why a result gets no charts at all (the warning of :func:`chart_run`), or None.
+
+    >>> from types import SimpleNamespace
+    >>> no_charts(SimpleNamespace(by=("region",)))[:41]
+    'No charts: they show whole-sample brand s'
+    """
+    if tuple(getattr(result, "by", ())):
+        return (f"No charts: they show whole-sample brand scores and this result is cut by "
+                f"{list(result.by)}. Score without `by` to get them.")
+    return None
 
 
 def chart_jobs(result: Any) -> list[tuple[str, Any, dict[str, Any]]]:

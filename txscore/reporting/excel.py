@@ -15,6 +15,7 @@ the same inputs give the same bytes, then written to a temporary file and rename
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from txscore._io import atomic_write
+from txscore.errors import OutputError, Problem, TxscoreError
 from txscore.reporting.sheets_detail import (
     drivers_sheet,
     exclusions_sheet,
@@ -35,7 +37,7 @@ from txscore.reporting.text import words_for
 from txscore.reporting.xlsx import Book, normalise_zip, stored_xlsx, styles
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from txscore.result import Result
 
@@ -56,7 +58,7 @@ def run_date() -> dt.datetime:
     return dt.datetime(today.year, today.month, today.day)
 
 
-def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None,
+def workbook_bytes(result: Result, *, charts: dict[str, Path | bytes] | None = None,
                    charts_ready: Callable[[], None] | None = None) -> bytes:
     """The client workbook as bytes: deterministic for the same result, charts and run date.
 
@@ -67,9 +69,10 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None,
         A ``drivers`` table (see :data:`~txscore.reporting.sheets_detail.DRIVER_COLUMNS`)
         adds the Drivers sheet.
     charts : dict, optional
-        Chart key -> PNG path (from :func:`txscore.reporting.chartrun.save_charts`); each is
-        embedded on the sheet of its key prefix
-        (:data:`~txscore.reporting.xlsx.CHART_PREFIXES`), missing ones are skipped.
+        Chart key -> PNG path (from :func:`txscore.reporting.chartrun.save_charts`) or PNG
+        bytes (:func:`txscore.reporting.chartrun.chart_png`); each is embedded on the sheet
+        of its key prefix (:data:`~txscore.reporting.xlsx.CHART_PREFIXES`), missing files
+        are skipped.
     charts_ready : callable, optional
         The charts are still being drawn (:func:`txscore.reporting.chartrun.chart_run`): every
         sheet is built first, then ``charts_ready()`` is called, after which every file in
@@ -80,6 +83,11 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None,
     -------
     bytes
         The .xlsx file.
+
+    Raises
+    ------
+    OutputError
+        A sheet cannot be built: a :class:`~txscore.errors.Problem` naming it.
 
     Examples
     --------
@@ -103,21 +111,38 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path] | None = None,
     wb.properties.language = lab.language
     wb.properties.created = when
     wb.properties.modified = when
-    summary_sheet(wb, ctx)
-    scores_sheet(wb, ctx)
-    trend_sheet(wb, ctx)
-    items_sheet(wb, ctx)
-    reliability_sheet(wb, ctx)
     drivers = getattr(result, "drivers", None)
+    steps = [("summary", summary_sheet, ()), ("scores", scores_sheet, ()),
+             ("trend", trend_sheet, ()), ("items", items_sheet, ()),
+             ("reliability", reliability_sheet, ())]
     if isinstance(drivers, pd.DataFrame) and not drivers.empty:
-        drivers_sheet(wb, ctx, drivers)
-    exclusions_sheet(wb, ctx)
-    methodology_sheet(wb, ctx, when)
+        steps.append(("drivers", drivers_sheet, (drivers,)))
+    steps += [("exclusions", exclusions_sheet, ()), ("methodology", methodology_sheet, (when,))]
+    for key, build, args in steps:
+        with _located(lab.sheets[key]):
+            build(wb, ctx, *args)
     if charts_ready is not None:
-        charts_ready()
-    for place in ctx.placements:
-        place()
-    return normalise_zip(stored_xlsx(wb), when)
+        charts_ready()  # a chart's failure is its own (OutputError naming the chart)
+    for sheet, place in ctx.placements:
+        with _located(sheet):
+            place()
+    with _located(None):
+        return normalise_zip(stored_xlsx(wb), when)
+
+
+@contextlib.contextmanager
+def _located(sheet: str | None) -> Iterator[None]:
+    """Any failure inside (a defect: the result's tables are checked before) as an
+    :class:`~txscore.errors.OutputError` naming the sheet being built."""
+    try:
+        yield
+    except TxscoreError:
+        raise
+    except Exception as exc:
+        where = "workbook" + (f", sheet '{sheet}'" if sheet else "")
+        raise OutputError("Cannot build the workbook", [Problem(
+            f"the workbook cannot be built ({type(exc).__name__}: {exc}).", where,
+            "this is a defect of txscore: please report it with the study file.")]) from exc
 
 
 def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None = None,

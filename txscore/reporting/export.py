@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from txscore._io import atomic_write
+from txscore._io import atomic_write, csv_text
 from txscore.errors import OutputError, Problem
 from txscore.ingest.privacy import export_frame
 from txscore.reporting.publish import check_output
@@ -124,7 +124,7 @@ def export(responses: Responses, path: str | Path, *, salt: str,
         frame.to_parquet(buf, index=False)
         data = buf.getvalue()
     else:
-        data = frame.to_csv(index=False, float_format="%.10g").encode("utf-8")
+        data = csv_text(frame, float_format="%.10g").encode("utf-8")
     try:
         atomic_write(path, data)
     except OSError as exc:

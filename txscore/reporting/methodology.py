@@ -97,8 +97,12 @@ def _weighting_text(result: Result, w: Words) -> str:
     settings = study.weighting
     report = result.meta.weighting
     if settings is None or settings.method == "column":
-        return (m["weighting_column"].format(column=study.columns.weight)
-                if study.columns.weight else m["unweighted"])
+        codes = _weight_codes(result)
+        if codes == {""}:
+            return m["unweighted"]
+        text = (m["weighting_column"].format(column=_weight_text(result, w)) if len(codes) == 1
+                else m["weighting_sources"])
+        return text + _ones(result, w)
     if settings.method == "none" or report is None or report.empty:
         return m["unweighted"]
     targets = "; ".join(
@@ -113,6 +117,54 @@ def _weighting_text(result: Result, w: Words) -> str:
         converged=int(groups["converged"].sum()), n_groups=len(groups),
         deff=f"{w.num(groups['deff'].min(), 2)}–{w.num(groups['deff'].max(), 2)}",
         wmin=w.num(groups["min_weight"].min(), 2), wmax=w.num(groups["max_weight"].max(), 2))
+
+
+def _weight_codes(result: Result) -> set[str]:
+    """The weight sources of the files (``weight_source`` codes of ingest: "column:<name>",
+    "constant:<value>", "none" = weight 1 in a weighted study, "" = unweighted)."""
+    files = result.files
+    if "weight_source" in files:
+        return set(files["weight_source"].fillna("").astype(str))
+    weight = result.study.columns.weight  # a table made without it: the study's setting
+    return {"" if weight is None else f"column:{weight}" if isinstance(weight, str)
+            else f"constant:{weight:g}"}
+
+
+def _weight_text(result: Result, w: Words) -> str:
+    """Where the weights come from: ``poids`` (one column everywhere), or per source
+    ``poids (non_customers.csv); 1, no weight column (customers.xlsx)``."""
+    m, files = w.methodology, result.files
+    if "weight_source" not in files:
+        codes = _weight_codes(result)
+        return ", ".join(_weight_word(c, w) for c in sorted(codes)) or m["unweighted"]
+    by_code = files.groupby(files["weight_source"].fillna("").astype(str), sort=False)[
+        "source_file"].agg(lambda f: ", ".join(dict.fromkeys(map(str, f))))
+    if len(by_code) == 1:
+        return _weight_word(str(by_code.index[0]), w)
+    return "; ".join(f"{_weight_word(code, w)} ({names})" for code, names in by_code.items())
+
+
+def _weight_word(code: str, w: Words) -> str:
+    """One weight source in words (see :func:`_weight_codes`)."""
+    kind, _, value = code.partition(":")
+    m = w.methodology
+    if kind == "column":
+        return value
+    if kind == "constant":
+        return m["weight_constant"].format(value=w.num(float(value)))
+    return m["weight_one"] if kind == "none" else m["unweighted"]
+
+
+def _ones(result: Result, w: Words) -> str:
+    """The sentence saying which sources had no weight and weigh 1 (" " + it), or ""."""
+    files = result.files
+    if "weight_source" not in files:
+        return ""
+    none = files.loc[files["weight_source"].astype(str) == "none", "source_file"]
+    if none.empty:
+        return ""
+    return " " + w.methodology["constant_weight"].format(
+        files=", ".join(dict.fromkeys(map(str, none))))
 
 
 def methodology_rows(result: Result, when: dt.datetime,
@@ -183,7 +235,7 @@ def _study_rows(result: Result, when: dt.datetime, w: Words) -> list[tuple[str, 
         (m["k_waves"], ", ".join(study.waves)),
         (m["k_brands"], ", ".join(brands)),
         (m["k_segments"], ", ".join(result.by) or m["none"]),
-        (m["k_weight"], study.columns.weight or m["unweighted"]),
+        (m["k_weight"], _weight_text(result, w)),
         (m["k_weighting"], _weighting_text(result, w)),
         (m["k_personal"], m["personal"].format(columns=personal) if personal
          else m["personal_none"]),

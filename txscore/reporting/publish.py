@@ -1,27 +1,83 @@
 """Where the report goes: the output checks, the file names, and the all-or-nothing publish.
 
-:func:`check_output` refuses an output folder holding the study's inputs (reports written
-next to the survey data are easily mixed up with it, or sent with it) unless allowed.
-:func:`publish` writes every file into a hidden staging folder inside the output folder and
-then moves each finished file into place with an atomic rename: an interrupted or failed
-run leaves the previous report as it was and no temporary file, so a reader sees the old
-report or the new one, never a half-written file. :func:`txscore.reporting.report` does
-both, for the command line and notebooks alike.
+:func:`check_output` refuses an output folder holding the study's inputs (easily mixed up
+with them, or sent with them) unless allowed, or holding other files than a txscore report.
+:func:`publish` writes every file of a new report into a new *version* folder, then makes
+the output folder a symbolic link to it with one atomic rename (:func:`os.replace`)::
+
+    reports/sample -> .sample.txscore/20260501-093000-4242-a1b2c3    (the link)
+    reports/.sample.txscore/                  txscore's versions folder, holding
+        txscore-versions.txt                  the marker: this folder is txscore's
+        20260501-093000-4242-a1b2c3/          the report shown (and the one it replaced)
+
+``reports/sample/Sample TX Study.xlsx`` stays the workbook's path. Whatever the moment of a
+Ctrl-C or a kill, the folder shows exactly the old report or exactly the new one; a version
+holds only its own files (charts of renamed waves disappear). The version replaced is kept
+until the next run, which removes it and whatever killed runs left (only entries of a
+folder holding the marker). Concurrent runs each publish a complete report, the last switch
+wins; a lock per version keeps a run from removing another's.
+
+A real folder that is empty or holds only a txscore report (workbook, charts, staging
+folders of older versions) is exchanged for the link in one atomic step (``renameat2`` on
+Linux, ``renamex_np`` on macOS; elsewhere two renames: a kill between them leaves no folder
+until the next run puts the old one back). A folder shared with the inputs
+(``allow_input_folder``), Windows and file systems without symbolic links get the files
+moved in one by one: each file is old or new, the set is not switched at once.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from txscore.errors import OutputError, Problem
+from txscore.reporting.versions import (
+    MARKER,
+    Version,
+    foreign_entries,
+    foreign_versions,
+    holds_cwd,
+    is_version_link,
+    step,
+    target_of,
+    versions_folder,
+)
 
-__all__ = ["check_output", "file_stem", "input_folders", "key_slug", "publish"]
+__all__ = ["PublishInterrupted", "check_output", "file_stem", "input_folders", "key_slug",
+           "publish"]
+
+_INTERRUPTED = {
+    "old": "interrupted: the new report was not published; {out} is as it was (any "
+           "previous report is unchanged).",
+    "new": "interrupted after the new report was published: {out} holds the new report, "
+           "complete.",
+    "mixed": "interrupted while the files were moved into {out} one by one: some are new, "
+             "some are from the previous report. Run the report again.",
+}
+_FAILED = {"old": "nothing was published: the folder is as it was.",
+           "new": "the new report was published, complete.",
+           "mixed": "some files are new, some are from the previous report: run the report "
+                    "again."}
+
+
+class PublishInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a report was written or published; ``str()`` says what ``out`` holds:
+    ``state`` "old" (as it was), "new" (the new report, complete) or "mixed" (a shared
+    folder interrupted while the files were moved in one by one).
+
+    Examples
+    --------
+    >>> str(PublishInterrupted("reports/sample", "new"))
+    'interrupted after the new report was published: reports/sample holds the new report, complete.'
+    """
+
+    def __init__(self, out: str | Path, state: str) -> None:
+        self.out, self.state = Path(out), state
+        super().__init__(_INTERRUPTED[state].format(out=out))
 
 
 def file_stem(text: str) -> str:
@@ -63,7 +119,8 @@ def check_output(target: str | Path, study: Any, *, allow_input_folder: bool = F
     study : Study
         Its sources and study file are the inputs.
     allow_input_folder : bool, default False
-        Allow a folder that holds input files.
+        Allow a folder that holds input files (the report's files are then moved in one by
+        one, see :func:`publish`).
     is_file : bool, default False
         ``target`` is a file (an export): its folder is checked, and it may not be an input.
     out_option, allow_option : str
@@ -73,7 +130,9 @@ def check_output(target: str | Path, study: Any, *, allow_input_folder: bool = F
     Raises
     ------
     OutputError
-        With one :class:`~txscore.errors.Problem` per reason.
+        With one :class:`~txscore.errors.Problem` per reason: the folder holds the inputs,
+        holds other files than a txscore report, is a file, is the root, or is one of
+        txscore's version folders.
 
     Examples
     --------
@@ -88,7 +147,8 @@ def check_output(target: str | Path, study: Any, *, allow_input_folder: bool = F
     target = Path(target)
     folder = target.parent if is_file else target
     problems = []
-    if not allow_input_folder and folder.resolve() in input_folders(study):
+    holds_inputs = folder.resolve() in input_folders(study)
+    if not allow_input_folder and holds_inputs:
         problems.append(Problem(
             "the output folder holds the study's input files; reports written next to the "
             "survey data are easily mixed up with it (or sent with it).",
@@ -101,17 +161,81 @@ def check_output(target: str | Path, study: Any, *, allow_input_folder: bool = F
     if folder.exists() and not folder.is_dir():
         problems.append(Problem("this is a file, not a folder.", str(folder),
                                 f"choose a folder with {out_option}."))
+    elif not is_file:
+        problems += _folder_problems(folder, out_option, allow_input_folder or holds_inputs)
+        book = target_of(folder) / f"{file_stem(getattr(study, 'name', ''))}.xlsx"
+        if book.name in foreign_entries(book.parent):
+            problems.append(Problem(
+                "the report's workbook would replace this file, which txscore did not write.",
+                str(book), f"rename the study or choose another folder with {out_option}."))
     if problems:
         raise OutputError(f"Cannot write to {target}", problems)
 
 
-def publish(out: str | Path, write: Callable[[Path], dict[str, Path]]) -> dict[str, Path]:
-    """Let ``write(stage)`` write every file into a staging folder inside ``out``, then move
-    each one into place; return ``{key: final path}``.
+def _folder_problems(folder: Path, out_option: str, shared_ok: bool) -> list[Problem]:
+    """A report folder must be a folder of its own: not the root, not one of txscore's
+    version folders, not a folder holding other files (unless sharing is allowed)."""
+    real = target_of(folder)
+    if real.name in ("", ".", ".."):
+        return [Problem("a report needs a folder of its own, below this one.", str(folder),
+                        f"choose a folder with {out_option} (e.g. reports/study).")]
+    store = real.parent / f".{real.name}.txscore"
+    if foreign_versions(store):
+        return [Problem(f"{store.name} beside it holds files that are not txscore's (txscore "
+                        "keeps the versions of this report there).", str(store),
+                        "rename or move that folder, or choose another folder.")]
+    for inside in (real, real.parent):
+        if (inside / MARKER).is_file():
+            shown = inside.parent / inside.name.removeprefix(".").removesuffix(".txscore")
+            return [Problem("this is where txscore keeps the versions of a report, not a "
+                            "report folder.", str(folder),
+                            f"use the report folder: {out_option} {shown}.")]
+    if (stop := _read_only(real)) is not None:
+        return [Problem("the folder is read-only: txscore cannot publish the report there.",
+                        str(stop), f"make it writable (chmod u+w '{stop}') or choose "
+                        f"another folder with {out_option}.")]
+    if shared_ok or not real.is_dir() or is_version_link(real):
+        return []
+    foreign = foreign_entries(real)
+    if not foreign and holds_cwd(real):
+        return [Problem("the output folder is the current folder (or holds it): publishing "
+                        "replaces the folder by a link to the report's version.", str(folder),
+                        f"run txscore from another folder, or choose a folder of its own "
+                        f"with {out_option} (e.g. {out_option} report).")]
+    if not foreign:
+        return []
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
+                                      else "")
+    return [Problem(
+        f"the output folder holds files that are not a txscore report ({shown}). A report "
+        "is published by switching the whole folder at once (never a mix of old and new "
+        "files), so it needs a folder of its own; txscore does not touch these files.",
+        str(folder), f"choose a new or empty folder with {out_option} (e.g. "
+        f"{folder / 'report'}), or move those files elsewhere.")]
 
-    Nothing in ``out`` changes until every file is complete; each move is an atomic rename
-    on the same file system. On any failure or Ctrl-C the staging folder goes, ``out``
-    keeps its previous files, and a folder created here is removed again.
+
+def _read_only(real: Path) -> Path | None:
+    """The read-only folder in the way: the report folder itself when it is a real folder,
+    else the nearest existing folder above it (where the versions and the link go)."""
+    probe = real if real.is_dir() and not real.is_symlink() else real.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        writable = os.access(probe, os.W_OK | os.X_OK) and probe.stat().st_mode & 0o222
+    except OSError:
+        return None
+    return None if writable else probe
+
+
+def publish(out: str | Path, write: Callable[[Path], dict[str, Path]]) -> dict[str, Path]:
+    """Let ``write(folder)`` write every file into a new version folder, then publish it all
+    at once as ``out``; return ``{key: path in out}``.
+
+    ``out`` becomes (or stays) a symbolic link to the version folder, switched by one atomic
+    rename: whatever the moment of an error, a Ctrl-C or a kill, ``out`` shows exactly the
+    previous report or exactly the new one, with no stray file. The versions live beside
+    ``out`` in ``.<name>.txscore`` (see the module's notes for the first run on a real
+    folder, folders shared with other files, and systems without symbolic links).
 
     Parameters
     ----------
@@ -127,40 +251,42 @@ def publish(out: str | Path, write: Callable[[Path], dict[str, Path]]) -> dict[s
     Raises
     ------
     OutputError
-        When the folder cannot be created or written (a full disk, no rights, a workbook
-        open in Excel on Windows).
+        When the folder cannot be created or written (a full disk, no rights); nothing is
+        published then.
+    PublishInterrupted
+        On Ctrl-C (a :class:`KeyboardInterrupt`), saying what ``out`` holds.
 
     Examples
     --------
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp()) / "report"
-    >>> def write(stage):
-    ...     (stage / "note.txt").write_text("hi")
-    ...     return {"note": stage / "note.txt"}
+    >>> def write(folder):
+    ...     (folder / "note.txt").write_text("hi")
+    ...     return {"note": folder / "note.txt"}
     >>> paths = publish(out, write)
-    >>> paths["note"].read_text(), sorted(p.name for p in out.iterdir())
-    ('hi', ['note.txt'])
+    >>> paths["note"].read_text(), sorted(p.name for p in out.iterdir()), out.is_symlink()
+    ('hi', ['note.txt'], True)
     """
-    out = Path(out)
-    created = not out.exists()
+    target, version = target_of(out), None
+    if foreign_versions(versions_folder(target)):
+        raise OutputError(f"Cannot write the report to {out}",
+                          _folder_problems(target, "out_dir", True))
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".txscore-", suffix=".tmp", dir=out))
+        version = Version(target)
+        version.clean()
+        files = write(version.path)
+        step("written")
+        version.publish(files)
+        return {key: Path(out) / path.name for key, path in files.items()}
+    except KeyboardInterrupt:
+        raise PublishInterrupted(out, version.state() if version else "old") from None
     except OSError as exc:
-        raise OutputError(f"Cannot write to {out}", [Problem(
-            f"the folder cannot be created or written ({exc.strerror or exc}).", str(out),
-            "choose a folder you can write to.")]) from None
-    try:
-        final = {}
-        for key, path in write(stage).items():
-            os.replace(path, out / path.name)
-            final[key] = out / path.name
-        return final
-    except OSError as exc:
+        state = version.state() if version else "old"
         raise OutputError(f"Cannot write the report to {out}", [Problem(
-            f"{exc.strerror or exc}.", str(out), "check the free space and your rights on the "
-            "folder, and that the workbook is not open in Excel.")]) from None
+            f"{exc.strerror or exc}; {_FAILED[state]}", str(out),
+            "check the free space and your rights on the folder, and that the workbook is "
+            "not open in Excel.")]) from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        if created and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()
+        if version is not None:
+            with suppress(OSError):
+                version.close()

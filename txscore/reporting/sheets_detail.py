@@ -4,7 +4,8 @@ Items: the share of each answer, top box, net and score100 with intervals, one t
 scale. Reliability: alpha, its interval, omega and the verdict per construct and
 population, then the item statistics. Drivers (when the result has a driver analysis):
 importance, performance and priority quadrant. Exclusions: the per-file reconciliation
-with counts and shares per reason, then the ledger. Methodology: every setting, the
+in respondents (distinct file rows) and in respondent x brand rows, with counts and shares
+per reason, the exclusions by reason in both, then the ledger. Methodology: every setting, the
 formulas in words, inputs, versions (:mod:`txscore.reporting.methodology`). Verdicts, item
 flags, warnings, exclusion reasons and their details are codes in the result, put into
 words here.
@@ -185,39 +186,127 @@ def drivers_sheet(wb, ctx: Book, drivers: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------------- Exclusions
+#: the per-file counts in respondents (distinct file rows), beside those in rows
+PEOPLE = ("respondents_in", "respondents_scored", "respondents_excluded")
+#: the widest the ledger's reason column gets (every English reason and the French
+#: duplicate-id one on one line); a longer reason wraps onto a second line
+REASON_WIDTH = 56
+
+
 def exclusions_sheet(wb, ctx: Book) -> None:
+    """The per-file reconciliation in respondents and in respondent x brand rows, the
+    exclusions by reason in both (per file, and in words for all files), then the ledger
+    (one line per excluded row).
+
+    A file table without the respondent counts (one built by hand, or by an older
+    txscore) is shown in rows only.
+    """
     result, lab = ctx.result, ctx.words
     files = result.files
+    people = set(PEOPLE) <= set(files.columns)
     ok = bool(files["reconciles"].all())
-    sh = Sheet.new(wb, ctx, "exclusions", lab["exclusions_title"], lab["exclusions_sub"].format(
-        status=lab["reconciles_all" if ok else "reconciles_not"],
-        rows_in=lab.count(files["rows_in"].sum()), scored=lab.count(files["scored"].sum()),
-        excluded=lab.count(files["excluded"].sum())))
+    counts = {"status": lab["reconciles_all" if ok else "reconciles_not"],
+              **{k: lab.count(files[k].sum()) for k in ("rows_in", "scored", "excluded",
+                                                        *(PEOPLE if people else ()))}}
+    sh = Sheet.new(wb, ctx, "exclusions", lab["exclusions_title"], lab[
+        "exclusions_sub_people" if people else "exclusions_sub"].format(**counts))
     ex = result.exclusions
     used = set(ex["reason"]) if len(ex) else set()  # and codes txscore does not know yet
     reasons = [r for r in [*REASONS, *sorted(used - set(REASONS))]
                if r in files.columns and files[r].sum() > 0]
-    rows_in = files["rows_in"].where(files["rows_in"] > 0)
-    f = files.assign(reconciles=files["reconciles"].map({True: lab["yes"], False: lab["no"]}),
-                     population=translate(files["population"], lab.populations),
-                     excluded_share=files["excluded"] / rows_in,
-                     **{f"_s_{r}": files[r] / rows_in for r in reasons})
-    cols = [Col("source_file", lab["h_file"]), Col("source_sheet", lab["h_sheet"]),
-            Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
-            Col("rows_in", lab["h_rows_in"], "#,##0"), Col("scored", lab["h_scored"], "#,##0"),
-            Col("excluded", lab["h_excluded"], "#,##0"),
-            Col("excluded_share", lab["h_excluded_share"], "0.0%")]
-    for r in reasons:
-        name = lab.reasons.get(r) or r  # a code txscore has no words for yet: as it is
-        cols += [Col(r, name, "#,##0"),
-                 Col(f"_s_{r}", lab["h_reason_share"].format(reason=name), "0.0%")]
-    cols.append(Col("reconciles", lab["h_reconciles"]))
-    sh.table(f, [c for c in cols if c.key in f], name="Reconciliation")
+    _reconciliation(sh, files, people)
+    if reasons:
+        _reasons_table(sh, files, reasons, people)
     sh.heading(lab["ledger_title"])
     if ex.empty:
         sh.para(lab["ledger_none"])
         sh.finish()
         return
+    who = ex[["source_file", "source_sheet", "source_row"]].drop_duplicates()
+    sh.para(lab["ledger_counts"].format(rows=_rows(lab, len(ex)),
+                                        respondents=_people(lab, len(who))))
+    top = _ledger(sh, ex)
+    sh.finish(freeze=f"A{top + 1}", title_row=top, fixed=_reason_width(sh, ex, top))
+
+
+def _plural(lab, key: str, n: float) -> str:
+    """``n`` and its noun: one respondent, 2 respondents (French: 0 and 1 are singular)."""
+    one = round(n) == 1 or (lab.language == "fr" and round(n) == 0)
+    return lab[f"{key}_one" if one else key].format(n=lab.count(n))
+
+
+def _people(lab, n: float) -> str:
+    return _plural(lab, "n_respondents", n)
+
+
+def _rows(lab, n: float) -> str:
+    return _plural(lab, "n_rows", n)
+
+
+def _reconciliation(sh: Sheet, files: pd.DataFrame, people: bool) -> None:
+    """Per file: respondents in, scored, excluded; rows in, scored, excluded; shares."""
+    lab = sh.ctx.words
+    rows_in = files["rows_in"].where(files["rows_in"] > 0)
+    f = files.assign(reconciles=files["reconciles"].map({True: lab["yes"], False: lab["no"]}),
+                     population=translate(files["population"], lab.populations),
+                     excluded_share=files["excluded"] / rows_in)
+    cols = [Col("source_file", lab["h_file"]), Col("source_sheet", lab["h_sheet"]),
+            Col("population", lab["h_population"]), Col("wave", lab["h_wave"])]
+    if people:
+        f["respondents_excluded_share"] = files["respondents_excluded"] / files[
+            "respondents_in"].where(files["respondents_in"] > 0)
+        cols += [Col("respondents_in", lab["h_respondents_in"], "#,##0"),
+                 Col("respondents_scored", lab["h_respondents_scored"], "#,##0"),
+                 Col("respondents_excluded", lab["h_respondents_excluded"], "#,##0"),
+                 Col("respondents_excluded_share", lab["h_respondents_excluded_share"],
+                     "0.0%")]
+    cols += [Col("rows_in", lab["h_rows_in"], "#,##0"), Col("scored", lab["h_scored"], "#,##0"),
+             Col("excluded", lab["h_excluded"], "#,##0"),
+             Col("excluded_share", lab["h_excluded_share"], "0.0%"),
+             Col("reconciles", lab["h_reconciles"])]
+    sh.table(f, cols, name="Reconciliation")
+
+
+def _reasons_table(sh: Sheet, files: pd.DataFrame, reasons: list[str], people: bool) -> None:
+    """Per file and reason: respondents and rows excluded, with their shares of the file's
+    respondents and rows; above it, the totals of all files in words."""
+    lab = sh.ctx.words
+    sh.heading(lab["reasons_title"])
+    if people:
+        sh.para(lab["exclusions_by_reason"].format(reasons=lab["list_sep"].join(
+            lab["reason_counts"].format(
+                reason=lab.reasons.get(r) or r, rows=_rows(lab, files[r].sum()),
+                respondents=_people(lab, files[f"{r}_respondents"].sum())
+                if f"{r}_respondents" in files else "–") for r in reasons)))
+    ids = ["source_file", "source_sheet", "population", "wave"]
+    resp = [f"{r}_respondents" for r in reasons]
+    wide = files.reindex(columns=[*ids, "rows_in", "respondents_in", *reasons, *resp])
+    long = pd.concat([wide[ids].assign(
+        reason=r, rows=wide[r], respondents=wide[f"{r}_respondents"],
+        rows_in=wide["rows_in"], respondents_in=wide["respondents_in"])
+        for r in reasons], ignore_index=True)  # a loop over reasons, not respondents
+    order = {f: i for i, f in enumerate(files["source_file"])}
+    long = long[long["rows"] > 0].sort_values(
+        "source_file", key=lambda s: s.map(order), kind="stable")
+    frame = long.assign(
+        population=translate(long["population"], lab.populations),
+        reason=long["reason"].map(lambda r: lab.reasons.get(r) or r),
+        rows_share=long["rows"] / long["rows_in"].where(long["rows_in"] > 0),
+        respondents_share=long["respondents"] / long["respondents_in"].where(
+            long["respondents_in"] > 0))
+    cols = [Col("source_file", lab["h_file"]), Col("source_sheet", lab["h_sheet"]),
+            Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
+            Col("reason", lab["h_reason"])]
+    if people:
+        cols += [Col("respondents", lab["h_respondents"], "#,##0"),
+                 Col("respondents_share", lab["h_respondents_share"], "0.0%")]
+    cols += [Col("rows", lab["h_rows"], "#,##0"), Col("rows_share", lab["h_rows_share"], "0.0%")]
+    sh.table(frame, cols, name="ExclusionReasons")
+
+
+def _ledger(sh: Sheet, ex: pd.DataFrame) -> int:
+    """One line per excluded respondent x brand row; returns its header row."""
+    lab = sh.ctx.words
     details = ex["detail"].astype(object).fillna("").astype(str)
     frame = ex.assign(
         population=translate(ex["population"], lab.populations),
@@ -225,13 +314,26 @@ def exclusions_sheet(wb, ctx: Book) -> None:
         reason_shown=ex["reason"].map(lab.reason_texts).fillna(ex["reason"]),
         detail=details.map({d: lab.detail(d) for d in details.unique()}))
     # same first columns as the reconciliation above, so that the widths suit both
-    top = sh.table(frame, [Col("source_file", lab["h_file"]), Col("source_sheet", lab["h_sheet"]),
-                           Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
-                           Col("source_row", lab["h_row"], "0"),
-                           Col("respondent_id", lab["h_respondent"]),
-                           Col("brand", lab["h_brand"]), Col("reason_shown", lab["h_reason"]),
-                           Col("detail", lab["h_detail"], wrap=True)], name="Ledger")
-    sh.finish(freeze=f"A{top + 1}", title_row=top)
+    return sh.table(frame, [Col("source_file", lab["h_file"]),
+                            Col("source_sheet", lab["h_sheet"]),
+                            Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
+                            Col("source_row", lab["h_row"], "0"),
+                            Col("respondent_id", lab["h_respondent"]),
+                            Col("brand", lab["h_brand"]),
+                            Col("reason_shown", lab["h_reason"], wrap=True),
+                            Col("detail", lab["h_detail"], wrap=True)], name="Ledger")
+
+
+def _reason_width(sh: Sheet, ex: pd.DataFrame, top: int) -> dict[int, float]:
+    """The ledger's reason column (8) at most :data:`REASON_WIDTH` wide: a longer reason
+    (a French one, say) wraps onto more lines instead of running over the detail."""
+    lab = sh.ctx.words
+    texts = ex["reason"].map(lab.reason_texts).fillna(ex["reason"]).astype(str)
+    width = min(sh.widths.get(8, 8.0), float(REASON_WIDTH))  # the widest cell, capped
+    lines = np.ceil(texts.str.len().to_numpy(float) / (width - 2))  # as Sheet.table does
+    for i in np.flatnonzero(lines > 1):
+        sh.wrapped[top + 1 + i] = max(sh.wrapped.get(top + 1 + i, 1), lines[i])
+    return {8: width}
 
 
 # ---------------------------------------------------------------------- Methodology

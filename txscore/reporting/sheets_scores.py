@@ -37,6 +37,15 @@ SUMMARY_MEASURES = (("tx", "all"), ("customer_score", "customer"),
 _SEVERITY = {"ok": 0, "caution": 1, "low_base": 2, "suppressed": 3}
 
 
+def _title(ctx: Book, key: str, label: str) -> str:
+    """A construct's label in the report language when the study translates it, a measure's
+    (the loyalty composite) in the report's words, else the result's label."""
+    cons = ctx.study.constructs.get(key)
+    if cons is None:
+        return ctx.words.measures.get(key, label)
+    return cons.labels.get(ctx.words.language) or label
+
+
 def _present(scores: pd.DataFrame) -> list[tuple[str, str]]:
     have = set(zip(scores["measure"], scores["population"], strict=True))
     return [pair for pair in SUMMARY_MEASURES if pair in have]
@@ -72,6 +81,7 @@ def summary_sheet(wb, ctx: Book) -> None:
     conf = lab.num(rep.confidence * 100)
     sh = Sheet.new(wb, ctx, "summary", lab["summary_title"].format(study=study.name),
                     lab["summary_sub"].format(conf=conf))
+    _not_computed(sh, ctx)
     s = result.scores
     by = list(result.by)
     cell_keys = ["wave", *by, "brand"]
@@ -79,13 +89,16 @@ def summary_sheet(wb, ctx: Book) -> None:
     sel = s.merge(pd.DataFrame(pairs, columns=["measure", "population"]))
     idx = sel.set_index([*cell_keys, "measure"]).sort_index()
     wave_arrow, peer_arrow = _arrows(ctx, "wave"), _arrows(ctx, "peer")
+    pops = [pop for pop in POPULATIONS if (s["population"] == pop).any()]  # scored ones
     bases = {pop: s[s["population"] == pop].drop_duplicates(cell_keys).set_index(cell_keys)
-             for pop in POPULATIONS}
+             for pop in pops}
     grid = result.grid.set_index(cell_keys) if not result.grid.empty else None
-    headers = [lab["h_brand"], *[lab.measures[m] for m, _ in pairs], lab["h_quadrant"],
-               lab["h_n_customers"], lab["h_neff_customers"], lab["h_n_non_customers"],
-               lab["h_neff_non_customers"], lab["h_flag"]]
-    q_col = len(pairs) + 2
+    base_heads = {"customer": ["h_n_customers", "h_neff_customers"],
+                  "non_customer": ["h_n_non_customers", "h_neff_non_customers"]}
+    headers = [lab["h_brand"], *[lab.measures[m] for m, _ in pairs],
+               *([lab["h_quadrant"]] if grid is not None else []),
+               *[lab[h] for pop in pops for h in base_heads[pop]], lab["h_flag"]]
+    q_col = len(pairs) + 2 if grid is not None else len(pairs) + 1  # the last before bases
     for key, block in sel.groupby(["wave", *by], sort=False):
         key = key if isinstance(key, tuple) else (key,)
         sh.heading(lab["wave"].format(wave=" · ".join(str(k) for k in key)))
@@ -123,14 +136,14 @@ def summary_sheet(wb, ctx: Book) -> None:
                 elif g["quadrant"]:
                     sh.cell(sh.row, q_col, lab.quadrants.get(g["quadrant"], g["quadrant"])
                             + ("" if g["in_peer_average"] else " *"), align=st["indent"])
-            for j, pop in enumerate(POPULATIONS):
+            for j, pop in enumerate(pops):
                 if at in bases[pop].index:
                     b = bases[pop].loc[at]
                     flags.append(str(b["flag"]))
                     sh.cell(sh.row, q_col + 1 + 2 * j, b["n"], "#,##0")
                     sh.cell(sh.row, q_col + 2 + 2 * j, b["n_eff"], "#,##0")
             worst = max(flags, key=lambda f: _SEVERITY.get(f, 0), default="ok")
-            sh.cell(sh.row, q_col + 5, lab.flags.get(worst, worst),
+            sh.cell(sh.row, q_col + 1 + 2 * len(pops), lab.flags.get(worst, worst),
                     font=st["grey"] if worst != "ok" else None, align=st["indent"])
             sh.row += 1
         sh.row += 1
@@ -138,6 +151,17 @@ def summary_sheet(wb, ctx: Book) -> None:
     _reliability_warnings(sh, ctx)
     sh.images(CHART_PREFIXES["summary"])
     sh.finish(freeze="B4", gridlines=False)
+
+
+def _not_computed(sh: Sheet, ctx: Book) -> None:
+    """The indices the study cannot have, once, with why (``Result.not_computed``)."""
+    missing = getattr(ctx.result, "not_computed", None) or {}
+    if not missing:
+        return
+    sh.heading(ctx.words["not_computed_title"])
+    for line in ctx.words.missing(missing):
+        sh.para(line)
+    sh.row += 1
 
 
 def _summary_legend(sh: Sheet, ctx: Book, pairs: list[tuple[str, str]]) -> None:
@@ -158,8 +182,9 @@ def _summary_legend(sh: Sheet, ctx: Book, pairs: list[tuple[str, str]]) -> None:
              lab["legend_grey"].format(low=lab.num(rep.low_base_below),
                                        caution=lab.num(rep.caution_below)),
              lab["legend_wave"].format(level=level),
-             lab["legend_peer"].format(peer=lab.num(rep.peer_min_base), level=level),
-             lab["legend_grid"].format(peer=lab.num(rep.peer_min_base))]
+             lab["legend_peer"].format(peer=lab.num(rep.peer_min_base), level=level)]
+    if not ctx.result.grid.empty:
+        lines.append(lab["legend_grid"].format(peer=lab.num(rep.peer_min_base)))
     if ("nps", "customer") in pairs:
         lines.append(lab["legend_nps"])
     for text in lines:
@@ -178,7 +203,8 @@ def _reliability_warnings(sh: Sheet, ctx: Book) -> None:
         sh.para(lab["rel_none"])
     for r in bad.itertuples(index=False):
         sh.para(lab["rel_line"].format(
-            construct=r.label, population=lab.populations.get(r.population, r.population),
+            construct=_title(ctx, r.construct, r.label),
+            population=lab.populations.get(r.population, r.population),
             alpha=lab.num(r.alpha, 2) if pd.notna(r.alpha) else "–",
             low=lab.num(r.ci_low, 2) if pd.notna(r.ci_low) else "–",
             high=lab.num(r.ci_high, 2) if pd.notna(r.ci_high) else "–",
@@ -198,7 +224,7 @@ def scores_sheet(wb, ctx: Book) -> None:
         brand=brand_words(ctx, s["brand"]), population=translate(s["population"], lab.populations),
         level=translate(s["level"], lab.levels),
         label=np.where(s["measure"].isin(list(lab.measures)), translate(s["measure"], lab.measures),
-                       s["label"]),
+                       [_title(ctx, m, x) for m, x in zip(s["measure"], s["label"], strict=True)]),
         value=s["value"].astype(object).where(~hidden, ctx.supp),
         flag_text=translate(s["flag"], lab.flags), band_text=translate(s["band"], lab.bands))
     cols = [Col("wave", lab["h_wave"]), *[Col(b, b.replace("_", " ").capitalize())

@@ -193,6 +193,10 @@ class Words:
     reason_texts = property(lambda self: self.table["reason_texts"],
                             doc="Exclusion reasons, long (the ledger).")
     verdicts = property(lambda self: self.table["verdicts"], doc="Reliability verdicts.")
+    indices = property(lambda self: self.table["indices"],
+                       doc="The indices a partial study may lack, by key.")
+    not_computed = property(lambda self: self.table["not_computed"],
+                            doc="Why an index is not computed, by reason code.")
     charts = property(lambda self: self.table["charts"], doc="The charts' texts.")
     methodology = property(lambda self: self.table["methodology"],
                            doc="The Methodology sheet's texts.")
@@ -272,6 +276,20 @@ class Words:
             return _DetailFormatter(self).vformat(template, args, {"subject": subject})
         except (IndexError, ValueError):  # arguments the template does not fit
             return code.strip()
+
+    def missing(self, not_computed: Mapping[str, str]) -> list[str]:
+        """The indices not computed, one sentence per reason (``Result.not_computed``); a
+        code the table does not have is shown as it is.
+
+        >>> words_for("en").missing({"tx": "no_customer_source", "nps": "no_nps_item"})[1]
+        'NPS: not computed – the study names no NPS item ([index] nps_item).'
+        """
+        by_reason: dict[str, list[str]] = {}
+        for index, reason in not_computed.items():
+            by_reason.setdefault(reason, []).append(self.indices.get(index, index))
+        return [self["not_computed_line"].format(
+            indices=", ".join(names), reason=self.not_computed.get(reason, reason))
+            for reason, names in by_reason.items()]
 
     def verdict(self, verdict: object, notes: object = "", *, flag: object = "ok",
                 table: str = "reliability_notes") -> str:

@@ -187,13 +187,15 @@ class Book:
     result: Any
     words: Words
     st: dict[str, Any]
-    charts: dict[str, Path]
+    #: chart key -> its PNG file, or the PNG itself (bytes: built in memory)
+    charts: dict[str, Path | bytes]
     supp: str
     styles: dict[tuple, Any] = field(default_factory=dict)
     #: the chart files are still being drawn: trust ``charts`` (they exist when placed)
     charts_pending: bool = False
-    #: the sheets' chart placements, run once the charts exist (``workbook_bytes``)
-    placements: list[Callable[[], None]] = field(default_factory=list)
+    #: the sheets' chart placements (sheet name, placement), run once the charts exist
+    #: (``workbook_bytes``)
+    placements: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
 
     @property
     def study(self) -> Any:
@@ -232,7 +234,7 @@ class Sheet:
     headers: list[tuple[int, list[str]]] = field(default_factory=list)
     paras: list[tuple[int, int, str]] = field(default_factory=list)
     wrapped: dict[int, float] = field(default_factory=dict)
-    pictures: list[Path] = field(default_factory=list)
+    pictures: list[Path | bytes] = field(default_factory=list)
     pictures_row: int = 0
 
     @classmethod
@@ -338,8 +340,9 @@ class Sheet:
     def images(self, prefixes: tuple[str, ...]) -> None:
         """Embed the charts whose key starts with one of ``prefixes`` (placed after finish,
         once every chart exists: see ``workbook_bytes``)."""
-        paths = [Path(p) for k, p in self.ctx.charts.items()
-                 if k.startswith(prefixes) and (self.ctx.charts_pending or Path(p).is_file())]
+        paths = [p if isinstance(p, bytes) else Path(p) for k, p in self.ctx.charts.items()
+                 if k.startswith(prefixes) and (isinstance(p, bytes) or self.ctx.charts_pending
+                                                or Path(p).is_file())]
         if not paths:
             return
         self.heading(self.ctx.words["charts"])
@@ -369,7 +372,7 @@ class Sheet:
                 self.ws.row_breaks.append(Break(id=row - 1))
             tallest = 0
             for k, path in enumerate(self.pictures[i:i + 2]):
-                img = Image(str(path))
+                img = Image(io.BytesIO(path) if isinstance(path, bytes) else str(path))
                 img.width, img.height = int(width), int(round(img.height * width / img.width))
                 self.ws.add_image(img, f"{get_column_letter(second if k else 1)}{row}")
                 tallest = max(tallest, img.height)
@@ -406,8 +409,8 @@ class Sheet:
             if lines > 1:
                 ws.row_dimensions[row].height = ROW_PT * lines + 2
         if self.pictures:  # the images' sizes are read from the files: placed last
-            self.ctx.placements.append(functools.partial(
-                self._place_images, [widths[j] for j in sorted(widths)]))
+            self.ctx.placements.append((ws.title, functools.partial(
+                self._place_images, [widths[j] for j in sorted(widths)])))
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0

@@ -29,13 +29,28 @@ from txscore.stats.drivers import relative_weights_from_cov
 from txscore.stats.inference import kish_n_eff, percentile_interval
 from txscore.study import Study
 
-__all__ = ["WEIGHT_NOTES", "Composites", "composites"]
+__all__ = ["INDICES", "NOT_COMPUTED", "WEIGHT_NOTES", "Composites", "composites",
+           "missing_indices"]
 
 #: Why the CX weights are not the method asked for (the ``note`` of ``cx_weights``; "" when
 #: they are): "too_few_customers" (fewer complete customers than
 #: ``min_customers_for_weights``: equal weights), "no_variance" (a quality dimension or the
-#: loyalty composite has no variance among customers: equal weights).
-WEIGHT_NOTES = ("too_few_customers", "no_variance")
+#: loyalty composite has no variance among customers: equal weights), "no_loyalty" (no
+#: loyalty item answered by customers: equal weights).
+WEIGHT_NOTES = ("too_few_customers", "no_variance", "no_loyalty")
+
+#: The indices a partial study may lack (the keys of ``Result.not_computed``): CX, BX among
+#: customers and among non-customers, C, N, TX, the growth grid and NPS.
+INDICES = ("cx", "bx_customer", "bx_non_customer", "c", "n", "tx", "grid", "nps")
+#: Why an index is not computed (the values of ``Result.not_computed``): the study has no
+#: source of a population it needs; customers (non-customers) are asked, or answered, no
+#: item of some BX pillar; no CX quality dimension is defined, or customers answered none of
+#: some dimension's items; no BX pillar is defined; no ``[index] nps_item``; every row of a
+#: population it needs was excluded (or none answered the item).
+NOT_COMPUTED = ("no_customer_source", "no_non_customer_source", "no_bx_items_for_customers",
+                "no_bx_items_for_non_customers", "no_cx_constructs",
+                "no_cx_items_for_customers", "no_bx_constructs", "no_nps_item",
+                "no_scored_rows")
 
 
 @dataclass(frozen=True)
@@ -51,12 +66,15 @@ class Composites:
     weights : dict
         "cx" and "bx" -> the importance weights table (``dimension``, ``weight``,
         ``ci_low``, ``ci_high``, ``method``, ``note``).
+    not_computed : dict
+        Index (:data:`INDICES` but "nps") -> why it is not computed (:data:`NOT_COMPUTED`).
     """
 
     arrays: dict[tuple[str, str], np.ndarray]
     n: dict[str, np.ndarray]
     n_eff: dict[str, np.ndarray]
     weights: dict[str, pd.DataFrame]
+    not_computed: dict[str, str]
 
 
 def _nanmean(a: np.ndarray, axis: int) -> np.ndarray:
@@ -86,7 +104,7 @@ def _importance_weights(cov: np.ndarray) -> np.ndarray:
 
 def _weights_frame(names: list[str], reps: np.ndarray, confidence: float, method: str,
                    note: str = "") -> pd.DataFrame:
-    lo, hi = percentile_interval(reps[1:], confidence) if len(reps) > 1 else (
+    lo, hi = percentile_interval(reps[1:], confidence) if len(reps) > 1 and names else (
         np.full(len(names), np.nan),) * 2
     return pd.DataFrame({"dimension": names, "weight": reps[0], "ci_low": lo, "ci_high": hi,
                          "method": method, "note": note})
@@ -99,8 +117,11 @@ def _cx_weights(sums: StudySums, reg: dict[str, np.ndarray], r_count: int,
     study = sums.study
     w_cx = np.full((r_count, len(cx_dims)), 1 / max(len(cx_dims), 1))
     method = study.index.cx_method
-    if method != "loyalty_weighted" or "cx:customer" not in reg:
+    if method != "loyalty_weighted" or not cx_dims:
         return w_cx, method, ""
+    if "cx:customer" not in reg:  # no customers (then no CX), or no loyalty construct
+        return (w_cx, "equal", "no_loyalty") if "customer" in sums.populations else (
+            w_cx, method, "")
     s = reg["cx:customer"]
     if not (s[0, 0] > 0 and sums.populations["customer"].complete_n >=
             study.index.min_customers_for_weights):
@@ -129,12 +150,14 @@ def _population_measures(pop: str, sums: np.ndarray, lay: Layout, study: Study, 
         box = sums[:, :, 2 * k:]
         net = 100 * (box[:, :, :len(lay.net)] - box[:, :, len(lay.net):]) / valid[
             :, :, lay.net]
+    # an item no respondent of the population answered (in any cell) is not asked of it
+    answered = valid[0].sum(axis=0) > 0
     cons_s = {}
     for cons in study.constructs.values():
-        idx = [j[c] for c in study.items_of(cons.name) if c in j]
+        idx = [j[c] for c in study.items_of(cons.name) if c in j and answered[j[c]]]
         if idx:
             cons_s[cons.name] = arrays[(pop, cons.name)] = _nanmean(s100[:, :, idx], axis=2)
-    if pop == "customer" and cx_dims:
+    if pop == "customer" and cx_dims and all(c in cons_s for c in cx_dims):
         dims = np.stack([cons_s[c] for c in cx_dims], axis=2)
         dim_nets = [_nanmean(net[:, :, [net_at[c] for c in study.items_of(name)
                                          if c in net_at]], axis=2) for name in cx_dims]
@@ -143,8 +166,10 @@ def _population_measures(pop: str, sums: np.ndarray, lay: Layout, study: Study, 
         arrays[(pop, "cx")] = (arrays[(pop, "cx_classic_net")] if cx_method == "classic_net"
                                else np.einsum("rgq,rq->rg", dims, w_cx))
     if pop == "customer" and loyalty:  # the composite: mean of all loyalty items
-        idx = [j[c] for name in loyalty for c in study.items_of(name) if c in j]
-        arrays[(pop, "loyalty")] = _nanmean(s100[:, :, idx], axis=2)
+        idx = [j[c] for name in loyalty for c in study.items_of(name)
+               if c in j and answered[j[c]]]
+        if idx:
+            arrays[(pop, "loyalty")] = _nanmean(s100[:, :, idx], axis=2)
     if pillars and all(p in cons_s for p in pillars):
         bx = np.einsum("rgq,rq->rg", np.stack([cons_s[p] for p in pillars], 2), w_bx)
         arrays[(pop, "bx_customers" if pop == "customer" else "bx_non_customers")] = bx
@@ -218,4 +243,62 @@ def composites(sums: StudySums, reps: dict[str, np.ndarray]) -> Composites:
         _population_measures(pop, pop_sums, sums.populations[pop].layout, study, w_cx,
                              cx_method, w_bx, arrays)
     _combine(arrays, study)
-    return Composites(arrays, n, n_eff, weights)
+    # the weights of an index that is not computed are not used: none are reported
+    if ("customer", "cx") not in arrays:
+        weights["cx"] = weights["cx"].iloc[:0]
+    if not {("customer", "bx_customers"), ("non_customer", "bx_non_customers")} & set(arrays):
+        weights["bx"] = weights["bx"].iloc[:0]
+    return Composites(arrays, n, n_eff, weights, missing_indices(study, set(sums.populations),
+                                                                 set(arrays)))
+
+
+def missing_indices(study: Study, scored: set[str],
+                    computed: set[tuple[str, str]]) -> dict[str, str]:
+    """Why each composite index that was not computed is missing.
+
+    Parameters
+    ----------
+    study : Study
+    scored : set of str
+        The populations with scored rows.
+    computed : set of (population, measure)
+        The composites computed.
+
+    Returns
+    -------
+    dict
+        Index (:data:`INDICES`, but "nps") -> reason code (:data:`NOT_COMPUTED`), in the
+        order of :data:`INDICES`; C, N, TX and the grid take the reason of the first index
+        they lack.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> missing_indices(study, {"customer"}, {("customer", "cx"), ("customer", "bx_customers"),
+    ...                                       ("customer", "customer_score")})
+    {'bx_non_customer': 'no_scored_rows', 'n': 'no_scored_rows', 'tx': 'no_scored_rows', \
+'grid': 'no_scored_rows'}
+    """
+    def population(pop: str) -> str | None:
+        if not any(s.population == pop for s in study.sources):
+            return f"no_{pop}_source"
+        return None if pop in scored else "no_scored_rows"
+
+    out: dict[str, str] = {}
+    if ("customer", "cx") not in computed:
+        out["cx"] = population("customer") or (
+            "no_cx_items_for_customers" if study.constructs_with_role("cx_quality")
+            else "no_cx_constructs")
+    for pop, key in (("customer", "bx_customer"), ("non_customer", "bx_non_customer")):
+        if (pop, f"bx_{pop}s") not in computed:
+            out[key] = population(pop) or (
+                f"no_bx_items_for_{pop}s" if study.constructs_with_role("bx_pillar")
+                else "no_bx_constructs")
+    if ("customer", "customer_score") not in computed:
+        out["c"] = out.get("cx") or out["bx_customer"]
+    if ("non_customer", "non_customer_score") not in computed:
+        out["n"] = out["bx_non_customer"]
+    if ("all", "tx") not in computed:
+        out["tx"] = out["grid"] = out.get("c") or out["n"]
+    return out

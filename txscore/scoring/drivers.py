@@ -138,7 +138,7 @@ def _plan(study: Study, analysis: str, pop: str, d: pd.DataFrame, drivers: list[
         study.constructs[c].title for c in outcome))
     if analysis == "items_loyalty":
         items = [c for name in drivers for c in study.items_of(name)]
-        return _Plan(analysis, pop, label, items, [study.items[c].text or c for c in items],
+        return _Plan(analysis, pop, label, items, [study.items[c].label_in() for c in items],
                      _score100(d, study, items), y)
     scores = np.column_stack([_mean_answered(_score100(d, study, study.items_of(name)))
                               for name in drivers])

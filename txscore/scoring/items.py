@@ -31,7 +31,7 @@ from txscore.stats.inference import (
 from txscore.study import Scale, Study
 from txscore.study.vocabulary import MEASURE_LABELS, NPS_DETRACTORS, NPS_PROMOTERS
 
-__all__ = ["item_statistics", "items_from_counts", "nps_from_counts", "nps_table"]
+__all__ = ["item_statistics", "items_from_counts", "nps_from_counts", "nps_missing", "nps_table"]
 
 
 def item_statistics(responses: Responses, *,
@@ -199,3 +199,31 @@ def nps_from_counts(sums: StudySums) -> pd.DataFrame:
         return pd.DataFrame()
     return suppress(pd.concat(frames, ignore_index=True), keep=tuple(cells.keys.columns),
                     text=("band",))
+
+
+def nps_missing(sums: StudySums, nps: pd.DataFrame) -> str | None:
+    """Why the NPS index is not computed (a code of
+    :data:`txscore.scoring.composites.NOT_COMPUTED`), or None when ``nps`` has rows.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml").with_settings(
+    ...     nps_item=None))
+    >>> acc = CellSums(responses.study)
+    >>> acc.add(responses.data)
+    >>> nps_missing(acc.collect(), pd.DataFrame())
+    'no_nps_item'
+    """
+    study = sums.study
+    col = study.index.nps_item
+    if not nps.empty:
+        return None
+    if col is None or col not in study.items:
+        return "no_nps_item"
+    cons = study.constructs.get(study.items[col].construct)
+    asked = cons.populations if cons is not None else ()
+    sourced = {s.population for s in study.sources}
+    if asked and not sourced & set(asked):  # no source of any population asked it
+        return f"no_{asked[0]}_source"
+    return "no_scored_rows"

@@ -17,7 +17,7 @@ from txscore.responses import Responses
 from txscore.result import Result, ResultMeta
 from txscore.scoring.composites import composites
 from txscore.scoring.drivers import standard_drivers
-from txscore.scoring.items import items_from_counts, nps_from_counts
+from txscore.scoring.items import items_from_counts, nps_from_counts, nps_missing
 from txscore.scoring.reliability import reliability_tables
 from txscore.scoring.sums import CellSums, StudySums, resample_sums
 from txscore.scoring.tables import tables
@@ -54,7 +54,8 @@ def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, p
     -------
     dict
         ``items``, ``distributions``, ``scores``, ``changes``, ``grid``, ``reliability``,
-        ``reliability_items``, ``cx_weights``, ``bx_weights``.
+        ``reliability_items``, ``cx_weights``, ``bx_weights`` and ``not_computed`` (index ->
+        reason code, :data:`txscore.scoring.composites.NOT_COMPUTED`).
 
     Examples
     --------
@@ -75,12 +76,17 @@ def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, p
     say(f"bootstrap ({study.report.bootstrap} resamples)")
     comp = composites(sums, resample_sums(sums, study.report.bootstrap, study.report.seed))
     say("changes and growth grid")
-    scores, changes, grid = tables(comp, nps_from_counts(sums), sums.cells, study, sums.by)
+    nps = nps_from_counts(sums)
+    scores, changes, grid = tables(comp, nps, sums.cells, study, sums.by)
     say("reliability")
     rel, rel_items = reliability_tables(sums.moments, study)
+    missing = dict(comp.not_computed)
+    if (reason := nps_missing(sums, nps)) is not None:
+        missing["nps"] = reason
     return {"items": items, "distributions": dists, "scores": scores, "changes": changes,
             "grid": grid, "reliability": rel, "reliability_items": rel_items,
-            "cx_weights": comp.weights["cx"], "bx_weights": comp.weights["bx"]}
+            "cx_weights": comp.weights["cx"], "bx_weights": comp.weights["bx"],
+            "not_computed": missing}
 
 
 def score(responses: Responses, *, by: Sequence[str] = (),

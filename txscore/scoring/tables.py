@@ -32,11 +32,14 @@ from txscore.stats.inference import (
 from txscore.study import Study
 from txscore.study.vocabulary import INDEX_MEASURES, MEASURE_LABELS
 
-__all__ = ["CHANGE_COLUMNS", "QUADRANTS", "tables"]
+__all__ = ["CHANGE_COLUMNS", "GRID_NUMBERS", "QUADRANTS", "tables"]
 
 #: growth-grid quadrant codes: (customer score vs peers, non-customer score vs peers) =
 #: (above, above), (above, below), (below, above), (below, below)
 QUADRANTS = ("Leading", "Plateauing", "Churning", "Lagging")
+
+#: The numbers of the growth grid, per brand cell.
+GRID_NUMBERS = ("non_customer_score", "customer_score", "peer_non_customer", "peer_customer")
 
 #: The columns of the changes table (segment columns come after ``brand``).
 CHANGE_COLUMNS = ["comparison", "measure", "population", "wave", "brand", "versus",
@@ -304,8 +307,12 @@ def _nps_changes(nps: pd.DataFrame, study: Study, by: Sequence[str]) -> pd.DataF
 def _growth_grid(comp: Composites, cells: Cells, study: Study,
                  by: Sequence[str]) -> pd.DataFrame:
     need = {("customer", "customer_score"), ("non_customer", "non_customer_score")}
-    if not need <= set(comp.arrays):
-        return pd.DataFrame()
+    if not need <= set(comp.arrays):  # not computed (Result.not_computed says why)
+        return pd.DataFrame({**{k: pd.Series(dtype=object) for k in ("wave", "brand", *by)},
+                             **{k: pd.Series(dtype=float) for k in GRID_NUMBERS},
+                             "quadrant": pd.Series(dtype=object),
+                             "in_peer_average": pd.Series(dtype=bool),
+                             "flag": pd.Series(dtype=object)})
     c = comp.arrays[("customer", "customer_score")][0]
     nn = comp.arrays[("non_customer", "non_customer_score")][0]
     flag = _cell_base(comp, "all", study)[2]

@@ -21,6 +21,7 @@ from txscore.study.model import (
     MULTIPLE_TESTING,
     ROLES,
     SOURCE_FORMATS,
+    SOURCE_ROLES,
     TARGET_SCOPES,
     WEIGHT_SCALES,
     WEIGHTING_METHODS,
@@ -64,7 +65,8 @@ from txscore.study.weighting import parse_weighting
 __all__ = [
     "BX_METHODS", "CX_METHODS", "DIMENSIONS", "INDEX_MEASURES", "LANGUAGES", "MEASURE_LABELS",
     "MULTIPLE_TESTING", "NPS_DETRACTORS", "NPS_PROMOTERS", "POPULATIONS", "ROLES",
-    "SOURCE_FORMATS", "TARGET_SCOPES", "TOTAL", "WEIGHTING_METHODS", "WEIGHT_SCALES",
+    "SOURCE_FORMATS", "SOURCE_ROLES", "TARGET_SCOPES", "TOTAL", "WEIGHTING_METHODS",
+    "WEIGHT_SCALES",
     "AttentionCheck", "BxMethod", "Columns", "Construct", "CxMethod", "IndexSettings", "Item",
     "Language", "MultipleTesting", "Population", "QualitySettings", "ReportSettings", "Role",
     "Scale", "Source", "SourceFormat", "Study", "TargetScope", "Targets", "WeightScale",

@@ -22,8 +22,9 @@ from txscore.errors import StudySpecError
 from txscore.study.vocabulary import POPULATIONS
 
 __all__ = [
-    "BX_METHODS", "CX_METHODS", "DIMENSIONS", "LANGUAGES", "MULTIPLE_TESTING", "ROLES",
-    "SOURCE_FORMATS", "TARGET_SCOPES", "WEIGHTING_METHODS", "WEIGHT_SCALES",
+    "BX_METHODS", "CX_METHODS", "DIMENSIONS", "LABEL_LANGUAGES", "LANGUAGES",
+    "MULTIPLE_TESTING", "ROLES", "SOURCE_FORMATS", "SOURCE_ROLES", "TARGET_SCOPES",
+    "WEIGHTING_METHODS", "WEIGHT_SCALES",
     "AttentionCheck", "BxMethod", "Columns", "Construct", "CxMethod", "IndexSettings", "Item",
     "Language", "MultipleTesting", "Population", "QualitySettings", "ReportSettings", "Role",
     "Scale", "Source", "SourceFormat", "Study", "TargetScope", "Targets", "WeightScale",
@@ -92,6 +93,15 @@ class Source:
     delimiter: str | None = None
     brand_pattern: str | None = None
     brands: Mapping[str, str] = field(default_factory=dict)
+    #: this source's column roles as written in its ``columns = {...}`` (keys of
+    #: :data:`SOURCE_ROLES`); they replace the ``[columns]`` default for this file only,
+    #: ``personal`` (a tuple) adds to the study-wide list
+    columns: Mapping[str, str | float | tuple[str, ...]] = field(default_factory=dict)
+    #: item key -> this file's column (in a brand loop: the item part of the column names)
+    items: Mapping[str, str] = field(default_factory=dict)
+    #: the number of the ``[[sources]]`` table it comes from (1 = the first; 0: built in
+    #: Python), so that messages name the table to edit
+    spec_index: int = 0
 
     @property
     def name(self) -> str:
@@ -99,15 +109,55 @@ class Source:
         return self.path.name
 
 
+    @property
+    def table(self) -> str:
+        """The spec table of this source as messages name it: ``[[sources]] #2``, or the
+        file name for a source built in Python.
+
+        >>> Source(Path("a.csv"), "customer", "W1", spec_index=2).table
+        '[[sources]] #2'
+        """
+        return f"[[sources]] #{self.spec_index}" if self.spec_index else f"source {self.name}"
+
+
+#: the languages a label or a question text may be given in (ISO 639-1 codes)
+LABEL_LANGUAGES: tuple[str, ...] = tuple(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu "
+    "cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi "
+    "ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks "
+    "ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl "
+    "nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl "
+    "sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve "
+    "vi vo wa wo xh yi yo za zh zu".split())
+
+#: the column roles a source may set for itself (``columns = {...}`` of ``[[sources]]``)
+SOURCE_ROLES: tuple[str, ...] = ("respondent_id", "brand", "weight", "duration", "start",
+                                 "end", "finished", "status", "personal")
+
+
 @dataclass(frozen=True)
 class Columns:
-    """Column roles in the input files."""
+    """Column roles in the input files.
 
-    respondent_id: str
+    ``weight`` is a column name or a number (a constant weight). ``duration`` is the
+    interview length in seconds; without it, ``end - start`` when both are given.
+    ``finished`` and ``status`` are the export's finished flag and status (test/preview
+    responses).
+
+    >>> Columns("resp_id", weight=1.5).weight
+    1.5
+    """
+
+    respondent_id: str = "respondent_id"
     brand: str | None = None
-    weight: str | None = None
+    weight: str | float | None = None
     segments: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
+    duration: str | None = None
+    start: str | None = None
+    end: str | None = None
+    finished: str | None = None
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,11 +172,37 @@ class Scale:
     missing: Mapping[int, str] = field(default_factory=dict)
     top_box: tuple[int, ...] = ()
     bottom_box: tuple[int, ...] = ()
+    #: code -> every label that means it (synonyms, every language), the shown one first
+    accepted: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    #: missing code -> every label that means it, the shown one first
+    missing_accepted: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    #: language -> code -> the label shown in that language
+    translations: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # the shown labels are always accepted (a Scale built with labels only, or replaced)
+        for name, shown in (("accepted", self.labels), ("missing_accepted", self.missing)):
+            given = getattr(self, name)
+            merged = {code: tuple(dict.fromkeys((label, *given.get(code, ()))))
+                      for code, label in shown.items()}
+            merged.update({code: tuple(v) for code, v in given.items() if code not in merged})
+            object.__setattr__(self, name, merged)
 
     @property
     def codes(self) -> tuple[int, ...]:
         """The valid (non-missing) codes."""
         return tuple(range(self.min, self.max + 1))
+
+    def label_in(self, code: int, language: str | None = None) -> str:
+        """The label of ``code`` shown in ``language`` (its translation, else the shown
+        label, else the code itself: an unlabelled scale shows its codes).
+
+        >>> s = Scale("a", 5, 1, 5, {5: "Agree"}, translations={"fr": {5: "D'accord"}})
+        >>> s.label_in(5, "fr"), s.label_in(5, "en"), s.label_in(3, "fr")
+        ("D'accord", 'Agree', '3')
+        """
+        table = self.translations.get(language or "", {})
+        return table.get(code) or self.labels.get(code) or self.missing.get(code) or str(code)
 
 
 def default_boxes(points: int, lo: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -166,22 +242,60 @@ class Construct:
     dimension: str | None = None
     label: str = ""
     populations: tuple[Population, ...] = POPULATIONS
+    #: language -> label
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
         """The label, or the name when no label is given."""
         return self.label or self.name.replace("_", " ").capitalize()
 
+    def title_in(self, language: str | None = None) -> str:
+        """The label in ``language``, else :attr:`title`.
+
+        >>> Construct("trust", labels={"fr": "Confiance"}).title_in("fr")
+        'Confiance'
+        >>> Construct("trust").title_in("fr")
+        'Trust'
+        """
+        return self.labels.get(language or "") or self.title
+
 
 @dataclass(frozen=True)
 class Item:
-    """A survey question: its column, construct and scale."""
+    """A survey question: its key (the column name unless a source aliases it), construct
+    and scale.
+
+    ``text`` is the question text and ``label`` a short label for charts and tables, both
+    in the study language; ``texts`` and ``labels`` hold them per language.
+    """
 
     column: str
     construct: str
     scale: str
     reversed: bool = False
     text: str = ""
+    label: str = ""
+    texts: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def text_in(self, language: str | None = None) -> str:
+        """The question text in ``language``, else :attr:`text` ("" when none).
+
+        >>> Item("q1", "c", "s", text="Meets needs", texts={"fr": "Répond"}).text_in("fr")
+        'Répond'
+        """
+        return self.texts.get(language or "") or self.text
+
+    def label_in(self, language: str | None = None) -> str:
+        """The short label in ``language``: its label, else the label, else the question
+        text, else the item key.
+
+        >>> Item("eff_1", "c", "s").label_in("fr")
+        'eff_1'
+        """
+        return (self.labels.get(language or "") or self.label or self.text_in(language)
+                or self.column)
 
 
 @dataclass(frozen=True)
@@ -359,6 +473,27 @@ class Study:
     weighting: WeightingSettings | None = None
 
     # ------------------------------------------------------------------ helpers
+    def columns_for(self, source: Source) -> Columns:
+        """The column roles of one source, as named in its file: the source's own
+        ``columns`` over the ``[columns]`` defaults (``personal`` adds to them; the
+        duration defaults to ``[quality.speeders] column``; a source that sets its own
+        start or end time and no duration has none).
+
+        >>> import txscore as tx
+        >>> study = tx.read_study("surveys/sample/study.toml")
+        >>> study.columns_for(study.sources[0]).respondent_id
+        'resp_id'
+        """
+        own = dict(source.columns)
+        personal = own.pop("personal", ())
+        base = self.columns
+        if base.duration is None and self.quality.speeder_column is not None:
+            base = replace(base, duration=self.quality.speeder_column)
+        if {"start", "end"} & set(own) and "duration" not in own:
+            base = replace(base, duration=None)  # its own times replace the default duration
+        return replace(base, **own, personal=tuple(dict.fromkeys(
+            [*base.personal, *(personal if isinstance(personal, tuple | list) else ())])))
+
     def constructs_with_role(self, role: str) -> list[Construct]:
         """Constructs of one role, in spec order."""
         return [c for c in self.constructs.values() if c.role == role]

@@ -54,11 +54,12 @@ TOP_KEYS = ("study", "sources", "columns", "scales", "constructs", "items", "ind
 KEYS = {
     "study": ("name", "language"),
     "sources": ("path", "sheet", "population", "wave", "brand", "format", "header_row",
-                "encoding", "delimiter", "brand_pattern", "brands"),
-    "columns": ("respondent_id", "brand", "weight", "segments", "personal"),
+                "encoding", "delimiter", "brand_pattern", "brands", "columns", "items"),
+    "columns": ("respondent_id", "brand", "weight", "segments", "personal", "duration",
+                "start", "end", "finished", "status"),
     "scales": ("points", "min", "max", "labels", "missing", "top_box", "bottom_box"),
     "constructs": ("role", "dimension", "label", "populations"),
-    "items": ("construct", "scale", "reversed", "text"),
+    "items": ("construct", "scale", "reversed", "text", "label"),
     "index": ("cx_method", "bx_method", "lambda", "share_non_customer",
               "min_customers_for_weights", "nps_item"),
     "quality": ("duplicates", "out_of_range", "no_answers", "speeders", "straightliners",
@@ -133,11 +134,15 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study, Collec
     st = doc.get("study", {})
     c.unknown_keys("study", st, KEYS["study"])
     name = c.typed("study", st, "name", str, "Untitled study", required=True)
+    # labels and texts given in several languages show the study's own first
+    rep = doc.get("report", {})
+    lang = (rep if isinstance(rep, Mapping) else {}).get("language", st.get("language"))
+    lang = lang if isinstance(lang, str) and lang in LANGUAGES else "en"
     sources = _sources(c, doc.get("sources", []), root)
     columns = _columns(c, doc.get("columns", {}), sources)
-    scales = _scales(c, doc.get("scales", {}))
-    constructs = _constructs(c, doc.get("constructs", {}))
-    items = _items(c, doc.get("items", {}))
+    scales = _scales(c, doc.get("scales", {}), lang)
+    constructs = _constructs(c, doc.get("constructs", {}), lang)
+    items = _items(c, doc.get("items", {}), lang)
     index = _index(c, doc.get("index", {}))
     quality = _quality(c, doc.get("quality", {}))
     report = _report(c, doc.get("report", {}), st.get("language"))
@@ -155,11 +160,12 @@ def _sources(c: Collector, raw: Any, root: Path) -> list[Source]:
         c.add("sources", "the study has no sources.",
               'add [[sources]] tables with path, population and wave.')
         return []
-    return [s for i, t in enumerate(raw, 1) for s in _source(c, f"sources #{i}", t, root)]
+    return [s for i, t in enumerate(raw, 1) for s in _source(c, i, t, root)]
 
 
-def _source(c: Collector, where: str, s: Any, root: Path) -> list[Source]:
+def _source(c: Collector, index: int, s: Any, root: Path) -> list[Source]:
     """One ``[[sources]]`` table; a path with wildcards gives one source per matching file."""
+    where = f"sources #{index}"
     if not isinstance(s, Mapping):
         c.add(where, f"must be a table with path, population and wave. Got {s!r}.")
         return []
@@ -193,6 +199,11 @@ def _source(c: Collector, where: str, s: Any, root: Path) -> list[Source]:
         delimiter = None
     brand = c.typed(where, s, "brand", str)
     pattern, brands = _brand_loop(c, where, s, brand)
+    roles, aliases = c.source_roles(where, s), c.aliases(where, s)
+    if "brand" in roles and (brand is not None or pattern is not None):
+        c.add(where, "columns.brand cannot be set with brand or brand_pattern.",
+              "keep columns.brand for a brand column, brand for a one-brand file, "
+              "brand_pattern for a brand loop.")
     if not (path and pop and wave is not None):
         return []
     paths = [root / path]
@@ -202,7 +213,8 @@ def _source(c: Collector, where: str, s: Any, root: Path) -> list[Source]:
             c.add(where, f"no file matches '{path}'.",
                   "check the pattern (relative to the study file's folder).")
     return [Source(p, pop, str(wave), c.typed(where, s, "sheet", str), brand, fmt,
-                   header_row, encoding, delimiter, pattern, brands) for p in paths]
+                   header_row, encoding, delimiter, pattern, brands, roles, aliases, index)
+            for p in paths]
 
 
 def _brand_loop(c: Collector, where: str, s: Mapping[str, Any],
@@ -237,24 +249,45 @@ def _brand_loop(c: Collector, where: str, s: Mapping[str, Any],
 
 # ---------------------------------------------------------------------- columns, scales
 def _columns(c: Collector, cols: Mapping[str, Any], sources: list[Source]) -> Columns:
+    """``[columns]``: the study-wide roles; the id and the brand column are required here
+    unless every source that needs one sets its own."""
     c.unknown_keys("columns", cols, KEYS["columns"])
-    rid = c.typed("columns", cols, "respondent_id", str, "", required=True)
+    own_id = {s.spec_index for s in sources if "respondent_id" in s.columns}
+    rid = c.typed("columns", cols, "respondent_id", str, "",
+                  required=not own_id and "respondent_id" not in cols)
     if "respondent_id" in cols and isinstance(rid, str) and not rid.strip():
         c.add("columns", "'respondent_id' names no column.",
               'set respondent_id = "<the column that identifies each respondent>".')
+    if "respondent_id" not in cols:
+        rid = "respondent_id"
+        _lacking(c, own_id and [s for s in sources if "respondent_id" not in s.columns],
+                 "respondent_id", "no respondent id column")
     brand = c.typed("columns", cols, "brand", str)
-    if brand is None and any(s.brand is None and s.brand_pattern is None for s in sources):
+    need = [s for s in sources if s.brand is None and s.brand_pattern is None]
+    if brand is None and need and not any("brand" in s.columns for s in sources):
         c.add("columns", "no brand column, and some sources do not fix a brand.",
               'add brand = "<column>" to [columns] or brand = "<name>" to each source.')
-    return Columns(rid, brand, c.typed("columns", cols, "weight", str),
-                   tuple(c.typed("columns", cols, "segments", list, [])),
-                   tuple(c.typed("columns", cols, "personal", list, [])))
+    elif brand is None:
+        _lacking(c, [s for s in need if "brand" not in s.columns], "brand", "no brand column")
+    roles = {k: c.role_value("columns", k, cols[k]) for k in
+             ("weight", "duration", "start", "end", "finished", "status") if k in cols}
+    return Columns(rid or "", brand, segments=tuple(c.typed("columns", cols, "segments", list,
+                                                            [])),
+                   personal=tuple(c.typed("columns", cols, "personal", list, [])), **roles)
 
 
-def _scales(c: Collector, raw: Mapping[str, Any]) -> dict[str, Scale]:
+def _lacking(c: Collector, sources: Any, key: str, what: str) -> None:
+    """A problem per ``[[sources]]`` table that needs the role ``key`` but has none."""
+    for index in dict.fromkeys(s.spec_index for s in sources or ()):
+        c.add(f"sources #{index}", f"{what}: neither [columns] nor this source sets {key}.",
+              f'add columns = {{ {key} = "<column>" }} to this source, or {key} = "<column>" '
+              "to [columns] (the default of every file).")
+
+
+def _scales(c: Collector, raw: Mapping[str, Any], language: str) -> dict[str, Scale]:
     scales = {}
     for name, t in raw.items():
-        scale = _scale(c, name, t)
+        scale = _scale(c, name, t, language)
         if scale is not None:
             scales[name] = scale
         else:
@@ -264,12 +297,18 @@ def _scales(c: Collector, raw: Mapping[str, Any]) -> dict[str, Scale]:
     return scales
 
 
-def _code_map(c: Collector, where: str, raw: Any) -> dict[int, str]:
-    """Parse ``{ 1 = "Label", ... }`` (TOML keys are strings) into ``{1: "Label"}``."""
-    out: dict[int, str] = {}
+def _code_map(c: Collector, where: str, raw: Any,
+              language: str) -> tuple[dict[int, str], dict[int, tuple[str, ...]],
+                                      dict[str, dict[int, str]]]:
+    """Parse ``{ 1 = "Label", 2 = ["Label", "Synonym"], 3 = { en = ..., fr = ... } }`` (TOML
+    keys are strings): the label shown per code (in ``language`` when given, else the first),
+    every label accepted per code, and language -> code -> label."""
+    shown: dict[int, str] = {}
+    accepted: dict[int, tuple[str, ...]] = {}
+    translations: dict[str, dict[int, str]] = {}
     if not isinstance(raw, Mapping):
         c.add(where, f"must be a table of code = \"label\". Got {raw!r}.")
-        return out
+        return shown, accepted, translations
     for key, label in raw.items():
         try:
             code = int(key)
@@ -277,14 +316,18 @@ def _code_map(c: Collector, where: str, raw: Any) -> dict[int, str]:
             c.add(where, f"code '{key}' is not a whole number.",
                   'write codes as numbers: { 1 = "Strongly disagree" }.')
             continue
-        if not isinstance(label, str) or not label.strip():
-            c.add(where, f"label of code {code} must be non-empty text. Got {label!r}.")
+        by_language = c.texts(where, f"the label of code {code}", label)
+        if by_language is None:
             continue
-        out[code] = label
-    return out
+        accepted[code] = tuple(dict.fromkeys(t for ts in by_language.values() for t in ts))
+        shown[code] = (by_language.get(language) or next(iter(by_language.values())))[0]
+        for lang, texts in by_language.items():
+            if lang is not None:
+                translations.setdefault(lang, {})[code] = texts[0]
+    return shown, accepted, translations
 
 
-def _scale(c: Collector, name: str, t: Mapping[str, Any]) -> Scale | None:
+def _scale(c: Collector, name: str, t: Mapping[str, Any], language: str) -> Scale | None:
     where = f"scales.{name}"
     c.unknown_keys(where, t, KEYS["scales"])
     points = c.typed(where, t, "points", int, required=True)
@@ -297,8 +340,12 @@ def _scale(c: Collector, name: str, t: Mapping[str, Any]) -> Scale | None:
         c.add(where, f"min {lo} to max {hi} gives {hi - lo + 1} codes, not points = {points}.",
               "make max - min + 1 equal points.")
         return None
-    labels = _code_map(c, f"{where}.labels", t.get("labels", {}))
-    missing = _code_map(c, f"{where}.missing", t.get("missing", {}))
+    labels, accepted, translations = _code_map(c, f"{where}.labels", t.get("labels", {}),
+                                               language)
+    missing, missing_accepted, missing_tr = _code_map(c, f"{where}.missing",
+                                                      t.get("missing", {}), language)
+    for lang, table in missing_tr.items():
+        translations.setdefault(lang, {}).update(table)
     for code in labels:
         if not lo <= code <= hi:
             c.add(f"{where}.labels", f"code {code} is outside the scale {lo}..{hi}.",
@@ -307,15 +354,18 @@ def _scale(c: Collector, name: str, t: Mapping[str, Any]) -> Scale | None:
         if lo <= code <= hi:
             c.add(f"{where}.missing", f"missing code {code} is inside the scale {lo}..{hi}.",
                   "choose a code outside the scale, e.g. 99.")
-    norm = {}
-    for code, label in [*labels.items(), *missing.items()]:
+    norm: dict[str, int] = {}
+    for code, label in [(k, x) for m in (accepted, missing_accepted) for k, v in m.items()
+                        for x in v]:
         key = normalise_label(label)
         if key in norm and norm[key] != code:
             c.add(where, f"label '{label}' is used for codes {norm[key]} and {code}.",
-                  "give each code its own label.")
+                  "give each code its own label (labels are compared ignoring case, "
+                  "spaces and accents).")
         norm[key] = code
     top, bottom = _boxes(c, where, t, points, lo, hi)
-    return Scale(name, points, lo, hi, labels, missing, top, bottom)
+    return Scale(name, points, lo, hi, labels, missing, top, bottom, accepted,
+                 missing_accepted, translations)
 
 
 def _boxes(c: Collector, where: str, t: Mapping[str, Any], points: int, lo: int,
@@ -338,7 +388,20 @@ def _boxes(c: Collector, where: str, t: Mapping[str, Any], points: int, lo: int,
 
 
 # ---------------------------------------------------------------------- constructs, items
-def _constructs(c: Collector, raw: Mapping[str, Any]) -> dict[str, Construct]:
+def _translated(c: Collector, where: str, t: Mapping[str, Any], key: str,
+                language: str) -> tuple[str, dict[str, str]]:
+    """``text`` or ``label`` as text or ``{ en = ..., fr = ... }``: the one in ``language``
+    (else the first given), and the table per language."""
+    if key not in t:
+        return "", {}
+    by_language = c.texts(where, f"'{key}'", t[key], synonyms=False) or {}
+    texts = {lang: v[0] for lang, v in by_language.items() if lang is not None}
+    if not by_language:
+        return "", {}
+    return (by_language.get(language) or next(iter(by_language.values())))[0], texts
+
+
+def _constructs(c: Collector, raw: Mapping[str, Any], language: str) -> dict[str, Construct]:
     constructs = {}
     for name, t in raw.items():
         where = f"constructs.{name}"
@@ -355,11 +418,12 @@ def _constructs(c: Collector, raw: Mapping[str, Any]) -> dict[str, Construct]:
         for p in pops:
             if p not in POPULATIONS:
                 c.add(where, f"population '{p}' is not customer or non_customer.")
-        constructs[name] = Construct(name, role, dim, c.typed(where, t, "label", str, ""), pops)
+        label, labels = _translated(c, where, t, "label", language)
+        constructs[name] = Construct(name, role, dim, label, pops, labels)
     return constructs
 
 
-def _items(c: Collector, raw: Mapping[str, Any]) -> dict[str, Item]:
+def _items(c: Collector, raw: Mapping[str, Any], language: str) -> dict[str, Item]:
     items = {}
     for col, t in raw.items():
         where = f"items.{col}"
@@ -369,9 +433,11 @@ def _items(c: Collector, raw: Mapping[str, Any]) -> dict[str, Item]:
         c.unknown_keys(where, t, KEYS["items"])
         cons = c.typed(where, t, "construct", str, required=True)
         scale = c.typed(where, t, "scale", str, required=True)
+        text, texts = _translated(c, where, t, "text", language)
+        label, labels = _translated(c, where, t, "label", language)
         items[col] = Item(col, cons or "", scale or "",
-                          c.typed(where, t, "reversed", bool, False),
-                          c.typed(where, t, "text", str, ""))
+                          c.typed(where, t, "reversed", bool, False), text, label, texts,
+                          labels)
     return items
 
 
@@ -414,9 +480,11 @@ def _report(c: Collector, r: Mapping[str, Any], study_language: Any) -> ReportSe
 
 def _weighting(c: Collector, raw: Any, columns: Columns,
                sources: list[Source]) -> WeightingSettings:
+    weighted = columns.weight is not None or any("weight" in s.columns for s in sources)
     settings, problems = parse_weighting(
         raw, where=f"{c.spec} [weighting]", segments=columns.segments,
-        weight_column=columns.weight, waves=list(dict.fromkeys(s.wave for s in sources)))
+        weight_column=(columns.weight if isinstance(columns.weight, str) else "weight")
+        if weighted else None, waves=list(dict.fromkeys(s.wave for s in sources)))
     c.problems.extend(problems)
     return settings
 
@@ -439,24 +507,6 @@ def _switch(c: Collector, q: Mapping[str, Any], key: str,
     return bool(c.typed(where, value, "enabled", bool, True)), value
 
 
-def _share(c: Collector, where: str, t: Mapping[str, Any], key: str,
-           default: float | None) -> float | None:
-    """A share above 0 and at most 1."""
-    value = c.typed(where, t, key, float, default)
-    if not c.scalar(where, key, value, min_val=0, max_val=1, include_boundaries="right",
-                    fix="give a share such as 0.5."):
-        return default
-    return value
-
-
-def _text_list(c: Collector, where: str, t: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    values = c.typed(where, t, key, list, [])
-    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
-        c.add(where, f"'{key}' must be a list of answers or column names. Got {values!r}.")
-        return ()
-    return tuple(str(v) for v in values)
-
-
 def _quality(c: Collector, q: Any) -> QualitySettings:
     """The ``[quality]`` table: each check on/off, with its thresholds."""
     if not isinstance(q, Mapping):
@@ -469,16 +519,16 @@ def _quality(c: Collector, q: Any) -> QualitySettings:
     incomplete, inc = _switch(c, q, "incomplete", False)
     tests, te = _switch(c, q, "test_responses", True)
     test_column = c.typed("quality.test_responses", te, "column", str)
-    test_values = _text_list(c, "quality.test_responses", te, "values")
+    test_values = c.text_list("quality.test_responses", te, "values")
     if test_column is not None and not test_values:
         c.add("quality.test_responses", "a test column needs the values that mark a test.",
               'add values = ["test"] (answers in that column that mark a test response).')
     return QualitySettings(
         **flags, **_speeders(c, q), **_straightliners(c, q),
         incomplete=incomplete,
-        incomplete_min_share=_share(c, "quality.incomplete", inc, "min_share",
+        incomplete_min_share=c.share("quality.incomplete", inc, "min_share",
                                     d.incomplete_min_share),
-        incomplete_items=_text_list(c, "quality.incomplete", inc, "items"),
+        incomplete_items=c.text_list("quality.incomplete", inc, "items"),
         incomplete_finished=c.typed("quality.incomplete", inc, "finished", bool, True),
         attention_checks=_attention_checks(c, q), test_responses=tests,
         test_column=test_column, test_values=test_values)
@@ -490,7 +540,7 @@ def _speeders(c: Collector, q: Mapping[str, Any]) -> dict[str, Any]:
     if not c.scalar("quality.speeders", "min_seconds", seconds, min_val=0,
                     include_boundaries="neither", fix="give a duration such as 60 (seconds)."):
         seconds = None
-    share = _share(c, "quality.speeders", sp, "median_share", None)
+    share = c.share("quality.speeders", sp, "median_share", None)
     if speeders and not {"min_seconds", "median_share"} & set(sp):
         c.add("quality.speeders", "the speeder check is on but has no threshold.",
               "add min_seconds = 60 (absolute) and/or median_share = 0.33 (of the median "
@@ -531,7 +581,7 @@ def _attention_checks(c: Collector, q: Mapping[str, Any]) -> tuple[AttentionChec
             continue
         c.unknown_keys(where, t, KEYS["quality.attention_checks"])
         column = c.typed(where, t, "column", str, required=True)
-        expected = _text_list(c, where, t, "expected")
+        expected = c.text_list(where, t, "expected")
         if not expected and "expected" in t:
             c.add(where, "'expected' lists no answer.", "list the answers that pass.")
         elif "expected" not in t:

@@ -26,12 +26,20 @@ from txscore.study.model import (
     BX_METHODS,
     CX_METHODS,
     DIMENSIONS,
+    LABEL_LANGUAGES,
     LANGUAGES,
     MULTIPLE_TESTING,
+    SOURCE_ROLES,
+    Source,
     Study,
 )
 
 __all__ = ["Collector", "validate_study"]
+
+#: what a label may be, as messages say it (synonyms: a list is allowed)
+_LABEL_FORMS = {True: 'text, a list of texts (synonyms, the first shown) or a table of '
+                'languages { en = "...", fr = ["...", "..."] }',
+                False: 'text or a table of languages { en = "...", fr = "..." }'}
 
 #: how a wrong type is described in a message
 _KIND_WORDS = {str: "text", bool: "true or false", int: "a whole number", float: "a number",
@@ -103,6 +111,141 @@ class Collector:
                 self.add(where, f"unknown key '{key}'.", did_you_mean(key, allowed) or (
                     "allowed keys: " + ", ".join(allowed) + "."))
 
+    def texts(self, where: str, what: str, value: Any, *,
+              synonyms: bool = True) -> dict[str | None, list[str]] | None:
+        """A label as written: text, a list of texts (synonyms, when ``synonyms``) or a table
+        ``language = text or list``; as ``{language or None: [texts]}``, or None with a
+        problem naming ``what`` (e.g. "the label of code 5").
+
+        >>> c = Collector("study.toml")
+        >>> c.texts("scales.a.labels", "the label of code 5", {"en": "Agree", "fr": ["Oui"]})
+        {'en': ['Agree'], 'fr': ['Oui']}
+        >>> print(c.texts("scales.a.labels", "the label of code 5", {"english": "Agree"}))
+        None
+        >>> c.problems[0].message
+        "unknown language 'english' in the label of code 5."
+        """
+        def plain(v: Any) -> list[str] | None:
+            if isinstance(v, str) and v.strip():
+                return [v]
+            if synonyms and isinstance(v, list) and v and all(
+                    isinstance(x, str) and x.strip() for x in v):
+                return list(v)
+            return None
+
+        if isinstance(value, Mapping) and value:
+            out: dict[str | None, list[str]] = {}
+            for lang, v in value.items():
+                if lang not in LABEL_LANGUAGES:
+                    hint = did_you_mean(lang, ("en", "fr", "de", "es", "it", "nl", "pt"))
+                    self.add(where, f"unknown language '{lang}' in {what}.", (
+                        hint + " " if hint else "") + "use a two-letter language code (ISO "
+                        "639-1) such as en, fr, de, es.")
+                    return None
+                if (texts := plain(v)) is None:
+                    self.add(where, f"{what} in '{lang}' must be {_LABEL_FORMS[synonyms]}. "
+                             f"Got {v!r}.", f'e.g. {lang} = "..."')
+                    return None
+                out[lang] = texts
+            return out
+        if (texts := plain(value)) is None:
+            self.add(where, f"{what} must be {_LABEL_FORMS[synonyms]}. Got {value!r}.",
+                     'e.g. "Agree", ["Agree", "Agree somewhat"] or { en = "Agree", fr = '
+                     '"D\'accord" }.' if synonyms else 'e.g. "..." or { en = "...", fr = '
+                     '"..." }.')
+            return None
+        return {None: texts}
+
+    def role_value(self, where: str, key: str, value: Any, name: str | None = None) -> Any:
+        """A column role as written in ``[columns]`` or a source's ``columns``: a column name
+        (``personal``: a list of them; ``weight``: or a positive number, a constant weight);
+        None with a problem when wrong. ``name`` is how messages call the setting.
+
+        >>> c = Collector("study.toml")
+        >>> c.role_value("columns", "weight", 1.5), c.role_value("columns", "weight", 0)
+        (1.5, None)
+        """
+        name = name or key
+        if key == "personal":
+            if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+                return tuple(value)
+            what, example = "a list of column names", f'{key} = ["email", "phone"]'
+        elif key == "weight":
+            if isinstance(value, str) and value.strip():
+                return value
+            if (isinstance(value, int | float) and not isinstance(value, bool)
+                    and 0 < value < float("inf")):
+                return float(value)
+            what, example = "a column name or a positive number (a constant weight)", \
+                f'{key} = "<column>" or {key} = 1'
+        else:
+            if isinstance(value, str) and value.strip():
+                return value
+            what, example = "a column name", f'{key} = "<column>"'
+        self.add(where, f"The '{name}' setting of [{where}] must be {what}. Got {value!r}.",
+                 f"e.g. {example}.")
+        return None
+
+    def source_roles(self, where: str, s: Mapping[str, Any]) -> dict[str, Any]:
+        """``columns = { respondent_id = "id_resp", weight = "poids", ... }`` of a source.
+
+        >>> c = Collector("study.toml")
+        >>> c.source_roles("sources #2", {"columns": {"respondant_id": "id", "weight": 2}})
+        {'weight': 2.0}
+        >>> c.problems[0].fix
+        "did you mean 'respondent_id'?"
+        """
+        raw = s.get("columns", {})
+        if not isinstance(raw, Mapping):
+            self.add(where, f"The 'columns' setting of [{where}] must be a table role = "
+                     f'"column". Got {raw!r}.',
+                     'e.g. columns = { respondent_id = "id_resp", weight = "poids" }.')
+            return {}
+        roles = {}
+        for key, value in raw.items():
+            if key not in SOURCE_ROLES:
+                self.add(where, f"unknown role '{key}' in columns.", (
+                    "segments are the same columns in every file: list them in [columns]."
+                    if key == "segments" else did_you_mean(key, SOURCE_ROLES)
+                    or "roles: " + ", ".join(SOURCE_ROLES) + "."))
+            elif (got := self.role_value(where, key, value, f"columns.{key}")) is not None:
+                roles[key] = got
+        return roles
+
+    def aliases(self, where: str, s: Mapping[str, Any]) -> dict[str, str]:
+        """``items = { trust_1 = "confiance", ... }`` of a source: item key -> this file's
+        column (checked against the items by :func:`validate_study`)."""
+        raw = s.get("items", {})
+        if not isinstance(raw, Mapping):
+            self.add(where, f"The 'items' setting of [{where}] must be a table item = "
+                     f'"column in this file". Got {raw!r}.',
+                     'e.g. items = { trust_1 = "confiance", eff_1 = "Q3_1" }.')
+            return {}
+        for key, value in raw.items():
+            if not isinstance(value, str) or not value.strip():
+                self.add(where, f"the column of item '{key}' in items must be a column name. "
+                         f"Got {value!r}.", f'e.g. items = {{ {key} = "Q3_1" }}.')
+        return {k: v for k, v in raw.items() if isinstance(v, str) and v.strip()}
+
+    def text_list(self, where: str, t: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        """A list of answers or column names (numbers read as text)."""
+        values = self.typed(where, t, key, list, [])
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool)
+                   for v in values):
+            self.add(where, f"'{key}' must be a list of answers or column names. Got "
+                     f"{values!r}.")
+            return ()
+        return tuple(str(v) for v in values)
+
+    def share(self, where: str, t: Mapping[str, Any], key: str,
+              default: float | None) -> float | None:
+        """A share above 0 and at most 1."""
+        value = self.typed(where, t, key, float, default)
+        if not self.scalar(where, key, value, min_val=0, max_val=1, include_boundaries="right",
+                           fix="give a share such as 0.5."):
+            return default
+        return value
+
     def typed(self, where: str, table: Mapping[str, Any], key: str, kind: type | tuple,
               default: Any = None, required: bool = False) -> Any:
         """``table[key]`` when of type ``kind`` (an int where a float is asked is a float);
@@ -155,17 +298,58 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
     _index_settings(c, study)
     _report_settings(c, study)
     _nps_item(c, study)
-    if study.sources and "customer" not in {s.population for s in study.sources}:
-        c.add("sources", "no customer source: CX and the customer score cannot be computed.",
-              'add a source with population = "customer".')
+    # a study of one population is valid: scoring computes what the data support and
+    # says which indices cannot be computed (Result.not_computed)
     cols = study.columns
     roles = [cols.respondent_id, cols.brand, cols.weight, *cols.segments]
     for col in cols.personal:
         if col in roles or col in study.items:
             c.add("columns", f"personal column '{col}' is also used as an id, brand, weight, "
                   "segment or item.", "personal data cannot be reported: remove one of them.")
+    _sources(c, study)
     _quality(c, study)
     return c.problems
+
+
+def _source_table(source: Source) -> str:
+    """Where a source is in messages: ``sources #2`` (its ``[[sources]]`` table)."""
+    return f"sources #{source.spec_index}" if source.spec_index else f"sources {source.name}"
+
+
+def _sources(c: Collector, study: Study) -> None:
+    """Each source's own roles and item aliases: known items, one column per item, start
+    with end, no role shared with personal data; ``[quality.speeders] column`` agrees with
+    ``[columns] duration``."""
+    q, cols = study.quality, study.columns
+    if q.speeder_column and cols.duration and q.speeder_column != cols.duration:
+        c.add("quality.speeders", f"column '{q.speeder_column}' differs from [columns] "
+              f"duration '{cols.duration}'.", "they mean the same column: keep one of them.")
+    seen: set[str] = set()
+    for source in study.sources:
+        where = _source_table(source)
+        if where in seen:  # a path with wildcards: one table, several files
+            continue
+        seen.add(where)
+        for item in source.items:
+            if item not in study.items:
+                c.add(where, f"items names '{item}', which is not an item.",
+                      did_you_mean(item, study.items) or "use the keys of [items].")
+        by_column: dict[str, list[str]] = {}
+        for item in study.items:
+            by_column.setdefault(source.items.get(item, item), []).append(item)
+        for column, items in by_column.items():
+            if len(items) > 1:
+                c.add(where, f"column '{column}' is given to items {', '.join(items)}.",
+                      "give each item its own column in items = { ... }.")
+        own = study.columns_for(source)
+        if (own.start is None) != (own.end is None):
+            c.add(where, "start and end times go together: one of them is not set.",
+                  'set both (columns = { start = "...", end = "..." }) or a duration.')
+        used = {own.respondent_id, own.brand, own.weight, own.duration,
+                *(source.items.get(i, i) for i in study.items)}
+        for col in set(source.columns.get("personal", ())) & used:
+            c.add(where, f"personal column '{col}' is also used as an id, brand, weight, "
+                  "duration or item.", "personal data cannot be reported: remove one of them.")
 
 
 def _unknown(c: Collector, where: str, kind: str, value: str, known: Iterable[str]) -> None:
