@@ -306,8 +306,12 @@ def cmd_init(args: argparse.Namespace, found: list[Problem]) -> int:
     if draft.todos:
         console.print(f"{len(draft.todos)} TODO{'s' if len(draft.todos) > 1 else ''} to "
                       "decide (marked '# TODO:' in the file):", markup=False)
+        import textwrap
+
         for todo in draft.todos:
-            console.print(f"  - {todo}", markup=False)
+            console.print(textwrap.fill(todo, width=max(40, console.width - 1),
+                                        initial_indent="  - ", subsequent_indent="    "),
+                          markup=False)
     console.print(f"Then run: txscore validate {args.out}", markup=False)
     return EXIT_OK
 
@@ -515,6 +519,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except (MemoryError, OSError) as exc:  # the machine, not the input: say which
+        _print_warnings(found)
+        what = "out of memory" if isinstance(exc, MemoryError) else (
+            f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+        print(f"error: {what}. Fix: free memory or disk space, check the path and its "
+              "permissions, or lower [report] bootstrap.", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - a defect: never a traceback for the user
+        _print_warnings(found)
+        print(f"error: txscore failed unexpectedly ({type(exc).__name__}: {exc}). This is a "
+              "txscore bug. Fix: please report it with the command and, if you can, the "
+              "study.", file=sys.stderr)
+        return EXIT_ERROR
     _print_warnings(found)
     return code
 

@@ -29,9 +29,9 @@ from txscore.ingest.roles import apply_roles, numeric_columns, weight_source
 from txscore.ingest.rows import source_rows
 from txscore.ingest.weights import weight_rows
 from txscore.responses import Responses
-from txscore.study import Source, Study
+from txscore.study import Source, Study, normalise_label
 
-__all__ = ["Checked", "check", "load"]
+__all__ = ["Checked", "brand_spellings", "check", "load"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,7 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
     for col in ("_blank", "_not_rated"):
         if col in rows:
             rows[col] = rows[col].fillna(False).astype(bool)
+    problems += brand_spellings(rows)
     kept, ledger = qc.split_excluded(rows, study, items)
     file_table = qc.reconcile(pd.DataFrame(files), kept, ledger)
     file_table.loc[~file_table["checked"], "reconciles"] = False
@@ -208,3 +209,41 @@ def load(study: Study, *, progress: Callable[[str], None] | None = None) -> Resp
     for problem in checked.warnings:
         warnings.warn(str(problem), TxscoreWarning, stacklevel=2)
     return checked.responses
+
+
+def _unmangled(name: str) -> str:
+    """UTF-8 text that was read as cp1252 (``NestlÃ©``) put back (``Nestlé``)."""
+    try:
+        return name.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
+def brand_spellings(rows: pd.DataFrame) -> list[Problem]:
+    """Warnings for brand names that differ only by case, accents, spaces or encoding.
+
+    "Nestlé", "NESTLE" and "NestlÃ©" are three brands to the scoring, which is almost
+    never what the files mean: each group of such spellings is one warning naming them
+    and the files they come from (the distinct names are few: no loop over rows).
+
+    >>> rows = pd.DataFrame({"brand": ["Nestlé", "NESTLE", "NestlÃ©", "Acme"],
+    ...                      "source_file": ["a.csv", "b.csv", "b.csv", "a.csv"]})
+    >>> [p.message[:48] for p in brand_spellings(rows)]
+    ['3 brand names differ only by case, accents, spac']
+    """
+    if "brand" not in rows or rows.empty:
+        return []
+    pairs = rows[["brand", "source_file"]].dropna().astype(object).astype(str).drop_duplicates()
+    keys = pairs["brand"].map(lambda b: normalise_label(_unmangled(b)))
+    out = []
+    for _, group in pairs.groupby(keys, sort=True):
+        names = sorted(group["brand"].unique())
+        if len(names) < 2:
+            continue
+        where = ", ".join(sorted(group["source_file"].unique()))
+        out.append(Problem(
+            f"{len(names)} brand names differ only by case, accents, spaces or encoding: "
+            f"{', '.join(repr(n) for n in names)}; they are scored as different brands.",
+            where, "write the brand the same way in every file (or map the spellings with "
+            "the source's brands = {...} in a brand loop).", "warning"))
+    return out

@@ -95,11 +95,18 @@ def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Pro
             f"correct the answers or add them to [scales.{scale.name}] labels."))
 
 
+#: weights further than this factor from the file's median weight are refused: sums of
+#: squares would overflow or underflow, and such a spread is a wrong column or unit
+WEIGHT_SPREAD = 1e6
+
+
 def _weights(frame: pd.DataFrame, column: str, table: RawTable,
              problems: list[Problem]) -> np.ndarray:
-    """The weight column as floats; a problem lists rows whose weight is not positive."""
+    """The weight column as floats; problems list rows whose weight is not positive, or so
+    far from the median weight (:data:`WEIGHT_SPREAD`) that it cannot be a survey weight."""
     w = _numbers(frame[column])
-    valid = np.isfinite(w.to_numpy(float, na_value=np.nan)) & (w > 0).to_numpy(bool, na_value=False)
+    values_ = w.to_numpy(float, na_value=np.nan)
+    valid = np.isfinite(values_) & (w > 0).to_numpy(bool, na_value=False)
     bad = np.flatnonzero(~valid & frame.notna().any(axis=1).to_numpy())
     if len(bad):
         values = sorted({shorten(frame[column].iloc[p], 20) for p in bad[:20]})
@@ -111,6 +118,20 @@ def _weights(frame: pd.DataFrame, column: str, table: RawTable,
             table.where(column=column),
             "weights must be positive numbers: correct them, or remove the weight from "
             "[columns] (or the source's columns) to analyse unweighted."))
+    if valid.any():
+        median = float(np.median(values_[valid]))
+        with np.errstate(over="ignore", divide="ignore"):
+            ratio = values_ / median
+        far = np.flatnonzero(valid & ((ratio > WEIGHT_SPREAD) | (ratio < 1 / WEIGHT_SPREAD)))
+        if len(far):
+            shown = sorted({shorten(frame[column].iloc[p], 20) for p in far[:20]})
+            problems.append(Problem(
+                f"{len(far)} rows have a weight more than {WEIGHT_SPREAD:.0e} times larger or "
+                f"smaller than the median weight {median:.4g} (values: {', '.join(shown[:5])}; "
+                f"rows {_rows_text(table.rows(), far)}): no survey weight spreads that far.",
+                table.where(column=column),
+                "check that this is the weight column and its unit (a typing error, a "
+                "population count or an id?); correct those rows."))
     return w.to_numpy(float)
 
 

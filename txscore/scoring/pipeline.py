@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from txscore.errors import StudySpecError
+from txscore.errors import InputDataError, Problem, StudySpecError
 from txscore.responses import Responses
 from txscore.result import Result, ResultMeta
 from txscore.scoring.composites import composites
@@ -110,6 +110,8 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     ------
     StudySpecError
         A ``by`` column that is not a segment.
+    InputDataError
+        When no row is left to score (every row excluded), naming the files and reasons.
 
     Examples
     --------
@@ -121,6 +123,8 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     """
     study = responses.study
     by = check_by(study, by)
+    if responses.data.empty:
+        raise InputDataError("Nothing to score", [_nothing_scored(responses)])
     say = progress or (lambda _msg: None)
     say("sums per cell")
     acc = CellSums(study, by, exact_max=study.report.bootstrap_exact_max)
@@ -130,3 +134,17 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     drivers = standard_drivers(responses)
     return Result(study=study, **out, exclusions=responses.exclusions, files=responses.files,
                   drivers=drivers, by=tuple(by), meta=ResultMeta(weighting=responses.weighting))
+
+
+def _nothing_scored(responses: Responses) -> Problem:
+    """The problem when every row of every file was excluded (or no file has rows)."""
+    files = responses.files
+    rows = int(files["rows_in"].sum()) if "rows_in" in files else 0
+    reasons = responses.exclusions["reason"].value_counts() if len(responses.exclusions) \
+        else pd.Series(dtype=int)
+    why = ", ".join(f"{r} {n:,}" for r, n in reasons.items()) or "no data rows"
+    names = ", ".join(files["source_file"].astype(str)) if "source_file" in files else ""
+    return Problem(f"no row can be scored: the {rows:,} rows read were all excluded "
+                   f"({why}).", names or "the study's sources",
+                   "run `txscore validate` to see every excluded row and why, then correct "
+                   "the files or the [quality] settings.")
