@@ -32,6 +32,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -41,8 +42,17 @@ from matplotlib.text import Text
 import txscore as tx
 import txscore.reporting.charts as charts_module
 from txscore.errors import TxscoreError, TxscoreWarning
-from txscore.reporting.chart_labels import spread
-from txscore.reporting.chartrun import chart_jobs, save_png
+from txscore.reporting.chart_base import top_brands
+from txscore.reporting.chart_labels import (
+    fit,
+    fit_names,
+    missing_glyphs,
+    one_line,
+    quiet_glyphs,
+    spread,
+    text_width,
+)
+from txscore.reporting.chartrun import SLUG_MAX, chart_jobs, save_png, wave_slugs
 from txscore.reporting.charts import (
     CHARTS,
     cx_vs_bx,
@@ -54,7 +64,7 @@ from txscore.reporting.charts import (
     trend,
     tx_by_brand,
 )
-from txscore.reporting.palette import GREEN, GREY, ORANGE, PURPLE, VERMILLION
+from txscore.reporting.palette import GREEN, GREY, ORANGE, PURPLE, STYLE, VERMILLION
 from txscore.study.vocabulary import TOTAL
 
 LEAKED = ("33.3", "33,3", "30.1", "36.5", "44.4", "n=25", "n_eff=20")
@@ -368,8 +378,8 @@ def test_every_chart_draws_into_a_given_axes_in_english_and_french(sample, name)
         ax = fig.add_subplot()
         assert draw(result, ax=ax, **DRAW[name]) is fig
         assert ax.get_xlabel()
-        if result is sample:
-            assert ax.get_title(loc="left") == own.get_suptitle()
+        if result is sample:  # the same words, wrapped at the width of the given axes
+            assert ax.get_title(loc="left").split() == own.get_suptitle().split()
             continue
         shown = texts(fig)  # French texts and no English decimal point in the numbers
         assert any("é" in t or "è" in t for t in shown), shown
@@ -765,3 +775,78 @@ def test_public_namespace_re_exports_the_documented_charts():
         assert func is getattr(charts_module, name)
         assert "Examples" in func.__doc__ and "Returns" in func.__doc__
     assert sorted(public.__all__) == sorted([*CHARTS, "save_charts"])
+
+
+# ------------------------------------------------------------------------- names that fit
+NAMES = ["A very long brand name " * 13, "Line one\nline two", "北京烤鸭有限公司" * 37,
+         "مرحبا بالعالم شركة " * 15, "🍕🚀 Pizza Rocket 😀" * 15, "!!!???...", "W" * 300,
+         "Supercalifragilisticexpialidocious" * 8, "   ", ""]
+
+
+def test_text_width_agrees_with_the_renderer():
+    """The advance widths (plus 4% for hinting) give the drawn width: never more than 4%
+    short of it, at most 12% over (short runs of narrow letters, rounded by hinting)."""
+    fig = Figure(dpi=200)
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    for text in ("Whiskers: 95% bootstrap intervals", "WWWWMMMM", "iiiilll", "Étude ÀÉÎ øß",
+                 "北京烤鸭有限公司", "😀 😀 😀"):
+        for size, bold in ((9, False), (10, False), (12, True)):
+            with matplotlib.rc_context(STYLE), quiet_glyphs():
+                t = fig.text(0, 0.5, text, fontsize=size,
+                             fontweight="bold" if bold else "normal")
+                drawn = t.get_window_extent(renderer).width * 72 / 200
+            assert 0.96 <= text_width(text, size, bold) / drawn <= 1.12, (text, size)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("width, lines", [(100, 1), (190, 2), (300, 3)])
+def test_fit_keeps_a_name_to_its_lines_and_width(name, width, lines):
+    tail = " (n_eff=1,234)"
+    label = fit(name, width, lines=lines, tail=tail)
+    rows = label.split("\n")
+    assert 1 <= len(rows) <= lines and label.endswith(tail.strip())
+    assert all(text_width(r) <= width + 1e-9 for r in rows[:-1] if len(r) > 1)
+    shown = " ".join(label.replace("\u2068", "").replace("\u2069", "").split())
+    if one_line(name) + tail.rstrip() != shown:  # shortened: an ellipsis says so
+        assert "…" in shown
+    assert "\n" not in one_line(name) and one_line(name).strip()  # a blank name shows ␣
+
+
+def test_fit_names_tells_alike_names_apart():
+    alike = ["Brand " + "x" * 40 + " one", "Brand " + "x" * 40 + " two", "Other"]
+    labels, keys = fit_names(alike, 80, lines=1)
+    assert len(set(labels)) == 3 and keys == []
+    assert labels[0].endswith("one") and labels[1].endswith("two")
+    middle = ["Same " * 12 + "alpha" + " end" * 14, "Same " * 12 + "beta" + " end" * 14]
+    labels, keys = fit_names(middle, 120, lines=1)
+    assert "alpha" in labels[0] and "beta" in labels[1] and keys == []
+    same_look = ["\u2603" * 9 + "a", "\u2603" * 9 + "b"] if not missing_glyphs(["\u2603"]) \
+        else ["北京" * 9, "上海" * 9]
+    if missing_glyphs(same_look):  # boxes look alike: keys, the full names given back
+        labels, keys = fit_names(same_look, 60, lines=1)
+        assert [k for k, _ in keys] == ["[1]", "[2]"] and [n for _, n in keys] == same_look
+        assert labels[0].startswith("[1] ") and labels[1].startswith("[2] ")
+
+
+def test_missing_glyphs_are_said_once_per_report():
+    assert missing_glyphs(["Nestlé", "Ωmega", "Zürich – 100 %", "مرحبا"]) == []
+    assert set(missing_glyphs(["\U0001F355 Pizza"])) <= {"\U0001F355"}
+
+
+def test_wave_slugs_stay_short_and_unique():
+    waves = ["Wave " + "one " * 80, "Wave " + "one " * 81, "北京", "上海", "2026 Q1", "2026-Q1"]
+    slugs = wave_slugs(waves)
+    assert len(set(slugs.values())) == len(waves)
+    assert all(len(s) <= SLUG_MAX + 3 for s in slugs.values())
+    assert slugs["2026 Q1"] == "2026-q1" and slugs["北京"] == "x"
+
+
+def test_top_brands_keeps_the_best_and_the_focus_in_order():
+    rows = pd.DataFrame({"brand": list("ABCDEF")})
+    by = np.array([10.0, np.nan, 30.0, 30.0, 20.0, 5.0])
+    shown, more = top_brands(rows, by, 3, focus="F")
+    assert shown["brand"].tolist() == ["C", "D", "E", "F"] and more == 2
+    shown, more = top_brands(rows, by, 3)
+    assert shown["brand"].tolist() == ["C", "D", "E"] and more == 3
+    assert top_brands(rows, by, None)[1] == 0 and top_brands(rows, by, 6)[1] == 0

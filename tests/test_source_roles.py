@@ -375,7 +375,7 @@ BAD_FORMS = {
         "respondent_id.", 'add columns = { respondent_id = "<column>" } to this source'),
     "no brand for one source": (
         ('[columns]\nbrand = "Brand"\n',
-         '[columns]\n[[sources]]\npath = "clients.xlsx"\npopulation = "customer"\n'
+         '[columns]\n[[sources]]\npath = "clients_w2.xlsx"\npopulation = "customer"\n'
          'wave = "W2"\ncolumns = { respondent_id = "Respondent", brand = "Brand", '
          'duration = "Time taken (s)" }\nitems = { eff_1 = "Q1", trust_1 = "I trust [Brand]" }'
          '\n'),

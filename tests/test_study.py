@@ -6,12 +6,13 @@ error must hold exactly one Problem, located as "study.toml [table]" with a fix.
 
 from __future__ import annotations
 
+import os
 from dataclasses import FrozenInstanceError, replace
 from pathlib import Path
 from typing import get_args
 
 import pytest
-from conftest import base_spec, merge, write_spec
+from conftest import base_spec, merge, to_toml, write_spec
 
 import txscore as tx
 import txscore.study as txstudy
@@ -207,8 +208,8 @@ def test_validate_study_checks_a_spec_built_in_python(tmp_path):
     assert [(p.where, p.message) for p in problems] == [
         ("my spec [index]", "The 'lambda' setting of [index] must be a number at least 0 and "
          "at most 1. Got 1.5."),
-        ("my spec [report]", "The 'bootstrap' setting of [report] must be a whole number at "
-         "least 0. Got -1."),
+        ("my spec [report]", "The 'bootstrap' setting of [report] must be 0 (no resampling) or "
+         "a whole number from 10 to 100000. Got -1."),
     ]
     assert "number of resamples" in problems[1].fix
 
@@ -236,11 +237,11 @@ BAD_SETTINGS_IN_PYTHON = {
                          "The 'multiple_testing' setting of [report] must be one of 'none', "
                          "'bh'. Got 'bonferroni'."),
     "bootstrap as float": ({"report": {"bootstrap": 200.5}}, "report",
-                           "The 'bootstrap' setting of [report] must be a whole number at "
-                           "least 0. Got 200.5."),
+                           "The 'bootstrap' setting of [report] must be 0 (no resampling) or "
+                           "a whole number from 10 to 100000. Got 200.5."),
     "negative threshold": ({"report": {"suppress_below": -1}}, "report",
                            "The 'suppress_below' setting of [report] must be a number at least "
-                           "0. Got -1."),
+                           "1. Got -1."),
 }
 
 
@@ -292,14 +293,14 @@ def test_weighting_is_a_typed_frozen_setting(tmp_path):
 
 # ---------------------------------------------------------------------- sources and quality
 def test_source_layout_settings_and_brand_loops_parse(tmp_path):
-    for name in ("w1_a.csv", "w1_b.csv", "other.csv"):
+    for name in ("w1_a.csv", "w1_b.csv", "other.csv", "other2.csv"):
         (tmp_path / name).write_text("id\n")
     spec = spec_with(sources=[
         {"path": "w1_*.csv", "population": "customer", "wave": "W1", "format": "qualtrics",
          "header_row": 3, "encoding": "cp1252", "delimiter": ";"},
         {"path": "other.csv", "population": "non_customer", "wave": "W1",
          "brand_pattern": "{item}_{brand}", "brands": {"b1": "Acme", "b2": "Globex"}},
-        {"path": "other.csv", "population": "non_customer", "wave": "W2",
+        {"path": "other2.csv", "population": "non_customer", "wave": "W2",
          "brand_pattern": "{brand}: {item}", "brands": ["Acme"]}])
     spec["columns"].pop("brand")  # every source fixes its brands or loops over them
     spec["sources"][0]["brand"] = "Acme"
@@ -465,3 +466,270 @@ def test_a_constant_study_weight_must_be_positive(tmp_path):
     assert problem.where == "study.toml [columns]"
     assert problem.message == ("The 'weight' setting of [columns] must be a column name or a "
                                "positive number (a constant weight). Got 0.")
+
+
+# ---------------------------------------------------------------------- types and ranges
+@pytest.mark.parametrize("table", ["study", "sources", "columns", "scales", "constructs",
+                                   "items", "index", "quality", "report", "weighting"])
+@pytest.mark.parametrize("value", ["5", '"x"', "true", "[1, 2]"])
+def test_a_top_level_table_of_the_wrong_type_is_one_located_problem(tmp_path, table, value):
+    spec = spec_with()
+    if table == "sources" and value.startswith("["):
+        value = "{ a = 1 }"  # an array is right for sources; a table is wrong
+    text = to_toml({k: v for k, v in spec.items() if k != table})
+    path = tmp_path / "study.toml"
+    path.write_text(f"{table} = {value}\n" + text, encoding="utf-8")
+    # what the table would have held is not reported as missing too
+    [problem] = problems_of_file(path)
+    assert problem.where == f"study.toml [{table}]"
+    header = "[[sources]]" if table == "sources" else f"[{table}]"
+    assert problem.message.startswith(f"{header} must be ")
+    assert ", like " in problem.message and "header" in problem.fix
+
+
+def problems_of_file(path: Path) -> list[tx.errors.Problem]:
+    with pytest.raises(tx.StudySpecError) as err:
+        tx.read_study(path)
+    return err.value.problems
+
+
+@pytest.mark.parametrize(("edit", "where", "fragment"), [
+    # a construct, a scale or an item given as a number: one problem, not one per item
+    (lambda t: t.replace("[constructs]\n", "[constructs]\nease = 5\n", 1).replace(
+        '[constructs.ease]\nrole = "cx_quality"\n', ""), "[constructs.ease]", "Got 5."),
+    (lambda t: t.replace("[scales]\n", "[scales]\nagree5 = 5\n", 1).replace(
+        t[t.index("[scales.agree5]"):t.index("[scales.agree7]")], ""), "[scales.agree5]",
+     "Got 5."),
+    (lambda t: t.replace('scale = "agree5"', 'scale = "agree5"\ntext = 5', 1),
+     "[items.eff_1]", "'text' must be"),
+])
+def test_a_sub_table_or_key_of_the_wrong_type_is_one_located_problem(tmp_path, edit, where,
+                                                                      fragment):
+    path = write_spec(tmp_path, spec_with())
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    [problem] = problems_of_file(path)
+    assert problem.where == f"study.toml {where}" and fragment in problem.message
+
+
+#: (overrides, accepted?, where, fragment of the message when refused)
+RANGES = {
+    "bootstrap 0": ({"report": {"bootstrap": 0}}, True, "", ""),
+    "bootstrap 10": ({"report": {"bootstrap": 10}}, True, "", ""),
+    "bootstrap 100000": ({"report": {"bootstrap": 100_000}}, True, "", ""),
+    "bootstrap 9": ({"report": {"bootstrap": 9}}, False, "report", "from 10 to 100000"),
+    "bootstrap 1e6": ({"report": {"bootstrap": 10**6}}, False, "report",
+                      "would need about 448 MB of memory per brand"),
+    "bootstrap 1e9": ({"report": {"bootstrap": 10**9}}, False, "report", "448 GB"),
+    "bootstrap negative": ({"report": {"bootstrap": -1}}, False, "report", "Got -1."),
+    "seed 0": ({"report": {"seed": 0}}, True, "", ""),
+    "seed 2**62": ({"report": {"seed": 2**62}}, True, "", ""),
+    "seed negative": ({"report": {"seed": -1}}, False, "report", "'seed'"),
+    "seed float": ({"report": {"seed": 1.5}}, False, "report", "'seed'"),
+    "seed text": ({"report": {"seed": "abc"}}, False, "report", "'seed'"),
+    "suppress 1": ({"report": {"suppress_below": 1}}, True, "", ""),
+    "suppress 0": ({"report": {"suppress_below": 0}}, False, "report", "at least 1. Got 0"),
+    "suppress 0.5": ({"report": {"suppress_below": 0.5}}, False, "report", "at least 1."),
+    "low base below suppress": ({"report": {"suppress_below": 30, "low_base_below": 20,
+                                            "caution_below": 100}}, False, "report",
+                                "'low_base_below' setting of [report] must be at least "
+                                "suppress_below (30). Got 20."),
+    "caution below low base": ({"report": {"suppress_below": 30, "low_base_below": 50,
+                                           "caution_below": 40}}, False, "report",
+                               "'caution_below' setting of [report] must be at least "
+                               "low_base_below (50). Got 40."),
+    "threshold infinite": ({"report": {"caution_below": float("inf")}}, False, "report",
+                           "finite"),
+    "peer base 0": ({"report": {"peer_min_base": 0}}, True, "", ""),
+    "peer base negative": ({"report": {"peer_min_base": -1}}, False, "report", "at least 0"),
+    "exact max 0": ({"report": {"bootstrap_exact_max": 0}}, True, "", ""),
+    "exact max negative": ({"report": {"bootstrap_exact_max": -3}}, False, "report",
+                           "'bootstrap_exact_max'"),
+    "confidence 0": ({"report": {"confidence": 0.0}}, False, "report", "'confidence'"),
+    "lambda 0": ({"index": {"lambda": 0}}, True, "", ""),
+    "lambda 1": ({"index": {"lambda": 1}}, True, "", ""),
+    "lambda 1.01": ({"index": {"lambda": 1.01}}, False, "index", "at most 1"),
+    "share negative": ({"index": {"share_non_customer": -0.01}}, False, "index", "at least 0"),
+    "min customers 0": ({"index": {"min_customers_for_weights": 0}}, True, "", ""),
+    "min customers negative": ({"index": {"min_customers_for_weights": -1}}, False, "index",
+                               "whole number at least 0"),
+    "scale of 2 points": ({"scales": {"agree5": {"points": 2, "max": 2, "labels": None,
+                                                 "top_box": [2], "bottom_box": [1]}}},
+                          True, "", ""),
+    "scale of 101 points": ({"scales": {"agree5": {"points": 101, "min": 0, "max": 100,
+                                                   "missing": None}}},
+                            True, "", ""),
+    "scale of 1 point": ({"scales": {"agree5": {"points": 1, "max": 1, "labels": None}}},
+                         False, "scales.agree5", "at least 2 and at most 101. Got 1."),
+    "scale of 102 points": ({"scales": {"agree5": {"points": 102, "max": 102}}}, False,
+                            "scales.agree5", "Got 102."),
+    "scale of 1e9 points": ({"scales": {"agree5": {"points": 10**9, "max": None}}}, False,
+                            "scales.agree5", "at most 101. Got 1000000000."),
+    "scale min huge": ({"scales": {"agree5": {"min": -(10**12), "max": None,
+                                              "labels": None}}}, False, "scales.agree5",
+                       "'min' setting of [scales.agree5] must be a whole number at least "
+                       "-100000 and at most 100000. Got -1000000000000."),
+    "label code huge": ({"scales": {"agree5": {"missing": {10**12: "Don't know"}}}}, False,
+                        "scales.agree5.missing", "too large"),
+    "cap just above 1": ({"weighting": {"method": "none", "cap": 1.01}}, True, "", ""),
+    "cap false": ({"weighting": {"method": "none", "cap": False}}, True, "", ""),
+    "cap 1": ({"weighting": {"method": "none", "cap": 1}}, False, "weighting", "'cap'"),
+    "max_iter 0": ({"weighting": {"method": "none", "max_iter": 0}}, False, "weighting",
+                   "'max_iter'"),
+    "tol 0": ({"weighting": {"method": "none", "tol": 0}}, False, "weighting", "'tol'"),
+    "min seconds 0": ({"quality": {"speeders": {"min_seconds": 0}}}, True, "", ""),
+    "min seconds negative": ({"quality": {"speeders": {"min_seconds": -1}}}, False,
+                             "quality.speeders", "at least 0"),
+    "min seconds infinite": ({"quality": {"speeders": {"min_seconds": float("inf")}}},
+                             False, "quality.speeders", "finite"),
+    "median share 1": ({"quality": {"speeders": {"median_share": 1}}}, True, "", ""),
+    "median share 0": ({"quality": {"speeders": {"median_share": 0}}}, False,
+                       "quality.speeders", "greater than 0"),
+    "incomplete share 0": ({"quality": {"incomplete": {"min_share": 0}}}, True, "", ""),
+    "incomplete share 1": ({"quality": {"incomplete": {"min_share": 1}}}, True, "", ""),
+    "incomplete share 1.1": ({"quality": {"incomplete": {"min_share": 1.1}}}, False,
+                             "quality.incomplete", "at least 0 and at most 1"),
+    "straightline 2 items": ({"quality": {"straightliners": {"min_items": 2}}}, True, "", ""),
+    "constant weight 1e6": ({"columns": {"weight": 1_000_000}}, True, "", ""),
+    "constant weight 1e7": ({"columns": {"weight": 10_000_000}}, False, "columns",
+                            "up to 1,000,000"),
+    "wave as a number": ({"sources": [{"path": "customers.csv", "population": "customer",
+                                       "wave": 5}]}, False, "sources #1", "'wave'"),
+    "segments of numbers": ({"columns": {"segments": [1, 2]}}, False, "columns",
+                            "list of column names"),
+    "segment twice": ({"columns": {"segments": ["region", "region"]}}, False, "columns",
+                      "lists 'region' 2 times"),
+    "segment is the respondent id": ({"columns": {"segments": ["resp_id"]}}, False,
+                                     "columns", "segment 'resp_id' is the respondent id "
+                                     "column: a score per respondent would be published."),
+    "segment is a source's own id": ({"sources": [{
+        "path": "customers.csv", "population": "customer", "wave": "W1",
+        "columns": {"respondent_id": "id_resp"}}], "columns": {"segments": ["id_resp"]}},
+        False, "columns", "segment 'id_resp' is the respondent id column"),
+    "segment is an item": ({"columns": {"segments": ["eff_1"]}}, False, "columns",
+                           "segment 'eff_1' is an item."),
+    "max_iter 1e5": ({"weighting": {"method": "none", "max_iter": 100_000}}, True, "", ""),
+    "max_iter 1e6": ({"weighting": {"method": "none", "max_iter": 10**6}}, False, "weighting",
+                     "at most 100000"),
+    "exact bootstrap in budget": ({"report": {"bootstrap": 100_000,
+                                              "bootstrap_exact_max": 2500}}, True, "", ""),
+    "exact bootstrap over budget": ({"report": {"bootstrap": 100_000,
+                                                "bootstrap_exact_max": 2501}}, False,
+                                    "report", "for one cell (100,000 resamples x 2,501 "
+                                    "respondents x 16 bytes)"),
+    "exact max huge without bootstrap": ({"report": {"bootstrap": 0,
+                                                     "bootstrap_exact_max": 10**18}},
+                                         True, "", ""),
+    "blank brand column": ({"columns": {"brand": " "}}, False, "columns",
+                           "The 'brand' setting of [columns] is empty."),
+    "blank sheet": ({"sources": [{"path": "customers.csv", "population": "customer",
+                                  "wave": "W1", "sheet": ""}]}, False, "sources #1",
+                    "'sheet'"),
+    "blank wave": ({"sources": [{"path": "customers.csv", "population": "customer",
+                                 "wave": " "}]}, False, "sources #1", "'wave'"),
+    "path with a control character": ({"sources": [{"path": "cust\u0000.csv",
+                                                    "population": "customer", "wave": "W1"}]},
+                                      False, "sources #1", "must name a file"),
+    "item on a blank scale": ({"items": {"eff_1": {"scale": ""}}}, False, "items.eff_1",
+                              "names no scale."),
+    "item scale of the wrong type": ({"items": {"eff_1": {"scale": 5}}}, False, "items.eff_1",
+                                     "must be text"),
+    "attention check on a blank column": ({"quality": {"attention_checks": [
+        {"column": "", "expected": ["Agree"]}]}}, False, "quality.attention_checks #1",
+        "is empty"),
+}
+
+
+@pytest.mark.parametrize("case", list(RANGES))
+def test_every_numeric_setting_is_range_checked(tmp_path, case):
+    overrides, accepted, where, fragment = RANGES[case]
+    spec = spec_with(**overrides)
+    if accepted:
+        tx.read_study(write_spec(tmp_path, spec))
+        return
+    [problem] = problems_of(tmp_path, spec)
+    assert problem.where == f"study.toml [{where}]"
+    assert fragment in problem.message and problem.fix
+
+
+def test_a_scale_built_in_python_is_range_checked_too(tmp_path):
+    study = tx.read_study(write_spec(tmp_path, spec_with()))
+    wide = txstudy.Scale("agree5", 200, 1, 200)
+    [problem] = validate_study(replace(study, scales={**study.scales, "agree5": wide}))
+    assert (problem.where, problem.message) == (
+        "study [scales.agree5]", "The 'points' setting of [scales.agree5] must be a whole "
+        "number at least 2 and at most 101. Got 200.")
+    odd = txstudy.Scale("agree5", 5, 1, 7)
+    [problem] = validate_study(replace(study, scales={**study.scales, "agree5": odd}))
+    assert problem.message == "min 1 to max 7 gives 7 codes, not points = 5."
+
+
+def test_the_same_file_listed_twice_is_refused_at_the_later_table(tmp_path):
+    spec = spec_with()
+    spec["sources"].append({"path": "./customers.csv", "population": "customer", "wave": "W2"})
+    spec["sources"].append({"path": "customers.csv", "population": "customer", "wave": "W3",
+                            "sheet": "Other"})  # another sheet of the same file is fine
+    [problem] = problems_of(tmp_path, spec)
+    assert problem.where == "study.toml [sources #2]"
+    assert problem.message == ("customers.csv is already read by [sources #1]: its "
+                               "respondents would be counted twice.")
+
+
+# ---------------------------------------------------------------------- the file itself
+def _folder_with_spec(tmp_path: Path) -> Path:
+    write_spec(tmp_path, spec_with())
+    return tmp_path
+
+
+def _empty_folder(tmp_path: Path) -> Path:
+    (tmp_path / "study.toml").mkdir()
+    return tmp_path / "study.toml"
+
+
+def _fifo(tmp_path: Path) -> Path:
+    os.mkfifo(tmp_path / "study.toml")  # reading it would block: never opened
+    return tmp_path / "study.toml"
+
+
+def _long_name(tmp_path: Path) -> Path:
+    return tmp_path / ("s" * 300 + ".toml")
+
+
+def _latin1(tmp_path: Path) -> Path:
+    (tmp_path / "study.toml").write_bytes('[study]\nname = "Études"\n'.encode("latin-1"))
+    return tmp_path / "study.toml"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+@pytest.mark.parametrize(("make", "message", "fix"), [
+    (_folder_with_spec, "is a folder, not a study file.", "give the study file inside it: "),
+    (_empty_folder, "is a folder, not a study file.", "txscore init"),
+    (_fifo, "is not a regular file (a pipe, device or socket)", ".toml file"),
+    (_long_name, "the path is too long for this system.", "shorter"),
+    (_latin1, "is not UTF-8 text", "save the file as UTF-8"),
+])
+def test_a_study_path_that_is_not_a_readable_file_says_what_it_is(tmp_path, make, message,
+                                                                   fix):
+    path = make(tmp_path)
+    [problem] = problems_of_file(path)
+    assert problem.where == str(path)
+    assert problem.message.startswith(message) and fix in problem.fix
+    assert "not found" not in problem.message
+
+
+def test_an_unreadable_study_file_says_permission(tmp_path, monkeypatch):
+    path = write_spec(tmp_path, spec_with())
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads any file: simulate
+    [problem] = problems_of_file(path)
+    assert problem.message == "permission denied: the file cannot be read."
+    assert "chmod" in problem.fix and problem.where == str(path)
+
+
+def test_a_toml_syntax_error_quotes_the_line(tmp_path):
+    path = tmp_path / "study.toml"
+    path.write_text('[study]\nname = "Tiny"\n[constructs]\n[constructs]\n', encoding="utf-8")
+    [problem] = problems_of_file(path)
+    assert "line 4" in problem.message and problem.message.endswith("Line 4: '[constructs]'.")

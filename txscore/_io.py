@@ -94,19 +94,19 @@ def neutralise(values: pd.Series) -> pd.Series:
 
 
 def csv_text(frame: pd.DataFrame, **to_csv: object) -> str:
-    """A frame as csv text with every text cell (and column name) :func:`neutralise`-d.
+    r"""A frame as csv text with every text cell (and column name) :func:`neutralise`-d.
 
     Keyword arguments go to :meth:`pandas.DataFrame.to_csv` (``index=False`` by default).
 
     Examples
     --------
-    >>> print(csv_text(pd.DataFrame({"brand": ["=HYPERLINK(1)", "Acme"], "n": [1, -2]})),
-    ...       end="")
-    brand,n
-    '=HYPERLINK(1),1
-    Acme,-2
+    >>> csv_text(pd.DataFrame({"brand": ["=HYPERLINK(1)", "Ac\rme"], "n": [1, -2]}))
+    'brand,n\r\n\'=HYPERLINK(1),1\r\n"Ac\rme",-2\r\n'
     """
     safe = frame.apply(neutralise)
     safe.columns = neutralise(pd.Series([str(c) for c in frame.columns], dtype=object)).tolist()
     to_csv.setdefault("index", False)
+    # CRLF records (RFC 4180): a carriage return or line feed inside a cell is then quoted,
+    # never a record break
+    to_csv.setdefault("lineterminator", "\r\n")
     return safe.to_csv(**to_csv)  # type: ignore[arg-type]

@@ -323,23 +323,26 @@ def cmd_score(args: argparse.Namespace, found: list[Problem]) -> int:
 
     args.quiet = True
     result = _score(args, read_study(args.study), found)
+
+    def table(name: str) -> Any:  # the exclusions name rows by file and row, ids on request
+        frame = getattr(result, name)
+        hide = name == "exclusions" and not args.show_ids
+        return frame.drop(columns=["respondent_id"], errors="ignore") if hide else frame
+
     if args.format == "table":
         if args.table:
-            cli_print.print_frame(getattr(result, args.table),
-                                  f"{result.study.name}: {args.table}")
+            cli_print.print_frame(table(args.table), f"{result.study.name}: {args.table}")
         else:
             cli_print.print_summary(result)
         return EXIT_OK
     if args.format == "csv":
         from txscore._io import csv_text
 
-        frame = getattr(result, args.table or "scores")
-        sys.stdout.write(csv_text(frame, float_format="%.10g"))
+        sys.stdout.write(csv_text(table(args.table or "scores"), float_format="%.10g"))
         return EXIT_OK
 
     def records(name: str) -> list:
-        frame = getattr(result, name)
-        return json.loads(frame.to_json(orient="records", double_precision=15))
+        return json.loads(table(name).to_json(orient="records", double_precision=15))
 
     payload: Any = records(args.table) if args.table else {
         "study": result.study.name, **{name: records(name) for name in JSON_TABLES}}
@@ -359,12 +362,14 @@ def cmd_report(args: argparse.Namespace, found: list[Problem]) -> int:
     check_output(out, study, allow_input_folder=args.allow_input_folder, **_OPTIONS)
     result = _score(args, study, found)
     paths = report(result, out, charts=not args.no_charts,
-                   allow_input_folder=args.allow_input_folder)
+                   allow_input_folder=args.allow_input_folder, show_ids=args.show_ids)
     console = cli_print.console()
     if not args.quiet:
         cli_print.print_summary(result, console)
     console.print(f"Workbook: {paths['workbook']}", markup=False)
-    charts = [p for k, p in paths.items() if k != "workbook"]
+    if "exclusions" in paths:  # the ledger is longer than a sheet holds
+        console.print(f"Ledger:   {paths['exclusions']} (every excluded row)", markup=False)
+    charts = [p for k, p in paths.items() if p.suffix == ".png"]
     if charts:
         console.print(f"Charts:   {len(charts)} PNG files in {out}", markup=False)
     return EXIT_OK
@@ -437,6 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
                    + " (default: the summary as a table, scores as csv, every table as json)")
     p.add_argument("--by", action="append", metavar="SEGMENT",
                    help="cut by a segment column (repeatable)")
+    p.add_argument("--show-ids", action="store_true", help="keep the respondent ids in the "
+                   "exclusions table (left out by default: rows are named by file and row)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("report", help="write the Excel workbook and PNG charts")
@@ -448,6 +455,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--allow-input-folder", action="store_true",
                    help="allow --out to be a folder holding the study's input files")
+    p.add_argument("--show-ids", action="store_true", help="show the respondent ids in the "
+                   "Exclusions ledger: the researcher's copy, not the client's")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="write respondent-level rows (ids hashed) for "

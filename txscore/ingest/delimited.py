@@ -152,8 +152,9 @@ def read_text(path: Path, raw: bytes, format: str, header_row: int | None,
     skip = 1 if hint else 0
     delim = delimiter or (hint.group(1) if hint else _sniff_delimiter(
         "\n".join(sample.splitlines()[skip:skip + 4 * SAMPLE_RECORDS]), path.suffix.lower()))
-    records = itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), skip,
-                               SAMPLE_RECORDS + skip)
+    # universal newlines, as record_starts counts them: a lone \r ends a record
+    reader = csv.reader(io.StringIO(sample, newline=None), delimiter=delim)
+    records = itertools.islice(reader, skip, SAMPLE_RECORDS + skip)
     top = [[cell_text(v) for v in rec] for rec in records]
     index = None
     if header_row is not None:

@@ -12,11 +12,12 @@ result's ``flag`` columns and codes and puts them into words.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import txscore.reporting.publish as publishing
 from txscore.reporting.preflight import preflight
 from txscore.reporting.publish import check_output, file_stem
+from txscore.reporting.xlsx import MAX_SHEET_ROWS
 
 if TYPE_CHECKING:
     from txscore.reporting.chartrun import ChartHook
@@ -26,8 +27,8 @@ __all__ = ["preflight", "report"]
 
 
 def report(result: Result, out_dir: str | Path, *, charts: bool = True,
-           allow_input_folder: bool = False,
-           on_chart: ChartHook | None = None) -> dict[str, Path]:
+           allow_input_folder: bool = False, on_chart: ChartHook | None = None,
+           show_ids: bool = False, max_sheet_rows: int = MAX_SHEET_ROWS) -> dict[str, Path]:
     """Write the workbook ``<study name>.xlsx`` and the PNG charts into ``out_dir``, all or
     nothing.
 
@@ -48,6 +49,12 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     a process running threads, the charts are drawn here. The files are the same either
     way. Labels follow ``result.study.report.language`` ("en" or "fr").
 
+    The workbook is the client's: its Exclusions ledger names each excluded row by file,
+    sheet and row, never by respondent id, unless ``show_ids``. No sheet goes below Excel's
+    last row; a ledger longer than its sheet holds is written whole, as csv (formulas
+    neutralised), beside the workbook in the same publish, and the sheet shows its first
+    lines, the counts and the file's name.
+
     Parameters
     ----------
     result : Result
@@ -62,11 +69,17 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
         ``on_chart(key, path, seconds)``, called once each chart is drawn, with the file it
         goes to (in the staging folder) and the seconds it took; the charts are then drawn
         in this process, one after the other. A failure of the hook is the chart's.
+    show_ids : bool, default False
+        Show the respondent ids in the Exclusions ledger: the researcher's copy, not the
+        client's (the ledger says so).
+    max_sheet_rows : int, default :data:`~txscore.reporting.xlsx.MAX_SHEET_ROWS`
+        The last row a sheet may use: Excel's limit (lower it to try the overflow).
 
     Returns
     -------
     dict
-        ``{"workbook": path, <chart key>: path, ...}``, the files in ``out_dir``.
+        ``{"workbook": path, <chart key>: path, ...}``, the files in ``out_dir``; with
+        ``"exclusions"``, the csv of the whole ledger, when it is longer than its sheet holds.
 
     Raises
     ------
@@ -84,23 +97,24 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     'Sample TX Study.xlsx'
     """
     check_output(out_dir, result.study, allow_input_folder=allow_input_folder)
+    book = {"show_ids": show_ids, "max_sheet_rows": max_sheet_rows}
     return publishing.publish(out_dir, lambda folder: _write(result, folder, charts,
-                                                             on_chart))
+                                                             on_chart, book))
 
 
-def _write(result: Result, folder: Path, charts: bool,
-           on_chart: ChartHook | None) -> dict[str, Path]:
-    """The workbook and the charts, written into ``folder``."""
-    from txscore.reporting.excel import write_workbook
+def _write(result: Result, folder: Path, charts: bool, on_chart: ChartHook | None,
+           book: dict[str, Any]) -> dict[str, Path]:
+    """The workbook (and the whole ledger beside it, when its sheet cannot hold it) and
+    the charts, written into ``folder``; ``book``: the workbook's options."""
+    from txscore.reporting.excel import write_book_files
 
-    book = folder / f"{file_stem(result.study.name)}.xlsx"
+    path = folder / f"{file_stem(result.study.name)}.xlsx"
     if not charts:
-        write_workbook(result, book)
-        return {"workbook": book}
+        return write_book_files(result, path, **book)
     from txscore.reporting.chartrun import chart_run
 
     paths, run = chart_run(result, folder, stacklevel=6,  # the caller of report()
                            workers=1 if on_chart is not None else None, on_chart=on_chart)
     with run:  # the workers draw while the sheets are built; run.finish() waits for them
-        write_workbook(result, book, charts=paths, charts_ready=run.finish)
-    return {"workbook": book, **paths}
+        files = write_book_files(result, path, charts=paths, charts_ready=run.finish, **book)
+    return {**files, **paths}

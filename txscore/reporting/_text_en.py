@@ -243,6 +243,17 @@ EN: dict[str, Any] = {
         "reasons_title": "Exclusions by reason", "h_respondents": "Respondents",
         "h_respondents_share": "Respondents %", "h_rows": "Respondent x brand rows",
         "h_rows_share": "Rows %",
+        "sheet_cut": "This sheet reaches Excel's limit of {limit} rows: what did not fit is "
+                     "left out. Every table in full: txscore score --format csv --table "
+                     "<table>.",
+        "ledger_ids_hidden": "Excluded rows are identified by file and row; respondent ids "
+                             "are left out of this workbook (txscore report --show-ids adds "
+                             "them, for the researcher's own copy).",
+        "ledger_ids_shown": "Respondent ids are shown (txscore report --show-ids): this copy "
+                            "is for the researcher, not for clients.",
+        "ledger_spilled": "The ledger has {total} lines, more than a sheet holds (Excel's "
+                          "limit: {limit} rows): the first {shown} are below; every line is "
+                          "in the file {file}, beside this workbook.",
     },
     "methodology": {
         "s_study": "Study", "s_settings": "Settings used (as in the study file)",
@@ -399,5 +410,8 @@ EN: dict[str, Any] = {
         "omega": "Omega total", "no_reliability": "no reliability statistics",
         "customer": "customers", "non_customer": "non-customers", "all": "all",
         "all_brands": "All brands", "no_value": "Not shown (no value): {names}",
+        "more_brands": "{n} more brands in the workbook (the top {top} by {measure} shown)",
+        "more_brand": "{n} more brand in the workbook (the top {top} by {measure} shown)",
+        "and_more": "{names} and {n} more", "keys": "Shortened names: {keys}",
     },
 }

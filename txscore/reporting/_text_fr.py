@@ -256,6 +256,20 @@ FR: dict[str, Any] = {
         "reasons_title": "Exclusions par motif", "h_respondents": "Répondants",
         "h_respondents_share": "Répondants %", "h_rows": "Lignes répondant × marque",
         "h_rows_share": "Lignes %",
+        "sheet_cut": "Cette feuille atteint la limite d’Excel de {limit}\u00a0lignes\u00a0: "
+                     "ce qui ne tenait pas est omis. Chaque tableau en entier\u00a0: txscore "
+                     "score --format csv --table <tableau>.",
+        "ledger_ids_hidden": "Les lignes exclues sont identifiées par fichier et ligne\u00a0; "
+                             "les identifiants des répondants ne figurent pas dans ce classeur "
+                             "(txscore report --show-ids les ajoute, pour la copie du "
+                             "chargé d’études).",
+        "ledger_ids_shown": "Les identifiants des répondants sont affichés (txscore report "
+                            "--show-ids)\u00a0: cette copie est pour le chargé d’études, pas "
+                            "pour les clients.",
+        "ledger_spilled": "Le registre compte {total}\u00a0lignes, plus qu’une feuille n’en "
+                          "contient (limite d’Excel\u00a0: {limit}\u00a0lignes)\u00a0: les "
+                          "{shown} premières sont ci-dessous\u00a0; toutes les lignes sont "
+                          "dans le fichier {file}, à côté de ce classeur.",
     },
     "methodology": {
         "s_study": "Étude", "s_settings": "Paramètres utilisés (tels que dans le fichier d’étude)",
@@ -434,6 +448,11 @@ FR: dict[str, Any] = {
         "omega": "Oméga total", "no_reliability": "pas de statistiques de fiabilité",
         "customer": "clients", "non_customer": "non-clients", "all": "tous",
         "all_brands": "Toutes marques", "no_value": "Non affichés (pas de valeur) : {names}",
+        "more_brands": "{n} autres marques dans le classeur (les {top} premières par "
+                       "{measure} sont affichées)",
+        "more_brand": "{n} autre marque dans le classeur (les {top} premières par "
+                      "{measure} sont affichées)",
+        "and_more": "{names} et {n} autres", "keys": "Noms abrégés : {keys}",
     },
 }
 

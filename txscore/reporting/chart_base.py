@@ -10,7 +10,7 @@ compares a base with a threshold: a ``"suppressed"`` cell shows no number, bar o
 from __future__ import annotations
 
 import itertools
-import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,14 +20,33 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from txscore.errors import TxscoreError
-from txscore.reporting.palette import FIGSIZE, GREY, NOTE_WIDTH
+from txscore.reporting.chart_labels import (
+    differences,
+    fit,
+    fit_names,
+    missing_glyphs,
+    one_line,
+    quiet_glyphs,
+    wrap,
+)
+from txscore.reporting.palette import FIGSIZE, GREY
 from txscore.reporting.text import Words, words_for
 from txscore.study import IndexSettings
 from txscore.study.vocabulary import POPULATIONS as STUDY_POPULATIONS
 
-__all__ = ["MEASURE_INDEX", "POPULATIONS", "SIGNED_MEASURES", "axes", "band_ticks", "bases",
-           "decorate", "label_of", "legend_above", "message", "nice_limits", "setup", "short",
-           "suppressed", "tick_format", "why_missing"]
+__all__ = ["LINE_PT", "MEASURE_INDEX", "POPULATIONS", "SIGNED_MEASURES", "TOP_BRANDS",
+           "TOP_LINES", "axes", "band_ticks", "bases", "decorate", "keys_note", "label_of",
+           "legend_above", "message", "more_note", "name_list", "nice_limits", "settle",
+           "setup", "short", "study_line", "suppressed", "tick_format", "top_brands", "wave_label",
+           "why_missing"]
+
+#: brands a chart by brand shows at most: the top ones by the chart's measure (and the
+#: brand asked for with ``focus``); a footnote counts the others, which are in the workbook
+TOP_BRANDS = 20
+#: lines (brands) a trend chart draws at most, besides the all-brands total
+TOP_LINES = 10
+#: width in points of a title or footnote line on a new figure
+LINE_PT = FIGSIZE[0] * 72 - 24
 
 #: measures whose range is -100..100 (differences and net scores)
 SIGNED_MEASURES = ("bx_gap", "cx_classic_net")
@@ -150,13 +169,20 @@ def decorate(ax: Any, words: Words, title: str, xlabel: str, ylabel: str, note: 
              own: bool, *, xfmt: bool = True, yfmt: bool | None = None) -> None:
     """Title, axis labels, decimal marks and footnote (at the figure's left on own figures).
 
-    ``xfmt`` / ``yfmt``: give the axis numeric tick labels with the language's decimal mark
-    (default: x always, y when it has a label); off for categorical axes.
+    The title is wrapped on two lines at most (then shortened), the footnote wrapped; a
+    new figure grows taller for a footnote of more than four lines or a two-line title, so
+    that the plot keeps its room. ``xfmt`` / ``yfmt``: give the axis numeric tick labels
+    with the language's decimal mark (default: x always, y when it has a label); off for
+    categorical axes.
     """
     ax.set(xlabel=xlabel, ylabel=ylabel)
     ax.spines[["top", "right"]].set_visible(False)
-    note = "\n".join(textwrap.fill(line, NOTE_WIDTH, break_on_hyphens=False)
-                     for line in note.split("\n"))
+    width = LINE_PT if own else max(120.0, ax.bbox.width * 72 / ax.figure.dpi)
+    title = fit(title, width, lines=2, size=12, bold=True)
+    note = wrap(note, width, size=9)
+    if own:
+        extra = max(0, note.count("\n") - 3) * 9 * 1.4 + title.count("\n") * 12 * 1.2
+        ax.figure.set_figheight(ax.figure.get_figheight() + extra / 72)
     if xfmt:
         ax.xaxis.set_major_formatter(tick_format(words))
     if bool(ylabel) if yfmt is None else yfmt:
@@ -182,6 +208,13 @@ def legend_above(ax: Any, handles: list, own: bool, *, ncols: int | None = None,
     if not own:
         rows = -(-len(handles) // ncols)
         ax.set_title(ax.get_title(loc="left"), pad=12 + 16 * rows)
+
+
+def settle(fig: Figure) -> None:
+    """Run the figure's constrained layout now (label nudges are measured on the final
+    axes); characters no font has are said once by a report, not once per glyph here."""
+    with quiet_glyphs():
+        fig.get_layout_engine().execute(fig)
 
 
 def message(ax: Any, text: str) -> None:
@@ -218,13 +251,106 @@ def band_ticks(ax: Any, result: Any, words: Words) -> None:
 
 
 def bases(result: Any, wave: str, measures: tuple[str, ...], brands: list[str],
-          words: Words) -> str:
-    """``"Adatum 468 / 420 · Contoso 502 / 431"``: n_eff per brand of each measure's cell."""
+          words: Words, labels: Sequence[str] | None = None) -> str:
+    """``"Adatum 468 / 420 · Contoso 502 / 431"``: n_eff per brand of each measure's cell
+    (``labels``: how the brands are named, default their names on one line); for more
+    than six brands the range of each measure, ``"420–1,065 / 380–950"``."""
     s = result.scores
     rows = s[(s["wave"] == wave) & s["measure"].isin(measures) & s["brand"].isin(brands)]
     if rows.empty:
         return ""
     wide = rows.pivot_table(index="brand", columns="measure", values="n_eff", sort=False)
     wide = wide.reindex(index=brands, columns=list(measures))
-    return " · ".join(f"{b} " + " / ".join(words.count(v) if np.isfinite(v) else "–"
-                                           for v in wide.loc[b]) for b in brands)
+    if len(brands) > 6:  # one range per measure
+        return " / ".join(
+            "–" if not np.isfinite(wide[m]).any() else
+            "–".join(dict.fromkeys((words.count(wide[m].min()), words.count(wide[m].max()))))
+            for m in measures)
+    names = [n.replace("\n", " ") for n in labels] if labels else [one_line(b) for b in brands]
+    nb = "\u00a0"  # a brand's bases stay on one line
+    return " · ".join(f"{n}{nb}" + f"{nb}/{nb}".join(words.count(v) if np.isfinite(v) else "–"
+                                                    for v in wide.loc[b])
+                      for n, b in zip(names, brands, strict=True))
+
+
+def study_line(result: Any) -> str:
+    """The study's name as the first footnote line: one line, shortened if need be."""
+    return fit(result.study.name, LINE_PT, lines=1, size=9)
+
+
+def top_brands(rows: pd.DataFrame, by: Sequence[float], top: int | None,
+               focus: str | None = None) -> tuple[pd.DataFrame, int]:
+    """The rows of the ``top`` brands with the highest ``by`` (NaN last; ties by name) and
+    the ``focus`` brand, in the order of ``rows``; and how many brands are left out. Every
+    row when ``top`` is None or the rows are not more.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"brand": ["A", "B", "C", "D"]})
+    >>> shown, more = top_brands(rows, [50.0, np.nan, 70.0, 60.0], 2, focus="A")
+    >>> shown["brand"].tolist(), more
+    (['A', 'C', 'D'], 1)
+    """
+    if top is None or len(rows) <= top:
+        return rows, 0
+    key = pd.DataFrame({"v": np.nan_to_num(np.asarray(by, float), nan=-np.inf),
+                        "b": rows["brand"].astype(str).to_numpy()})
+    first = key.sort_values(["v", "b"], ascending=[False, True], kind="stable").index[:top]
+    keep = np.zeros(len(rows), bool)
+    keep[first] = True
+    keep |= (rows["brand"] == focus).to_numpy() if focus is not None else False
+    return rows[keep], int((~keep).sum())
+
+
+def more_note(words: Words, more: int, top: int | None, measure: str) -> list[str]:
+    """The footnote line on the brands left out of a chart (none when none is)."""
+    if not more:
+        return []
+    key = "more_brand" if more == 1 else "more_brands"
+    return [words.charts[key].format(n=words.count(more), top=top, measure=measure)]
+
+
+def name_list(names: Sequence[object], words: Words, limit: int = 6,
+              width: float = 130.0) -> str:
+    """``"A, B, C and 4 more"``: the first ``limit`` names, each on one line of at most
+    ``width`` points at 9 pt."""
+    shown = [fit(n, width, lines=1, size=9) for n in list(names)[:limit]]
+    text = ", ".join(shown)
+    if len(names) > limit:
+        text = words.charts["and_more"].format(names=text, n=words.count(len(names) - limit))
+    return text
+
+
+def keys_note(words: Words, keys: Sequence[tuple[str, str]]) -> list[str]:
+    """The footnote lines giving the full names behind the keys of shortened names, one
+    key a line (each name on three lines at most, one when there are more than three;
+    shortened around where it differs from the others).
+
+    >>> keys_note(words_for("en"), [("[1]", "Alpha one"), ("[2]", "Alpha two")])
+    ['Shortened names: [1] Alpha one', '[2] Alpha two']
+    """
+    if not keys:
+        return []
+    lines = 3 if len(keys) <= 3 else 1
+    starts = differences([name for _, name in keys])  # a shortened name shows where it differs
+    # a name of characters no font has (boxes) gains nothing from more lines
+    out = [f"{k} " + fit(name, LINE_PT - 130, lines=1 if missing_glyphs([name]) else lines,
+                         size=9, middle=d or False).replace("\n", " ")
+           for (k, name), d in zip(keys, starts, strict=True)]
+    return [words.charts["keys"].format(keys=out[0]), *out[1:]]
+
+
+def wave_label(waves: Sequence[str], wave: str, *, width: float = 200.0,
+               size: float = 12, bold: bool = True) -> tuple[str, list[tuple[str, str]]]:
+    """How a wave is named in a title (one line of ``width`` points, told apart from the
+    study's other waves) and its key, when it needs one.
+
+    >>> wave_label(["2026 Q1", "2026 Q2"], "2026 Q2")
+    ('2026 Q2', [])
+    """
+    waves = list(waves)
+    labels, keys = fit_names(waves, width, lines=1, size=size, bold=bold)
+    label = labels[waves.index(wave)] if wave in waves else fit(wave, width, lines=1,
+                                                               size=size, bold=bold)
+    key = [(k, n) for k, n in keys if label.startswith(f"{k} ")]
+    return label, key

@@ -18,17 +18,31 @@ from matplotlib.patches import Patch
 
 from txscore.errors import TxscoreError
 from txscore.reporting.chart_base import (
+    TOP_BRANDS,
     axes,
     band_ticks,
     bases,
     decorate,
+    keys_note,
     legend_above,
+    more_note,
+    name_list,
     nice_limits,
+    settle,
     setup,
+    study_line,
     suppressed,
+    top_brands,
+    wave_label,
     why_missing,
 )
-from txscore.reporting.chart_labels import GRID_CORNERS, corner_names, label_points
+from txscore.reporting.chart_labels import (
+    GRID_CORNERS,
+    corner_names,
+    fit_names,
+    label_points,
+    text_width,
+)
 from txscore.reporting.palette import (
     BLUE,
     FIGSIZE,
@@ -41,16 +55,25 @@ from txscore.reporting.palette import (
 from txscore.reporting.text import Words
 from txscore.study.vocabulary import TOTAL
 
-__all__ = ["cx_vs_bx", "growth_grid", "tx_by_brand"]
+__all__ = ["POINT_PT", "TOP_POINTS", "cx_vs_bx", "growth_grid", "tx_by_brand"]
+
+#: width in points of a brand's name next to its point (two lines at most)
+POINT_PT = 100.0
+#: brands a scatter (growth grid, CX against BX) shows at most: the top ones by its measure
+TOP_POINTS = 12
 
 
-def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
+def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None,
+                top: int | None = TOP_BRANDS, focus: str | None = None) -> Figure:
     """Horizontal bars of the TX score by brand, best first, with their intervals.
 
     The "All brands" total is a labelled dashed line; each bar ends with its value and the
     brand label carries the effective base (n_eff of customers + non-customers). A
     suppressed brand keeps its row, with a grey "n<30 – suppressed" and no bar or number;
     caution brands get lighter bars and low-base brands hatched ones, with a legend entry.
+    With more than ``top`` brands, the ``top`` best (and ``focus``) are drawn and a
+    footnote counts the others. Long names are wrapped on two lines, then shortened (with
+    keys in the footnote where shortened names would look alike).
 
     Parameters
     ----------
@@ -60,6 +83,10 @@ def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
         One of ``result.study.waves``; default the latest.
     ax : matplotlib Axes, optional
         Draw into this axes and return its figure; default a new 8 x 4.5 in figure.
+    top : int or None, default :data:`~txscore.reporting.chart_base.TOP_BRANDS`
+        Most brands drawn (None: all).
+    focus : str, optional
+        A brand drawn even when it is not among the top ones (its label in bold).
 
     Returns
     -------
@@ -84,17 +111,30 @@ def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
     brands = rows[rows["brand"] != TOTAL].assign(
         hidden_=lambda d: suppressed(d["flag"]) | d["value"].isna()).sort_values(
         ["hidden_", "value", "brand"], ascending=[True, False, True], na_position="last")
+    brands, more = top_brands(brands, brands["value"].where(~brands["hidden_"]), top, focus)
     k = len(brands)
+    tails = ["" if h else f" (n_eff={w.count(n)})"
+             for h, n in zip(brands["hidden_"], brands["n_eff"], strict=True)]
+    labels, keys = fit_names(list(brands["brand"]), 190, lines=2, tails=tails)
+    row_h = 0.3 + 0.16 * max(label.count("\n") for label in labels) if k else 0.3
+    wl, wkey = wave_label(result.study.waves, wave)
     with matplotlib.rc_context(STYLE):
-        fig, ax, own = axes(ax, max(FIGSIZE[1], 1.8 + 0.3 * k))
-        seen = _brand_bars(ax, brands, w, rep)
+        fig, ax, own = axes(ax, max(FIGSIZE[1], 1.8 + row_h * k))
+        seen = _brand_bars(ax, brands, labels, w, rep)
+        if focus is not None:
+            for tick, b in zip(ax.get_yticklabels(), brands["brand"], strict=True):
+                tick.set_fontweight("bold" if b == focus else "normal")
         ax.set(xlim=(0, 100), ylim=(-0.6, k + 0.2))  # headroom for the total's label
         band_ticks(ax, result, w)
-        _total_line(ax, rows[rows["brand"] == TOTAL], k, w)
+        widest = max((text_width(x) for label in labels for x in label.split("\n")),
+                     default=0.0)
+        _total_line(ax, rows[rows["brand"] == TOTAL], k, w,
+                    fig.get_figwidth() * 72 - widest - 40)
         note = t["tx_note"].format(conf=f"{rep.confidence * 100:g}",
                                    min=f"{rep.suppress_below:g}")
-        decorate(ax, w, t["tx_title"].format(wave=wave), t["tx_x"], "",
-                 f"{result.study.name}\n{note}", own)
+        lines = [study_line(result), note, *more_note(w, more, top, w.measures["tx"]),
+                 *keys_note(w, wkey + keys)]
+        decorate(ax, w, t["tx_title"].format(wave=wl), t["tx_x"], "", "\n".join(lines), own)
         handles = [Patch(facecolor=BLUE, alpha=FLAG_STYLES[f][0], hatch=FLAG_STYLES[f][1],
                          edgecolor=BLUE, label=t[f].format(min=f"{limit:g}"))
                    for f, limit in (("caution", rep.caution_below),
@@ -104,17 +144,17 @@ def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
     return fig
 
 
-def _brand_bars(ax: Any, brands: pd.DataFrame, w: Words, rep: Any) -> set[str]:
+def _brand_bars(ax: Any, brands: pd.DataFrame, labels: list[str], w: Words,
+                rep: Any) -> set[str]:
     """One bar per brand (best at the top) with its interval, value and base; a hidden
     brand keeps its row with a grey note. Returns the flags drawn."""
-    t, labels, seen = w.charts, [], set()
+    t, seen = w.charts, set()
     ys = range(len(brands) - 1, -1, -1)
     for y, row in zip(ys, brands.itertuples(index=False), strict=True):
         if row.hidden_:  # the row stays, without bar or number
             msg = t["suppressed"] if row.flag == "suppressed" else t["no_data"]
             ax.text(1, y, msg.format(min=f"{rep.suppress_below:g}"), va="center",
                     color=GREY, fontstyle="italic")
-            labels.append(row.brand)
             continue
         alpha, hatch = FLAG_STYLES.get(row.flag, FLAG_STYLES["ok"])
         seen.add(row.flag)
@@ -128,7 +168,6 @@ def _brand_bars(ax: Any, brands: pd.DataFrame, w: Words, rep: Any) -> set[str]:
         ax.annotate(w.num(row.value, 1), (end, y), xytext=(4, 0), zorder=4,
                     textcoords="offset points", va="center",
                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
-        labels.append(f"{row.brand} (n_eff={w.count(row.n_eff)})")
     ax.set_yticks(list(ys), labels)
     for tick, hidden in zip(ax.get_yticklabels(), brands["hidden_"], strict=True):
         tick.set_color(GREY if hidden else "#222222")
@@ -136,29 +175,34 @@ def _brand_bars(ax: Any, brands: pd.DataFrame, w: Words, rep: Any) -> set[str]:
     return seen
 
 
-def _total_line(ax: Any, total: pd.DataFrame, k: int, w: Words) -> None:
-    """The all-brands total as a labelled dashed line (none when suppressed)."""
+def _total_line(ax: Any, total: pd.DataFrame, k: int, w: Words, room: float) -> None:
+    """The all-brands total as a labelled dashed line (none when suppressed); ``room``:
+    the plot's width in points, roughly."""
     if not len(total) or total["flag"].iloc[0] == "suppressed":
         return
     tv = float(total["value"].iloc[0])
     if not np.isfinite(tv):
         return
     ax.axvline(tv, color=VERMILLION, linestyle="--", linewidth=1.5)
-    side = 1 if tv <= 60 else -1  # the label goes on the side with room for it
-    ax.annotate(w.charts["total"].format(value=w.num(tv, 1), n=w.count(total["n_eff"].iloc[0])),
-                (tv, k - 0.25), xytext=(5 * side, 0), textcoords="offset points",
+    text = w.charts["total"].format(value=w.num(tv, 1), n=w.count(total["n_eff"].iloc[0]))
+    # the label goes on the side with room for it
+    side = 1 if (100 - tv) / 100 * room > text_width(text, 10, bold=True) + 8 else -1
+    ax.annotate(text, (tv, k - 0.25), xytext=(5 * side, 0), textcoords="offset points",
                 ha="left" if side > 0 else "right", va="center", color=VERMILLION,
                 fontweight="bold")
 
 
-def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
+def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None,
+                top: int | None = TOP_POINTS, focus: str | None = None) -> Figure:
     """Brands at (non-customer score N, customer score C) against the peer means.
 
     Dashed crosshairs mark the peer averages; the corners name the quadrants: Leading
     (both above), Plateauing (customers above, non-customers below), Churning
     (non-customers above, customers below), Lagging (both below). Brands outside the peer
     average are hollow; suppressed brands are left out and listed in the footnote, which
-    also gives each brand's effective bases.
+    also gives the effective bases (each brand's, or their range for more than six). With
+    more than ``top`` brands, the ``top`` with the highest TX score (and ``focus``) are
+    drawn and a footnote counts the others.
 
     Parameters
     ----------
@@ -169,6 +213,10 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
     ax : matplotlib Axes, optional
         Draw into this axes and return its figure; default a new 8 x 4.5 in figure (whose
         final layout the label nudges are measured on).
+    top : int or None, default :data:`TOP_POINTS`
+        Most brands drawn (None: all).
+    focus : str, optional
+        A brand drawn even when it is not among the top ones.
 
     Returns
     -------
@@ -190,13 +238,14 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
     if rows.empty:
         raise TxscoreError(f"No growth grid for wave {wave!r}: "
                            f"{why_missing(result, 'grid', wave)}.")
-    ok = (~suppressed(rows["flag"]) & np.isfinite(rows["non_customer_score"])
-          & np.isfinite(rows["customer_score"]))
-    shown, hidden = rows[ok].sort_values("brand"), sorted(map(str, rows.loc[~ok, "brand"]))
+    shown, hidden, more = _grid_brands(result, wave, rows, top, focus)
     peer = (float(rows["peer_non_customer"].iloc[0]), float(rows["peer_customer"].iloc[0]))
     pts = shown[["non_customer_score", "customer_score"]].to_numpy(float).reshape(-1, 2)
     # room around the points for the corner names, on 5-point ticks
     lims = np.array([nice_limits(np.append(pts[:, i], peer[i])) for i in range(2)])
+    brands = [str(b) for b in shown["brand"]]
+    names, keys = _point_names(brands)
+    wl, wkey = wave_label(result.study.waves, wave)
     with matplotlib.rc_context(STYLE):
         fig, ax, own = axes(ax)
         ax.set(xlim=lims[0], ylim=lims[1])
@@ -209,34 +258,76 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None) -> Figu
                        color=colour if row.in_peer_average else "white", edgecolors=colour,
                        linewidths=1.6, gid=f"brand:{row.brand}")
         corners = corner_names(ax, GRID_CORNERS, QUADRANT_COLOURS, w.quadrants)
-        lines = [result.study.name]
-        if all(np.isfinite(peer)):
-            lines.append(t["peer"].format(min=f"{rep.peer_min_base:g}", n=w.num(peer[0], 1),
-                                          c=w.num(peer[1], 1)))
-        if not shown["in_peer_average"].all():
-            lines.append(t["not_peer"].format(min=f"{rep.peer_min_base:g}"))
-        names = [str(b) for b in shown["brand"]]
-        if text := bases(result, wave, ("customer_score", "non_customer_score"), names, w):
-            lines.append(t["grid_bases"].format(bases=text))
-        if hidden:
-            lines.append(t["hidden"].format(min=f"{rep.suppress_below:g}",
-                                            brands=", ".join(hidden)))
-        decorate(ax, w, t["grid_title"].format(wave=wave), t["grid_x"], t["grid_y"],
+        lines = _grid_note(result, wave, peer, shown, names, hidden, w)
+        lines += [*more_note(w, more, top, w.measures["tx"]), *keys_note(w, wkey + keys)]
+        decorate(ax, w, t["grid_title"].format(wave=wl), t["grid_x"], t["grid_y"],
                  "\n".join(lines), own)
         if own:  # the final axes size, so that the label nudges are measured right
-            fig.get_layout_engine().execute(fig)
-        label_points(ax, pts, names, lims, lines=peer, corners=corners)
+            settle(fig)
+        label_points(ax, pts, names, lims, gids=brands, lines=peer, corners=corners)
     return fig
 
 
-def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
+def _grid_note(result: Any, wave: str, peer: tuple[float, float], shown: pd.DataFrame,
+               names: list[str], hidden: list[str], w: Words) -> list[str]:
+    """The growth grid's footnote: the study, the peer average, the bases, hidden brands."""
+    t, rep = w.charts, result.study.report
+    lines = [study_line(result)]
+    if all(np.isfinite(peer)):
+        lines.append(t["peer"].format(min=f"{rep.peer_min_base:g}", n=w.num(peer[0], 1),
+                                      c=w.num(peer[1], 1)))
+    if not shown["in_peer_average"].all():
+        lines.append(t["not_peer"].format(min=f"{rep.peer_min_base:g}"))
+    brands = [str(b) for b in shown["brand"]]
+    if text := bases(result, wave, ("customer_score", "non_customer_score"), brands, w, names):
+        lines.append(t["grid_bases"].format(bases=text))
+    if hidden:
+        lines.append(t["hidden"].format(min=f"{rep.suppress_below:g}",
+                                        brands=name_list(hidden, w)))
+    return lines
+
+
+def _grid_brands(result: Any, wave: str, rows: pd.DataFrame, top: int | None,
+                 focus: str | None) -> tuple[pd.DataFrame, list[str], int]:
+    """The grid's brands shown (the ``top`` by TX, else by the mean of C and N, and
+    ``focus``), those hidden (suppressed or without both scores), how many are left out."""
+    ok = (~suppressed(rows["flag"]) & np.isfinite(rows["non_customer_score"])
+          & np.isfinite(rows["customer_score"]))
+    shown, hidden = rows[ok].sort_values("brand"), sorted(map(str, rows.loc[~ok, "brand"]))
+    by = _rank(result, wave, "tx", shown)
+    if not np.isfinite(by).any():  # no TX: the mean of the two scores
+        by = shown[["non_customer_score", "customer_score"]].mean(axis=1).to_numpy(float)
+    shown, more = top_brands(shown, by, top, focus)
+    return shown, hidden, more
+
+
+def _point_names(brands: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The brands' names next to their points: two lines, one beyond six points."""
+    return fit_names(brands, POINT_PT, lines=2 if len(brands) <= 6 else 1)
+
+
+def _rank(result: Any, wave: str, measure: str, shown: pd.DataFrame) -> np.ndarray:
+    """Per brand of ``shown``, its ``measure`` in the wave (NaN when suppressed), to pick
+    the top brands of a chart by."""
+    s = result.scores
+    cells = s[(s["measure"] == measure) & (s["wave"] == wave)]
+    value = cells["value"].where(~suppressed(cells["flag"]))
+    by = pd.Series(value.to_numpy(float), index=cells["brand"].to_numpy())
+    by = by[~by.index.duplicated()]
+    return by.reindex(shown["brand"].to_numpy()).to_numpy(float)
+
+
+def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None,
+             top: int | None = TOP_POINTS, focus: str | None = None) -> Figure:
     """Brands at (CX, BX among customers) with both bootstrap intervals as whiskers.
 
     Both indices come from the same customers, so the chart shows whether a brand's
     perception among its customers runs ahead of (above the dotted CX = BX line) or behind
     their experience. Dashed lines mark the all-brands values. Caution brands are drawn
     light and low-base brands hollow; suppressed brands are left out and listed in the
-    footnote, which also gives the bases (customers' n_eff).
+    footnote, which also gives the bases (customers' n_eff; their range for more than six
+    brands). With more than ``top`` brands, the ``top`` with the highest CX (and
+    ``focus``) are drawn and a footnote counts the others.
 
     Parameters
     ----------
@@ -246,6 +337,10 @@ def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
         One of ``result.study.waves``; default the latest.
     ax : matplotlib Axes, optional
         Draw into this axes and return its figure; default a new 8 x 4.5 in figure.
+    top : int or None, default :data:`TOP_POINTS`
+        Most brands drawn (None: all).
+    focus : str, optional
+        A brand drawn even when it is not among the top ones.
 
     Returns
     -------
@@ -262,34 +357,38 @@ def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None) -> Figure:
     wave, w, rep = setup(result, wave)
     t = w.charts
     shown, hidden, ref = _cx_bx_cells(result, wave)
+    shown, more = top_brands(shown, shown["value_cx"].to_numpy(float), top, focus)
     pts = shown[["value_cx", "value_bx"]].to_numpy(float).reshape(-1, 2)
     whisk = shown[["ci_low_cx", "ci_high_cx", "ci_low_bx", "ci_high_bx"]].to_numpy(float)
     lims = np.array([nice_limits(np.concatenate([pts[:, i], whisk[:, 2 * i:2 * i + 2].ravel(),
                                                  [ref[i]]]), pad_min=4) for i in range(2)])
     # a brand's look follows the worse of its two flags
     flags = shown["flag_cx"].where(shown["flag_cx"] != "ok", shown["flag_bx"]).to_numpy()
+    brands = [str(b) for b in shown["brand"]]
+    names, keys = _point_names(brands)
+    wl, wkey = wave_label(result.study.waves, wave)
     with matplotlib.rc_context(STYLE):
         fig, ax, own = axes(ax)
         ax.set(xlim=lims[0], ylim=lims[1])
         _cx_bx_points(ax, pts, whisk, ref, lims, shown["brand"], flags)
-        names = [str(b) for b in shown["brand"]]
-        lines = [result.study.name, t["whiskers"].format(conf=f"{rep.confidence * 100:g}")]
+        lines = [study_line(result), t["whiskers"].format(conf=f"{rep.confidence * 100:g}")]
         if all(np.isfinite(ref)):
             lines[-1] += t["sep"] + t["cxbx_total"].format(cx=w.num(ref[0], 1),
                                                        bx=w.num(ref[1], 1))
         if set(flags) & {"caution", "low_base"}:
             lines.append(t["flag_styles"].format(caution=f"{rep.caution_below:g}",
                                                  low=f"{rep.low_base_below:g}"))
-        if text := bases(result, wave, ("cx",), names, w):
+        if text := bases(result, wave, ("cx",), brands, w, names):
             lines.append(t["cxbx_bases"].format(bases=text))
         if hidden:
             lines.append(t["hidden"].format(min=f"{rep.suppress_below:g}",
-                                            brands=", ".join(hidden)))
-        decorate(ax, w, t["cxbx_title"].format(wave=wave), t["cxbx_x"], t["cxbx_y"],
+                                            brands=name_list(hidden, w)))
+        lines += [*more_note(w, more, top, w.measures["cx"]), *keys_note(w, wkey + keys)]
+        decorate(ax, w, t["cxbx_title"].format(wave=wl), t["cxbx_x"], t["cxbx_y"],
                  "\n".join(lines), own)
         if own:
-            fig.get_layout_engine().execute(fig)
-        label_points(ax, pts, names, lims, lines=ref, whiskers=whisk)
+            settle(fig)
+        label_points(ax, pts, names, lims, gids=brands, lines=ref, whiskers=whisk)
     return fig
 
 

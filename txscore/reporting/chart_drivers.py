@@ -13,14 +13,26 @@ from txscore.errors import TxscoreError
 from txscore.reporting.chart_base import (
     axes,
     decorate,
+    keys_note,
     label_of,
     message,
+    name_list,
     nice_limits,
+    settle,
     setup,
     short,
+    study_line,
     suppressed,
+    wave_label,
 )
-from txscore.reporting.chart_labels import IP_CORNERS, corner_names, label_points
+from txscore.reporting.chart_labels import (
+    IP_CORNERS,
+    corner_names,
+    fit,
+    fit_names,
+    label_points,
+    one_line,
+)
 from txscore.reporting.palette import GREY, IP_COLOURS, STYLE
 from txscore.reporting.text import Words
 
@@ -127,13 +139,13 @@ def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
     rows, population, wave = _driver_rows(result, analysis, population, wave, w.language)
     d = _ip_data(rows)
     pts, shown = d["pts"], d["shown"]
-    outcome = str(rows["outcome"].iloc[0]) if len(rows) else analysis
-    title = t["ip_title"].format(outcome=outcome, population=t.get(str(population),
-                                                                   str(population)), wave=wave)
+    title, wkey = _ip_title(result, rows, analysis, population, wave, t)
+    full = [one_line(v) for v in shown.get("label", shown["driver"])] if len(pts) else []
+    names, keys = fit_names(full, 120, lines=2)
     with matplotlib.rc_context(STYLE):
         fig, ax, own = axes(ax)
         ax.set(xlim=d["lims"][0], ylim=d["lims"][1])
-        lines = [result.study.name]
+        lines = [study_line(result)]
         if not len(rows):
             what = ", ".join(str(v) for v in (analysis, population, wave) if v is not None)
             message(ax, t["no_drivers"] if getattr(result, "drivers", None) is None
@@ -146,20 +158,32 @@ def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
             lines += _driver_points(ax, pts, d["whisk"], d["means"], shown, w, rep)
             gone = rows.loc[~d["ok"], "label" if "label" in rows else "driver"]
             if len(gone):
-                lines.append(t["no_value"].format(names=", ".join(map(str, gone))))
+                lines.append(t["no_value"].format(names=name_list(list(gone), w)))
         if not d["all_hidden"]:  # a warning may quote the base
             warn = rows["warning"] if "warning" in rows else pd.Series(dtype=object)
             lines += [short(w.codes("driver_warnings", v), 150)
                       for v in dict.fromkeys(warn.dropna().astype(str)) if v.strip()]
+        lines += keys_note(w, wkey + keys)
         corners = corner_names(ax, IP_CORNERS, IP_COLOURS, w.ip_quadrants) if len(pts) else ()
         decorate(ax, w, title, t["ip_x"], t["ip_y"], "\n".join(lines), own)
         if own:
-            fig.get_layout_engine().execute(fig)
+            settle(fig)
         if len(pts):
-            names = [short(v, 30) for v in shown.get("label", shown["driver"])]
-            label_points(ax, pts, names, d["lims"], lines=d["means"], corners=corners,
-                         whiskers=d["whisk"])
+            label_points(ax, pts, names, d["lims"], gids=full, lines=d["means"],
+                         corners=corners, whiskers=d["whisk"])
     return fig
+
+
+def _ip_title(result: Any, rows: pd.DataFrame, analysis: str, population: str | None,
+              wave: str | None, t: Any) -> tuple[str, list[tuple[str, str]]]:
+    """The chart's title (outcome and wave shortened) and the wave's key, if it needs one."""
+    outcome = fit(rows["outcome"].iloc[0] if len(rows) else analysis, 200, lines=1, size=12,
+                  bold=True)
+    wl, wkey = (wave_label(result.study.waves, str(wave), width=160) if wave is not None
+                else ("None", []))
+    return t["ip_title"].format(outcome=outcome, population=t.get(str(population),
+                                                                  str(population)),
+                                wave=wl), wkey
 
 
 def _ip_data(rows: pd.DataFrame) -> dict[str, Any]:

@@ -16,17 +16,23 @@ from txscore.errors import TxscoreError
 from txscore.reporting.chart_base import (
     axes,
     decorate,
+    keys_note,
     label_of,
     legend_above,
     setup,
-    short,
+    study_line,
     suppressed,
+    wave_label,
 )
+from txscore.reporting.chart_labels import fit, fit_names, text_width
 from txscore.reporting.palette import FIGSIZE, GREY, STYLE, diverging_colour
 from txscore.reporting.text import Words
 from txscore.study.vocabulary import TOTAL
 
-__all__ = ["item_distribution"]
+__all__ = ["ITEM_PT", "item_distribution"]
+
+#: width in points of an item's label (9 pt, two lines at most)
+ITEM_PT = 230.0
 
 
 def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTAL,
@@ -78,9 +84,10 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
     bars = _bars(np.where(hidden[:, None], 0.0, np.nan_to_num(share)), k)
     rows = len(order)
     ys = np.arange(rows - 1, -1, -1, dtype=float)
-    labels = _item_labels(study, order, brand, t["reversed"], w.language)
+    labels, keys = _item_labels(study, order, brand, t["reversed"], w.language)
+    row_h = 0.3 + 0.12 * max((label.count("\n") for label in labels), default=0)
     with matplotlib.rc_context(STYLE):
-        fig, ax, own = axes(ax, max(FIGSIZE[1], 2.6 + 0.3 * rows))
+        fig, ax, own = axes(ax, max(FIGSIZE[1], 2.6 + row_h * rows))
         lim = _draw_bars(ax, bars, ys, hidden, order, w, rep)
         ax.set_yticks(ys, labels, fontsize=9)
         for tick, h in zip(ax.get_yticklabels(), hidden, strict=True):
@@ -89,36 +96,43 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
         ax.set(xlim=(-lim, lim), ylim=(-0.6, rows - 0.4))
         ax.set_xticks(np.arange(-np.floor(lim / 20) * 20, lim + 1, 20))
         handles = _answer_legend(scales, k, w.language)
-        lines = [result.study.name, t["dist_note"]]
+        lines = [study_line(result), t["dist_note"]]
         if any(study.items[c].reversed for c in order):
             lines.append(t["reversed_note"])
         if (~hidden).any():  # items of one population have nearly the same base
             lines.append(t["dist_bases"].format(n=_base_range(base["n_eff"], hidden, w)))
-        what = t["all_brands"] if brand == TOTAL else brand
+        what = t["all_brands"] if brand == TOTAL else fit(brand, 160, lines=1, size=12,
+                                                          bold=True)
+        wl, wkey = wave_label(study.waves, wave, width=160)
+        lines += keys_note(w, wkey + keys)
         decorate(ax, w, t["dist_title"].format(brand=what, population=t[population],
-                                               wave=wave), t["dist_x"], "",
+                                               wave=wl), t["dist_x"], "",
                  "\n".join(lines), own)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{abs(v):g}"))
-        longest = max(len(line) for h in handles for line in h.get_label().split("\n"))
-        # bare codes (an unlabelled scale) fit on one line, in order; labels on two rows
-        per_row = k.max() if longest <= 3 else np.ceil(k.max() / 2)
-        ncols = int(max(1, min(per_row, (FIGSIZE[0] * 72 - 20) // (5.6 * longest + 34))))
         # right-aligned above the bars: a wide legend reaches over the item labels' margin
-        legend_above(ax, handles, own, ncols=ncols)
+        legend_above(ax, handles, own, ncols=_legend_columns(handles, k))
     return fig
 
 
+def _legend_columns(handles: list[Patch], k: np.ndarray) -> int:
+    """Columns of the answer legend: bare codes (an unlabelled scale) on one line, in
+    order; labels on two rows, as many columns as their width allows."""
+    rows = [line for h in handles for line in h.get_label().split("\n")]
+    per_row = k.max() if max(map(len, rows)) <= 3 else np.ceil(k.max() / 2)
+    widest = max(text_width(line, 9) for line in rows)
+    return int(max(1, min(per_row, (FIGSIZE[0] * 72 - 20) // (widest + 34))))
+
+
 def _item_labels(study: Any, order: list[str], brand: str, mark: str,
-                 language: str) -> list[str]:
-    """The items' short labels in the report language (the brand named), cut to fit,
-    reversed items marked."""
-    labels = []
-    for c in order:  # reversed items were recoded at ingest: their right side is favourable
-        text = label_of(study, c, language)
-        text = text.replace("[Brand]", brand) if brand != TOTAL else text
-        tail = f" {mark}" if study.items[c].reversed else ""
-        labels.append(short(text, 44 - len(tail)) + tail)
-    return labels
+                 language: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The items' short labels in the report language (the brand named), wrapped on two
+    lines and shortened to fit, reversed items marked; the keys of labels that would look
+    alike once shortened."""
+    texts = [label_of(study, c, language) for c in order]
+    texts = [x.replace("[Brand]", brand) if brand != TOTAL else x for x in texts]
+    # reversed items were recoded at ingest: their right side is favourable
+    tails = [f" {mark}" if study.items[c].reversed else "" for c in order]
+    return fit_names(texts, ITEM_PT, lines=2, size=9, tails=tails)
 
 
 def _base_range(n_eff: pd.Series, hidden: np.ndarray, w: Words) -> str:
@@ -211,7 +225,8 @@ def _answer_legend(scales: list[Any], k: np.ndarray, language: str) -> list[Patc
         labelled = [j for j in range(kk) if any(sc.min + j in sc.labels for sc in group)]
         labelled = labelled or list(range(kk))  # no label at all: the codes
         for j in labelled:
-            names = list(dict.fromkeys(sc.label_in(sc.min + j, language) for sc in group))
+            names = list(dict.fromkeys(fit(sc.label_in(sc.min + j, language), 150, lines=1,
+                                           size=9) for sc in group))
             if len(labelled) < kk:  # labelled ends only (0-10): say which code
                 names = [f"{group[0].min + j} = {n}" for n in names]
             m = (kk - 1) / 2

@@ -14,17 +14,23 @@ from txscore.reporting.chart_base import (
     POPULATIONS,
     axes,
     decorate,
+    keys_note,
     label_of,
     legend_above,
     message,
     setup,
     short,
+    study_line,
     suppressed,
 )
+from txscore.reporting.chart_labels import fit, fit_names
 from txscore.reporting.palette import FIGSIZE, GREY, STYLE, VERDICT_COLOURS
 from txscore.reporting.text import Words
 
-__all__ = ["reliability_overview"]
+__all__ = ["REL_PT", "reliability_overview"]
+
+#: width in points of a row's label (construct – population (n), two lines at most)
+REL_PT = 220.0
 
 
 def reliability_overview(result: Any, *, ax: Any = None) -> Figure:
@@ -72,27 +78,32 @@ def reliability_overview(result: Any, *, ax: Any = None) -> Figure:
     vis = ~hidden
     floor = np.nanmin(np.concatenate([alpha[vis], lo[vis], omega[vis], [0.6]]))
     xlo = float(np.floor((floor - 0.05) * 10) / 10)
+    names, tails = _row_names(rel, hidden, w)
+    labels, keys = fit_names(names, REL_PT, lines=2, tails=tails)
+    row_h = 0.3 + 0.16 * max((label.count("\n") for label in labels), default=0)
     with matplotlib.rc_context(STYLE):
-        fig, ax, own = axes(ax, max(FIGSIZE[1], 1.9 + 0.3 * rows))
+        fig, ax, own = axes(ax, max(FIGSIZE[1], 1.9 + row_h * rows))
         ax.set(xlim=(xlo, 1.0), ylim=(-0.6, max(rows, 1) - 0.4))
         if not rows:
             message(ax, t["no_reliability"])
         for ref, ls in ((0.7, "--"), (0.8, ":")):
             ax.axvline(ref, color=GREY, linestyle=ls, linewidth=1, zorder=1)
         handles = _alpha_points(ax, alpha, lo, hi, omega, ys, vis, verdict, w)
-        labels = _row_texts(ax, rel, alpha, lo, hi, omega, ys, hidden, xlo, w, rep)
+        _row_texts(ax, rel, alpha, lo, hi, omega, ys, hidden, xlo, w, rep)
         ax.set_yticks(ys, labels)
         for tick, h in zip(ax.get_yticklabels(), hidden, strict=True):
             tick.set_color(GREY if h else "#222222")
         ax.tick_params(axis="y", length=0)
-        lines = [result.study.name, t["rel_note"].format(conf=f"{rep.confidence * 100:g}")]
+        lines = [study_line(result), t["rel_note"].format(conf=f"{rep.confidence * 100:g}")]
         notes: dict[str, list[str]] = {}
         for r in rel.itertuples(index=False):
             note = w.verdict(None, getattr(r, "notes", ""), table="reliability_notes_short")
             if note:  # the same notes in several populations are said once
-                notes.setdefault(w["item_note"].format(item=r.label, notes=note), []).append(
+                item = fit(r.label, 200, lines=1, size=9)
+                notes.setdefault(w["item_note"].format(item=item, notes=note), []).append(
                     t.get(str(r.population), str(r.population)))
         lines += [short(f"{k} ({', '.join(v)})", 140) for k, v in list(notes.items())[:4]]
+        lines += keys_note(w, keys)
         decorate(ax, w, t["rel_title"], t["rel_x"], "", "\n".join(lines), own)
         if handles:
             legend_above(ax, handles, own)
@@ -135,20 +146,26 @@ def _alpha_points(ax: Any, alpha: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     return handles
 
 
+def _row_names(rel: pd.DataFrame, hidden: np.ndarray,
+               w: Words) -> tuple[list[str], list[str]]:
+    """Per row, its name (construct – population) and the complete cases after it."""
+    t, names, tails = w.charts, [], []
+    for i, r in enumerate(rel.itertuples(index=False)):
+        names.append(f"{r.label} – {t.get(str(r.population), str(r.population))}")
+        tails.append("" if hidden[i] else f" (n={w.count(r.n_complete)})")
+    return names, tails
+
+
 def _row_texts(ax: Any, rel: pd.DataFrame, alpha: np.ndarray, lo: np.ndarray,
                hi: np.ndarray, omega: np.ndarray, ys: np.ndarray, hidden: np.ndarray,
-               xlo: float, w: Words, rep: Any) -> list[str]:
-    """The numbers in the right margin (a grey note on hidden rows); returns the row labels."""
-    t, labels = w.charts, []
+               xlo: float, w: Words, rep: Any) -> None:
+    """The numbers in the right margin (a grey note on hidden rows)."""
     for i, r in enumerate(rel.itertuples(index=False)):
-        pop = t.get(str(r.population), str(r.population))
         if hidden[i]:
-            labels.append(f"{r.label} – {pop}")
-            msg = (t["suppressed"].format(min=f"{rep.suppress_below:g}")
+            msg = (w.charts["suppressed"].format(min=f"{rep.suppress_below:g}")
                    if r.flag == "suppressed" else w.code("verdicts", str(r.verdict)))
             ax.text(xlo + 0.01, ys[i], msg, va="center", color=GREY, fontstyle="italic")
             continue
-        labels.append(f"{r.label} – {pop} (n={w.count(r.n_complete)})")
         nums = f"α {w.num(alpha[i], 2)}"
         if np.isfinite(lo[i]) and np.isfinite(hi[i]):
             nums += f" [{w.num(lo[i], 2)}–{w.num(hi[i], 2)}]"
@@ -157,4 +174,3 @@ def _row_texts(ax: Any, rel: pd.DataFrame, alpha: np.ndarray, lo: np.ndarray,
         ax.annotate(nums, (1, ys[i]), xycoords=("axes fraction", "data"), xytext=(8, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=9,
                     annotation_clip=False)
-    return labels

@@ -14,23 +14,34 @@ from txscore.reporting.chart_base import (
     MEASURE_INDEX,
     POPULATIONS,
     SIGNED_MEASURES,
+    TOP_LINES,
     axes,
     decorate,
+    keys_note,
     label_of,
+    more_note,
+    name_list,
     nice_limits,
+    settle,
     setup,
+    study_line,
+    top_brands,
     why_missing,
 )
-from txscore.reporting.chart_labels import spread
+from txscore.reporting.chart_labels import fit, fit_names, spread
 from txscore.reporting.palette import MARKERS, OKABE_ITO, ORANGE, SKY, STYLE, darker
 from txscore.reporting.text import Words
 from txscore.study.vocabulary import TOTAL
 
-__all__ = ["trend"]
+__all__ = ["END_PT", "trend"]
+
+#: width in points of a line-end label (name, value and base, on one line)
+END_PT = 190.0
 
 
 def trend(result: Any, measure: str = "tx", *, population: str | None = None,
-          wave: str | None = None, brands: list[str] | None = None, ax: Any = None) -> Figure:
+          wave: str | None = None, brands: list[str] | None = None, ax: Any = None,
+          top: int | None = TOP_LINES, focus: str | None = None) -> Figure:
     """One line per brand through the waves, with intervals and significant changes.
 
     Points are dodged sideways so that the whiskers (bootstrap intervals) do not hide one
@@ -38,7 +49,8 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
     (``result.changes``, comparison ``"wave"``). Each line ends in a label with the brand,
     its latest value and base (n_eff), spread so that labels never overlap. The "All
     brands" total is the black dashed line. Suppressed cells have no point (the line breaks)
-    and are listed in the footnote.
+    and are listed in the footnote. Long wave names wrap on three lines, long brand names
+    are shortened (with keys in the footnote where they would look alike).
 
     Parameters
     ----------
@@ -52,9 +64,14 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
     wave : str, optional
         The last wave shown; default the latest (all waves).
     brands : list of str, optional
-        The brands to draw (include "All brands" to keep the total); default all.
+        The brands to draw (include "All brands" to keep the total); default the ``top``
+        with the highest latest value, ``focus`` and the total (a footnote counts the rest).
     ax : matplotlib Axes, optional
         Draw into this axes and return its figure; default a new 8 x 4.5 in figure.
+    top : int or None, default :data:`~txscore.reporting.chart_base.TOP_LINES`
+        Most brands drawn when ``brands`` is not given (None: all).
+    focus : str, optional
+        A brand drawn even when it is not among the top ones.
 
     Returns
     -------
@@ -68,45 +85,38 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
     >>> trend(result, "cx").axes[0].get_ylabel()
     'CX index (0–100)'
     """
-    wave, w, rep = setup(result, wave)
+    wave, w, _ = setup(result, wave)
     t = w.charts
     waves = list(result.study.waves)
     waves = waves[: waves.index(wave) + 1]
     rows, population, pops = _trend_rows(result, measure, population, waves, brands)
+    rows, more = _top_rows(rows, waves, top if brands is None else None, focus)
     cells = _trend_cells(rows, waves)
-    value, lo, hi = cells["value"], cells["lo"], cells["hi"]
-    last = value.ffill(axis=1).iloc[:, -1]
-    order = sorted(value.index, key=lambda b: (b == TOTAL, -np.nan_to_num(last[b], nan=-1e9), b))
-    label = w.measures.get(measure) or label_of(
-        result.study, measure, w.language,
-        rows["label"].iloc[0] if "label" in rows and len(rows) else None)
+    last = cells["value"].ffill(axis=1).iloc[:, -1]  # the best brands first, the total last
+    order = sorted(last.index, key=lambda b: (b == TOTAL, -np.nan_to_num(last[b], nan=-1e9),
+                                              str(b)))
+    label = _measure_label(result, measure, rows, w)
+    ticks, keys = fit_names([str(x) for x in waves], max(60.0, 330.0 / len(waves)), lines=3)
     signed = measure in SIGNED_MEASURES
-    ylims = nice_limits(np.concatenate([value.to_numpy(float).ravel(),
-                                        lo.to_numpy(float).ravel(), hi.to_numpy(float).ravel()]),
+    ylims = nice_limits(np.concatenate([cells[c].to_numpy(float).ravel()
+                                        for c in ("value", "lo", "hi")]),
                         pad_min=2, lo=-100 if signed else 0, hi=100, step=5)
     with matplotlib.rc_context(STYLE):
         fig, ax, own = axes(ax)
         ax.set(xlim=(-0.5, len(waves) - 0.5), ylim=ylims)
-        ax.set_xticks(np.arange(len(waves), dtype=float), [str(x) for x in waves])
+        ax.set_xticks(np.arange(len(waves), dtype=float), ticks)
         ax.tick_params(axis="x", length=0)
         sig = _significant(result, measure, population)
-        ends, ringed = _trend_lines(ax, cells, order, waves, sig, w)
-        hidden = [f"{t['all_brands'] if b == TOTAL else b} ({x})" for b in order
-                  for x in waves if cells["hide"].loc[b, x]]
-        conf = f"{rep.confidence * 100:g}"
-        lines = [result.study.name, t["trend_note"].format(conf=conf)]
-        if ringed:
-            lines.append(t["trend_sig"].format(conf=conf))
-        if hidden:
-            lines.append(t["hidden_cells"].format(min=f"{rep.suppress_below:g}",
-                                                  cells=", ".join(hidden)))
+        ends, ringed, end_keys = _trend_lines(ax, cells, order, waves, sig, w)
+        lines = _trend_note(result, ringed, _hidden_cells(cells["hide"], order, waves, w), w)
+        lines += [*more_note(w, more, top, label), *keys_note(w, keys + end_keys)]
         pop_txt = f" – {t[population]}" if len(pops) > 1 else ""
-        unit = t["signed_unit"] if signed else "0–100"
-        ylabel = f"{label if len(label) <= 28 else t['score']} ({unit})"  # the title names it
+        ylabel = (f"{label if len(label) <= 28 else t['score']} "  # the title names it
+                  f"({t['signed_unit'] if signed else '0–100'})")
         decorate(ax, w, t["trend_title"].format(label=label) + pop_txt, t["trend_x"],
                  ylabel, "\n".join(lines), own, xfmt=False, yfmt=True)
         if own:
-            fig.get_layout_engine().execute(fig)
+            settle(fig)
         _end_labels(ax, ends, ylims)
     return fig
 
@@ -134,6 +144,47 @@ def _trend_rows(result: Any, measure: str, population: str | None, waves: list[s
     if brands is not None:
         rows = rows[rows["brand"].isin(brands)]
     return rows, population, pops
+
+
+def _measure_label(result: Any, measure: str, rows: pd.DataFrame, w: Words) -> str:
+    """The measure's name in the report's language."""
+    return w.measures.get(measure) or label_of(
+        result.study, measure, w.language,
+        rows["label"].iloc[0] if "label" in rows and len(rows) else None)
+
+
+def _top_rows(rows: pd.DataFrame, waves: list[str], top: int | None,
+              focus: str | None) -> tuple[pd.DataFrame, int]:
+    """The rows of the ``top`` brands by their latest value, the ``focus`` brand and the
+    total; and how many brands are left out."""
+    if top is None:
+        return rows, 0
+    last = _trend_cells(rows, waves)["value"].ffill(axis=1).iloc[:, -1]
+    cand = last.drop(TOTAL, errors="ignore")
+    keep, more = top_brands(pd.DataFrame({"brand": cand.index}), cand.to_numpy(float), top,
+                            focus)
+    return rows[rows["brand"].isin([*keep["brand"], TOTAL])], more
+
+
+def _trend_note(result: Any, ringed: bool, hidden: list[str], w: Words) -> list[str]:
+    """The footnote: the study, the whiskers, the rings, the cells not shown."""
+    t, rep = w.charts, result.study.report
+    conf = f"{rep.confidence * 100:g}"
+    lines = [study_line(result), t["trend_note"].format(conf=conf)]
+    if ringed:
+        lines.append(t["trend_sig"].format(conf=conf))
+    if hidden:
+        lines.append(t["hidden_cells"].format(min=f"{rep.suppress_below:g}",
+                                              cells=name_list(hidden, w, width=200)))
+    return lines
+
+
+def _hidden_cells(hide: pd.DataFrame, order: list[str], waves: list[str],
+                  w: Words) -> list[str]:
+    """``"Brand (wave)"`` per suppressed cell, names shortened."""
+    return [f"{fit(w.charts['all_brands'] if b == TOTAL else b, 100, lines=1, size=9)} "
+            f"({fit(x, 70, lines=1, size=9)})"
+            for b in order for x in waves if hide.loc[b, x]]
 
 
 def _trend_cells(rows: pd.DataFrame, waves: list[str]) -> dict[str, pd.DataFrame]:
@@ -164,9 +215,10 @@ def _significant(result: Any, measure: str, population: str) -> set[tuple[str, s
 
 
 def _trend_lines(ax: Any, cells: dict[str, pd.DataFrame], order: list[str], waves: list[str],
-                 sig: set[tuple[str, str]], w: Words) -> tuple[list[tuple], bool]:
+                 sig: set[tuple[str, str]],
+                 w: Words) -> tuple[list[tuple], bool, list[tuple[str, str]]]:
     """One dodged line per brand with whiskers and rings; returns the line-end labels
-    (brand, y, text, colour) and whether a ring was drawn."""
+    (brand, y, text, colour), whether a ring was drawn and the keys of shortened names."""
     k, xs = len(order), np.arange(len(waves), dtype=float)
     dodge = (np.arange(k) - (k - 1) / 2) * min(0.03, 0.3 / max(k, 1))
     styles = {}
@@ -174,7 +226,7 @@ def _trend_lines(ax: Any, cells: dict[str, pd.DataFrame], order: list[str], wave
         colour = OKABE_ITO[i % 6]  # yellow (the 7th) is unreadable as a line on white
         styles[b] = (colour, MARKERS[i % 6], "-" if i < 6 else "--", 1.6)
     styles[TOTAL] = ("#222222", "o", "--", 2.0)
-    ends, ringed = [], False
+    ends, ringed, names, tails = [], False, [], []
     for i, b in enumerate(order):
         colour, marker, ls, lw = styles[b]
         x, y = xs + dodge[i], cells["value"].loc[b].to_numpy(float)
@@ -193,12 +245,13 @@ def _trend_lines(ax: Any, cells: dict[str, pd.DataFrame], order: list[str], wave
         seen = np.flatnonzero(np.isfinite(y))
         if len(seen):
             j = seen[-1]
-            name = w.charts["all_brands"] if b == TOTAL else b
+            names.append(w.charts["all_brands"] if b == TOTAL else b)
             n_eff = w.count(cells["n_eff"].loc[b].iloc[j])
-            text = f"{name} {w.num(y[j], 1)} (n_eff={n_eff}"
-            ends.append((b, y[j], text + (f", {waves[j]})" if j < len(waves) - 1 else ")"),
-                         colour))
-    return ends, ringed
+            earlier = f", {fit(waves[j], 60, lines=1)}" if j < len(waves) - 1 else ""
+            tails.append(f" {w.num(y[j], 1)} (n_eff={n_eff}{earlier})")
+            ends.append((b, y[j], "", colour))
+    texts, keys = fit_names(names, END_PT, lines=1, tails=tails)
+    return [(b, y, text, c) for (b, y, _, c), text in zip(ends, texts, strict=True)], ringed, keys
 
 
 def _end_labels(ax: Any, ends: list[tuple], ylims: tuple[float, float]) -> None:

@@ -34,22 +34,26 @@ from txscore.errors import (
 from txscore.reporting.chart_brands import cx_vs_bx, growth_grid, tx_by_brand
 from txscore.reporting.chart_drivers import importance_performance
 from txscore.reporting.chart_items import item_distribution
+from txscore.reporting.chart_labels import missing_glyphs, quiet_glyphs
 from txscore.reporting.chart_reliability import reliability_overview
 from txscore.reporting.chart_trend import trend
-from txscore.reporting.palette import STYLE
+from txscore.reporting.palette import FALLBACK_FONTS, STYLE
 from txscore.reporting.png import figure_png
 from txscore.reporting.publish import key_slug
 from txscore.reporting.workers import TaskRun, available_cpus
 from txscore.study.vocabulary import POPULATIONS
 
-__all__ = ["CHARTS", "TREND_MEASURES", "ChartHook", "call_hook", "chart_jobs", "chart_png",
-           "chart_problem", "chart_run", "no_charts", "save_charts", "save_png"]
+__all__ = ["CHARTS", "SLUG_MAX", "TREND_MEASURES", "ChartHook", "call_hook", "chart_jobs",
+           "chart_png", "chart_problem", "chart_run", "chart_texts", "glyph_warning",
+           "no_charts", "save_charts", "save_png", "wave_slugs"]
 
 #: the chart functions, by name
 CHARTS = {f.__name__: f for f in (tx_by_brand, growth_grid, cx_vs_bx, trend, item_distribution,
                                   importance_performance, reliability_overview)}
 #: trend charts written by save_charts (when the study has two waves or more)
 TREND_MEASURES = ("tx", "cx", "bx_customers", "bx_non_customers")
+#: longest wave slug in a chart's file name (a file name stays well under 255 bytes)
+SLUG_MAX = 40
 #: rough drawing cost of a chart relative to the others (text-heavy charts cost more):
 #: worker processes take the costly ones first, so that they finish together
 _COST = {"item_distribution": 2.0, "reliability_overview": 1.5, "tx_by_brand": 1.3}
@@ -85,7 +89,7 @@ def save_png(fig: Figure, path: Path, dpi: int) -> Path:
     >>> out.read_bytes()[:4]
     b'\\x89PNG'
     """
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE), quiet_glyphs():
         data = figure_png(fig, dpi)
     atomic_write(path, data, fsync=False)
     return path
@@ -136,9 +140,10 @@ def chart_png(result: Any, key: str, draw: Any, kwargs: dict[str, Any], *,
     b'\\x89PNG'
     """
     try:
-        fig = draw(result, **kwargs)
-        with matplotlib.rc_context(STYLE):
-            return figure_png(fig, dpi)
+        with quiet_glyphs():  # missing glyphs: one warning per report (glyph_warning)
+            fig = draw(result, **kwargs)
+            with matplotlib.rc_context(STYLE):
+                return figure_png(fig, dpi)
     except Exception as exc:
         raise OutputError(f"Cannot draw the chart {key}", [chart_problem(key, exc)]) from exc
 
@@ -263,6 +268,8 @@ def chart_run(result: Any, folder: Path, *, dpi: int = 200,
     wanted = None if charts is None else set(charts)
     for name in sorted(wanted or ()):
         check_choice(name, "charts", list(CHARTS), fix=f"use names from {list(CHARTS)}.")
+    if (why := glyph_warning(result)) is not None:  # once, not once per glyph and chart
+        warnings.warn(why, TxscoreWarning, stacklevel=stacklevel)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [job for job in chart_jobs(result) if wanted is None or job[1].__name__ in wanted]
@@ -286,6 +293,45 @@ def chart_run(result: Any, folder: Path, *, dpi: int = 200,
     return paths, TaskRun(tasks, workers=n, cleanup=remove_temporary)
 
 
+def chart_texts(result: Any) -> list[str]:
+    """Every name the charts of a result may show: the study's, the brands', the waves',
+    the labels of measures, constructs, items and answers (in the report's language)."""
+    study = result.study
+    language = study.report.language
+    texts = [str(study.name), *map(str, study.waves)]
+    for table, cols in ((result.scores, ("brand", "label")), (result.grid, ("brand",)),
+                        (getattr(result, "drivers", None), ("label", "outcome"))):
+        if table is not None and len(table):
+            texts += [str(v) for c in cols if c in table
+                      for v in table[c].dropna().astype(str).unique()]
+    # a duck-typed result (a test's) may have no spec tables
+    texts += [item.label_in(language) for item in getattr(study, "items", {}).values()]
+    texts += [cons.title_in(language) for cons in getattr(study, "constructs", {}).values()]
+    texts += [sc.label_in(code, language) for sc in getattr(study, "scales", {}).values()
+              for code in sc.labels]
+    return texts
+
+
+def glyph_warning(result: Any) -> str | None:
+    """The warning on characters of the result's names that no chart font has (the
+    charts draw them as boxes), or None.
+
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=0)
+    >>> glyph_warning(tx.score(tx.load(study))) is None
+    True
+    """
+    missing = missing_glyphs(chart_texts(result))
+    if not missing:
+        return None
+    shown = " ".join(missing[:12]) + (f" (and {len(missing) - 12} more)"
+                                      if len(missing) > 12 else "")
+    return (f"The charts draw {len(missing)} character(s) of the study's names as boxes: no "
+            f"installed font has them ({shown}). The workbook has the names in full. Fix: "
+            f"install a font that has them (one of {', '.join(FALLBACK_FONTS[:3])}, ... "
+            "e.g. Noto Sans CJK for Chinese, Japanese and Korean); the charts use it at once.")
+
+
 def no_charts(result: Any) -> str | None:
     """Why a result gets no charts at all (the warning of :func:`chart_run`), or None.
 
@@ -297,6 +343,28 @@ def no_charts(result: Any) -> str | None:
         return (f"No charts: they show whole-sample brand scores and this result is cut by "
                 f"{list(result.by)}. Score without `by` to get them.")
     return None
+
+
+def wave_slugs(waves: Iterable[str]) -> dict[str, str]:
+    """Each wave's slug in the chart file names: at most :data:`SLUG_MAX` characters (cut
+    at a word), unique (a wave whose slug is taken gets its position appended).
+
+    >>> wave_slugs(["2026 Q1", "2026-Q1", "北京"])
+    {'2026 Q1': '2026-q1', '2026-Q1': '2026-q1-2', '北京': 'x'}
+    >>> list(wave_slugs(["Wave " + "one " * 80]).values())
+    ['wave-one-one-one-one-one-one-one-one-one']
+    """
+    out: dict[str, str] = {}
+    for i, wave in enumerate(waves):
+        slug = key_slug(wave)
+        if len(slug) > SLUG_MAX:  # file names stay short whatever the wave's name
+            cut = slug[:SLUG_MAX + 1]
+            slug = (cut.rsplit("-", 1)[0] if "-" in cut[SLUG_MAX // 2:] else slug[:SLUG_MAX])
+        base, n = slug, i + 1
+        while slug in out.values():  # two waves, one slug
+            slug, n = f"{base}-{n}", n + 1
+        out[wave] = slug
+    return out
 
 
 def chart_jobs(result: Any) -> list[tuple[str, Any, dict[str, Any]]]:
@@ -316,10 +384,8 @@ def chart_jobs(result: Any) -> list[tuple[str, Any, dict[str, Any]]]:
     drv = getattr(result, "drivers", None)
     drv = empty if drv is None or not len(drv) else drv
     jobs: list[tuple[str, Any, dict[str, Any]]] = []
-    slugs: dict[str, str] = {}
-    for i, wave in enumerate(result.study.waves):
-        slug = key_slug(wave)
-        slugs[wave] = f"{slug}-{i + 1}" if slug in slugs.values() else slug  # two waves, one slug
+    slugs = wave_slugs(result.study.waves)
+    for wave in result.study.waves:
         slug = slugs[wave]
         measures = set(s.loc[s["wave"] == wave, "measure"])
         if "tx" in measures:

@@ -11,6 +11,11 @@ Reproducible and safe: the file is built in memory, its timestamps fixed
 (``SOURCE_DATE_EPOCH`` or the run date at 00:00 UTC) and zip entries normalised, so that
 the same inputs give the same bytes, then written to a temporary file and renamed
 (:func:`txscore._io.atomic_write`), so an interrupted run never leaves a partial workbook.
+
+Private by default: the Exclusions ledger names excluded rows by file and row, not by
+respondent id (``show_ids=True`` for the researcher's copy). No sheet goes below Excel's
+last row (:data:`~txscore.reporting.xlsx.MAX_SHEET_ROWS`, ``max_sheet_rows`` to lower it):
+a longer ledger goes whole to a csv beside the workbook (:func:`write_book_files`).
 """
 
 from __future__ import annotations
@@ -34,14 +39,14 @@ from txscore.reporting.sheets_detail import (
 )
 from txscore.reporting.sheets_scores import scores_sheet, summary_sheet, trend_sheet
 from txscore.reporting.text import words_for
-from txscore.reporting.xlsx import Book, normalise_zip, stored_xlsx, styles
+from txscore.reporting.xlsx import MAX_SHEET_ROWS, Book, normalise_zip, stored_xlsx, styles
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from txscore.result import Result
 
-__all__ = ["run_date", "workbook_bytes", "write_workbook"]
+__all__ = ["run_date", "workbook_bytes", "write_book_files", "write_workbook"]
 
 
 def run_date() -> dt.datetime:
@@ -59,7 +64,9 @@ def run_date() -> dt.datetime:
 
 
 def workbook_bytes(result: Result, *, charts: dict[str, Path | bytes] | None = None,
-                   charts_ready: Callable[[], None] | None = None) -> bytes:
+                   charts_ready: Callable[[], None] | None = None, show_ids: bool = False,
+                   max_sheet_rows: int = MAX_SHEET_ROWS,
+                   beside: dict[str, bytes] | None = None) -> bytes:
     """The client workbook as bytes: deterministic for the same result, charts and run date.
 
     Parameters
@@ -78,6 +85,14 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path | bytes] | None = N
         sheet is built first, then ``charts_ready()`` is called, after which every file in
         ``charts`` must exist, and the charts are placed. Same bytes as with the files there
         from the start.
+    show_ids : bool, default False
+        Respondent ids in the Exclusions ledger (the researcher's copy, which says so);
+        without, excluded rows are named by file, sheet and row.
+    max_sheet_rows : int, default :data:`~txscore.reporting.xlsx.MAX_SHEET_ROWS`
+        The last row a sheet may use (Excel's limit; lower it to see the overflow at work).
+    beside : dict, optional
+        Receives file name -> bytes of the files the workbook names, to be written beside
+        it: the whole ledger as csv when it is longer than its sheet holds.
 
     Returns
     -------
@@ -104,13 +119,13 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path | bytes] | None = N
     lab = words_for(rep.language)
     ctx = Book(result=result, words=lab, st=styles(), charts=dict(charts or {}),
                supp=lab["suppressed"].format(min=lab.num(rep.suppress_below)),
-               charts_pending=charts_ready is not None)
+               charts_pending=charts_ready is not None, show_ids=show_ids,
+               max_rows=max(int(max_sheet_rows), 1), beside=beside if beside is not None else {})
     wb = Workbook()
     wb.properties.creator = "txscore"
     wb.properties.title = result.study.name
     wb.properties.language = lab.language
-    wb.properties.created = when
-    wb.properties.modified = when
+    wb.properties.created = wb.properties.modified = when
     drivers = getattr(result, "drivers", None)
     steps = [("summary", summary_sheet, ()), ("scores", scores_sheet, ()),
              ("trend", trend_sheet, ()), ("items", items_sheet, ()),
@@ -145,9 +160,52 @@ def _located(sheet: str | None) -> Iterator[None]:
             "this is a defect of txscore: please report it with the study file.")]) from exc
 
 
+def write_book_files(result: Result, path: Path, *, charts: dict[str, Path] | None = None,
+                     charts_ready: Callable[[], None] | None = None, show_ids: bool = False,
+                     max_sheet_rows: int = MAX_SHEET_ROWS) -> dict[str, Path]:
+    """Write the client workbook to ``path`` and the files it refers to beside it, each
+    atomically; return them.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`txscore.score`.
+    path : Path
+        The .xlsx file to write (its folder is created).
+    charts, charts_ready, show_ids, max_sheet_rows
+        As in :func:`workbook_bytes`.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{"workbook": path}``, and ``"exclusions"``: the csv holding the whole ledger when
+        it is longer than its sheet holds
+        (:func:`~txscore.reporting.sheets_detail.ledger_file`).
+
+    Examples
+    --------
+    >>> import tempfile, txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=0)
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> files = write_book_files(tx.score(tx.load(study)), folder / "s.xlsx",
+    ...                          max_sheet_rows=60)
+    >>> sorted(p.name for p in files.values())
+    ['Sample TX Study exclusions.csv', 's.xlsx']
+    """
+    beside: dict[str, bytes] = {}
+    data = workbook_bytes(result, charts=charts, charts_ready=charts_ready, show_ids=show_ids,
+                          max_sheet_rows=max_sheet_rows, beside=beside)
+    files = {"workbook": atomic_write(path, data)}
+    for name, content in beside.items():  # the one kind: the whole ledger
+        files["exclusions"] = atomic_write(path.with_name(name), content)
+    return files
+
+
 def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None = None,
-                   charts_ready: Callable[[], None] | None = None) -> Path:
-    """Write the client workbook to ``path`` atomically.
+                   charts_ready: Callable[[], None] | None = None, show_ids: bool = False,
+                   max_sheet_rows: int = MAX_SHEET_ROWS) -> Path:
+    """Write the client workbook to ``path`` atomically (and, when the ledger is longer than
+    its sheet holds, the whole ledger beside it: :func:`write_book_files`).
 
     Parameters
     ----------
@@ -160,6 +218,8 @@ def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None
     charts_ready : callable, optional
         Called once the sheets are built; the chart files exist when it returns (see
         :func:`workbook_bytes`).
+    show_ids, max_sheet_rows
+        As in :func:`workbook_bytes`.
 
     Returns
     -------
@@ -174,5 +234,5 @@ def write_workbook(result: Result, path: Path, *, charts: dict[str, Path] | None
     >>> out.suffix
     '.xlsx'
     """
-    atomic_write(path, workbook_bytes(result, charts=charts, charts_ready=charts_ready))
-    return path
+    return write_book_files(result, path, charts=charts, charts_ready=charts_ready,
+                            show_ids=show_ids, max_sheet_rows=max_sheet_rows)["workbook"]

@@ -13,11 +13,12 @@ from typing import Any
 import matplotlib
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
+from matplotlib.font_manager import fontManager
 
-__all__ = ["BAND_FILL", "BAND_FONT", "BLUE", "FIGSIZE", "FLAG_STYLES", "GREEN", "GREY",
-           "HEADER_FILL", "IP_COLOURS", "MARKERS", "NOTE_WIDTH", "OKABE_ITO", "ORANGE",
-           "PURPLE", "QUADRANT_COLOURS", "SKY", "STYLE", "VERDICT_COLOURS", "VERMILLION", "XL_GREY",
-           "blend", "darker", "diverging_colour"]
+__all__ = ["BAND_FILL", "BAND_FONT", "BLUE", "FALLBACK_FONTS", "FIGSIZE", "FLAG_STYLES",
+           "FONTS", "GREEN", "GREY", "HEADER_FILL", "IP_COLOURS", "MARKERS", "NOTE_WIDTH",
+           "OKABE_ITO", "ORANGE", "PURPLE", "QUADRANT_COLOURS", "SKY", "STYLE",
+           "VERDICT_COLOURS", "VERMILLION", "XL_GREY", "blend", "darker", "diverging_colour"]
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442"]
 BLUE, VERMILLION, GREY = OKABE_ITO[0], OKABE_ITO[1], "#767676"  # grey: 4.5:1 on white
@@ -35,8 +36,20 @@ FLAG_STYLES = {"ok": (1.0, ""), "caution": (0.55, ""), "low_base": (0.45, "////"
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 FIGSIZE = (8.0, 4.5)  # inches, 16:9 slides
 NOTE_WIDTH = 120  # characters of a 9 pt footnote line on an 8 in figure
+#: fonts for the characters DejaVu Sans has not (CJK, emoji, Indic ...), used when installed
+#: (colour bitmap emoji fonts cannot be drawn and are not tried)
+FALLBACK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans",
+                  "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+                  "Droid Sans Fallback",
+                  "Microsoft YaHei", "PingFang SC", "Hiragino Sans", "Malgun Gothic",
+                  "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari",
+                  "Noto Sans Thai", "Noto Emoji", "Segoe UI Emoji", "Segoe UI Symbol",
+                  "Symbola", "Arial Unicode MS")
+_INSTALLED = {f.name for f in fontManager.ttflist}
+#: the chart font, then the fallback fonts installed here (per character, in this order)
+FONTS = ("DejaVu Sans", *(f for f in FALLBACK_FONTS if f in _INSTALLED))
 STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12,
+    "font.family": list(FONTS), "font.size": 10, "axes.titlesize": 12,
     "axes.titleweight": "bold", "axes.titlelocation": "left", "axes.titlepad": 10,
     "axes.labelsize": 10, "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 9,
     "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,

@@ -26,7 +26,8 @@ __all__ = ["preflight"]
 
 def preflight(result: Any, out_dir: str | Path | None = None, *, charts: bool = True,
               allow_input_folder: bool = False, on_chart: ChartHook | None = None,
-              dpi: int = 200) -> list[Problem]:
+              dpi: int = 200, show_ids: bool = False,
+              max_sheet_rows: int | None = None) -> list[Problem]:
     """Every problem :func:`txscore.reporting.report` would meet, without writing a file.
 
     Parameters
@@ -44,6 +45,8 @@ def preflight(result: Any, out_dir: str | Path | None = None, *, charts: bool = 
         the file ``report`` would write it to (in ``out_dir``, else in the current folder).
     dpi : int, default 200
         Resolution of the charts (``report``'s).
+    show_ids, max_sheet_rows : optional
+        As in ``report`` (None: Excel's limit).
 
     Returns
     -------
@@ -82,7 +85,8 @@ def preflight(result: Any, out_dir: str | Path | None = None, *, charts: bool = 
                     problems, call_hook, on_chart, key, folder / f"{key}.png",
                     time.perf_counter() - start) is not False:
                 pngs[key] = png
-        _collect(problems, workbook_bytes, result, charts=pngs)
+        rows = {} if max_sheet_rows is None else {"max_sheet_rows": max_sheet_rows}
+        _collect(problems, workbook_bytes, result, charts=pngs, show_ids=show_ids, **rows)
     for w in caught:
         if issubclass(w.category, TxscoreWarning):
             problems.append(Problem(str(w.message), severity="warning"))

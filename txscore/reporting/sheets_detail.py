@@ -9,6 +9,13 @@ per reason, the exclusions by reason in both, then the ledger. Methodology: ever
 formulas in words, inputs, versions (:mod:`txscore.reporting.methodology`). Verdicts, item
 flags, warnings, exclusion reasons and their details are codes in the result, put into
 words here.
+
+The ledger identifies each excluded row by file, sheet and row: respondent ids are left out
+of the client workbook unless ``Book.show_ids`` (``report(..., show_ids=True)``, the
+researcher's copy; the ledger then says so). A ledger longer than the sheet holds
+(``Book.max_rows``) shows its first lines and says where the whole of it is: a csv beside
+the workbook (:func:`ledger_file`, neutralised by :func:`txscore._io.csv_text`), written in
+the same publish.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from txscore._io import csv_text
 from txscore.ingest.quality import REASONS
 from txscore.reporting.chart_drivers import ip_quadrant
 from txscore.reporting.methodology import methodology_rows
+from txscore.reporting.publish import file_stem
 from txscore.reporting.xlsx import (
     CHART_PREFIXES,
     Book,
@@ -30,11 +39,12 @@ from txscore.reporting.xlsx import (
     brand_words,
     in_order,
     put,
+    say,
     translate,
 )
 
 __all__ = ["DRIVER_COLUMNS", "drivers_sheet", "exclusions_sheet", "items_sheet",
-           "methodology_sheet", "reliability_sheet"]
+           "ledger_file", "methodology_sheet", "reliability_sheet"]
 
 
 # ---------------------------------------------------------------------- Items
@@ -225,8 +235,30 @@ def exclusions_sheet(wb, ctx: Book) -> None:
     who = ex[["source_file", "source_sheet", "source_row"]].drop_duplicates()
     sh.para(lab["ledger_counts"].format(rows=_rows(lab, len(ex)),
                                         respondents=_people(lab, len(who))))
-    top = _ledger(sh, ex)
-    sh.finish(freeze=f"A{top + 1}", title_row=top, fixed=_reason_width(sh, ex, top))
+    sh.para(say(lab, "ledger_ids_shown" if ctx.show_ids else "ledger_ids_hidden"))
+    frame, cols = _ledger_frame(ctx, ex)
+    room = ctx.max_rows - sh.row - 1  # the lines below the header (after one more sentence)
+    if len(frame) > room:  # the whole ledger beside the workbook, its first lines here
+        name = ledger_file(ctx.study.name)
+        full = frame[[c.key for c in cols]].set_axis([c.header for c in cols], axis=1)
+        ctx.beside[name] = csv_text(full).encode("utf-8")
+        sh.para(say(lab, "ledger_spilled", total=lab.count(len(frame)),
+                    limit=lab.count(ctx.max_rows), shown=lab.count(max(room, 0)), file=name))
+        frame = frame.iloc[:max(room, 0)]
+    top = sh.table(frame, cols, name="Ledger")
+    reason = [c.key for c in cols].index("reason_shown") + 1
+    sh.finish(freeze=f"A{top + 1}", title_row=top,
+              fixed=_reason_width(sh, frame["reason"], top, reason))
+
+
+def ledger_file(study_name: str) -> str:
+    """The name of the csv holding the whole ledger when the sheet cannot (beside the
+    workbook).
+
+    >>> ledger_file("Sample TX Study")
+    'Sample TX Study exclusions.csv'
+    """
+    return f"{file_stem(study_name)} exclusions.csv"
 
 
 def _plural(lab, key: str, n: float) -> str:
@@ -304,36 +336,36 @@ def _reasons_table(sh: Sheet, files: pd.DataFrame, reasons: list[str], people: b
     sh.table(frame, cols, name="ExclusionReasons")
 
 
-def _ledger(sh: Sheet, ex: pd.DataFrame) -> int:
-    """One line per excluded respondent x brand row; returns its header row."""
-    lab = sh.ctx.words
+def _ledger_frame(ctx: Book, ex: pd.DataFrame) -> tuple[pd.DataFrame, list[Col]]:
+    """The ledger in words, one line per excluded respondent x brand row, and its columns:
+    the respondent id only with ``ctx.show_ids``."""
+    lab = ctx.words
     details = ex["detail"].astype(object).fillna("").astype(str)
     frame = ex.assign(
         population=translate(ex["population"], lab.populations),
         # a code txscore has no words for yet is shown as it is
         reason_shown=ex["reason"].map(lab.reason_texts).fillna(ex["reason"]),
         detail=details.map({d: lab.detail(d) for d in details.unique()}))
+    ids = [Col("respondent_id", lab["h_respondent"])] if ctx.show_ids else []
     # same first columns as the reconciliation above, so that the widths suit both
-    return sh.table(frame, [Col("source_file", lab["h_file"]),
-                            Col("source_sheet", lab["h_sheet"]),
-                            Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
-                            Col("source_row", lab["h_row"], "0"),
-                            Col("respondent_id", lab["h_respondent"]),
-                            Col("brand", lab["h_brand"]),
-                            Col("reason_shown", lab["h_reason"], wrap=True),
-                            Col("detail", lab["h_detail"], wrap=True)], name="Ledger")
+    return frame, [Col("source_file", lab["h_file"]), Col("source_sheet", lab["h_sheet"]),
+                   Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
+                   # "_)_)": a little room between the row number and the text after it
+                   Col("source_row", lab["h_row"], "0_)_)"), *ids, Col("brand", lab["h_brand"]),
+                   Col("reason_shown", lab["h_reason"], wrap=True),
+                   Col("detail", lab["h_detail"], wrap=True)]
 
 
-def _reason_width(sh: Sheet, ex: pd.DataFrame, top: int) -> dict[int, float]:
-    """The ledger's reason column (8) at most :data:`REASON_WIDTH` wide: a longer reason
-    (a French one, say) wraps onto more lines instead of running over the detail."""
+def _reason_width(sh: Sheet, reasons: pd.Series, top: int, col: int) -> dict[int, float]:
+    """The ledger's reason column (``col``) at most :data:`REASON_WIDTH` wide: a longer
+    reason (a French one, say) wraps onto more lines instead of running over the detail."""
     lab = sh.ctx.words
-    texts = ex["reason"].map(lab.reason_texts).fillna(ex["reason"]).astype(str)
-    width = min(sh.widths.get(8, 8.0), float(REASON_WIDTH))  # the widest cell, capped
+    texts = reasons.map(lab.reason_texts).fillna(reasons).astype(str)
+    width = min(sh.widths.get(col, 8.0), float(REASON_WIDTH))  # the widest cell, capped
     lines = np.ceil(texts.str.len().to_numpy(float) / (width - 2))  # as Sheet.table does
     for i in np.flatnonzero(lines > 1):
         sh.wrapped[top + 1 + i] = max(sh.wrapped.get(top + 1 + i, 1), lines[i])
-    return {8: width}
+    return {col: width}
 
 
 # ---------------------------------------------------------------------- Methodology
@@ -343,6 +375,8 @@ def methodology_sheet(wb, ctx: Book, when: dt.datetime) -> None:
     for section, rows in methodology_rows(ctx.result, when, lab):
         sh.heading(section)
         for key, value in rows:
+            if not sh.fits(sh.row):  # Excel's last row (a list of files could get there)
+                break
             key_cell = put(sh.ws, sh.row, 1, key)
             key_cell.font, key_cell.alignment = st["bold"], st["top"]
             sh.cell(sh.row, 2, value, wrap=True)

@@ -86,7 +86,8 @@ def _made_by_txscore(path: str) -> bool:
 
 def foreign_entries(folder: Path) -> list[str]:
     """The names in ``folder`` that txscore did not write: anything but a txscore
-    workbook, chart PNGs, and the staging folders and temporary files of older versions.
+    workbook, the ledger csv beside it (``<workbook stem> exclusions.csv``), chart PNGs,
+    and the staging folders and temporary files of older versions.
 
     >>> import tempfile; folder = Path(tempfile.mkdtemp())
     >>> for name in ("trend_tx.png", "notes.txt", "book.xlsx"):
@@ -109,7 +110,10 @@ def foreign_entries(folder: Path) -> list[str]:
             ours = False
         else:
             ours = bool(_TEMP_FILE.match(name) or charts.match(name)
-                        or (name.endswith(".xlsx") and _made_by_txscore(entry.path)))
+                        or (name.endswith(".xlsx") and _made_by_txscore(entry.path))
+                        or (name.endswith(" exclusions.csv") and _made_by_txscore(
+                            str(Path(entry.path).with_name(
+                                name[:-len(" exclusions.csv")] + ".xlsx")))))
         if not ours:
             foreign.append(name + ("/" if entry.is_dir() and not entry.is_symlink() else ""))
     return sorted(foreign)

@@ -11,6 +11,13 @@ Safety and reproducibility: text is always written as text (a cell starting with
 ``= + - @`` never becomes a formula); numbers stay numbers (arrows and "<0.001" live in
 number formats); :func:`normalise_zip` fixes the timestamps and the order of the zip
 entries, so that the same inputs give the same bytes.
+
+Excel's limit: a sheet holds at most :data:`MAX_SHEET_ROWS` rows (``Book.max_rows``, lowered
+by tests through :func:`txscore.reporting.report`'s ``max_sheet_rows``). A :class:`Sheet`
+never writes below it: a table is cut at the last row, and whatever comes after (a heading,
+a sentence, a cell, charts) is left out; :meth:`Sheet.finish` then says so at the top of
+the sheet (row 3). The Exclusions ledger does better (:mod:`txscore.reporting.sheets_detail`):
+its full text goes to a csv beside the workbook (``Book.beside``).
 """
 
 from __future__ import annotations
@@ -34,11 +41,15 @@ from txscore.reporting.palette import BAND_FILL, BAND_FONT, HEADER_FILL, XL_GREY
 from txscore.reporting.text import Words
 from txscore.study.vocabulary import TOTAL
 
-__all__ = ["CHART_PREFIXES", "FORMULA_START", "GREY_FLAGS", "Book", "Col", "Sheet",
-           "brand_words", "in_order", "normalise_zip", "put", "safe_text", "stored_xlsx",
-           "styles", "translate"]
+__all__ = ["CHART_PREFIXES", "FORMULA_START", "GREY_FLAGS", "MAX_SHEET_ROWS", "Book", "Col",
+           "Sheet", "brand_words", "in_order", "normalise_zip", "put", "safe_text", "say",
+           "stored_xlsx", "styles", "translate"]
 
 FORMULA_START = ("=", "+", "-", "@")
+#: the rows an Excel sheet holds (Excel 2007 and later): nothing is written below
+MAX_SHEET_ROWS = 1_048_576
+#: rows a row of charts needs at least (two 16:9 charts side by side)
+CHART_ROWS = 30
 #: Chart key prefixes embedded on each sheet (keys from chartrun.save_charts).
 CHART_PREFIXES = {"summary": ("tx_by_brand", "growth_grid", "cx_vs_bx"), "trend": ("trend",),
                   "items": ("item_distribution",), "reliability": ("reliability",),
@@ -196,6 +207,13 @@ class Book:
     #: the sheets' chart placements (sheet name, placement), run once the charts exist
     #: (``workbook_bytes``)
     placements: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    #: the respondent ids are shown in the Exclusions ledger (the researcher's copy)
+    show_ids: bool = False
+    #: the last row a sheet may use (Excel's limit, lower in tests)
+    max_rows: int = MAX_SHEET_ROWS
+    #: files the workbook refers to, written beside it: file name -> content (the full
+    #: ledger when it is longer than a sheet holds)
+    beside: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def study(self) -> Any:
@@ -236,6 +254,8 @@ class Sheet:
     wrapped: dict[int, float] = field(default_factory=dict)
     pictures: list[Path | bytes] = field(default_factory=list)
     pictures_row: int = 0
+    #: something did not fit above the sheet's last row (``Book.max_rows``) and was left out
+    cut: bool = False
 
     @classmethod
     def new(cls, wb, ctx: Book, key: str, title: str, subtitle: str) -> Sheet:
@@ -248,11 +268,23 @@ class Sheet:
         return sheet
 
     # -------------------------------------------------------------- cells
+    def fits(self, row: int) -> bool:
+        """Whether ``row`` is above the sheet's last row; when not, the sheet is marked as
+        cut (:meth:`finish` says so) and the caller writes nothing there."""
+        if row <= self.ctx.max_rows:
+            return True
+        self.cut = True
+        return False
+
     def need(self, col: int, chars: float) -> None:
         self.widths[col] = max(self.widths.get(col, 0.0), float(chars))
 
     def cell(self, row: int, col: int, value: object, fmt: str | None = None, *,
              font=None, fill=None, wrap: bool = False, align=None):
+        if not self.fits(row):  # below the last row: a cell that is not in the sheet
+            from openpyxl.cell.cell import Cell
+
+            return Cell(self.ws, row=row, column=col)
         c = put(self.ws, row, col, value)
         v = safe_text(value)
         self.ctx.style(c, fmt if v is not None and not isinstance(v, str) else None, font, fill,
@@ -262,12 +294,16 @@ class Sheet:
         return c
 
     def heading(self, text: str) -> None:
-        put(self.ws, self.row, 1, text).font = self.ctx.st["h2"]
+        if self.fits(self.row):
+            put(self.ws, self.row, 1, text).font = self.ctx.st["h2"]
         self.row += 1
 
     def para(self, text: str, *, row: int | None = None, col: int = 1, font=None) -> None:
         """A sentence merged across the table width (wrapped; height set at the end)."""
         r = self.row if row is None else row
+        if not self.fits(r):
+            self.row += row is None
+            return
         c = put(self.ws, r, col, text)
         c.alignment = self.ctx.st["wrap"]
         if font is not None:
@@ -277,6 +313,8 @@ class Sheet:
             self.row += 1
 
     def header(self, row: int, headers: list[str]) -> None:
+        if not self.fits(row):
+            return
         st = self.ctx.st
         for j, text in enumerate(headers, 1):
             c = put(self.ws, row, j, text)
@@ -291,13 +329,22 @@ class Sheet:
         """Write ``frame`` as a table at the current row; return its header row.
 
         With ``name`` the range becomes a filterable Excel table. ``grey`` marks rows
-        shown in grey italics; ``fills`` gives per column the band of each row.
+        shown in grey italics; ``fills`` gives per column the band of each row. Rows below
+        the sheet's last row (``Book.max_rows``) are left out and the sheet marked as cut.
         """
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.table import Table, TableStyleInfo
 
         st, ws = self.ctx.st, self.ws
         top = self.row
+        room = max(self.ctx.max_rows - top, 0)  # data rows that fit below the header
+        if len(frame) > room or not self.fits(top):
+            self.cut = True
+            frame = frame.iloc[:room]
+            grey = None if grey is None else np.asarray(grey, bool)[:room]
+            fills = {k: np.asarray(v, dtype=object)[:room] for k, v in (fills or {}).items()}
+            if top > self.ctx.max_rows:
+                return top
         self.header(top, [c.header for c in cols])
         values = frame[[c.key for c in cols]].to_numpy(dtype=object)
         grey = np.zeros(len(frame), bool) if grey is None else np.asarray(grey, bool)
@@ -345,6 +392,8 @@ class Sheet:
                                                 or Path(p).is_file())]
         if not paths:
             return
+        if not self.fits(self.row + CHART_ROWS * math.ceil(len(paths) / 2)):
+            return  # no room left for the charts: the sheet says it is cut
         self.heading(self.ctx.words["charts"])
         self.pictures, self.pictures_row = paths, self.row
 
@@ -385,7 +434,10 @@ class Sheet:
         """Widths, wrapped heights, merged sentences, print setup and frozen panes."""
         from openpyxl.utils import get_column_letter
 
-        ws, lab = self.ws, self.ctx.words
+        ws, lab, bottom = self.ws, self.ctx.words, self.ctx.max_rows
+        if self.cut:  # row 3 is left free by Sheet.new: the sheet says what it left out
+            self.para(say(lab, "sheet_cut", limit=lab.count(bottom)), row=3,
+                      font=self.ctx.st["bold"])
         ncols = max(self.widths, default=1)
         widths = {j: max(6.0, min(self.widths.get(j, 8.0), WRAP_CAP + 2))
                   for j in range(1, ncols + 1)}
@@ -397,7 +449,8 @@ class Sheet:
                         for j, h in enumerate(headers, 1))
             ws.row_dimensions[row].height = ROW_PT * max(1, min(lines, 4)) + 3
         for row, lines in self.wrapped.items():
-            ws.row_dimensions[row].height = ROW_PT * min(lines, 8)
+            if row <= bottom:  # a row's height makes the row exist
+                ws.row_dimensions[row].height = ROW_PT * min(lines, 8)
         span = max(ncols, 8)
         for row, col, text in self.paras:
             last = max(span, col)
@@ -422,14 +475,24 @@ class Sheet:
         ws.oddFooter.left.text = self.ctx.study.name.replace("&", "&&")
         ws.oddFooter.left.size = ws.oddFooter.right.size = 8
         ws.oddFooter.right.text = lab["page"]
-        if title_row and not self.pictures:  # a repeated header above charts reads badly
-            ws.print_title_rows = f"{title_row}:{title_row}"
-        if freeze:
+        if title_row and title_row <= bottom and not self.pictures:  # a repeated header
+            ws.print_title_rows = f"{title_row}:{title_row}"  # above charts reads badly
+        if freeze and int(re.sub(r"\D", "", freeze)) <= bottom:
             ws.freeze_panes = freeze
         ws.sheet_view.showGridLines = gridlines
 
 
 # ---------------------------------------------------------------------- shared helpers
+def say(words: Words, key: str, **fields: object) -> str:
+    """A fixed text of the workbook (the language's ``text`` table), its fields filled.
+
+    >>> from txscore.reporting.text import words_for
+    >>> say(words_for("en"), "ledger_spilled", total="3", limit="2", shown="1", file="x.csv")[:25]
+    'The ledger has 3 lines, m'
+    """
+    return words.table["text"][key].format(**fields)
+
+
 def translate(values: pd.Series, mapping: dict[str, str] | Any) -> pd.Series:
     """Codes replaced by their words (unknown codes unchanged).
 

@@ -1,77 +1,85 @@
 """Reading a study spec from TOML: :func:`read_study`.
 
-Each table of the file (``[study]``, ``[[sources]]``, ``[columns]``, ``[scales]``,
-``[constructs]``, ``[items]``, ``[index]``, ``[quality]``, ``[report]`` and ``[weighting]``,
-the last read by :func:`txscore.study.weighting.parse_weighting`) is read by its own
-function into the frozen values of :mod:`txscore.study.model`.  A wrong value is a
-located problem and its default is kept, so that parsing goes on and one run lists every
-mistake; :func:`txscore.study.validate.validate_study` then checks the whole.
+The file is checked first (a folder, a pipe, an unreadable or too long path is a located
+problem with its fix, never "file not found" for something that exists), then every
+top-level table for its type.  Each table (``[study]``, ``[[sources]]``, ``[columns]``,
+``[index]`` and ``[report]`` here; ``[scales]``, ``[constructs]``, ``[items]`` and
+``[quality]`` by :mod:`txscore.study.parse_tables`; ``[weighting]`` by
+:func:`txscore.study.weighting.parse_weighting`) is read by its own function into the frozen
+values of :mod:`txscore.study.model`.  A wrong value is a located problem and its default
+is kept, so that parsing goes on and one run lists every mistake;
+:func:`txscore.study.validate.validate_study` then checks the whole.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import glob
 import numbers
+import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from txscore.errors import Problem, StudySpecError, choice_problem
+from txscore.study.collector import Collector
 from txscore.study.model import (
     BX_METHODS,
     CX_METHODS,
-    DIMENSIONS,
     LANGUAGES,
     MULTIPLE_TESTING,
-    ROLES,
     SOURCE_FORMATS,
-    AttentionCheck,
     Columns,
-    Construct,
     IndexSettings,
-    Item,
-    QualitySettings,
     ReportSettings,
-    Scale,
     Source,
     Study,
     WeightingSettings,
-    default_boxes,
-    normalise_label,
 )
-from txscore.study.validate import Collector, validate_study
+from txscore.study.parse_tables import (
+    KEYS,
+    TOP_KEYS,
+    parse_constructs,
+    parse_items,
+    parse_quality,
+    parse_scales,
+)
+from txscore.study.validate import validate_study
 from txscore.study.vocabulary import POPULATIONS
 from txscore.study.weighting import parse_weighting
 
 __all__ = ["KEYS", "TOP_KEYS", "read_study"]
 
-TOP_KEYS = ("study", "sources", "columns", "scales", "constructs", "items", "index",
-            "quality", "report", "weighting")
-#: the keys each table may hold (``[weighting]``: :data:`txscore.study.weighting.WEIGHTING_KEYS`)
-KEYS = {
-    "study": ("name", "language"),
-    "sources": ("path", "sheet", "population", "wave", "brand", "format", "header_row",
-                "encoding", "delimiter", "brand_pattern", "brands", "columns", "items"),
-    "columns": ("respondent_id", "brand", "weight", "segments", "personal", "duration",
-                "start", "end", "finished", "status"),
-    "scales": ("points", "min", "max", "labels", "missing", "top_box", "bottom_box"),
-    "constructs": ("role", "dimension", "label", "populations"),
-    "items": ("construct", "scale", "reversed", "text", "label"),
-    "index": ("cx_method", "bx_method", "lambda", "share_non_customer",
-              "min_customers_for_weights", "nps_item"),
-    "quality": ("duplicates", "out_of_range", "no_answers", "speeders", "straightliners",
-                "incomplete", "attention_checks", "test_responses"),
-    "quality.speeders": ("enabled", "column", "min_seconds", "median_share"),
-    "quality.straightliners": ("enabled", "min_items", "grids"),
-    "quality.incomplete": ("enabled", "min_share", "items", "finished"),
-    "quality.test_responses": ("enabled", "column", "values"),
-    "quality.attention_checks": ("column", "expected", "scale"),
-    "report": ("confidence", "bootstrap", "seed", "suppress_below", "low_base_below",
-               "caution_below", "peer_min_base", "language", "multiple_testing",
-               "bootstrap_exact_max"),
+#: a study spec larger than this is not one (a data file given by mistake)
+MAX_SPEC_BYTES = 16 * 2**20
+
+#: what each top-level table must be, as messages say it: (kind, example)
+TABLE_FORMS = {
+    "study": ("a table", '[study] with name = "..."'),
+    "sources": ("an array of tables", "[[sources]] with path, population and wave"),
+    "columns": ("a table of column roles", '[columns] with respondent_id = "resp_id"'),
+    "scales": ("a table of scales", "[scales.agree5] with points = 5"),
+    "constructs": ("a table of constructs", '[constructs.trust] with role = "bx_pillar"'),
+    "items": ("a table of items", '[items] with eff_1 = { construct = "effectiveness", '
+              'scale = "agree5" }'),
+    "index": ("a table of settings", '[index] with cx_method = "equal"'),
+    "quality": ("a table of checks", "[quality] with duplicates = true"),
+    "report": ("a table of settings", "[report] with bootstrap = 2000"),
+    "weighting": ("a table of settings", '[weighting] with method = "rake"'),
+}
+
+#: problems that only follow from a top-level table of the wrong type (read as empty)
+CONSEQUENCES = {
+    "study": ("'name' is required.",),
+    "sources": ("the study has no sources.",),
+    "columns": ("'respondent_id' is required.", "no brand column", "no respondent id column"),
+    "scales": ("no scales are defined.", "unknown scale '"),
+    "constructs": ("unknown construct '",),
+    "items": ("no items are defined.", "has no items."),
 }
 
 
@@ -90,7 +98,8 @@ def read_study(path: str | Path) -> Study:
     Raises
     ------
     StudySpecError
-        With every problem found (TOML syntax, unknown keys, wrong types, inconsistencies).
+        With every problem found (the file itself, TOML syntax, tables and keys of the
+        wrong type, unknown keys, values out of range, inconsistencies).
 
     Examples
     --------
@@ -100,26 +109,17 @@ def read_study(path: str | Path) -> Study:
     (4, 'loyalty_weighted')
     """
     path = Path(path)
-    if not path.is_file():
-        raise StudySpecError(f"Study file not found: {path}",
-                             [Problem("file not found.", str(path),
-                                      "check the path, or run `txscore init DATAFILE` to draft "
-                                      "one.")])
+    text = _spec_text(path)
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise StudySpecError(f"{path.name} is not valid TOML",
-                             [Problem(str(exc) + ".", path.name,
+                             [Problem(_syntax_message(exc, text), path.name,
                                       "fix the TOML syntax at that line.")]) from None
-    except UnicodeDecodeError as exc:
-        raise StudySpecError(f"{path.name} is not UTF-8 text",
-                             [Problem(str(exc), path.name, "save the file as UTF-8.")]) from None
     study, collector = _parse(doc, path.name, path.resolve().parent)
     study = replace(study, spec_path=path.resolve())
-    # items on a scale that is defined but invalid are not "unknown scale" problems too
-    problems = collector.problems + [
-        p for p in validate_study(study, path.name)
-        if not any(p.message == f"unknown scale '{name}'." for name in collector.invalid_scales)]
+    problems = [p for p in collector.problems + validate_study(study, path.name)
+                if not _follows(p, collector)]
     if problems:
         n = len(problems)
         raise StudySpecError(f"{path.name}: {n} problem{'s' if n > 1 else ''} in the study spec",
@@ -127,57 +127,171 @@ def read_study(path: str | Path) -> Study:
     return study
 
 
+def _follows(problem: Problem, c: Collector) -> bool:
+    """A problem that only follows from another one: items on a scale or construct that is
+    defined but invalid, what a table of the wrong type (read as empty) lacks."""
+    m = problem.message
+    if m.startswith("names no ") and any(p.where == problem.where for p in c.problems):
+        return True  # the key is missing or of the wrong type: said already
+    return (any(m == f"unknown scale '{name}'." for name in c.invalid_scales)
+            or any(m == f"unknown construct '{name}'." for name in c.invalid_constructs)
+            or bool(c.invalid_constructs) and " role needs the dimensions " in m
+            or any(m.startswith(start) for table in c.broken
+                   for start in CONSEQUENCES.get(table, ())))
+
+
+def _spec_text(path: Path) -> str:
+    """The text of the spec file; anything but a readable UTF-8 file of reasonable size is
+    a :class:`StudySpecError` naming the path and the fix."""
+    def fail(message: str, fix: str, title: str = "") -> NoReturn:
+        raise StudySpecError(title or f"{path}: {message}", [Problem(message, str(path), fix)])
+
+    draft = "or run `txscore init DATAFILE` to draft one."
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        fail("file not found.", f"check the path, {draft}", f"Study file not found: {path}")
+    except PermissionError:
+        fail("permission denied: a folder on the way cannot be opened.",
+             "check the folders' permissions, or copy the study somewhere you can read.")
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            fail("the path is too long for this system.",
+                 "use shorter folder or file names (at most 255 characters each).")
+        fail(f"cannot be opened ({exc.strerror or exc}).", f"check the path, {draft}")
+    except ValueError as exc:  # e.g. a NUL character in the path
+        fail(f"is not a usable path ({exc}).", "type the path again, without control "
+             "characters.")
+    if stat.S_ISDIR(info.st_mode):
+        inside = path / "study.toml"
+        fail("is a folder, not a study file.",
+             f"give the study file inside it: {inside}" if inside.is_file() else
+             f"give the path of the study's .toml file, {draft}")
+    if not stat.S_ISREG(info.st_mode):
+        fail("is not a regular file (a pipe, device or socket): a study spec is a .toml "
+             "text file.", f"give the path of the study's .toml file, {draft}")
+    if info.st_size > MAX_SPEC_BYTES:
+        fail(f"is {info.st_size / 2**20:,.0f} MB: too large for a study spec (a data file?).",
+             f"give the study's .toml file; {draft[3:]}")
+    try:
+        return path.read_bytes().decode("utf-8")
+    except PermissionError:
+        fail("permission denied: the file cannot be read.",
+             f"make it readable (chmod u+r '{path}'), or copy it somewhere you can read.")
+    except OSError as exc:
+        fail(f"cannot be read ({exc.strerror or exc}).", "check the file and the disk.")
+    except UnicodeDecodeError as exc:
+        fail(f"is not UTF-8 text ({exc.reason} at byte {exc.start}).",
+             "save the file as UTF-8 (a study spec is a text file; to draft one from a data "
+             "file run `txscore init DATAFILE`).", f"{path.name} is not UTF-8 text")
+
+
+def _syntax_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """The TOML error with the part of the line it points at, quoted.
+
+    >>> try:
+    ...     tomllib.loads("a = 1\\nb = equal\\n")
+    ... except tomllib.TOMLDecodeError as exc:
+    ...     print(_syntax_message(exc, "a = 1\\nb = equal\\n"))
+    Invalid value (at line 2, column 5). Line 2: 'b = equal'.
+    """
+    message = str(exc) + "."
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    lines = text.splitlines()
+    if found and 0 < int(found.group(1)) <= len(lines):
+        line = lines[int(found.group(1)) - 1]
+        start = max(0, min(int(found.group(2)) - 40, len(line) - 80))
+        part = ("..." if start else "") + line[start:start + 80].strip() + (
+            "..." if start + 80 < len(line) else "")
+        message += f" Line {found.group(1)}: {part!r}."
+    return message
+
+
+def _table(c: Collector, doc: Mapping[str, Any], key: str) -> Any:
+    """A top-level table (``sources``: a list) as TOML gave it; empty, with a located
+    problem, when it is of the wrong type."""
+    empty: Any = [] if key == "sources" else {}
+    value = doc.get(key, empty)
+    if isinstance(value, list if key == "sources" else Mapping):
+        return value
+    kind, example = TABLE_FORMS[key]
+    header = "[[sources]]" if key == "sources" else f"[{key}]"
+    c.add(key, f"{header} must be {kind}, like {example}. Got {value!r}.",
+          f"write a {example.split(' with ')[0]} header with its keys on the lines below "
+          f"(or remove the line {key} = ...).")
+    c.broken.add(key)
+    return empty
+
+
 def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study, Collector]:
     """The study of a parsed TOML document, and the problems found on the way."""
     c = Collector(spec)
     c.unknown_keys("top level", doc, TOP_KEYS)
-    st = doc.get("study", {})
+    t = {key: _table(c, doc, key) for key in TOP_KEYS}
+    st = t["study"]
     c.unknown_keys("study", st, KEYS["study"])
     name = c.typed("study", st, "name", str, "Untitled study", required=True)
     # labels and texts given in several languages show the study's own first
-    rep = doc.get("report", {})
-    lang = (rep if isinstance(rep, Mapping) else {}).get("language", st.get("language"))
+    lang = t["report"].get("language", st.get("language"))
     lang = lang if isinstance(lang, str) and lang in LANGUAGES else "en"
-    sources = _sources(c, doc.get("sources", []), root)
-    columns = _columns(c, doc.get("columns", {}), sources)
-    scales = _scales(c, doc.get("scales", {}), lang)
-    constructs = _constructs(c, doc.get("constructs", {}), lang)
-    items = _items(c, doc.get("items", {}), lang)
-    index = _index(c, doc.get("index", {}))
-    quality = _quality(c, doc.get("quality", {}))
-    report = _report(c, doc.get("report", {}), st.get("language"))
+    sources = _sources(c, t["sources"], root)
+    columns = _columns(c, t["columns"], sources)
+    scales = parse_scales(c, t["scales"], lang)
+    constructs = parse_constructs(c, t["constructs"], lang)
+    items = parse_items(c, t["items"], lang)
+    index = _index(c, t["index"])
+    quality = parse_quality(c, t["quality"])
+    report = _report(c, t["report"], st.get("language"))
     weighting = None
-    if doc.get("weighting") is not None:
-        weighting = _weighting(c, doc["weighting"], columns, sources)
+    if "weighting" in doc and "weighting" not in c.broken:
+        weighting = _weighting(c, t["weighting"], columns, sources)
     study = Study(name or "Untitled study", tuple(sources), columns, scales, constructs, items,
                   index, quality, report, None, weighting)
     return study, c
 
 
 # ---------------------------------------------------------------------- sources
-def _sources(c: Collector, raw: Any, root: Path) -> list[Source]:
-    if not isinstance(raw, list) or not raw:
+def _sources(c: Collector, raw: list[Any], root: Path) -> list[Source]:
+    if not raw:
         c.add("sources", "the study has no sources.",
               'add [[sources]] tables with path, population and wave.')
         return []
     return [s for i, t in enumerate(raw, 1) for s in _source(c, i, t, root)]
 
 
+def _path_and_wave(c: Collector, where: str, s: Mapping[str, Any]) -> tuple[Any, Any]:
+    """A source's ``path`` (text naming a file, no control characters) and ``wave`` (a
+    label: text, not a number), each None with a problem when wrong."""
+    path = c.typed(where, s, "path", str, required=True)
+    if path is not None and (not path.strip() or any(ord(ch) < 32 for ch in path)):
+        c.add(where, f"The 'path' setting of [{where}] must name a file. Got {path!r}.",
+              'e.g. path = "customers.csv" (relative to the study file\'s folder).')
+        path = None
+    wave = s.get("wave")
+    if wave is None:
+        c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label).')
+    elif not isinstance(wave, str) or not wave.strip():
+        c.add(where, f"The 'wave' setting of [{where}] must be a label (text). Got {wave!r}.",
+              f'write it in quotes, e.g. wave = "{wave if isinstance(wave, int) else "2026 Q1"}"'
+              " (waves are labels, sorted in the order of the sources).")
+        wave = None
+    return path, wave
+
+
 def _source(c: Collector, index: int, s: Any, root: Path) -> list[Source]:
     """One ``[[sources]]`` table; a path with wildcards gives one source per matching file."""
     where = f"sources #{index}"
     if not isinstance(s, Mapping):
-        c.add(where, f"must be a table with path, population and wave. Got {s!r}.")
+        c.add(where, f"must be a table with path, population and wave. Got {s!r}.",
+              'write [[sources]], then path = "...", population = "customer" and wave = '
+              '"..." on the lines below.')
         return []
     c.unknown_keys(where, s, KEYS["sources"])
-    path = c.typed(where, s, "path", str, required=True)
+    path, wave = _path_and_wave(c, where, s)
     pop = c.choice(where, s, "population", POPULATIONS, None)
     if "population" not in s:
         c.add(where, "'population' is required.", 'add population = "customer" or '
               '"non_customer".')
-    wave = s.get("wave")
-    if wave is None:
-        c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label).')
     fmt = c.choice(where, s, "format", SOURCE_FORMATS, "auto")
     header_row = c.typed(where, s, "header_row", int)
     if not c.scalar(where, "header_row", header_row, numbers.Integral, min_val=1,
@@ -197,14 +311,14 @@ def _source(c: Collector, index: int, s: Any, root: Path) -> list[Source]:
         c.add(where, f"The 'delimiter' setting of [{where}] must be one character. Got "
               f"{delimiter!r}.", 'use ",", ";", "\\t" (tab) or "|".')
         delimiter = None
-    brand = c.typed(where, s, "brand", str)
+    brand, sheet = c.name(where, s, "brand"), c.name(where, s, "sheet")
     pattern, brands = _brand_loop(c, where, s, brand)
     roles, aliases = c.source_roles(where, s), c.aliases(where, s)
     if "brand" in roles and (brand is not None or pattern is not None):
         c.add(where, "columns.brand cannot be set with brand or brand_pattern.",
               "keep columns.brand for a brand column, brand for a one-brand file, "
               "brand_pattern for a brand loop.")
-    if not (path and pop and wave is not None):
+    if not (path and pop and wave):
         return []
     paths = [root / path]
     if any(ch in path for ch in "*?["):
@@ -212,7 +326,7 @@ def _source(c: Collector, index: int, s: Any, root: Path) -> list[Source]:
         if not paths:
             c.add(where, f"no file matches '{path}'.",
                   "check the pattern (relative to the study file's folder).")
-    return [Source(p, pop, str(wave), c.typed(where, s, "sheet", str), brand, fmt,
+    return [Source(p, pop, wave, sheet, brand, fmt,
                    header_row, encoding, delimiter, pattern, brands, roles, aliases, index)
             for p in paths]
 
@@ -262,18 +376,32 @@ def _columns(c: Collector, cols: Mapping[str, Any], sources: list[Source]) -> Co
         rid = "respondent_id"
         _lacking(c, own_id and [s for s in sources if "respondent_id" not in s.columns],
                  "respondent_id", "no respondent id column")
-    brand = c.typed("columns", cols, "brand", str)
+    brand = c.name("columns", cols, "brand")
     need = [s for s in sources if s.brand is None and s.brand_pattern is None]
-    if brand is None and need and not any("brand" in s.columns for s in sources):
+    if "brand" in cols:  # given: a name, or a problem said already
+        pass
+    elif need and not any("brand" in s.columns for s in sources):
         c.add("columns", "no brand column, and some sources do not fix a brand.",
               'add brand = "<column>" to [columns] or brand = "<name>" to each source.')
-    elif brand is None:
+    else:
         _lacking(c, [s for s in need if "brand" not in s.columns], "brand", "no brand column")
     roles = {k: c.role_value("columns", k, cols[k]) for k in
              ("weight", "duration", "start", "end", "finished", "status") if k in cols}
-    return Columns(rid or "", brand, segments=tuple(c.typed("columns", cols, "segments", list,
-                                                            [])),
-                   personal=tuple(c.typed("columns", cols, "personal", list, [])), **roles)
+    return Columns(rid or "", brand, segments=_names(c, cols, "segments"),
+                   personal=_names(c, cols, "personal"), **roles)
+
+
+def _names(c: Collector, cols: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """``segments`` or ``personal`` of ``[columns]``: a list of column names, each once."""
+    names = c.typed("columns", cols, key, list, [])
+    if not all(isinstance(n, str) and n.strip() for n in names):
+        c.add("columns", f"The '{key}' setting of [columns] must be a list of column names. "
+              f"Got {names!r}.", f'e.g. {key} = ["region", "age_group"].')
+        return ()
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        c.add("columns", f"{key} lists '{name}' {names.count(name)} times.",
+              "list each column once.")
+    return tuple(dict.fromkeys(names))
 
 
 def _lacking(c: Collector, sources: Any, key: str, what: str) -> None:
@@ -282,163 +410,6 @@ def _lacking(c: Collector, sources: Any, key: str, what: str) -> None:
         c.add(f"sources #{index}", f"{what}: neither [columns] nor this source sets {key}.",
               f'add columns = {{ {key} = "<column>" }} to this source, or {key} = "<column>" '
               "to [columns] (the default of every file).")
-
-
-def _scales(c: Collector, raw: Mapping[str, Any], language: str) -> dict[str, Scale]:
-    scales = {}
-    for name, t in raw.items():
-        scale = _scale(c, name, t, language)
-        if scale is not None:
-            scales[name] = scale
-        else:
-            c.invalid_scales.add(name)
-    if not raw:
-        c.add("scales", "no scales are defined.", "add a [scales.<name>] table.")
-    return scales
-
-
-def _code_map(c: Collector, where: str, raw: Any,
-              language: str) -> tuple[dict[int, str], dict[int, tuple[str, ...]],
-                                      dict[str, dict[int, str]]]:
-    """Parse ``{ 1 = "Label", 2 = ["Label", "Synonym"], 3 = { en = ..., fr = ... } }`` (TOML
-    keys are strings): the label shown per code (in ``language`` when given, else the first),
-    every label accepted per code, and language -> code -> label."""
-    shown: dict[int, str] = {}
-    accepted: dict[int, tuple[str, ...]] = {}
-    translations: dict[str, dict[int, str]] = {}
-    if not isinstance(raw, Mapping):
-        c.add(where, f"must be a table of code = \"label\". Got {raw!r}.")
-        return shown, accepted, translations
-    for key, label in raw.items():
-        try:
-            code = int(key)
-        except ValueError:
-            c.add(where, f"code '{key}' is not a whole number.",
-                  'write codes as numbers: { 1 = "Strongly disagree" }.')
-            continue
-        by_language = c.texts(where, f"the label of code {code}", label)
-        if by_language is None:
-            continue
-        accepted[code] = tuple(dict.fromkeys(t for ts in by_language.values() for t in ts))
-        shown[code] = (by_language.get(language) or next(iter(by_language.values())))[0]
-        for lang, texts in by_language.items():
-            if lang is not None:
-                translations.setdefault(lang, {})[code] = texts[0]
-    return shown, accepted, translations
-
-
-def _scale(c: Collector, name: str, t: Mapping[str, Any], language: str) -> Scale | None:
-    where = f"scales.{name}"
-    c.unknown_keys(where, t, KEYS["scales"])
-    points = c.typed(where, t, "points", int, required=True)
-    lo = c.typed(where, t, "min", int, 1 if points != 11 else 0)
-    hi = c.typed(where, t, "max", int, None)
-    if points is None or lo is None:
-        return None
-    hi = hi if hi is not None else lo + points - 1
-    if hi - lo + 1 != points:
-        c.add(where, f"min {lo} to max {hi} gives {hi - lo + 1} codes, not points = {points}.",
-              "make max - min + 1 equal points.")
-        return None
-    labels, accepted, translations = _code_map(c, f"{where}.labels", t.get("labels", {}),
-                                               language)
-    missing, missing_accepted, missing_tr = _code_map(c, f"{where}.missing",
-                                                      t.get("missing", {}), language)
-    for lang, table in missing_tr.items():
-        translations.setdefault(lang, {}).update(table)
-    for code in labels:
-        if not lo <= code <= hi:
-            c.add(f"{where}.labels", f"code {code} is outside the scale {lo}..{hi}.",
-                  "put missing codes such as 99 = \"Don't know\" under missing.")
-    for code in missing:
-        if lo <= code <= hi:
-            c.add(f"{where}.missing", f"missing code {code} is inside the scale {lo}..{hi}.",
-                  "choose a code outside the scale, e.g. 99.")
-    norm: dict[str, int] = {}
-    for code, label in [(k, x) for m in (accepted, missing_accepted) for k, v in m.items()
-                        for x in v]:
-        key = normalise_label(label)
-        if key in norm and norm[key] != code:
-            c.add(where, f"label '{label}' is used for codes {norm[key]} and {code}.",
-                  "give each code its own label (labels are compared ignoring case, "
-                  "spaces and accents).")
-        norm[key] = code
-    top, bottom = _boxes(c, where, t, points, lo, hi)
-    return Scale(name, points, lo, hi, labels, missing, top, bottom, accepted,
-                 missing_accepted, translations)
-
-
-def _boxes(c: Collector, where: str, t: Mapping[str, Any], points: int, lo: int,
-           hi: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """``top_box`` and ``bottom_box`` as given (codes of the scale), else the defaults."""
-    boxes = {}
-    for key in ("top_box", "bottom_box"):
-        codes = c.typed(where, t, key, list, [])
-        bad = [x for x in codes if not isinstance(x, int) or not lo <= x <= hi]
-        if bad:
-            c.add(where, f"{key} has codes outside {lo}..{hi}: {bad}.",
-                  f"list codes between {lo} and {hi}.")
-            codes = [x for x in codes if x not in bad]
-        boxes[key] = tuple(sorted(codes))
-    top, bottom = default_boxes(points, lo)
-    top, bottom = boxes["top_box"] or top, boxes["bottom_box"] or bottom
-    if set(top) & set(bottom):
-        c.add(where, "top_box and bottom_box share codes.", "make the boxes disjoint.")
-    return top, bottom
-
-
-# ---------------------------------------------------------------------- constructs, items
-def _translated(c: Collector, where: str, t: Mapping[str, Any], key: str,
-                language: str) -> tuple[str, dict[str, str]]:
-    """``text`` or ``label`` as text or ``{ en = ..., fr = ... }``: the one in ``language``
-    (else the first given), and the table per language."""
-    if key not in t:
-        return "", {}
-    by_language = c.texts(where, f"'{key}'", t[key], synonyms=False) or {}
-    texts = {lang: v[0] for lang, v in by_language.items() if lang is not None}
-    if not by_language:
-        return "", {}
-    return (by_language.get(language) or next(iter(by_language.values())))[0], texts
-
-
-def _constructs(c: Collector, raw: Mapping[str, Any], language: str) -> dict[str, Construct]:
-    constructs = {}
-    for name, t in raw.items():
-        where = f"constructs.{name}"
-        c.unknown_keys(where, t, KEYS["constructs"])
-        role = c.choice(where, t, "role", ROLES, None)
-        dim = c.typed(where, t, "dimension", str)
-        if role in DIMENSIONS:
-            dim = dim or name
-            if dim not in DIMENSIONS[role]:
-                c.add(where, f"dimension '{dim}' is not a {role} dimension.",
-                      "use one of " + ", ".join(DIMENSIONS[role]) + ".")
-        default_pops = ("customer",) if role in ("cx_quality", "loyalty") else POPULATIONS
-        pops = tuple(c.typed(where, t, "populations", list, list(default_pops)))
-        for p in pops:
-            if p not in POPULATIONS:
-                c.add(where, f"population '{p}' is not customer or non_customer.")
-        label, labels = _translated(c, where, t, "label", language)
-        constructs[name] = Construct(name, role, dim, label, pops, labels)
-    return constructs
-
-
-def _items(c: Collector, raw: Mapping[str, Any], language: str) -> dict[str, Item]:
-    items = {}
-    for col, t in raw.items():
-        where = f"items.{col}"
-        if not isinstance(t, Mapping):
-            c.add(where, "must be a table { construct = ..., scale = ... }.")
-            continue
-        c.unknown_keys(where, t, KEYS["items"])
-        cons = c.typed(where, t, "construct", str, required=True)
-        scale = c.typed(where, t, "scale", str, required=True)
-        text, texts = _translated(c, where, t, "text", language)
-        label, labels = _translated(c, where, t, "label", language)
-        items[col] = Item(col, cons or "", scale or "",
-                          c.typed(where, t, "reversed", bool, False), text, label, texts,
-                          labels)
-    return items
 
 
 # ---------------------------------------------------------------------- settings
@@ -487,106 +458,3 @@ def _weighting(c: Collector, raw: Any, columns: Columns,
         if weighted else None, waves=list(dict.fromkeys(s.wave for s in sources)))
     c.problems.extend(problems)
     return settings
-
-
-# ---------------------------------------------------------------------- quality
-def _switch(c: Collector, q: Mapping[str, Any], key: str,
-            default: bool) -> tuple[bool, Mapping[str, Any]]:
-    """A quality check given as true/false or as a table of settings (``enabled`` too)."""
-    value = q.get(key)
-    if value is None:
-        return default, {}
-    if isinstance(value, bool):
-        return value, {}
-    where = f"quality.{key}"
-    if not isinstance(value, Mapping):
-        c.add("quality", f"The '{key}' setting of [quality] must be true, false or a table "
-              f"of settings. Got {value!r}.", f"e.g. {key} = {{ ... }} or {key} = false.")
-        return False, {}
-    c.unknown_keys(where, value, KEYS[where])
-    return bool(c.typed(where, value, "enabled", bool, True)), value
-
-
-def _quality(c: Collector, q: Any) -> QualitySettings:
-    """The ``[quality]`` table: each check on/off, with its thresholds."""
-    if not isinstance(q, Mapping):
-        c.add("quality", f"must be a table. Got {q!r}.")
-        return QualitySettings()
-    c.unknown_keys("quality", q, KEYS["quality"])
-    d = QualitySettings()
-    flags = {k: c.typed("quality", q, k, bool, True)
-             for k in ("duplicates", "out_of_range", "no_answers")}
-    incomplete, inc = _switch(c, q, "incomplete", False)
-    tests, te = _switch(c, q, "test_responses", True)
-    test_column = c.typed("quality.test_responses", te, "column", str)
-    test_values = c.text_list("quality.test_responses", te, "values")
-    if test_column is not None and not test_values:
-        c.add("quality.test_responses", "a test column needs the values that mark a test.",
-              'add values = ["test"] (answers in that column that mark a test response).')
-    return QualitySettings(
-        **flags, **_speeders(c, q), **_straightliners(c, q),
-        incomplete=incomplete,
-        incomplete_min_share=c.share("quality.incomplete", inc, "min_share",
-                                    d.incomplete_min_share),
-        incomplete_items=c.text_list("quality.incomplete", inc, "items"),
-        incomplete_finished=c.typed("quality.incomplete", inc, "finished", bool, True),
-        attention_checks=_attention_checks(c, q), test_responses=tests,
-        test_column=test_column, test_values=test_values)
-
-
-def _speeders(c: Collector, q: Mapping[str, Any]) -> dict[str, Any]:
-    speeders, sp = _switch(c, q, "speeders", False)
-    seconds = c.typed("quality.speeders", sp, "min_seconds", float)
-    if not c.scalar("quality.speeders", "min_seconds", seconds, min_val=0,
-                    include_boundaries="neither", fix="give a duration such as 60 (seconds)."):
-        seconds = None
-    share = c.share("quality.speeders", sp, "median_share", None)
-    if speeders and not {"min_seconds", "median_share"} & set(sp):
-        c.add("quality.speeders", "the speeder check is on but has no threshold.",
-              "add min_seconds = 60 (absolute) and/or median_share = 0.33 (of the median "
-              "duration), or set speeders = false.")
-    return {"speeders": speeders, "speeder_column": c.typed("quality.speeders", sp, "column",
-                                                            str),
-            "speeder_seconds": seconds, "speeder_median_share": share}
-
-
-def _straightliners(c: Collector, q: Mapping[str, Any]) -> dict[str, Any]:
-    where = "quality.straightliners"
-    straight, sl = _switch(c, q, "straightliners", False)
-    default = QualitySettings().straightline_min_items
-    min_items = c.typed(where, sl, "min_items", int, default)
-    if not c.scalar(where, "min_items", min_items, numbers.Integral, min_val=2,
-                    fix="give the number of answered items a grid needs, such as 5."):
-        min_items = default
-    grids = c.typed(where, sl, "grids", list, [])
-    if not all(isinstance(g, list) and all(isinstance(x, str) for x in g) for g in grids):
-        c.add(where, "'grids' must be a list of lists of item columns.",
-              'e.g. grids = [["eff_1", "eff_2", "ease_1"], ["sal_1", "fit_1"]].')
-        grids = []
-    return {"straightliners": straight, "straightline_min_items": min_items,
-            "grids": tuple(tuple(g) for g in grids)}
-
-
-def _attention_checks(c: Collector, q: Mapping[str, Any]) -> tuple[AttentionCheck, ...]:
-    checks = []
-    raw = q.get("attention_checks", [])
-    if not isinstance(raw, list):
-        c.add("quality", "'attention_checks' must be a list of tables.",
-              'e.g. attention_checks = [{ column = "attn_1", expected = ["Agree"] }].')
-        raw = []
-    for i, t in enumerate(raw, 1):
-        where = f"quality.attention_checks #{i}"
-        if not isinstance(t, Mapping):
-            c.add(where, f"must be a table {{ column, expected }}. Got {t!r}.")
-            continue
-        c.unknown_keys(where, t, KEYS["quality.attention_checks"])
-        column = c.typed(where, t, "column", str, required=True)
-        expected = c.text_list(where, t, "expected")
-        if not expected and "expected" in t:
-            c.add(where, "'expected' lists no answer.", "list the answers that pass.")
-        elif "expected" not in t:
-            c.add(where, "'expected' is required.", 'add expected = ["..."] (the answers that '
-                  "pass the check).")
-        if column and expected:
-            checks.append(AttentionCheck(column, expected, c.typed(where, t, "scale", str)))
-    return tuple(checks)

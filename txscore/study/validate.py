@@ -4,266 +4,35 @@
 Python): references between tables (items -> constructs and scales, the NPS item, quality
 grids), the roles' dimensions, and every numeric setting and method name against its range
 or choices, with the one message template of :mod:`txscore.errors` ("The 'lambda' setting
-of [index] must be ... Got 1.5.").  :class:`Collector` gathers the problems (the TOML parser
-uses it too), so that one run lists all of them.
+of [index] must be ... Got 1.5.").  A :class:`~txscore.study.collector.Collector` gathers
+the problems (the TOML parsers use it too), so that one run lists all of them.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
-from typing import Any
+from collections.abc import Iterable
+from pathlib import Path
 
 from txscore.errors import (
     Problem,
     choice_problem,
     confidence_problem,
     did_you_mean,
-    scalar_problem,
+    shorten,
 )
+from txscore.study.collector import BOOTSTRAP_RANGE, EXACT_BUDGET, Collector
 from txscore.study.model import (
     BX_METHODS,
     CX_METHODS,
     DIMENSIONS,
-    LABEL_LANGUAGES,
     LANGUAGES,
     MULTIPLE_TESTING,
-    SOURCE_ROLES,
     Source,
     Study,
 )
 
 __all__ = ["Collector", "validate_study"]
-
-#: what a label may be, as messages say it (synonyms: a list is allowed)
-_LABEL_FORMS = {True: 'text, a list of texts (synonyms, the first shown) or a table of '
-                'languages { en = "...", fr = ["...", "..."] }',
-                False: 'text or a table of languages { en = "...", fr = "..." }'}
-
-#: how a wrong type is described in a message
-_KIND_WORDS = {str: "text", bool: "true or false", int: "a whole number", float: "a number",
-               list: "a list", dict: "a table"}
-
-
-class Collector:
-    """Collects problems, each located as ``<spec> [<table>]``.
-
-    Parameters
-    ----------
-    spec : str
-        How messages name the spec (usually the TOML file's name).
-
-    Examples
-    --------
-    >>> c = Collector("study.toml")
-    >>> c.scalar("index", "lambda", 1.5, min_val=0, max_val=1)
-    False
-    >>> c.problems[0].where
-    'study.toml [index]'
-    >>> c.problems[0].message.split(" must be ")
-    ["The 'lambda' setting of [index]", 'a number at least 0 and at most 1. Got 1.5.']
-    """
-
-    def __init__(self, spec: str) -> None:
-        self.spec = spec
-        self.problems: list[Problem] = []
-        #: scales that are defined but invalid (their items are not "unknown scale" too)
-        self.invalid_scales: set[str] = set()
-
-    def add(self, where: str, message: str, fix: str = "") -> None:
-        """Add a problem of table ``where``."""
-        self.problems.append(Problem(message, f"{self.spec} [{where}]", fix))
-
-    def problem(self, where: str, problem: Problem | None) -> bool:
-        """Add a problem made by a helper of :mod:`txscore.errors` (None: nothing); True
-        when there was one."""
-        if problem is not None:
-            self.problems.append(replace(problem, where=f"{self.spec} [{where}]"))
-        return problem is not None
-
-    def scalar(self, where: str, key: str, value: object,
-               target_type: type | tuple[type, ...] = numbers.Real, *,
-               min_val: float | None = None, max_val: float | None = None,
-               include_boundaries: str = "both", fix: str = "") -> bool:
-        """Check a number's type and range; True when it is fine (None is fine: unset)."""
-        if value is None:
-            return True
-        return not self.problem(where, scalar_problem(
-            value, key, target_type, min_val=min_val, max_val=max_val,
-            include_boundaries=include_boundaries, where=f"[{where}]", fix=fix))
-
-    def choice(self, where: str, table: Mapping[str, Any], key: str,
-               choices: tuple[str, ...], default: str | None) -> str | None:
-        """The text of ``key`` in ``table`` when it is one of ``choices``, else ``default``."""
-        value = self.typed(where, table, key, str, default)
-        if value is not None and self.problem(where, choice_problem(
-                value, key, choices, where=f"[{where}]",
-                fix=f"set {key} = \"{choices[0]}\" or another allowed value.")):
-            return default
-        return value
-
-    def unknown_keys(self, where: str, table: Mapping[str, Any],
-                     allowed: tuple[str, ...]) -> None:
-        """A problem for each key of ``table`` not in ``allowed``, with the closest one."""
-        for key in table:
-            if key not in allowed:
-                self.add(where, f"unknown key '{key}'.", did_you_mean(key, allowed) or (
-                    "allowed keys: " + ", ".join(allowed) + "."))
-
-    def texts(self, where: str, what: str, value: Any, *,
-              synonyms: bool = True) -> dict[str | None, list[str]] | None:
-        """A label as written: text, a list of texts (synonyms, when ``synonyms``) or a table
-        ``language = text or list``; as ``{language or None: [texts]}``, or None with a
-        problem naming ``what`` (e.g. "the label of code 5").
-
-        >>> c = Collector("study.toml")
-        >>> c.texts("scales.a.labels", "the label of code 5", {"en": "Agree", "fr": ["Oui"]})
-        {'en': ['Agree'], 'fr': ['Oui']}
-        >>> print(c.texts("scales.a.labels", "the label of code 5", {"english": "Agree"}))
-        None
-        >>> c.problems[0].message
-        "unknown language 'english' in the label of code 5."
-        """
-        def plain(v: Any) -> list[str] | None:
-            if isinstance(v, str) and v.strip():
-                return [v]
-            if synonyms and isinstance(v, list) and v and all(
-                    isinstance(x, str) and x.strip() for x in v):
-                return list(v)
-            return None
-
-        if isinstance(value, Mapping) and value:
-            out: dict[str | None, list[str]] = {}
-            for lang, v in value.items():
-                if lang not in LABEL_LANGUAGES:
-                    hint = did_you_mean(lang, ("en", "fr", "de", "es", "it", "nl", "pt"))
-                    self.add(where, f"unknown language '{lang}' in {what}.", (
-                        hint + " " if hint else "") + "use a two-letter language code (ISO "
-                        "639-1) such as en, fr, de, es.")
-                    return None
-                if (texts := plain(v)) is None:
-                    self.add(where, f"{what} in '{lang}' must be {_LABEL_FORMS[synonyms]}. "
-                             f"Got {v!r}.", f'e.g. {lang} = "..."')
-                    return None
-                out[lang] = texts
-            return out
-        if (texts := plain(value)) is None:
-            self.add(where, f"{what} must be {_LABEL_FORMS[synonyms]}. Got {value!r}.",
-                     'e.g. "Agree", ["Agree", "Agree somewhat"] or { en = "Agree", fr = '
-                     '"D\'accord" }.' if synonyms else 'e.g. "..." or { en = "...", fr = '
-                     '"..." }.')
-            return None
-        return {None: texts}
-
-    def role_value(self, where: str, key: str, value: Any, name: str | None = None) -> Any:
-        """A column role as written in ``[columns]`` or a source's ``columns``: a column name
-        (``personal``: a list of them; ``weight``: or a positive number, a constant weight);
-        None with a problem when wrong. ``name`` is how messages call the setting.
-
-        >>> c = Collector("study.toml")
-        >>> c.role_value("columns", "weight", 1.5), c.role_value("columns", "weight", 0)
-        (1.5, None)
-        """
-        name = name or key
-        if key == "personal":
-            if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
-                return tuple(value)
-            what, example = "a list of column names", f'{key} = ["email", "phone"]'
-        elif key == "weight":
-            if isinstance(value, str) and value.strip():
-                return value
-            if (isinstance(value, int | float) and not isinstance(value, bool)
-                    and 0 < value < float("inf")):
-                return float(value)
-            what, example = "a column name or a positive number (a constant weight)", \
-                f'{key} = "<column>" or {key} = 1'
-        else:
-            if isinstance(value, str) and value.strip():
-                return value
-            what, example = "a column name", f'{key} = "<column>"'
-        self.add(where, f"The '{name}' setting of [{where}] must be {what}. Got {value!r}.",
-                 f"e.g. {example}.")
-        return None
-
-    def source_roles(self, where: str, s: Mapping[str, Any]) -> dict[str, Any]:
-        """``columns = { respondent_id = "id_resp", weight = "poids", ... }`` of a source.
-
-        >>> c = Collector("study.toml")
-        >>> c.source_roles("sources #2", {"columns": {"respondant_id": "id", "weight": 2}})
-        {'weight': 2.0}
-        >>> c.problems[0].fix
-        "did you mean 'respondent_id'?"
-        """
-        raw = s.get("columns", {})
-        if not isinstance(raw, Mapping):
-            self.add(where, f"The 'columns' setting of [{where}] must be a table role = "
-                     f'"column". Got {raw!r}.',
-                     'e.g. columns = { respondent_id = "id_resp", weight = "poids" }.')
-            return {}
-        roles = {}
-        for key, value in raw.items():
-            if key not in SOURCE_ROLES:
-                self.add(where, f"unknown role '{key}' in columns.", (
-                    "segments are the same columns in every file: list them in [columns]."
-                    if key == "segments" else did_you_mean(key, SOURCE_ROLES)
-                    or "roles: " + ", ".join(SOURCE_ROLES) + "."))
-            elif (got := self.role_value(where, key, value, f"columns.{key}")) is not None:
-                roles[key] = got
-        return roles
-
-    def aliases(self, where: str, s: Mapping[str, Any]) -> dict[str, str]:
-        """``items = { trust_1 = "confiance", ... }`` of a source: item key -> this file's
-        column (checked against the items by :func:`validate_study`)."""
-        raw = s.get("items", {})
-        if not isinstance(raw, Mapping):
-            self.add(where, f"The 'items' setting of [{where}] must be a table item = "
-                     f'"column in this file". Got {raw!r}.',
-                     'e.g. items = { trust_1 = "confiance", eff_1 = "Q3_1" }.')
-            return {}
-        for key, value in raw.items():
-            if not isinstance(value, str) or not value.strip():
-                self.add(where, f"the column of item '{key}' in items must be a column name. "
-                         f"Got {value!r}.", f'e.g. items = {{ {key} = "Q3_1" }}.')
-        return {k: v for k, v in raw.items() if isinstance(v, str) and v.strip()}
-
-    def text_list(self, where: str, t: Mapping[str, Any], key: str) -> tuple[str, ...]:
-        """A list of answers or column names (numbers read as text)."""
-        values = self.typed(where, t, key, list, [])
-        if not all(isinstance(v, str | int | float) and not isinstance(v, bool)
-                   for v in values):
-            self.add(where, f"'{key}' must be a list of answers or column names. Got "
-                     f"{values!r}.")
-            return ()
-        return tuple(str(v) for v in values)
-
-    def share(self, where: str, t: Mapping[str, Any], key: str,
-              default: float | None) -> float | None:
-        """A share above 0 and at most 1."""
-        value = self.typed(where, t, key, float, default)
-        if not self.scalar(where, key, value, min_val=0, max_val=1, include_boundaries="right",
-                           fix="give a share such as 0.5."):
-            return default
-        return value
-
-    def typed(self, where: str, table: Mapping[str, Any], key: str, kind: type | tuple,
-              default: Any = None, required: bool = False) -> Any:
-        """``table[key]`` when of type ``kind`` (an int where a float is asked is a float);
-        ``default`` when absent or wrong, with a problem when wrong or required."""
-        if key not in table:
-            if required:
-                self.add(where, f"'{key}' is required.", f"add {key} = ... to [{where}].")
-            return default
-        value = table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            what = " or ".join(_KIND_WORDS.get(k, k.__name__) for k in kinds)
-            self.add(where, f"The '{key}' setting of [{where}] must be {what}. Got {value!r}.",
-                     f"set {key} to {what}, or remove it to use the default.")
-            return default
-        return value
 
 
 def validate_study(study: Study, spec: str = "study") -> list[Problem]:
@@ -297,6 +66,7 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
     _roles(c, study)
     _index_settings(c, study)
     _report_settings(c, study)
+    _scales(c, study)
     _nps_item(c, study)
     # a study of one population is valid: scoring computes what the data support and
     # says which indices cannot be computed (Result.not_computed)
@@ -306,9 +76,28 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
         if col in roles or col in study.items:
             c.add("columns", f"personal column '{col}' is also used as an id, brand, weight, "
                   "segment or item.", "personal data cannot be reported: remove one of them.")
+    _segments(c, study)
     _sources(c, study)
     _quality(c, study)
     return c.problems
+
+
+def _segments(c: Collector, study: Study) -> None:
+    """A segment is not a column with another role: the respondent id (of the study or of
+    a source) would publish one respondent per value; brand, weight, duration or an item
+    are not groups of respondents."""
+    own = [study.columns_for(s) for s in study.sources] or [study.columns]
+    roles = {col: what for cols in own for col, what in (
+        (cols.respondent_id, "the respondent id column: a score per respondent would be "
+         "published"), (cols.brand, "the brand column (scores are per brand already)"),
+        (cols.weight, "the weight column"), (cols.duration, "the duration column"))
+        if isinstance(col, str)}
+    roles.update({col: "an item" for col in study.items})
+    for seg in study.columns.segments:
+        if seg in roles:
+            c.add("columns", f"segment '{seg}' is {roles[seg]}.",
+                  "segments are groups of respondents such as region or age group: remove "
+                  f"'{seg}' from segments.")
 
 
 def _source_table(source: Source) -> str:
@@ -324,6 +113,7 @@ def _sources(c: Collector, study: Study) -> None:
     if q.speeder_column and cols.duration and q.speeder_column != cols.duration:
         c.add("quality.speeders", f"column '{q.speeder_column}' differs from [columns] "
               f"duration '{cols.duration}'.", "they mean the same column: keep one of them.")
+    _listed_twice(c, study)
     seen: set[str] = set()
     for source in study.sources:
         where = _source_table(source)
@@ -352,6 +142,21 @@ def _sources(c: Collector, study: Study) -> None:
                   "duration or item.", "personal data cannot be reported: remove one of them.")
 
 
+def _listed_twice(c: Collector, study: Study) -> None:
+    """The same file (and sheet) in two ``[[sources]]`` tables would count its respondents
+    twice (in two waves or populations): refused at the later table."""
+    first: dict[tuple[Path, str | None], Source] = {}
+    for source in study.sources:
+        key = (source.path.resolve(), source.sheet)
+        other = first.setdefault(key, source)
+        if other is not source and _source_table(other) != _source_table(source):
+            sheet = f", sheet '{source.sheet}'" if source.sheet else ""
+            c.add(_source_table(source), f"{source.name}{sheet} is already read by "
+                  f"[{_source_table(other)}]: its respondents would be counted twice.",
+                  "remove one of the two tables (a file holds one population and one wave), "
+                  "or give each its own sheet.")
+
+
 def _unknown(c: Collector, where: str, kind: str, value: str, known: Iterable[str]) -> None:
     known = list(known)
     c.add(where, f"unknown {kind} '{value}'.", did_you_mean(value, known)
@@ -363,7 +168,10 @@ def _references(c: Collector, study: Study) -> None:
     for name, item in study.items.items():
         for kind, value, known in (("construct", item.construct, study.constructs),
                                    ("scale", item.scale, study.scales)):
-            if value and value not in known:
+            if not value:
+                c.add(f"items.{name}", f"names no {kind}.", f'set {kind} = "<one of '
+                      f'[{kind}s]>".')
+            elif value not in known:
                 _unknown(c, f"items.{name}", kind, value, known)
     if not study.items:
         c.add("items", "no items are defined.", "add [items] entries: column = { construct, "
@@ -410,34 +218,93 @@ def _index_settings(c: Collector, study: Study) -> None:
 
 
 def _report_settings(c: Collector, study: Study) -> None:
-    """``[report]``: the confidence level (the one range of :mod:`txscore.errors`), counts,
-    thresholds in order, language and multiple testing among their choices."""
+    """``[report]``: the confidence level (the one range of :mod:`txscore.errors`), the
+    bootstrap within :data:`BOOTSTRAP_RANGE`, a non-negative seed, base thresholds of at
+    least 1 respondent and in order, language and multiple testing among their choices."""
     rep = study.report
     if rep.confidence is not None:
         c.problem("report", confidence_problem(rep.confidence, where="[report]",
                                                fix="give a level such as 0.95."))
-    c.scalar("report", "bootstrap", rep.bootstrap, numbers.Integral, min_val=0,
-             fix="give 0 (no resampling) or a number of resamples such as 2000.")
+    _bootstrap(c, study)
     c.scalar("report", "bootstrap_exact_max", rep.bootstrap_exact_max, numbers.Integral,
              min_val=0,
              fix="give 0 (normal-sum bootstrap in every cell) or a number of respondents.")
-    c.scalar("report", "seed", rep.seed, numbers.Integral,
-             fix="give a whole number, such as 20261124.")
-    thresholds = [("suppress_below", rep.suppress_below), ("low_base_below",
-                  rep.low_base_below), ("caution_below", rep.caution_below),
-                  ("peer_min_base", rep.peer_min_base)]
-    numbers_ok = all([c.scalar("report", key, value, min_val=0,
-                               fix="give an effective base, such as 30.")
-                      for key, value in thresholds])
-    if numbers_ok and not rep.suppress_below <= rep.low_base_below <= rep.caution_below:
-        c.add("report", "base thresholds must satisfy suppress_below <= low_base_below <= "
-              f"caution_below. Got {rep.suppress_below}, {rep.low_base_below}, "
-              f"{rep.caution_below}.")
+    c.scalar("report", "seed", rep.seed, numbers.Integral, min_val=0,
+             fix="give a whole number of 0 or more, such as 20261124.")
+    ok = c.scalar("report", "suppress_below", rep.suppress_below, min_val=1,
+                  fix="give an effective base of at least 1, such as 30: below it a score is "
+                  "not shown (a score of one respondent is that person's answers).")
+    ok = all([c.scalar("report", key, value, min_val=0, fix="give an effective base, such "
+                       "as 50.") for key, value in (("low_base_below", rep.low_base_below),
+                                                    ("caution_below", rep.caution_below),
+                                                    ("peer_min_base", rep.peer_min_base))]) \
+        and ok
+    order = (("suppress_below", rep.suppress_below), ("low_base_below", rep.low_base_below),
+             ("caution_below", rep.caution_below))
+    for (low_key, low), (key, value) in zip(order[:-1], order[1:], strict=True) if ok else ():
+        if value < low:
+            c.add("report", f"The '{key}' setting of [report] must be at least {low_key} "
+                  f"({low:g}). Got {value:g}.", "base thresholds go up: suppress_below <= "
+                  "low_base_below <= caution_below (e.g. 30, 50, 100).")
     for key, value, choices in (("language", rep.language, LANGUAGES),
                                 ("multiple_testing", rep.multiple_testing, MULTIPLE_TESTING)):
         c.problem("report", choice_problem(value, key, choices, where="[report]",
                                            fix=f'set {key} = "{choices[0]}" or another '
                                            "allowed value."))
+
+
+def _bootstrap(c: Collector, study: Study) -> None:
+    """0 or a count within :data:`BOOTSTRAP_RANGE`; too many resamples are refused with
+    the memory they would take: resamples x cells (waves x populations, per brand) x sums
+    per cell (about 4 per item and 20 for the weight regressions) x 8 bytes."""
+    b, exact = study.report.bootstrap, study.report.bootstrap_exact_max
+    low, high = BOOTSTRAP_RANGE
+    whole = isinstance(b, numbers.Integral) and not isinstance(b, bool)
+    if whole and (b == 0 or low <= b <= high):
+        # a cell of at most bootstrap_exact_max respondents is resampled row by row: its
+        # counts and draws take resamples x respondents x 16 bytes at once
+        if b and isinstance(exact, numbers.Integral) and b * exact * 16 > EXACT_BUDGET:
+            c.add("report", f"bootstrap = {b} with bootstrap_exact_max = {exact} would need "
+                  f"about {_size(b * exact * 16)} of memory for one cell ({b:,} resamples x "
+                  f"{exact:,} respondents x 16 bytes); at most {_size(EXACT_BUDGET)}.",
+                  f"lower bootstrap_exact_max to {EXACT_BUDGET // (16 * b):,} or less (larger "
+                  "cells use the normal-sum bootstrap, as accurate there), or bootstrap.")
+        return
+    message = (f"The 'bootstrap' setting of [report] must be 0 (no resampling) or a whole "
+               f"number from {low} to {high}. Got {shorten(repr(b))}")
+    if whole and b > high:
+        cells = max(1, len(study.waves)) * max(1, len({s.population for s in study.sources}))
+        sums = 4 * len(study.items) + 20
+        message += (f": {b:,} resamples x {cells} cell{'s' if cells > 1 else ''} per brand "
+                    f"x about {sums} sums x 8 bytes would need about "
+                    f"{_size(b * cells * sums * 8)} of memory per brand")
+    c.add("report", message + ".", "give 0 (point estimates only) or a number of resamples "
+          "such as 2000 (more than 10000 changes an interval little).")
+
+
+def _size(n_bytes: float) -> str:
+    """A memory size in words.
+
+    >>> _size(3.2e9), _size(448e6), _size(512)
+    ('3.2 GB', '448 MB', '512 bytes')
+    """
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= size:
+            v = n_bytes / size
+            return f"{v:,.0f} {unit}" if v >= 10 else f"{v:.1f} {unit}"
+    return f"{n_bytes:.0f} bytes"
+
+
+def _scales(c: Collector, study: Study) -> None:
+    """Each scale's points and codes in range (the parser has dropped the scales it
+    refused: this is for a scale built in Python)."""
+    for name, scale in study.scales.items():
+        where = f"scales.{name}"
+        if c.scale_range(where, scale.points, scale.min, scale.max) and (
+                scale.max - scale.min + 1 != scale.points):
+            c.add(where, f"min {scale.min} to max {scale.max} gives "
+                  f"{scale.max - scale.min + 1} codes, not points = {scale.points}.",
+                  "make max - min + 1 equal points.")
 
 
 def _nps_item(c: Collector, study: Study) -> None:

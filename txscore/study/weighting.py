@@ -26,11 +26,14 @@ from txscore.study.model import (
     target_table,
 )
 
-__all__ = ["SHARE_TOLERANCE", "TOTAL_TOLERANCE", "WEIGHTING_KEYS", "parse_weighting"]
+__all__ = ["MAX_ITER_LIMIT", "SHARE_TOLERANCE", "TOTAL_TOLERANCE", "WEIGHTING_KEYS",
+           "parse_weighting"]
 
 #: the [weighting] keys
 WEIGHTING_KEYS = ("method", "base_weight", "cap", "max_iter", "tol", "scale", "by_wave",
                   "targets")
+#: the most raking sweeps a spec may ask for
+MAX_ITER_LIMIT = 100_000
 #: targets summing to 1 +- 1% are shares
 SHARE_TOLERANCE = 0.01
 #: count targets of different variables must imply the same total (relative)
@@ -143,6 +146,12 @@ def _options(raw: Mapping[str, Any], method: Any, table: str, problems: list[Pro
         found.append(scalar_problem(value, key, kind, min_val=low, max_val=high,
                                     include_boundaries=bounds, where=table, fix=fix))
         out[key] = cast(value) if found[-1] is None else getattr(defaults, key)
+    if out["max_iter"] > MAX_ITER_LIMIT:  # a raking that has not converged by then won't
+        found.append(Problem(f"The 'max_iter' setting of {table} must be at most "
+                             f"{MAX_ITER_LIMIT}. Got {out['max_iter']}.", table,
+                             "set max_iter = 1000 (the default): raking that has not "
+                             "converged after that many sweeps will not"))
+        out["max_iter"] = defaults.max_iter
     scale = raw.get("scale", defaults.scale)
     found.append(choice_problem(scale, "scale", WEIGHT_SCALES, where=table, fix='set scale = '
                                 '"mean1" (weights of mean 1 in each population and wave)'))
