@@ -406,3 +406,27 @@ def test_exclusions_counted_in_people_equal_independent_counts(scored, expected)
                        "speeder", "no_answers"):
             key = f"{reason}_respondents"
             assert files.loc[name, key] == counts.get(key, 0), (name, key)
+
+
+def test_the_report_language_picks_the_studys_translations(tmp_path):
+    """In French, the workbook shows the spec's French scale labels, construct labels and
+    question texts (the fixture gives both languages), not the English ones."""
+    import shutil
+
+    for f in (CUSTOMERS, NON_CUSTOMERS):
+        shutil.copy(f, tmp_path / f.name)
+    spec = SPEC.read_text(encoding="utf-8")
+    (tmp_path / "study.toml").write_text(spec.replace('language = "en"', 'language = "fr"', 1),
+                                         encoding="utf-8")
+    assert main(["report", str(tmp_path / "study.toml"), "--out", str(tmp_path / "out"), "-q",
+                 "--no-charts"]) == 0
+    book = next((tmp_path / "out").glob("*.xlsx"))
+    wb = openpyxl.load_workbook(book, read_only=True)
+    cells = {ws.title: {str(v) for row in ws.iter_rows(values_only=True) for v in row if v}
+             for ws in wb.worksheets}
+    every = set().union(*cells.values())
+    assert "Pas du tout d'accord" in every and "Strongly disagree" not in every
+    assert "Efficacité" in every and "Effectiveness" not in every
+    study = tx.read_study(tmp_path / "study.toml")
+    french = [i.texts["fr"] for i in study.items.values() if "fr" in i.texts]
+    assert french and all(t in every for t in french)

@@ -363,15 +363,20 @@ def cmd_report(args: argparse.Namespace, found: list[Problem]) -> int:
     result = _score(args, study, found)
     paths = report(result, out, charts=not args.no_charts,
                    allow_input_folder=args.allow_input_folder, show_ids=args.show_ids)
-    console = cli_print.console()
-    if not args.quiet:
-        cli_print.print_summary(result, console)
-    console.print(f"Workbook: {paths['workbook']}", markup=False)
-    if "exclusions" in paths:  # the ledger is longer than a sheet holds
-        console.print(f"Ledger:   {paths['exclusions']} (every excluded row)", markup=False)
-    charts = [p for k, p in paths.items() if p.suffix == ".png"]
-    if charts:
-        console.print(f"Charts:   {len(charts)} PNG files in {out}", markup=False)
+    try:  # published: a Ctrl-C from here on must not say "nothing was written"
+        console = cli_print.console()
+        if not args.quiet:
+            cli_print.print_summary(result, console)
+        console.print(f"Workbook: {paths['workbook']}", markup=False)
+        if "exclusions" in paths:  # the ledger is longer than a sheet holds
+            console.print(f"Ledger:   {paths['exclusions']} (every excluded row)", markup=False)
+        charts = [p for k, p in paths.items() if p.suffix == ".png"]
+        if charts:
+            console.print(f"Charts:   {len(charts)} PNG files in {out}", markup=False)
+    except KeyboardInterrupt:
+        from txscore.reporting.publish import PublishInterrupted
+
+        raise PublishInterrupted(out, "new") from None
     return EXIT_OK
 
 

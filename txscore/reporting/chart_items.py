@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import matplotlib
@@ -227,8 +228,10 @@ def _answer_legend(scales: list[Any], k: np.ndarray, language: str) -> list[Patc
         for j in labelled:
             names = list(dict.fromkeys(fit(sc.label_in(sc.min + j, language), 150, lines=1,
                                            size=9) for sc in group))
-            if len(labelled) < kk:  # labelled ends only (0-10): say which code
-                names = [f"{group[0].min + j} = {n}" for n in names]
+            if len(labelled) < kk:  # labelled ends only (0-10): say which code, once
+                code = str(group[0].min + j)
+                names = [n if re.match(rf"^\s*{code}\b", n) else f"{code} = {n}"
+                         for n in names]
             m = (kk - 1) / 2
             handles.append(Patch(facecolor=diverging_colour((j - m) / max(m, 0.5)),
                                  edgecolor="white", label="\n".join(names)))

@@ -77,11 +77,14 @@ def items_sheet(wb, ctx: Book) -> None:
             brand=brand_words(ctx, block["brand"]),
             population=translate(block["population"], lab.populations),
             score100=block["score100"].astype(object).where(~hidden, ctx.supp),
-            flag=translate(block["flag"], lab.flags))
+            flag=translate(block["flag"], lab.flags),
+            # the question in the report's language when the study translates it
+            text=block["item"].map({k: i.text_in(lab.language)
+                                    for k, i in ctx.study.items.items()}).fillna(block["text"]))
         used: set[str] = set()
         share_cols = []
         for code in scale.codes:
-            head = scale.labels.get(code, str(code))
+            head = scale.label_in(code, lab.language)
             head = head if head not in used else f"{head} ({code})"
             used.add(head)
             share_cols.append(Col(f"_c{code}", head, "0.0"))
@@ -117,7 +120,9 @@ def reliability_sheet(wb, ctx: Book) -> None:
     rel = result.reliability
     if not rel.empty:
         two = rel["notes"].fillna("").astype(str).str.contains("two_dimensional", regex=False)
-        frame = rel.assign(population=translate(rel["population"], lab.populations),
+        titles = {k: c.labels.get(lab.language) for k, c in ctx.study.constructs.items()}
+        frame = rel.assign(label=rel["construct"].map(titles).fillna(rel["label"]),
+                           population=translate(rel["population"], lab.populations),
                            dimensionality=np.where(two, lab["dim_two"], lab["dim_one"]),
                            verdict=[lab.verdict(v, n, flag=f) for v, n, f in zip(
                                rel["verdict"], rel["notes"], rel["flag"], strict=True)])
