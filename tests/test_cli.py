@@ -243,7 +243,10 @@ def test_summary_says_the_suppression_threshold_of_the_study(tmp_path, capsys):
 
 # ---------------------------------------------------------------------- interrupted runs
 _SLOW_WRITE = """
-import os, sys, time
+import os, signal, sys, time
+# Ctrl-C as at a terminal, even when the test runs where SIGINT is ignored (a background
+# job of a non-interactive shell: Python then installs no KeyboardInterrupt handler)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 real = os.fsync
 def slow(fd):  # the workbook is written, not yet renamed: wait to be interrupted
     time.sleep(60)
