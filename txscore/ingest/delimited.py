@@ -313,6 +313,12 @@ def _read_with_pandas(file: str, data: bytes, lines: np.ndarray, n_fields: int, 
             message = (f"line {line} has {m.group(3)} fields where the header has "
                        f"{m.group(1)}.")
             where = f"{file}, row {line}"
+        elif (q := re.search(r"EOF inside string starting at row (\d+)", message)) and \
+                int(q.group(1)) < len(lines):
+            line = int(lines[int(q.group(1))])  # pandas counts records from 0
+            message = (f'a quote (") opened on line {line} is never closed: the rest of the '
+                       "file would be read as one answer.")
+            where = f"{file}, row {line}"
         else:
             where = file
         raise InputDataError(f"{file} cannot be parsed", [Problem(

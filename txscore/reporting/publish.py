@@ -27,6 +27,7 @@ moved in one by one: each file is old or new, the set is not switched at once.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Callable
@@ -80,14 +81,25 @@ class PublishInterrupted(KeyboardInterrupt):
         super().__init__(_INTERRUPTED[state].format(out=out))
 
 
+#: the longest workbook name (in UTF-8 bytes) taken from a study name: room is left for
+#: " exclusions.csv" and the temporary-file affixes within the 255 bytes of a file name
+MAX_STEM_BYTES = 120
+
+
 def file_stem(text: str) -> str:
     """A file name from a title, as the reader wrote it: letters, digits, spaces, dots,
     dashes and underscores kept, the rest replaced by "_" (the workbook's name).
 
     >>> file_stem("Sample TX Study"), file_stem("Brand: A/B test?")
     ('Sample TX Study', 'Brand_ A_B test_')
+    >>> len(file_stem("x" * 300).encode("utf-8")) <= MAX_STEM_BYTES + 3  # cut, with "…"
+    True
     """
-    return re.sub(r"[^\w .-]", "_", text).strip() or "report"
+    stem = re.sub(r"[^\w .-]", "_", text).strip() or "report"
+    if len(stem.encode("utf-8")) > MAX_STEM_BYTES:  # file systems take 255 bytes a name
+        cut = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")
+        stem = (cut.rsplit(" ", 1)[0] if " " in cut[40:] else cut).rstrip(" .-_") + "…"
+    return stem
 
 
 def key_slug(text: str) -> str:
@@ -282,10 +294,16 @@ def publish(out: str | Path, write: Callable[[Path], dict[str, Path]]) -> dict[s
         raise PublishInterrupted(out, version.state() if version else "old") from None
     except OSError as exc:
         state = version.state() if version else "old"
+        fix = {errno.ENAMETOOLONG: "choose a shorter --out path (or study name).",
+               errno.ENOSPC: "free some disk space, or write the report elsewhere.",
+               errno.EACCES: "check your rights on the folder, or write the report "
+                             "elsewhere.",
+               errno.EROFS: "the disk is read-only: write the report elsewhere."}.get(
+            exc.errno or 0, "check the free space and your rights on the folder, and that "
+            "the workbook is not open in Excel.")
+        where = str(exc.filename) if getattr(exc, "filename", None) else str(out)
         raise OutputError(f"Cannot write the report to {out}", [Problem(
-            f"{exc.strerror or exc}; {_FAILED[state]}", str(out),
-            "check the free space and your rights on the folder, and that the workbook is "
-            "not open in Excel.")]) from None
+            f"{exc.strerror or exc}; {_FAILED[state]}", where, fix)]) from None
     finally:
         if version is not None:
             with suppress(OSError):
