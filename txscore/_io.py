@@ -82,10 +82,11 @@ def neutralise(values: pd.Series) -> pd.Series:
     if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
             or isinstance(values.dtype, pd.CategoricalDtype)):
         return values
-    text = values.astype(object)
-    is_text = text.map(lambda v: isinstance(v, str)).to_numpy(bool)
-    starts = text.where(is_text, "").astype(str).str.startswith(FORMULA_STARTS)
-    risky = is_text & starts.to_numpy(bool)
+    try:  # the .str accessor gives NaN for cells that are not text (numbers stay numbers)
+        starts = values.astype(object).str.startswith(FORMULA_STARTS)
+    except AttributeError:  # no text at all in the column (e.g. only numbers)
+        return values
+    risky = starts.fillna(False).to_numpy(bool)
     if not risky.any():
         return values
     out = values.to_numpy(object, copy=True)
