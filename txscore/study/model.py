@@ -23,11 +23,11 @@ from txscore.study.vocabulary import POPULATIONS
 
 __all__ = [
     "BX_METHODS", "CX_METHODS", "DIMENSIONS", "LABEL_LANGUAGES", "LANGUAGES",
-    "MULTIPLE_TESTING", "ROLES", "SOURCE_FORMATS", "SOURCE_ROLES", "TARGET_SCOPES",
+    "MULTIPLE_TESTING", "PAPERS", "ROLES", "SOURCE_FORMATS", "SOURCE_ROLES", "TARGET_SCOPES",
     "WEIGHTING_METHODS", "WEIGHT_SCALES",
     "AttentionCheck", "BxMethod", "Columns", "Construct", "CxMethod", "IndexSettings", "Item",
-    "Language", "MultipleTesting", "Population", "QualitySettings", "ReportSettings", "Role",
-    "Scale", "Source", "SourceFormat", "Study", "TargetScope", "Targets", "WeightScale",
+    "Language", "MultipleTesting", "Paper", "Population", "QualitySettings", "ReportSettings",
+    "Role", "Scale", "Source", "SourceFormat", "Study", "TargetScope", "Targets", "WeightScale",
     "WeightingMethod", "WeightingSettings", "default_boxes", "normalise_label", "spec_table",
     "target_table",
 ]
@@ -37,6 +37,7 @@ Role = Literal["cx_quality", "loyalty", "bx_pillar", "preference"]
 CxMethod = Literal["loyalty_weighted", "equal", "classic_net"]
 BxMethod = Literal["equal", "preference_weighted"]
 Language = Literal["en", "fr"]
+Paper = Literal["a4", "letter"]
 MultipleTesting = Literal["none", "bh"]  # "bh": Benjamini-Hochberg within each table
 #: platform layouts a source can be read as ("auto" detects it)
 SourceFormat = Literal["auto", "plain", "qualtrics", "qualtrics-legacy", "surveymonkey",
@@ -51,6 +52,7 @@ CX_METHODS: tuple[str, ...] = get_args(CxMethod)
 BX_METHODS: tuple[str, ...] = get_args(BxMethod)
 LANGUAGES: tuple[str, ...] = get_args(Language)
 MULTIPLE_TESTING: tuple[str, ...] = get_args(MultipleTesting)
+PAPERS: tuple[str, ...] = get_args(Paper)
 SOURCE_FORMATS: tuple[str, ...] = get_args(SourceFormat)
 WEIGHTING_METHODS: tuple[str, ...] = get_args(WeightingMethod)
 WEIGHT_SCALES: tuple[str, ...] = get_args(WeightScale)
@@ -381,6 +383,29 @@ class ReportSettings:
     multiple_testing: MultipleTesting = "none"
     # cells with more respondents draw bootstrap sums from their normal law (0: always)
     bootstrap_exact_max: int = 2000
+    #: paper size of the printed workbook: "a4" or "letter"; None: A4 in French, Letter
+    #: in English (:attr:`paper_size`)
+    paper: Paper | None = None
+    #: a PNG or JPEG shown on the workbook's cover (resolved against the study file)
+    logo: Path | None = None
+    #: brand -> "#RRGGBB": these brands keep these colours in every chart and table
+    brand_colors: Mapping[str, str] = field(default_factory=dict)
+    #: the client's brand: accent colour and bold rows everywhere, other brands muted
+    focus_brand: str | None = None
+    #: also write the PowerPoint deck beside the workbook
+    deck: bool = False
+    #: the client's .pptx whose master, layouts and theme fonts the deck uses
+    deck_template: Path | None = None
+
+    @property
+    def paper_size(self) -> Paper:
+        """The paper the workbook prints on: :attr:`paper`, else A4 in French, Letter in
+        English.
+
+        >>> ReportSettings(language="fr").paper_size, ReportSettings().paper_size
+        ('a4', 'letter')
+        """
+        return self.paper or ("a4" if self.language == "fr" else "letter")
 
 
 # ---------------------------------------------------------------------- weighting

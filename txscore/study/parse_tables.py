@@ -53,7 +53,8 @@ KEYS = {
     "quality.attention_checks": ("column", "expected", "scale"),
     "report": ("confidence", "bootstrap", "seed", "suppress_below", "low_base_below",
                "caution_below", "peer_min_base", "language", "multiple_testing",
-               "bootstrap_exact_max"),
+               "bootstrap_exact_max", "paper", "logo", "brand_colors", "focus_brand", "deck",
+               "deck_template"),
 }
 
 

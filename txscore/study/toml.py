@@ -32,6 +32,7 @@ from txscore.study.model import (
     CX_METHODS,
     LANGUAGES,
     MULTIPLE_TESTING,
+    PAPERS,
     SOURCE_FORMATS,
     Columns,
     IndexSettings,
@@ -51,6 +52,10 @@ from txscore.study.parse_tables import (
 from txscore.study.validate import validate_study
 from txscore.study.vocabulary import POPULATIONS
 from txscore.study.weighting import parse_weighting
+
+#: the logo's kinds of file
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+HEX_COLOUR = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 __all__ = ["KEYS", "TOP_KEYS", "read_study"]
 
@@ -241,7 +246,7 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study, Collec
     items = parse_items(c, t["items"], lang)
     index = _index(c, t["index"])
     quality = parse_quality(c, t["quality"])
-    report = _report(c, t["report"], st.get("language"))
+    report = _report(c, t["report"], st.get("language"), root)
     weighting = None
     if "weighting" in doc and "weighting" not in c.broken:
         weighting = _weighting(c, t["weighting"], columns, sources)
@@ -429,8 +434,9 @@ def _index(c: Collector, ix: Mapping[str, Any]) -> IndexSettings:
     )
 
 
-def _report(c: Collector, r: Mapping[str, Any], study_language: Any) -> ReportSettings:
-    """``[report]``; the language may also be given in ``[study]``."""
+def _report(c: Collector, r: Mapping[str, Any], study_language: Any,
+            root: Path) -> ReportSettings:
+    """``[report]``; the language may also be given in ``[study]``; files against ``root``."""
     c.unknown_keys("report", r, KEYS["report"])
     if study_language is not None and c.problem("study", choice_problem(
             study_language, "language", LANGUAGES, where="[study]",
@@ -446,7 +452,46 @@ def _report(c: Collector, r: Mapping[str, Any], study_language: Any) -> ReportSe
         **numbers_, **counts,
         language=c.choice("report", r, "language", LANGUAGES, study_language or d.language),
         multiple_testing=c.choice("report", r, "multiple_testing", MULTIPLE_TESTING,
-                                  d.multiple_testing))
+                                  d.multiple_testing),
+        paper=c.choice("report", r, "paper", PAPERS, None),
+        logo=_report_file(c, r, "logo", root, LOGO_SUFFIXES),
+        brand_colors=_brand_colors(c, r),
+        focus_brand=c.name("report", r, "focus_brand"),
+        deck=c.typed("report", r, "deck", bool, False),
+        deck_template=_report_file(c, r, "deck_template", root, (".pptx",)))
+
+
+def _report_file(c: Collector, r: Mapping[str, Any], key: str, root: Path,
+                 suffixes: tuple[str, ...]) -> Path | None:
+    """A file named in ``[report]``: resolved against the study's folder, of one of
+    ``suffixes``, existing."""
+    name = c.name("report", r, key)
+    if name is None:
+        return None
+    path = (root / name).resolve()
+    if path.suffix.lower() not in suffixes:
+        c.add("report", f"The '{key}' setting of [report] must name a "
+              f"{' or '.join(suffixes)} file. Got {name!r}.",
+              f"give a {suffixes[0]} file, or remove {key}.")
+        return None
+    if not path.is_file():
+        c.add("report", f"The file of '{key}' in [report] does not exist: {path}.",
+              "put the file there, or correct the path (relative to the study file).")
+        return None
+    return path
+
+
+def _brand_colors(c: Collector, r: Mapping[str, Any]) -> dict[str, str]:
+    """``brand_colors = { Brand = "#RRGGBB", ... }``, colours as "#RRGGBB"."""
+    table = c.typed("report", r, "brand_colors", dict, {})
+    colours = {}
+    for brand, colour in table.items():
+        if not isinstance(colour, str) or not HEX_COLOUR.match(colour):
+            c.add("report", f"The colour of brand {brand!r} in [report] brand_colors must be "
+                  f"\"#RRGGBB\". Got {colour!r}.", f'give e.g. {brand} = "#0072B2".')
+            continue
+        colours[str(brand)] = colour.upper() if colour.startswith("#") else f"#{colour.upper()}"
+    return colours
 
 
 def _weighting(c: Collector, raw: Any, columns: Columns,

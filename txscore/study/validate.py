@@ -11,6 +11,7 @@ the problems (the TOML parsers use it too), so that one run lists all of them.
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from txscore.study.model import (
     DIMENSIONS,
     LANGUAGES,
     MULTIPLE_TESTING,
+    PAPERS,
     Source,
     Study,
 )
@@ -246,6 +248,13 @@ def _report_settings(c: Collector, study: Study) -> None:
             c.add("report", f"The '{key}' setting of [report] must be at least {low_key} "
                   f"({low:g}). Got {value:g}.", "base thresholds go up: suppress_below <= "
                   "low_base_below <= caution_below (e.g. 30, 50, 100).")
+    for brand, colour in dict(rep.brand_colors).items():
+        if not isinstance(colour, str) or not re.match(r"^#[0-9A-Fa-f]{6}$", colour):
+            c.add("report", f"The colour of brand {brand!r} in [report] brand_colors must be "
+                  f'"#RRGGBB". Got {colour!r}.', f'give e.g. {brand} = "#0072B2".')
+    if rep.paper is not None:
+        c.problem("report", choice_problem(rep.paper, "paper", PAPERS, where="[report]",
+                                           fix='set paper = "a4" or "letter".'))
     for key, value, choices in (("language", rep.language, LANGUAGES),
                                 ("multiple_testing", rep.multiple_testing, MULTIPLE_TESTING)):
         c.problem("report", choice_problem(value, key, choices, where="[report]",
