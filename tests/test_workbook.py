@@ -287,9 +287,10 @@ def test_french_workbook_sheet_names_headers_bands_and_quadrants(sample, tmp_pat
     book = write_workbook(fr, tmp_path / "fr.xlsx")
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == [FR["sheets"][k] for k in (
-        "summary", "scores", "trend", "items", "reliability", "drivers", "exclusions",
-        "methodology")]
-    assert wb.sheetnames[:3] == ["Synthèse", "Scores", "Tendances"]
+        "overview", "scorecards", "summary", "scores", "trend", "items", "reliability",
+        "drivers", "exclusions", "methodology")]
+    assert wb.sheetnames[:5] == ["Vue d’ensemble", "Fiches marques", "Synthèse", "Scores",
+                                 "Tendances"]
     scores = fastexcel.read_excel(book).load_table("Scores", dtypes="string").to_pandas()
     assert scores.columns[:6].tolist() == ["Vague", "Marque", "Population", "Niveau", "Mesure",
                                            "Score"]
@@ -310,7 +311,7 @@ def test_french_workbook_sheet_names_headers_bands_and_quadrants(sample, tmp_pat
 
 def test_english_sheet_names(sample_book):
     assert openpyxl.load_workbook(sample_book).sheetnames == [
-        "Summary", "Scores", "Trend", "Items", "Reliability", "Drivers", "Exclusions",
+        "Overview", "Scorecards", "Summary", "Scores", "Trend", "Items", "Reliability", "Drivers", "Exclusions",
         "Methodology"]
 
 
@@ -713,7 +714,7 @@ def test_interrupted_write_leaves_the_old_workbook_and_no_temporary_file(tiny, t
 def test_report_embeds_what_it_writes(tiny, tmp_path):
     paths = report(tiny, tmp_path / "out", charts=False)
     assert list(paths) == ["workbook"] and paths["workbook"].name == "Tiny study.xlsx"
-    assert openpyxl.load_workbook(paths["workbook"]).sheetnames[0] == "Summary"
+    assert openpyxl.load_workbook(paths["workbook"]).sheetnames[:3] == ["Overview", "Scorecards", "Summary"]
 
 
 def test_report_publishes_all_or_nothing_and_refuses_the_input_folder(tiny, tmp_path,
@@ -749,6 +750,7 @@ def test_a_customers_only_single_wave_study_gets_every_sheet_it_can_have(tmp_pat
     result = tx.score(tx.load(tx.read_study(make_study(tmp_path, customers))))
     assert result.changes.empty or not (result.changes["comparison"] == "wave").any()
     wb = openpyxl.load_workbook(write_workbook(result, tmp_path / "one.xlsx"))
-    assert wb.sheetnames[:2] == ["Summary", "Scores"] and "Methodology" in wb.sheetnames
+    assert wb.sheetnames[:4] == ["Overview", "Scorecards", "Summary", "Scores"]
+    assert "Methodology" in wb.sheetnames
     header = next(r for r in wb["Summary"].iter_rows(values_only=True) if r[0] == "Brand")
     assert "TX score" not in header and "CX index" in header

@@ -24,21 +24,23 @@ import contextlib
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from txscore._io import atomic_write
 from txscore.errors import OutputError, Problem, TxscoreError
+from txscore.reporting.methodology import methodology_sheet
 from txscore.reporting.sheets_detail import (
     drivers_sheet,
     exclusions_sheet,
     items_sheet,
-    methodology_sheet,
     reliability_sheet,
 )
+from txscore.reporting.sheets_overview import overview_sheet
+from txscore.reporting.sheets_scorecard import scorecard_sheet
 from txscore.reporting.sheets_scores import scores_sheet, summary_sheet, trend_sheet
-from txscore.reporting.text import words_for
+from txscore.reporting.text import Words, words_for
 from txscore.reporting.xlsx import MAX_SHEET_ROWS, Book, normalise_zip, stored_xlsx, styles
 
 if TYPE_CHECKING:
@@ -126,13 +128,7 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path | bytes] | None = N
     wb.properties.title = result.study.name
     wb.properties.language = lab.language
     wb.properties.created = wb.properties.modified = when
-    drivers = getattr(result, "drivers", None)
-    steps = [("summary", summary_sheet, ()), ("scores", scores_sheet, ()),
-             ("trend", trend_sheet, ()), ("items", items_sheet, ()),
-             ("reliability", reliability_sheet, ())]
-    if isinstance(drivers, pd.DataFrame) and not drivers.empty:
-        steps.append(("drivers", drivers_sheet, (drivers,)))
-    steps += [("exclusions", exclusions_sheet, ()), ("methodology", methodology_sheet, (when,))]
+    steps = _sheets(result, lab, when)
     for key, build, args in steps:
         with _located(lab.sheets[key]):
             build(wb, ctx, *args)
@@ -143,6 +139,20 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path | bytes] | None = N
             place()
     with _located(None):
         return normalise_zip(stored_xlsx(wb), when)
+
+
+def _sheets(result: Result, lab: Words, when: dt.datetime) -> list[tuple[str, Any, tuple]]:
+    """The workbook's sheets in order: (key, builder, its arguments after ``wb, ctx``)."""
+    drivers = getattr(result, "drivers", None)
+    steps: list[tuple[str, Any, tuple]] = [
+        ("scorecards", scorecard_sheet, ()), ("summary", summary_sheet, ()),
+        ("scores", scores_sheet, ()), ("trend", trend_sheet, ()), ("items", items_sheet, ()),
+        ("reliability", reliability_sheet, ())]
+    if isinstance(drivers, pd.DataFrame) and not drivers.empty:
+        steps.append(("drivers", drivers_sheet, (drivers,)))
+    steps += [("exclusions", exclusions_sheet, ()), ("methodology", methodology_sheet, (when,))]
+    contents = [("overview", lab.sheets["overview"])] + [(k, lab.sheets[k]) for k, *_ in steps]
+    return [("overview", overview_sheet, (contents, when)), *steps]
 
 
 @contextlib.contextmanager

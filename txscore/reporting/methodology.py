@@ -1,4 +1,4 @@
-"""The Methodology sheet's content: every setting used, the formulas in words, the inputs.
+"""The Methodology sheet: every setting used, the formulas in words, the inputs.
 
 :func:`methodology_rows` returns sections of (key, text) rows in the workbook's language
 (:mod:`txscore.reporting.text`). Settings are listed generically from the study's
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from txscore.reporting.text import Words, words_for
+from txscore.reporting.xlsx import Book, Sheet, put
 from txscore.study.vocabulary import TOTAL
 
 if TYPE_CHECKING:
@@ -301,3 +302,23 @@ def _quality_rows(result: Result, w: Words) -> list[tuple[str, str]]:
         (m["k_reasons"], ", ".join(f"{w.reasons.get(r, r)} {w.count(n)}"
                                    for r, n in reasons.items()) or m["none"]),
     ]
+
+
+# ---------------------------------------------------------------------- the sheet
+def methodology_sheet(wb, ctx: Book, when: dt.datetime) -> None:
+    lab, st = ctx.words, ctx.st
+    sh = Sheet.new(wb, ctx, "methodology", lab["methodology_title"], lab["methodology_sub"])
+    for section, rows in methodology_rows(ctx.result, when, lab):
+        sh.heading(section)
+        for key, value in rows:
+            if not sh.fits(sh.row):  # Excel's last row (a list of files could get there)
+                break
+            key_cell = put(sh.ws, sh.row, 1, key)
+            key_cell.font, key_cell.alignment = st["bold"], st["top"]
+            sh.cell(sh.row, 2, value, wrap=True)
+            lines = math.ceil(len(str(value)) * 1.05 / 106)
+            if lines > 1:
+                sh.wrapped[sh.row] = lines
+            sh.row += 1
+        sh.row += 1
+    sh.finish(gridlines=False, fixed={1: 34.0, 2: 110.0})

@@ -8,6 +8,7 @@ grey with a 4.5:1 contrast on white (WCAG AA). Charts are drawn inside
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import matplotlib
@@ -15,10 +16,14 @@ import numpy as np
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.font_manager import fontManager
 
+from txscore.study.vocabulary import TOTAL
+
 __all__ = ["BAND_FILL", "BAND_FONT", "BLUE", "FALLBACK_FONTS", "FIGSIZE", "FLAG_STYLES",
            "FONTS", "GREEN", "GREY", "HEADER_FILL", "IP_COLOURS", "MARKERS", "NOTE_WIDTH",
            "OKABE_ITO", "ORANGE", "PURPLE", "QUADRANT_COLOURS", "SKY", "STYLE",
-           "VERDICT_COLOURS", "VERMILLION", "XL_GREY", "blend", "darker", "diverging_colour"]
+           "VERDICT_COLOURS", "VERMILLION", "XL_GREY", "blend", "brand_colours",
+           "brand_order", "darker", "diverging_colour", "focus_of", "BRAND_PALETTE",
+           "TOTAL_COLOUR"]
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442"]
 BLUE, VERMILLION, GREY = OKABE_ITO[0], OKABE_ITO[1], "#767676"  # grey: 4.5:1 on white
@@ -97,3 +102,67 @@ def diverging_colour(rel: float) -> str:
     if abs(rel) < 1e-9:
         return "#C8C8C8"
     return blend(VERMILLION if rel < 0 else BLUE, 0.35 + 0.65 * min(1.0, abs(rel)))
+
+
+# ---------------------------------------------------------------------- brands
+#: the brands' colours, in the order they are given out: Okabe-Ito without its yellow
+#: (unreadable as a line or a label on white), then Paul Tol's "muted" scheme (both
+#: colour-blind safe; beyond 15 brands the colours repeat, the charts name every brand)
+BRAND_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7",
+                 "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499",
+                 "#88CCEE", "#CC6677", "#DDCC77")
+#: the all-brands total, in every chart and table
+TOTAL_COLOUR = "#404040"
+#: how much of its colour a brand keeps when another brand is the focus (``blend``)
+MUTED = 0.4
+
+
+def brand_order(brands: Iterable[object]) -> list[str]:
+    """The study's brands in the order colours are given out and tables list them: by
+    name (the all-brands total left out).
+
+    >>> brand_order(["b", "All brands", "a", "b"])
+    ['a', 'b']
+    """
+    return sorted({str(b) for b in brands if str(b) != TOTAL})
+
+
+def focus_of(result: Any) -> str | None:
+    """The ``[report] focus_brand`` when the result has it, else None."""
+    focus = getattr(result.study.report, "focus_brand", None)
+    brands = set(result.scores["brand"].astype(str)) if hasattr(result, "scores") else set()
+    return focus if focus in brands else None
+
+
+def brand_colours(result: Any, *, muted: bool = True) -> dict[str, str]:
+    """Each brand's one colour, "#RRGGBB", the same in every chart and table of the study.
+
+    ``[report] brand_colors`` first; the other brands (:func:`brand_order`) take the
+    :data:`BRAND_PALETTE` colours not given to a brand there. With ``[report] focus_brand``
+    (and ``muted``) every other brand is muted (:data:`MUTED`): the focus brand stands out.
+    The all-brands total is :data:`TOTAL_COLOUR`.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=0)
+    >>> result = tx.score(tx.load(study))
+    >>> brand_colours(result)["Adatum"], brand_colours(result)["All brands"]
+    ('#0072B2', '#404040')
+    """
+    brands = brand_order(result.scores["brand"]) if hasattr(result, "scores") else []
+    given = {str(b): c.upper() for b, c in dict(result.study.report.brand_colors).items()}
+    free = [c for c in BRAND_PALETTE if c not in given.values()] or list(BRAND_PALETTE)
+    colours: dict[str, str] = {}
+    k = 0
+    for brand in brands:
+        if brand in given:
+            colours[brand] = given[brand]
+        else:
+            colours[brand] = free[k % len(free)]
+            k += 1
+    focus = focus_of(result)
+    if focus is not None and muted:
+        colours = {b: c if b == focus else blend(c, MUTED).upper() for b, c in colours.items()}
+    colours[TOTAL] = TOTAL_COLOUR
+    return colours

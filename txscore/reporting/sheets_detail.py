@@ -1,12 +1,11 @@
-"""The detail sheets: Items, Reliability, Drivers, Exclusions and Methodology.
+"""The detail sheets: Items, Reliability, Drivers and Exclusions.
 
 Items: the share of each answer, top box, net and score100 with intervals, one table per
 scale. Reliability: alpha, its interval, omega and the verdict per construct and
 population, then the item statistics. Drivers (when the result has a driver analysis):
 importance, performance and priority quadrant. Exclusions: the per-file reconciliation
 in respondents (distinct file rows) and in respondent x brand rows, with counts and shares
-per reason, the exclusions by reason in both, then the ledger. Methodology: every setting, the
-formulas in words, inputs, versions (:mod:`txscore.reporting.methodology`). Verdicts, item
+per reason, the exclusions by reason in both, then the ledger. Verdicts, item
 flags, warnings, exclusion reasons and their details are codes in the result, put into
 words here.
 
@@ -20,16 +19,12 @@ the same publish.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-
 import numpy as np
 import pandas as pd
 
 from txscore._io import csv_text
 from txscore.ingest.quality import REASONS
 from txscore.reporting.chart_drivers import ip_quadrant
-from txscore.reporting.methodology import methodology_rows
 from txscore.reporting.publish import file_stem
 from txscore.reporting.xlsx import (
     CHART_PREFIXES,
@@ -38,13 +33,12 @@ from txscore.reporting.xlsx import (
     Sheet,
     brand_words,
     in_order,
-    put,
     say,
     translate,
 )
 
 __all__ = ["DRIVER_COLUMNS", "drivers_sheet", "exclusions_sheet", "items_sheet",
-           "ledger_file", "methodology_sheet", "reliability_sheet"]
+           "ledger_file", "reliability_sheet"]
 
 
 # ---------------------------------------------------------------------- Items
@@ -371,23 +365,3 @@ def _reason_width(sh: Sheet, reasons: pd.Series, top: int, col: int) -> dict[int
     for i in np.flatnonzero(lines > 1):
         sh.wrapped[top + 1 + i] = max(sh.wrapped.get(top + 1 + i, 1), lines[i])
     return {col: width}
-
-
-# ---------------------------------------------------------------------- Methodology
-def methodology_sheet(wb, ctx: Book, when: dt.datetime) -> None:
-    lab, st = ctx.words, ctx.st
-    sh = Sheet.new(wb, ctx, "methodology", lab["methodology_title"], lab["methodology_sub"])
-    for section, rows in methodology_rows(ctx.result, when, lab):
-        sh.heading(section)
-        for key, value in rows:
-            if not sh.fits(sh.row):  # Excel's last row (a list of files could get there)
-                break
-            key_cell = put(sh.ws, sh.row, 1, key)
-            key_cell.font, key_cell.alignment = st["bold"], st["top"]
-            sh.cell(sh.row, 2, value, wrap=True)
-            lines = math.ceil(len(str(value)) * 1.05 / 106)
-            if lines > 1:
-                sh.wrapped[sh.row] = lines
-            sh.row += 1
-        sh.row += 1
-    sh.finish(gridlines=False, fixed={1: 34.0, 2: 110.0})

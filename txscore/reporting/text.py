@@ -22,14 +22,44 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from txscore.reporting import (
+    _words_book,
+    _words_brands,
+    _words_charts,
+    _words_cover,
+    _words_deck,
+    _words_headlines,
+    _words_scorecard,
+)
 from txscore.reporting._text_en import EN
 from txscore.reporting._text_fr import FR
 
 __all__ = ["CODE_TABLES", "LANGUAGES", "Words", "count", "number", "parse_code",
            "parse_detail", "percent", "words_for"]
 
+_PARTS = (_words_headlines, _words_scorecard, _words_cover, _words_charts, _words_brands,
+          _words_book, _words_deck)
+
+
+def _merged(base: Mapping[str, Any], parts: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """``base`` with the parts' tables added: a new key is a new table, a key of a table of
+    ``base`` adds entries to it; a key defined twice is a defect (ValueError)."""
+    table = {k: dict(v) if isinstance(v, Mapping) else v for k, v in base.items()}
+    for part in parts:
+        for key, value in part.items():
+            if key not in table:
+                table[key] = dict(value) if isinstance(value, Mapping) else value
+                continue
+            twice = set(value) & set(table[key]) if isinstance(value, Mapping) else {key}
+            if twice or not isinstance(table[key], dict):
+                raise ValueError(f"text table {key!r}: {sorted(twice)} defined twice")
+            table[key].update(value)
+    return table
+
+
 #: the languages of the reports and their tables
-LANGUAGES: dict[str, Mapping[str, Any]] = {"en": EN, "fr": FR}
+LANGUAGES: dict[str, Mapping[str, Any]] = {
+    "en": _merged(EN, [p.EN for p in _PARTS]), "fr": _merged(FR, [p.FR for p in _PARTS])}
 #: the tables translating ";"-joined codes of the result tables (see :meth:`Words.codes`)
 CODE_TABLES = ("verdicts", "reliability_notes", "reliability_notes_short", "item_flags",
                "driver_warnings", "weight_notes")
