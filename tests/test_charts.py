@@ -421,7 +421,7 @@ def test_cx_vs_bx_points_whiskers_and_footnote(sample):
     total_cx = s.loc[("cx", LATEST, TOTAL), "value"]
     assert f"all brands (CX {total_cx:.1f}," in shown
     n_eff = s.loc[("cx", LATEST, "Adatum"), "n_eff"]
-    assert f"Adatum {round(n_eff):,}" in shown
+    assert f"Adatum\xa0{round(n_eff):,}" in shown  # a brand and its base stay on one line
     assert fig.get_suptitle() == f"CX and BX among customers – {LATEST}"
 
 
@@ -517,7 +517,8 @@ def test_item_distribution_segments_are_the_weighted_answer_shares(loaded, sampl
     assert seg[0, 0] == pytest.approx(-(share[:3].sum() + share[3] / 2))
     assert seg[3] == pytest.approx([-share[3] / 2, share[3] / 2])
     shown = texts(fig)
-    assert f"{round(share[:3].sum())}%" in shown and f"{round(share[4:].sum())}%" in shown
+    # the ends: the bottom box (1-3) and the top box (6-7), as in the Items sheet
+    assert f"{round(share[:3].sum())}%" in shown and f"{round(share[5:].sum())}%" in shown
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels[items.index("eff_1")] == "[Brand] meets my needs"
     assert labels[items.index("ease_2")].endswith("(R)")  # reversed item, recoded
@@ -527,15 +528,19 @@ def test_item_distribution_segments_are_the_weighted_answer_shares(loaded, sampl
                           "Neither agree nor disagree\nNeither likely nor unlikely",
                           "Somewhat agree\nSomewhat likely", "Agree\nLikely",
                           "Strongly agree\nVery likely"]
-    assert legend[7:] == ["0 = Not at all likely", "10 = Extremely likely"]  # 0-10 item
+    assert legend[7:] == ["Detractors 0–6", "Passives 7–8", "Promoters 9–10"]  # 0-10 item
     assert fig.get_suptitle() == f"Answers by item – All brands, customers – {LATEST}"
 
 
 def test_item_distribution_of_a_brand_and_french(sample):
     fig = item_distribution(french(sample), brand="Adatum", population="non_customer",
                             items=["sal_1", "trust_2"])
-    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels == ["Adatum comes to mind first in its category", "Adatum is honest"]
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    # the spec's French texts, their placeholder "[Marque]" naming the brand
+    items = sample.study.items
+    assert labels == [items[c].label_in("fr").replace("[Marque]", "Adatum")
+                      for c in ("sal_1", "trust_2")]
+    assert "Adatum" in labels[0] and "[Marque]" not in " ".join(labels)
     assert fig.get_suptitle() == f"Réponses par item – Adatum, non-clients – {LATEST}"
     assert any(re.fullmatch(r"\d+\u00a0%", t) for t in texts(fig))
     with pytest.raises(TxscoreError, match="eff_1"):
@@ -549,7 +554,8 @@ def test_item_distribution_of_unlabelled_scales_shows_their_codes(sample):
     bare = {k: replace(sc, labels={}, translations={}) for k, sc in study.scales.items()}
     fig = item_distribution(replace(sample, study=replace(study, scales=bare)))
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert legend == [str(c) for c in range(1, 8)] + [str(c) for c in range(0, 11)]
+    assert legend == [str(c) for c in range(1, 8)] + ["Detractors 0–6", "Passives 7–8",
+                                                      "Promoters 9–10"]
     seven = fig.axes[0].get_legend().get_patches()[:7]
     assert len({matplotlib.colors.to_hex(p.get_facecolor()) for p in seven}) == 7
 
@@ -660,7 +666,9 @@ def test_importance_performance_quadrants_by_hand(sample):
     assert corner["Possible overkill"][0] < 0.5 < corner["Possible overkill"][1]
     shown = " ".join(texts(fig)).replace("\n", " ")
     assert "mean importance 25.0, mean performance 65.0" in shown
-    assert "R² 0.50, n_eff=2,600" in shown and "Hollow points: negative" in shown
+    assert "R² 0.50;" in shown and "Hollow points: negative" in shown
+    assert f"Base, {LATEST}: 3,000 customers who answered" in shown
+    assert "(effective base 2,600)" in shown
     assert_labels_clear_of_points(fig, {
         label: tuple(pts[d].get_offsets()[0]) for d, label in
         zip(hand_drivers()["driver"], hand_drivers()["label"], strict=True)})

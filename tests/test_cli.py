@@ -54,8 +54,8 @@ def test_report_writes_workbook_charts_and_summary(sample_report):
         assert brand in proc.stdout
     assert "TX" in proc.stdout and "n cust." in proc.stdout
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["Summary", "Scores", "Trend", "Items", "Reliability", "Drivers",
-                             "Exclusions", "Methodology"]
+    assert wb.sheetnames == ["Overview", "Scorecards", "Summary", "Scores", "Trend", "Items",
+                             "Reliability", "Drivers", "Exclusions", "Methodology"]
     # no temporary files left behind
     assert not list(out.glob("*.tmp"))
 
@@ -116,7 +116,8 @@ def _broken_study(tmp_path: Path) -> Path:
                         'eff_2 = { construct = "effectiveness", scale = "agree_7"')  # unknown
     text = text.replace('ret_1 = { construct = "retention"',
                         'ret_9 = { construct = "retention"')  # column not in the files
-    text = text.replace('2 = "Disagree"', '2 = "Disagree", 9 = "Way off"')  # code off scale
+    text = text.replace('2 = { en = "Disagree", fr = "Pas d’accord" }',
+                        '2 = { en = "Disagree", fr = "Pas d’accord" }\n9 = "Way off"')  # off scale
     path = tmp_path / "study.toml"
     path.write_text(text)
     return path
@@ -132,7 +133,7 @@ def test_bad_spec_lists_every_problem_exit_1_no_traceback(tmp_path):
     assert "code 9 is outside the scale 1..7" in err
     assert "[items.eff_2]" in err and "[scales.agree7.labels]" in err
     # spec problems are reported before data are read: fix them, then the data problems
-    fixed = spec.read_text().replace("agree_7", "agree7").replace(', 9 = "Way off"', "")
+    fixed = spec.read_text().replace("agree_7", "agree7").replace('\n9 = "Way off"', "")
     spec.write_text(fixed)
     proc = run_cli("validate", str(spec))
     assert proc.returncode == 1

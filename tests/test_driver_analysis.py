@@ -99,7 +99,7 @@ def test_orthogonal_design_gives_the_squared_correlations(tmp_path):
     assert cx.loc["effectiveness", "sign"] == 1
     np.testing.assert_allclose(cx[["r2", "n", "n_eff"]], [[1.0, 64, 64.0]] * 3, rtol=1e-12)
     assert cx[["ci_low", "ci_high"]].isna().all().all()  # n_boot = 0: no interval
-    assert (cx["outcome"] == "Loyalty composite").all()
+    assert (cx["outcome"] == "loyalty").all()  # a code: the loyalty composite's measure
     assert list(cx["label"]) == ["Effectiveness", "Ease", "Emotion"]
     assert (cx["method"] == "relative_weights").all() and (cx["warning"] == "").all()
     # performance: codes 2 and 4 half each -> score100 25 and 75, mean 50; unit weights:
@@ -268,7 +268,7 @@ def test_absent_population_skips_its_analysis_with_a_warning(tmp_path):
     assert out.attrs["warnings"] == messages
     # the one preference item is 3 + e - a: r^2 = .5 for salience (= e) and fit (= a)
     bx = rows(out, "bx_preference_customer")
-    assert (bx["outcome"] == "Preference").all()
+    assert (bx["outcome"] == "preference").all()  # a code: the construct's name
     np.testing.assert_allclose(bx.loc[["salience", "fit", "trust"], "importance"], [50, 50, 0],
                                atol=1e-9)
     assert list(bx.loc[["salience", "fit"], "sign"]) == [1, -1]
@@ -548,7 +548,7 @@ def test_sample_layout_and_order(sample):
             & (out["performance"] < out["performance_ci_high"])).all()
     assert (out["method"] == "relative_weights").all()
     assert set(out.loc[out["analysis"] == "bx_preference_customer", "outcome"]) == {
-        "Purchase preference"}
+        "preference"}
 
 
 def test_sample_generator_drivers_come_out_on_top(sample):

@@ -429,4 +429,23 @@ def test_the_report_language_picks_the_studys_translations(tmp_path):
     assert "Efficacité" in every and "Effectiveness" not in every
     study = tx.read_study(tmp_path / "study.toml")
     french = [i.texts["fr"] for i in study.items.values() if "fr" in i.texts]
-    assert french and all(t in every for t in french)
+    shown = " | ".join(every)  # the Items sheet lists "code : text" per question
+    assert french and all(t in shown for t in french)
+
+
+def test_fieldwork_dates_are_the_first_start_and_the_last_end(scored):
+    """The file table carries each file's fieldwork (the Overview shows it): here read
+    independently with openpyxl from the export's own date columns."""
+    import datetime as dt
+
+    import openpyxl
+
+    ws = openpyxl.load_workbook(HERE / "customers.xlsx", read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    start, end = rows[0].index("Start Date"), rows[0].index("End Date")
+    times = [dt.datetime.strptime(r[c], "%m/%d/%Y %I:%M:%S %p")
+             for r in rows[2:] for c in (start, end) if r[c]]
+    files = scored[0].files.set_index("source_file")
+    assert files.loc["customers.xlsx", "fieldwork_start"] == min(times).date().isoformat()
+    assert files.loc["customers.xlsx", "fieldwork_end"] == max(times).date().isoformat()
+    assert files.loc["non_customers.csv", "fieldwork_start"] == ""  # no date column there

@@ -296,7 +296,7 @@ def test_every_reason_and_index_has_words():
 
 
 def _summary_texts(book: Path) -> list[str]:
-    ws = openpyxl.load_workbook(book, read_only=True).worksheets[0]
+    ws = openpyxl.load_workbook(book, read_only=True).worksheets[2]  # Overview, Scorecards
     return [str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None]
 
 

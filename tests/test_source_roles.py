@@ -510,8 +510,10 @@ def test_the_sample_study_reads_as_before():
     raw = read_table(source.path, source.sheet)
     table = apply_roles(study, source, raw, [])
     assert table.frame is raw.frame and table.renamed == {}  # nothing renamed
-    assert all(s.accepted == {c: (t,) for c, t in s.labels.items()}
-               for s in study.scales.values())
+    # each code's accepted answers: its label, then its translations (no synonym)
+    assert all(set(s.accepted) == set(s.labels) and all(
+        s.accepted[c][0] == t and len(s.accepted[c]) <= 2 for c, t in s.labels.items())
+        for s in study.scales.values())
 
 
 def test_numeric_columns_follow_the_aliases(two_platforms):

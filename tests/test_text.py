@@ -27,7 +27,7 @@ def _codes() -> dict[str, tuple[str, ...]]:
     """Table of the text -> the codes the statistics return for it."""
     from txscore.ingest.quality import DETAILS, REASONS
     from txscore.scoring.composites import INDICES, NOT_COMPUTED, WEIGHT_NOTES
-    from txscore.scoring.drivers import ANALYSES, WARNINGS
+    from txscore.scoring.drivers import ANALYSES, IP_QUADRANTS, WARNINGS
     from txscore.scoring.tables import QUADRANTS
     from txscore.stats.drivers import METHODS
     from txscore.stats.inference import FLAGS
@@ -38,7 +38,8 @@ def _codes() -> dict[str, tuple[str, ...]]:
             "reliability_notes_short": NOTES, "item_flags": ITEM_FLAGS,
             "driver_warnings": WARNINGS, "weight_notes": WEIGHT_NOTES,
             "reasons": REASONS, "reason_texts": REASONS, "details": DETAILS, "methods": METHODS,
-            "analyses": ANALYSES, "measures": (*INDEX_MEASURES, *MEASURE_LABELS),
+            "analyses": ANALYSES, "ip_quadrants": IP_QUADRANTS,
+            "measures": (*INDEX_MEASURES, *MEASURE_LABELS),
             "populations": (*POPULATIONS, "all"),
             "quadrants": QUADRANTS, "indices": INDICES, "not_computed": NOT_COMPUTED}
 

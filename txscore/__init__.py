@@ -41,6 +41,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "score": ("txscore.scoring", "score"),
     "Result": ("txscore.result", "Result"),
     "report": ("txscore.reporting", "report"),
+    "to_pptx": ("txscore.reporting.deck", "write_deck"),
     "export": ("txscore.reporting.export", "export"),
     "reliability": ("txscore.stats.reliability", "reliability"),
     "drivers": ("txscore.stats.drivers", "driver_importance"),
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from txscore import charts
     from txscore.ingest import check, load
     from txscore.reporting import report
+    from txscore.reporting.deck import write_deck as to_pptx
     from txscore.reporting.export import export
     from txscore.responses import Responses
     from txscore.result import Result
@@ -63,7 +65,7 @@ if TYPE_CHECKING:
 __all__ = ["InputDataError", "OutputError", "ParameterError", "Responses", "Result", "Study",
            "StudySpecError", "TxscoreError", "TxscoreWarning", "WeightingError", "charts",
            "check", "drivers", "export", "load", "rake", "read_study", "reliability", "report",
-           "score", "validate_study"]
+           "score", "to_pptx", "validate_study"]
 
 
 def __getattr__(name: str) -> Any:

@@ -362,7 +362,8 @@ def cmd_report(args: argparse.Namespace, found: list[Problem]) -> int:
     check_output(out, study, allow_input_folder=args.allow_input_folder, **_OPTIONS)
     result = _score(args, study, found)
     paths = report(result, out, charts=not args.no_charts,
-                   allow_input_folder=args.allow_input_folder, show_ids=args.show_ids)
+                   allow_input_folder=args.allow_input_folder, show_ids=args.show_ids,
+                   deck=True if args.deck else None)
     try:  # published: a Ctrl-C from here on must not say "nothing was written"
         console = cli_print.console()
         if not args.quiet:
@@ -370,6 +371,8 @@ def cmd_report(args: argparse.Namespace, found: list[Problem]) -> int:
         console.print(f"Workbook: {paths['workbook']}", markup=False)
         if "exclusions" in paths:  # the ledger is longer than a sheet holds
             console.print(f"Ledger:   {paths['exclusions']} (every excluded row)", markup=False)
+        if "deck" in paths:
+            console.print(f"Deck:     {paths['deck']}", markup=False)
         charts = [p for k, p in paths.items() if p.suffix == ".png"]
         if charts:
             console.print(f"Charts:   {len(charts)} PNG files in {out}", markup=False)
@@ -457,6 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", action="append", metavar="SEGMENT",
                    help="cut by a segment column (repeatable)")
     p.add_argument("--no-charts", action="store_true", help="workbook only")
+    p.add_argument("--deck", action="store_true", help="also write the PowerPoint deck "
+                   "<study name>.pptx (native charts; [report] deck = true does it too)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--allow-input-folder", action="store_true",
                    help="allow --out to be a folder holding the study's input files")

@@ -289,7 +289,9 @@ def truth_scores(wave: int) -> dict[str, dict]:
 def main(out_dir: Path = HERE) -> dict:
     spec = tomllib.loads((HERE / "study.toml").read_text(encoding="utf-8"))
     scales = {i: spec["scales"][m["scale"]]["labels"] for i, m in spec["items"].items()}
-    labels = {(i, int(c)): text for i, lab in scales.items() for c, text in lab.items()}
+    # a label may be given per language ({ en = "...", fr = "..." }): the files use English
+    labels = {(i, int(c)): text if isinstance(text, str) else text["en"]
+              for i, lab in scales.items() for c, text in lab.items()}
     rng = np.random.default_rng(SEED)
     files, waves = {}, {}
     for w, wave in enumerate(WAVES):

@@ -27,6 +27,7 @@ from txscore.ingest import quality as qc
 from txscore.ingest.readers import RawTable, read_table
 from txscore.ingest.roles import apply_roles, numeric_columns, weight_source
 from txscore.ingest.rows import source_rows
+from txscore.ingest.table import fieldwork_dates
 from txscore.ingest.weights import weight_rows
 from txscore.responses import Responses
 from txscore.study import Source, Study, normalise_label
@@ -125,10 +126,12 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
                           "population": source.population, "wave": source.wave,
                           "layout": "", "file_rows": 0, "brands": 0, "rows_in": 0,
                           "checked": False, "reader": "", "sha256": "",
-                          "personal_removed": "", "weight_source": weight_source(study, source)})
+                          "personal_removed": "", "weight_source": weight_source(study, source),
+                          "fieldwork_start": "", "fieldwork_end": ""})
             continue
         table = apply_roles(study, source, table, problems)
         built = source_rows(study, source, table, problems)
+        first, last = fieldwork_dates(table)
         files.append({"source_file": table.file, "source_sheet": table.sheet or "",
                       "population": source.population, "wave": source.wave,
                       "layout": table.layout, "file_rows": built.file_rows,
@@ -137,7 +140,8 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
                       "checked": built.frame is not None,
                       "reader": table.reader, "sha256": table.sha256,
                       "personal_removed": ", ".join(built.personal),
-                      "weight_source": weight_source(study, source)})
+                      "weight_source": weight_source(study, source),
+                      "fieldwork_start": first, "fieldwork_end": last})
         if built.frame is not None:
             frames.append(built.frame)
     items = list(study.items)

@@ -11,6 +11,7 @@ whose every data row keeps the row number the user sees.
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from txscore.errors import InputDataError, Problem
 from txscore.ingest import layouts
 
 __all__ = ["SAMPLE_RECORDS", "RawTable", "assemble", "bad_header_row", "cell_text",
-           "named_table", "nfc"]
+           "fieldwork_dates", "named_table", "nfc"]
 
 #: records of a file looked at to find its header and layout
 SAMPLE_RECORDS = 40
@@ -240,3 +241,32 @@ def bad_header_row(file: str, sheet: str | None, header_row: int) -> InputDataEr
         "text editor), or remove it to detect the header.")])
 
 
+def fieldwork_dates(table: RawTable) -> tuple[str, str]:
+    """The first start and the last end time of a file's interviews as ISO dates (the
+    start and end columns of its roles; either alone will do); ``("", "")`` when the file
+    has neither or no date can be read there.
+
+    Examples
+    --------
+    >>> from txscore.ingest.readers import read_table
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> fieldwork_dates(read_table(study.sources[0].path, "Responses"))
+    ('', '')
+    """
+    frame = table.frame
+    times = []
+    for role in ("start", "end"):
+        column = table.column_for(role)
+        if column is not None and column in frame:
+            with warnings.catch_warnings():  # "could not infer format": each cell alone
+                warnings.simplefilter("ignore", UserWarning)
+                parsed = pd.to_datetime(frame[column], errors="coerce")
+            if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+                parsed = parsed.dt.tz_localize(None)
+            if pd.api.types.is_datetime64_dtype(parsed.dtype):
+                times.append(parsed.dropna())
+    found = pd.concat(times) if times else pd.Series(dtype="datetime64[ns]")
+    if found.empty:
+        return "", ""
+    return found.min().date().isoformat(), found.max().date().isoformat()

@@ -1,16 +1,20 @@
-"""Reports: the client workbook and the PNG charts (the only stage that writes files).
+"""Reports: the client workbook, the PNG charts and the PowerPoint deck (the only stage that
+writes files).
 
 Rooms: :mod:`~txscore.reporting.text` (every word, en and fr), :mod:`~.palette` (colours
 and style), :mod:`~.excel` (the workbook: :mod:`~.xlsx` machinery, :mod:`~.sheets_scores`
 and :mod:`~.sheets_detail`, :mod:`~.methodology`), the charts (:mod:`~.charts`:
 :mod:`~.chart_base`, :mod:`~.chart_labels`, one module per family, :mod:`~.chartrun`),
-:mod:`~.png` and :mod:`~.workers` (drawing fast, in parallel) and :mod:`~.publish` (the
-output checks and the all-or-nothing publish). Reporting decides nothing: it reads the
+:mod:`~.png` and :mod:`~.workers` (drawing fast, in parallel), the deck (:mod:`~.deck`:
+:mod:`~.deck_frame`, :mod:`~.deck_data`, :mod:`~.deck_slides`, :mod:`~.deck_cards`,
+:mod:`~.deck_charts`) and :mod:`~.publish` (the output checks and the all-or-nothing
+publish). Reporting decides nothing: it reads the
 result's ``flag`` columns and codes and puts them into words.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +32,10 @@ __all__ = ["preflight", "report"]
 
 def report(result: Result, out_dir: str | Path, *, charts: bool = True,
            allow_input_folder: bool = False, on_chart: ChartHook | None = None,
-           show_ids: bool = False, max_sheet_rows: int = MAX_SHEET_ROWS) -> dict[str, Path]:
-    """Write the workbook ``<study name>.xlsx`` and the PNG charts into ``out_dir``, all or
-    nothing.
+           show_ids: bool = False, max_sheet_rows: int = MAX_SHEET_ROWS,
+           deck: bool | None = None) -> dict[str, Path]:
+    """Write the workbook ``<study name>.xlsx`` and the PNG charts (and the PowerPoint deck
+    ``<study name>.pptx``) into ``out_dir``, all or nothing.
 
     The files are written into a new version folder beside ``out_dir``, which is then
     switched to it at once (``out_dir`` is a link to the version shown; see
@@ -74,12 +79,16 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
         client's (the ledger says so).
     max_sheet_rows : int, default :data:`~txscore.reporting.xlsx.MAX_SHEET_ROWS`
         The last row a sheet may use: Excel's limit (lower it to try the overflow).
+    deck : bool, optional
+        Also write the deck (:func:`txscore.reporting.deck.deck_bytes`); None follows
+        ``[report] deck``. A result cut by segments gets none (and a warning).
 
     Returns
     -------
     dict
         ``{"workbook": path, <chart key>: path, ...}``, the files in ``out_dir``; with
-        ``"exclusions"``, the csv of the whole ledger, when it is longer than its sheet holds.
+        ``"exclusions"``, the csv of the whole ledger, when it is longer than its sheet holds;
+        with ``"deck"``, the .pptx.
 
     Raises
     ------
@@ -98,23 +107,49 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     """
     check_output(out_dir, result.study, allow_input_folder=allow_input_folder)
     book = {"show_ids": show_ids, "max_sheet_rows": max_sheet_rows}
+    with_deck = _deck_wanted(result, deck)
     return publishing.publish(out_dir, lambda folder: _write(result, folder, charts,
-                                                             on_chart, book))
+                                                             on_chart, book, with_deck))
+
+
+def _deck_wanted(result: Result, deck: bool | None) -> bool:
+    """Whether report() writes the deck: ``deck``, else ``[report] deck``; never for a
+    result cut by segments (a warning says so, to the caller of report())."""
+    from txscore.reporting.deck import no_deck
+
+    wanted = bool(result.study.report.deck if deck is None else deck)
+    if wanted and (why := no_deck(result)) is not None:
+        from txscore.errors import TxscoreWarning
+
+        warnings.warn(why, TxscoreWarning, stacklevel=3)  # report()'s caller
+        return False
+    return wanted
 
 
 def _write(result: Result, folder: Path, charts: bool, on_chart: ChartHook | None,
-           book: dict[str, Any]) -> dict[str, Path]:
-    """The workbook (and the whole ledger beside it, when its sheet cannot hold it) and
-    the charts, written into ``folder``; ``book``: the workbook's options."""
+           book: dict[str, Any], deck: bool = False) -> dict[str, Path]:
+    """The deck (when asked), the workbook (and the whole ledger beside it, when its sheet
+    cannot hold it) and the charts, written into ``folder``; ``book``: the workbook's
+    options."""
     from txscore.reporting.excel import write_book_files
 
     path = folder / f"{file_stem(result.study.name)}.xlsx"
     if not charts:
-        return write_book_files(result, path, **book)
+        return {**_write_deck(result, path, deck), **write_book_files(result, path, **book)}
     from txscore.reporting.chartrun import chart_run
 
     paths, run = chart_run(result, folder, stacklevel=6,  # the caller of report()
                            workers=1 if on_chart is not None else None, on_chart=on_chart)
-    with run:  # the workers draw while the sheets are built; run.finish() waits for them
+    with run:  # the workers draw while the deck and the sheets are built; run.finish() waits
+        slides = _write_deck(result, path, deck)
         files = write_book_files(result, path, charts=paths, charts_ready=run.finish, **book)
-    return {**files, **paths}
+    return {**slides, **files, **paths}
+
+
+def _write_deck(result: Result, book: Path, deck: bool) -> dict[str, Path]:
+    """The deck beside the workbook ``book`` (same name, .pptx), when asked."""
+    if not deck:
+        return {}
+    from txscore.reporting.deck import write_deck
+
+    return {"deck": write_deck(result, book.with_suffix(".pptx"))}

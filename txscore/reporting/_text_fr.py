@@ -154,8 +154,9 @@ FR: dict[str, Any] = {
         "h_neff_non_customers": "n_eff non-clients", "h_construct": "Construit",
         "h_alpha": "Alpha", "h_verdict": "Verdict", "h_change": "Évolution vs {wave}",
         "h_p": "p vs {wave}", "h_p_bh": "p (BH) vs {wave}", "h_item": "Question",
-        "h_question": "Libellé", "h_top_box": "Top box %", "h_top_box_low": "Top box IC bas",
-        "h_top_box_high": "Top box IC haut", "h_net": "Net", "h_net_low": "Net IC bas",
+        "h_question": "Libellé", "h_top_box": "Haut d’échelle %",
+        "h_top_box_low": "Haut d’échelle IC bas", "h_top_box_high": "Haut d’échelle IC haut",
+        "h_net": "Net", "h_net_low": "Net IC bas",
         "h_net_high": "Net IC haut", "h_score100": "Score100",
         "h_score100_low": "Score100 IC bas", "h_score100_high": "Score100 IC haut",
         "h_mean": "Moyenne", "h_n_items": "Questions", "h_complete": "Cas complets",
@@ -174,7 +175,7 @@ FR: dict[str, Any] = {
         "h_reconciles": "Rapprochement", "h_row": "Ligne",
         "h_respondent": "Identifiant répondant", "h_reason": "Motif", "h_detail": "Détail",
         "h_reason_share": "{reason} %",
-        "summary_title": "{study} – synthèse Total Experience",
+        "summary_title": "{study} – synthèse de l’expérience totale (TX)",
         "summary_sub": "Scores de type CX-Index, BX et TX calculés avec la méthode ouverte et "
                        "documentée de txscore (et non les indices propriétaires de Forrester). "
                        "Scores de 0 à 100, NPS de −100 à 100 ; intervalles à {conf} % dans la "
@@ -209,8 +210,9 @@ FR: dict[str, Any] = {
                      "elle est significative ({level}), avec sa p-valeur bilatérale.",
         "items_title": "Questions : réponses et scores par question",
         "items_sub": "Part de chaque réponse (% des répondants ; codes manquants comme « Ne sait "
-                     "pas » exclus), part top box (%), net (top box moins bottom box, en "
-                     "points) et score100 (0–100), avec intervalles analytiques à {conf} %.",
+                     "pas » exclus), part en haut d’échelle (%), net (haut moins bas "
+                     "d’échelle, en points) et score100 (0–100), avec intervalles "
+                     "analytiques à {conf} %.",
         "items_scale": "Échelle {scale} ({lo}–{hi})",
         "reliability_title": "Fiabilité des construits",
         "reliability_sub": "Alpha de Cronbach avec son intervalle de Feldt (cas complets), alpha "
@@ -282,7 +284,7 @@ FR: dict[str, Any] = {
         "k_waves": "Vagues", "k_brands": "Marques", "k_segments": "Découpage par segments",
         "k_weight": "Colonne de pondération", "k_personal": "Données personnelles",
         "k_weighting": "Pondération",
-        "weighting_rake": "Redressement sur les marges (raking, ajustement proportionnel "
+        "weighting_rake": "Redressement par calage sur les marges (ajustement proportionnel "
                           "itératif) des répondants notés, {groups}, sur les cibles {targets} ; "
                           "poids plafonnés à {cap} × la moyenne puis ramenés à une moyenne de 1. "
                           "{converged} groupes sur {n_groups} ont convergé ; effet de plan "
@@ -293,7 +295,7 @@ FR: dict[str, Any] = {
                            "à égalité) : {files}.",
         "weighting_sources": "Les poids de chaque source tels quels (voir Colonne de pondération).",
         "weighting_column": "La colonne de pondération telle quelle ({column}).",
-        "k_item": "Score100 d’une question", "k_box": "Top box / net",
+        "k_item": "Score100 d’une question", "k_box": "Haut d’échelle / net",
         "k_dimension": "Dimension / pilier", "k_cx": "Indice CX",
         "k_cx_weights": "Poids CX utilisés", "k_bx": "BX", "k_bx_weights": "Poids BX utilisés",
         "k_c": "Score clients C", "k_n": "Score non-clients N", "k_tx": "Score TX",
@@ -315,8 +317,9 @@ FR: dict[str, Any] = {
         "item": "100 × (moyenne pondérée − minimum de l’échelle) / (maximum − minimum). Les codes "
                 "manquants comme 99 = Ne sait pas sont exclus de la base, jamais comptés comme "
                 "zéro. Les questions inversées sont d’abord recodées (min + max − x).",
-        "box": "Top box : part pondérée des réponses dans le haut de l’échelle. Net : part top "
-               "box moins part bottom box, × 100 (de −100 à 100).",
+        "box": "Haut d’échelle : part pondérée des réponses parmi les codes du haut de "
+               "l’échelle (top_box de l’échelle). Net : part en haut d’échelle moins part en "
+               "bas d’échelle (bottom_box), × 100 (de −100 à 100).",
         "dimension": "Moyenne des score100 de ses questions.",
         "cx_loyalty_weighted": "Σ w_q × S_q sur l’efficacité, la facilité et l’émotion ; w_q = "
                                "poids relatifs de Johnson des dimensions sur le composite de "
@@ -350,8 +353,9 @@ FR: dict[str, Any] = {
                "utilisent les erreurs types analytiques d’échantillons indépendants. Pas de "
                "niveau de score.",
         "confidence": "{conf} %",
-        "item_ci": "score100 : erreur type linéarisée (Taylor) de la moyenne pondérée ; top box "
-                   ": intervalle de Wilson sur la base effective ; net : intervalle normal avec "
+        "item_ci": "score100 : erreur type linéarisée (Taylor) de la moyenne pondérée ; haut "
+                   "d’échelle : intervalle de Wilson sur la base effective ; net : intervalle "
+                   "normal avec "
                    "Var = 100² [(p + d) − (p − d)²] / n_eff (Wald ajusté pour les questions "
                    "0–10).",
         "composite_ci": "Bootstrap percentile, {boot} rééchantillonnages des répondants au "

@@ -33,9 +33,11 @@ from txscore.reporting.palette import FIGSIZE, GREY
 from txscore.reporting.text import Words, words_for
 from txscore.study import IndexSettings
 from txscore.study.vocabulary import POPULATIONS as STUDY_POPULATIONS
+from txscore.study.vocabulary import TOTAL
 
-__all__ = ["LINE_PT", "MEASURE_INDEX", "POPULATIONS", "SIGNED_MEASURES", "TOP_BRANDS",
-           "TOP_LINES", "axes", "band_ticks", "bases", "decorate", "keys_note", "label_of",
+__all__ = ["BASE_MEASURES", "LINE_PT", "MEASURE_INDEX", "POPULATIONS", "SIGNED_MEASURES",
+           "TOP_BRANDS", "TOP_LINES", "axes", "band_ticks", "base_note", "bases", "decorate",
+           "focus_labels", "keys_note", "label_of",
            "legend_above", "message", "more_note", "name_list", "nice_limits", "settle",
            "setup", "short", "study_line", "suppressed", "tick_format", "top_brands", "wave_label",
            "why_missing"]
@@ -114,8 +116,8 @@ def label_of(study: Any, key: str, language: str, shown: object = None) -> str:
     >>> import txscore as tx
     >>> study = tx.read_study("surveys/sample/study.toml")
     >>> label_of(study, "trust", "fr"), label_of(study, "sal_1", "en")[:24]
-    ('Trust', '[Brand] comes to mind fi')
-    >>> label_of(study, "trust", "fr", "Confidence")
+    ('Confiance', '[Brand] comes to mind fi')
+    >>> label_of(study, "trust_9", "fr", "Confidence")  # no translation: as shown
     'Confidence'
     """
     given = shown if isinstance(shown, str) and shown else None
@@ -271,6 +273,100 @@ def bases(result: Any, wave: str, measures: tuple[str, ...], brands: list[str],
     return " · ".join(f"{n}{nb}" + f"{nb}/{nb}".join(words.count(v) if np.isfinite(v) else "–"
                                                     for v in wide.loc[b])
                       for n, b in zip(names, brands, strict=True))
+
+
+#: the measure whose all-brands cell counts a population's respondents in a wave
+BASE_MEASURES = {"customer": "customer_score", "non_customer": "non_customer_score"}
+
+
+def _base_cells(result: Any, waves: Sequence[str], population: str,
+                measure: str | None) -> dict[str, pd.DataFrame]:
+    """Per population, the all-brands cells (n, flag) of each wave counting its
+    respondents: the chart's ``measure`` in the population, else the population's score;
+    for ``"all"``, customers and non-customers apart when the result has them."""
+    s = result.scores
+    total = s[(s["brand"] == TOTAL) & s["wave"].isin(list(waves))]
+    pops = list(BASE_MEASURES) if population == "all" else [population]
+    out: dict[str, pd.DataFrame] = {}
+    for pop in pops:
+        for m in (measure, BASE_MEASURES.get(pop)):
+            rows = total[(total["measure"] == m) & (total["population"] == pop)]
+            if len(rows):
+                out[pop] = rows.drop_duplicates("wave").set_index("wave").reindex(list(waves))
+                break
+    if not out and population == "all" and measure is not None:  # one base for all
+        rows = total[(total["measure"] == measure) & (total["population"] == "all")]
+        if len(rows):
+            out["all"] = rows.drop_duplicates("wave").set_index("wave").reindex(list(waves))
+    return out
+
+
+def base_note(result: Any, waves: Sequence[str], words: Words, *, population: str = "all",
+              measure: str | None = None) -> str:
+    """The footnote line on a chart's base, the respondents of its population(s), all
+    brands: ``"Base: customers n = 3,283, non-customers n = 2,941 (2026 Q2)"``; over
+    several waves ``"Base (customers / non-customers): 3,082 / 3,065 (2026 Q1) · 3,283 /
+    2,941 (2026 Q2)"``, over more than three their range. A suppressed total shows no
+    count. ``""`` when the result has no such cells.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=0)
+    >>> result = tx.score(tx.load(study))
+    >>> base_note(result, ["2026 Q2"], words_for("en"))
+    'Base: customers n = 3,283, non-customers n = 2,941 (2026 Q2)'
+    >>> base_note(result, ["2026 Q1", "2026 Q2"], words_for("fr"), population="customer",
+    ...           measure="cx").replace("\u202f", " ").replace("\u00a0", " ")
+    'Base (clients) : 3 082 (2026 Q1) · 3 283 (2026 Q2)'
+    """
+    t = words.charts
+    cells = _base_cells(result, waves, population, measure)
+    if not cells:
+        return ""
+    low = f"{result.study.report.suppress_below:g}"
+    whos = [t["brands_base_all"] if pop == "all" else t[pop] for pop in cells]
+
+    def count(rows: pd.DataFrame) -> str | None:  # "3,283", "3,082–3,283"; None: suppressed
+        shown = rows[rows["flag"].ne("suppressed") & np.isfinite(rows["n"].astype(float))]
+        if shown.empty:
+            return None if rows["n"].notna().any() else "–"
+        return "–".join(dict.fromkeys(words.count(v) for v in (shown["n"].min(),
+                                                               shown["n"].max())))
+
+    def name(wave: str) -> str:
+        return fit(wave, 100, lines=1, size=9)
+
+    if len(waves) == 1:
+        parts = [t["brands_base_n"].format(who=who, n=n) if (n := count(rows)) else
+                 t["brands_base_below"].format(who=who, min=low)
+                 for who, rows in zip(whos, cells.values(), strict=True)]
+        return t["brands_base"].format(parts=t["brands_base_wave"].format(
+            parts=", ".join(parts), wave=name(waves[0])))
+
+    def counts(chosen: list[str]) -> str:
+        return " / ".join(count(rows.loc[chosen]) or t["brands_base_under"].format(min=low)
+                          for rows in cells.values())
+
+    each = ([t["brands_base_span"].format(parts=counts(list(waves)), first=name(waves[0]),
+                                          last=name(waves[-1]))] if len(waves) > 3 else
+            [t["brands_base_wave"].format(parts=counts([x]), wave=name(x)) for x in waves])
+    return t["brands_base_waves"].format(who=" / ".join(whos), parts=" · ".join(each))
+
+
+def focus_labels(ax: Any, focus: str | None, brands: Sequence[str], *,
+                 grey: bool = True) -> None:
+    """The direct labels (gid ``label:<brand>``) of a chart with a focus brand: the focus
+    brand's in bold, the others' grey (``grey``)."""
+    if focus is None:
+        return
+    names = {f"label:{b}" for b in brands}
+    for text in ax.texts:
+        gid = text.get_gid() or ""
+        if gid == f"label:{focus}":
+            text.set_fontweight("bold")
+        elif grey and gid in names:
+            text.set_color(GREY)
 
 
 def study_line(result: Any) -> str:

@@ -4,6 +4,11 @@ Each function takes the result and keyword options, draws on a new figure or on 
 it is given, and returns the :class:`~matplotlib.figure.Figure`. A brand whose cell is
 flagged ``"suppressed"`` keeps no bar or point and no number (methodology.md, "Uncertainty
 and significance"); caution and low-base brands are drawn lighter or hatched.
+
+Every brand keeps its one colour (:func:`~txscore.reporting.palette.brand_colours`: the
+study's order, ``[report] brand_colors``); the focus brand (``focus``, else ``[report]
+focus_brand``) keeps its colour, is drawn on top with its label in bold (its bar with a dark
+edge) and the other brands are muted. Each chart states its base in its footnote.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from txscore.reporting.chart_base import (
     TOP_BRANDS,
     axes,
     band_ticks,
+    base_note,
     bases,
     decorate,
+    focus_labels,
     keys_note,
     legend_above,
     more_note,
@@ -44,13 +51,13 @@ from txscore.reporting.chart_labels import (
     text_width,
 )
 from txscore.reporting.palette import (
-    BLUE,
     FIGSIZE,
     FLAG_STYLES,
+    FOCUS_EDGE,
     GREY,
-    QUADRANT_COLOURS,
     STYLE,
-    VERMILLION,
+    TOTAL_COLOUR,
+    chart_colours,
 )
 from txscore.reporting.text import Words
 from txscore.study.vocabulary import TOTAL
@@ -86,7 +93,8 @@ def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None,
     top : int or None, default :data:`~txscore.reporting.chart_base.TOP_BRANDS`
         Most brands drawn (None: all).
     focus : str, optional
-        A brand drawn even when it is not among the top ones (its label in bold).
+        The brand highlighted (default ``[report] focus_brand``): drawn even when it is
+        not among the top ones, its label in bold, its bar with a dark edge.
 
     Returns
     -------
@@ -108,22 +116,18 @@ def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None,
     if rows.empty:
         raise TxscoreError(f"No TX scores for wave {wave!r}: "
                            f"{why_missing(result, 'tx', wave)}.")
+    colours, focus = chart_colours(result, focus)
     brands = rows[rows["brand"] != TOTAL].assign(
         hidden_=lambda d: suppressed(d["flag"]) | d["value"].isna()).sort_values(
         ["hidden_", "value", "brand"], ascending=[True, False, True], na_position="last")
     brands, more = top_brands(brands, brands["value"].where(~brands["hidden_"]), top, focus)
     k = len(brands)
-    tails = ["" if h else f" (n_eff={w.count(n)})"
-             for h, n in zip(brands["hidden_"], brands["n_eff"], strict=True)]
-    labels, keys = fit_names(list(brands["brand"]), 190, lines=2, tails=tails)
+    labels, keys = _bar_names(brands, w)
     row_h = 0.3 + 0.16 * max(label.count("\n") for label in labels) if k else 0.3
     wl, wkey = wave_label(result.study.waves, wave)
     with matplotlib.rc_context(STYLE):
         fig, ax, own = axes(ax, max(FIGSIZE[1], 1.8 + row_h * k))
-        seen = _brand_bars(ax, brands, labels, w, rep)
-        if focus is not None:
-            for tick, b in zip(ax.get_yticklabels(), brands["brand"], strict=True):
-                tick.set_fontweight("bold" if b == focus else "normal")
+        seen = _brand_bars(ax, brands, labels, w, rep, colours, focus)
         ax.set(xlim=(0, 100), ylim=(-0.6, k + 0.2))  # headroom for the total's label
         band_ticks(ax, result, w)
         widest = max((text_width(x) for label in labels for x in label.split("\n")),
@@ -132,22 +136,39 @@ def tx_by_brand(result: Any, *, wave: str | None = None, ax: Any = None,
                     fig.get_figwidth() * 72 - widest - 40)
         note = t["tx_note"].format(conf=f"{rep.confidence * 100:g}",
                                    min=f"{rep.suppress_below:g}")
-        lines = [study_line(result), note, *more_note(w, more, top, w.measures["tx"]),
-                 *keys_note(w, wkey + keys)]
-        decorate(ax, w, t["tx_title"].format(wave=wl), t["tx_x"], "", "\n".join(lines), own)
-        handles = [Patch(facecolor=BLUE, alpha=FLAG_STYLES[f][0], hatch=FLAG_STYLES[f][1],
-                         edgecolor=BLUE, label=t[f].format(min=f"{limit:g}"))
-                   for f, limit in (("caution", rep.caution_below),
-                                    ("low_base", rep.low_base_below)) if f in seen]
-        if handles:  # in a band above the plot, clear of bars and lines
-            legend_above(ax, handles, own)
+        lines = [study_line(result), note, base_note(result, [wave], w),
+                 *more_note(w, more, top, w.measures["tx"]), *keys_note(w, wkey + keys)]
+        decorate(ax, w, t["tx_title"].format(wave=wl), t["tx_x"], "",
+                 "\n".join(x for x in lines if x), own)
+        _flag_legend(ax, seen, w, rep, own)
     return fig
 
 
-def _brand_bars(ax: Any, brands: pd.DataFrame, labels: list[str], w: Words,
-                rep: Any) -> set[str]:
-    """One bar per brand (best at the top) with its interval, value and base; a hidden
-    brand keeps its row with a grey note. Returns the flags drawn."""
+def _bar_names(brands: pd.DataFrame, w: Words) -> tuple[list[str], list[tuple[str, str]]]:
+    """The bars' labels, name and base: wrapped on three lines for up to eight brands, on
+    two beyond, then shortened (the figure grows with its rows); and their keys."""
+    tails = ["" if h else f" (n_eff={w.count(n)})"
+             for h, n in zip(brands["hidden_"], brands["n_eff"], strict=True)]
+    return fit_names(list(brands["brand"]), 190, lines=3 if len(brands) <= 8 else 2,
+                     tails=tails)
+
+
+def _flag_legend(ax: Any, seen: set[str], w: Words, rep: Any, own: bool) -> None:
+    """The legend of the caution and low-base looks (grey: bars have the brands' colours),
+    in a band above the plot, clear of bars and lines."""
+    handles = [Patch(facecolor=GREY, alpha=FLAG_STYLES[f][0], hatch=FLAG_STYLES[f][1],
+                     edgecolor=GREY, label=w.charts[f].format(min=f"{limit:g}"))
+               for f, limit in (("caution", rep.caution_below),
+                                ("low_base", rep.low_base_below)) if f in seen]
+    if handles:
+        legend_above(ax, handles, own)
+
+
+def _brand_bars(ax: Any, brands: pd.DataFrame, labels: list[str], w: Words, rep: Any,
+                colours: dict[str, str], focus: str | None) -> set[str]:
+    """One bar per brand (best at the top) in the brand's colour, with its interval, value
+    and base; the focus brand's with a dark edge and its label in bold; a hidden brand
+    keeps its row with a grey note. Returns the flags drawn."""
     t, seen = w.charts, set()
     ys = range(len(brands) - 1, -1, -1)
     for y, row in zip(ys, brands.itertuples(index=False), strict=True):
@@ -158,8 +179,10 @@ def _brand_bars(ax: Any, brands: pd.DataFrame, labels: list[str], w: Words,
             continue
         alpha, hatch = FLAG_STYLES.get(row.flag, FLAG_STYLES["ok"])
         seen.add(row.flag)
-        ax.barh(y, row.value, height=0.64, color=BLUE, alpha=alpha, hatch=hatch,
-                edgecolor=BLUE, linewidth=0.8).patches[0].set_gid(f"brand:{row.brand}")
+        colour = colours.get(str(row.brand), GREY)
+        edge = (FOCUS_EDGE, 1.6) if row.brand == focus else (colour, 0.8)
+        ax.barh(y, row.value, height=0.64, color=colour, alpha=alpha, hatch=hatch,
+                edgecolor=edge[0], linewidth=edge[1]).patches[0].set_gid(f"brand:{row.brand}")
         end = row.value
         if np.isfinite(row.ci_low) and np.isfinite(row.ci_high):
             ax.errorbar(row.value, y, xerr=[[row.value - row.ci_low], [row.ci_high - row.value]],
@@ -169,8 +192,10 @@ def _brand_bars(ax: Any, brands: pd.DataFrame, labels: list[str], w: Words,
                     textcoords="offset points", va="center",
                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
     ax.set_yticks(list(ys), labels)
-    for tick, hidden in zip(ax.get_yticklabels(), brands["hidden_"], strict=True):
+    for tick, hidden, b in zip(ax.get_yticklabels(), brands["hidden_"], brands["brand"],
+                               strict=True):
         tick.set_color(GREY if hidden else "#222222")
+        tick.set_fontweight("bold" if b == focus else "normal")
     ax.tick_params(axis="y", length=0)
     return seen
 
@@ -183,12 +208,12 @@ def _total_line(ax: Any, total: pd.DataFrame, k: int, w: Words, room: float) -> 
     tv = float(total["value"].iloc[0])
     if not np.isfinite(tv):
         return
-    ax.axvline(tv, color=VERMILLION, linestyle="--", linewidth=1.5)
+    ax.axvline(tv, color=TOTAL_COLOUR, linestyle="--", linewidth=1.5, gid="total")
     text = w.charts["total"].format(value=w.num(tv, 1), n=w.count(total["n_eff"].iloc[0]))
     # the label goes on the side with room for it
     side = 1 if (100 - tv) / 100 * room > text_width(text, 10, bold=True) + 8 else -1
     ax.annotate(text, (tv, k - 0.25), xytext=(5 * side, 0), textcoords="offset points",
-                ha="left" if side > 0 else "right", va="center", color=VERMILLION,
+                ha="left" if side > 0 else "right", va="center", color=TOTAL_COLOUR,
                 fontweight="bold")
 
 
@@ -198,9 +223,10 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None,
 
     Dashed crosshairs mark the peer averages; the corners name the quadrants: Leading
     (both above), Plateauing (customers above, non-customers below), Churning
-    (non-customers above, customers below), Lagging (both below). Brands outside the peer
-    average are hollow; suppressed brands are left out and listed in the footnote, which
-    also gives the effective bases (each brand's, or their range for more than six). With
+    (non-customers above, customers below), Lagging (both below). Each brand is a point in
+    its colour, named beside it; brands outside the peer average are hollow; suppressed
+    brands are left out and listed in the footnote, which also gives the base (the
+    respondents, and each brand's effective bases or their range for more than six). With
     more than ``top`` brands, the ``top`` with the highest TX score (and ``focus``) are
     drawn and a footnote counts the others.
 
@@ -216,7 +242,8 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None,
     top : int or None, default :data:`TOP_POINTS`
         Most brands drawn (None: all).
     focus : str, optional
-        A brand drawn even when it is not among the top ones.
+        The brand highlighted (default ``[report] focus_brand``): drawn even when it is
+        not among the top ones, on top of the others, its name in bold.
 
     Returns
     -------
@@ -238,6 +265,7 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None,
     if rows.empty:
         raise TxscoreError(f"No growth grid for wave {wave!r}: "
                            f"{why_missing(result, 'grid', wave)}.")
+    colours, focus = chart_colours(result, focus)
     shown, hidden, more = _grid_brands(result, wave, rows, top, focus)
     peer = (float(rows["peer_non_customer"].iloc[0]), float(rows["peer_customer"].iloc[0]))
     pts = shown[["non_customer_score", "customer_score"]].to_numpy(float).reshape(-1, 2)
@@ -252,12 +280,12 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None,
         for line, v in ((ax.axvline, peer[0]), (ax.axhline, peer[1])):
             if np.isfinite(v):
                 line(v, color=GREY, linestyle="--", linewidth=1, zorder=1)
-        for row in shown.itertuples(index=False):
-            colour = QUADRANT_COLOURS.get(row.quadrant, GREY)
-            ax.scatter([row.non_customer_score], [row.customer_score], s=64, zorder=3,
-                       color=colour if row.in_peer_average else "white", edgecolors=colour,
-                       linewidths=1.6, gid=f"brand:{row.brand}")
-        corners = corner_names(ax, GRID_CORNERS, QUADRANT_COLOURS, w.quadrants)
+        for (x, y), brand, full in zip(pts, brands, shown["in_peer_average"], strict=True):
+            _point(ax, x, y, colours.get(brand, GREY), brand, focus,
+                   hollow=not full)
+        # the quadrants named in grey: colours are the brands'
+        corners = corner_names(ax, GRID_CORNERS, dict.fromkeys(GRID_CORNERS, GREY),
+                               w.quadrants)
         lines = _grid_note(result, wave, peer, shown, names, hidden, w)
         lines += [*more_note(w, more, top, w.measures["tx"]), *keys_note(w, wkey + keys)]
         decorate(ax, w, t["grid_title"].format(wave=wl), t["grid_x"], t["grid_y"],
@@ -265,7 +293,18 @@ def growth_grid(result: Any, *, wave: str | None = None, ax: Any = None,
         if own:  # the final axes size, so that the label nudges are measured right
             settle(fig)
         label_points(ax, pts, names, lims, gids=brands, lines=peer, corners=corners)
+        focus_labels(ax, focus, brands)
     return fig
+
+
+def _point(ax: Any, x: float, y: float, colour: str, brand: str, focus: str | None, *,
+           hollow: bool = False, alpha: float = 1.0) -> None:
+    """A brand's point in its colour (hollow: white inside); the focus brand's larger and
+    on top of the others."""
+    top = brand == focus
+    ax.scatter([x], [y], s=81 if top else 64, zorder=5 if top else 3,
+               color="white" if hollow else colour, edgecolors=colour, linewidths=1.6,
+               alpha=alpha, gid=f"brand:{brand}")
 
 
 def _grid_note(result: Any, wave: str, peer: tuple[float, float], shown: pd.DataFrame,
@@ -278,6 +317,8 @@ def _grid_note(result: Any, wave: str, peer: tuple[float, float], shown: pd.Data
                                       c=w.num(peer[1], 1)))
     if not shown["in_peer_average"].all():
         lines.append(t["not_peer"].format(min=f"{rep.peer_min_base:g}"))
+    if text := base_note(result, [wave], w):
+        lines.append(text)
     brands = [str(b) for b in shown["brand"]]
     if text := bases(result, wave, ("customer_score", "non_customer_score"), brands, w, names):
         lines.append(t["grid_bases"].format(bases=text))
@@ -302,8 +343,9 @@ def _grid_brands(result: Any, wave: str, rows: pd.DataFrame, top: int | None,
 
 
 def _point_names(brands: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """The brands' names next to their points: two lines, one beyond six points."""
-    return fit_names(brands, POINT_PT, lines=2 if len(brands) <= 6 else 1)
+    """The brands' names next to their points, wrapped: three lines at most, two beyond
+    six points (then shortened, with keys where alike)."""
+    return fit_names(brands, POINT_PT, lines=3 if len(brands) <= 6 else 2)
 
 
 def _rank(result: Any, wave: str, measure: str, shown: pd.DataFrame) -> np.ndarray:
@@ -323,11 +365,12 @@ def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None,
 
     Both indices come from the same customers, so the chart shows whether a brand's
     perception among its customers runs ahead of (above the dotted CX = BX line) or behind
-    their experience. Dashed lines mark the all-brands values. Caution brands are drawn
-    light and low-base brands hollow; suppressed brands are left out and listed in the
-    footnote, which also gives the bases (customers' n_eff; their range for more than six
-    brands). With more than ``top`` brands, the ``top`` with the highest CX (and
-    ``focus``) are drawn and a footnote counts the others.
+    their experience. Dashed lines mark the all-brands values. Each brand is a point in
+    its colour, named beside it. Caution brands are drawn light and low-base brands hollow;
+    suppressed brands are left out and listed in the footnote, which also gives the base
+    (the customers, and each brand's n_eff or their range for more than six brands). With
+    more than ``top`` brands, the ``top`` with the highest CX (and ``focus``) are drawn
+    and a footnote counts the others.
 
     Parameters
     ----------
@@ -340,7 +383,8 @@ def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None,
     top : int or None, default :data:`TOP_POINTS`
         Most brands drawn (None: all).
     focus : str, optional
-        A brand drawn even when it is not among the top ones.
+        The brand highlighted (default ``[report] focus_brand``): drawn even when it is
+        not among the top ones, on top of the others, its name in bold.
 
     Returns
     -------
@@ -356,6 +400,7 @@ def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None,
     """
     wave, w, rep = setup(result, wave)
     t = w.charts
+    colours, focus = chart_colours(result, focus)
     shown, hidden, ref = _cx_bx_cells(result, wave)
     shown, more = top_brands(shown, shown["value_cx"].to_numpy(float), top, focus)
     pts = shown[["value_cx", "value_bx"]].to_numpy(float).reshape(-1, 2)
@@ -370,26 +415,41 @@ def cx_vs_bx(result: Any, *, wave: str | None = None, ax: Any = None,
     with matplotlib.rc_context(STYLE):
         fig, ax, own = axes(ax)
         ax.set(xlim=lims[0], ylim=lims[1])
-        _cx_bx_points(ax, pts, whisk, ref, lims, shown["brand"], flags)
-        lines = [study_line(result), t["whiskers"].format(conf=f"{rep.confidence * 100:g}")]
-        if all(np.isfinite(ref)):
-            lines[-1] += t["sep"] + t["cxbx_total"].format(cx=w.num(ref[0], 1),
-                                                       bx=w.num(ref[1], 1))
-        if set(flags) & {"caution", "low_base"}:
-            lines.append(t["flag_styles"].format(caution=f"{rep.caution_below:g}",
-                                                 low=f"{rep.low_base_below:g}"))
-        if text := bases(result, wave, ("cx",), brands, w, names):
-            lines.append(t["cxbx_bases"].format(bases=text))
-        if hidden:
-            lines.append(t["hidden"].format(min=f"{rep.suppress_below:g}",
-                                            brands=name_list(hidden, w)))
+        _cx_bx_points(ax, pts, whisk, ref, lims)
+        for (x, y), brand, flag in zip(pts, brands, flags, strict=True):
+            _point(ax, x, y, colours.get(brand, GREY), brand, focus,
+                   hollow=flag == "low_base",
+                   alpha=FLAG_STYLES["caution"][0] if flag == "caution" else 1.0)
+        lines = _cx_bx_note(result, wave, ref, flags, brands, names, hidden, w)
         lines += [*more_note(w, more, top, w.measures["cx"]), *keys_note(w, wkey + keys)]
         decorate(ax, w, t["cxbx_title"].format(wave=wl), t["cxbx_x"], t["cxbx_y"],
-                 "\n".join(lines), own)
+                 "\n".join(x for x in lines if x), own)
         if own:
             settle(fig)
         label_points(ax, pts, names, lims, gids=brands, lines=ref, whiskers=whisk)
+        focus_labels(ax, focus, brands)
     return fig
+
+
+def _cx_bx_note(result: Any, wave: str, ref: tuple, flags: np.ndarray, brands: list[str],
+                names: list[str], hidden: list[str], w: Words) -> list[str]:
+    """The footnote of CX against BX: the study, whiskers and reference lines, the looks of
+    the flags, the base (customers; each brand's n_eff), the brands not shown."""
+    t, rep = w.charts, result.study.report
+    lines = [study_line(result), t["whiskers"].format(conf=f"{rep.confidence * 100:g}")]
+    if all(np.isfinite(ref)):
+        lines[-1] += t["sep"] + t["cxbx_total"].format(cx=w.num(ref[0], 1),
+                                                   bx=w.num(ref[1], 1))
+    if set(flags) & {"caution", "low_base"}:
+        lines.append(t["flag_styles"].format(caution=f"{rep.caution_below:g}",
+                                             low=f"{rep.low_base_below:g}"))
+    lines.append(base_note(result, [wave], w, population="customer", measure="cx"))
+    if text := bases(result, wave, ("cx",), brands, w, names):
+        lines.append(t["cxbx_bases"].format(bases=text))
+    if hidden:
+        lines.append(t["hidden"].format(min=f"{rep.suppress_below:g}",
+                                        brands=name_list(hidden, w)))
+    return lines
 
 
 def _cx_bx_cells(result: Any, wave: str) -> tuple[pd.DataFrame, list[str], tuple]:
@@ -415,9 +475,9 @@ def _cx_bx_cells(result: Any, wave: str) -> tuple[pd.DataFrame, list[str], tuple
     return b[~hide].sort_values("brand"), sorted(map(str, b.loc[hide, "brand"])), ref
 
 
-def _cx_bx_points(ax: Any, pts: np.ndarray, whisk: np.ndarray, ref: tuple, lims: np.ndarray,
-                  brands: pd.Series, flags: np.ndarray) -> None:
-    """The CX = BX diagonal, the all-brands lines, the whiskers and one point per brand."""
+def _cx_bx_points(ax: Any, pts: np.ndarray, whisk: np.ndarray, ref: tuple,
+                  lims: np.ndarray) -> None:
+    """The CX = BX diagonal, the all-brands lines and the whiskers."""
     lo, hi = max(lims[0, 0], lims[1, 0]), min(lims[0, 1], lims[1, 1])
     if lo < hi:
         ax.plot([lo, hi], [lo, hi], color=GREY, linestyle=":", linewidth=1, zorder=1)
@@ -428,7 +488,3 @@ def _cx_bx_points(ax: Any, pts: np.ndarray, whisk: np.ndarray, ref: tuple, lims:
         err = np.nan_to_num(np.abs(whisk - np.repeat(pts, 2, axis=1)))
     ax.errorbar(pts[:, 0], pts[:, 1], xerr=err[:, :2].T, yerr=err[:, 2:].T, fmt="none",
                 ecolor="#8a8a8a", elinewidth=0.9, zorder=2)
-    for (x, y), brand, flag in zip(pts, brands, flags, strict=True):
-        alpha = FLAG_STYLES["caution"][0] if flag == "caution" else 1.0
-        ax.scatter([x], [y], s=64, zorder=3, color="white" if flag == "low_base" else BLUE,
-                   edgecolors=BLUE, linewidths=1.6, alpha=alpha, gid=f"brand:{brand}")

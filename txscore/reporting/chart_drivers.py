@@ -35,35 +35,52 @@ from txscore.reporting.chart_labels import (
 )
 from txscore.reporting.palette import GREY, IP_COLOURS, STYLE
 from txscore.reporting.text import Words
+from txscore.scoring.drivers import ip_quadrants
 
-__all__ = ["ANALYSES", "importance_performance", "ip_quadrant"]
+__all__ = ["ANALYSES", "UNCLEAR_EDGE", "UNCLEAR_FILL", "importance_performance",
+           "ip_quadrant", "outcome_label"]
 
 ANALYSES = ("cx_loyalty", "bx_preference_customer", "bx_preference_non_customer",
             "items_loyalty")
-_GROUP = ["analysis", "population", "wave"]
+#: a driver of no clear priority: a light grey point with a mid-grey ring (the "low
+#: priority" points are solid :data:`GREY`)
+UNCLEAR_FILL, UNCLEAR_EDGE = "#dcdcdc", "#9a9a9a"
 
 
 def ip_quadrant(drivers: pd.DataFrame) -> pd.Series:
-    """Importance-performance quadrant of each driver against the means of its analysis x
-    population x wave: "concentrate" (important, performing below the mean), "keep"
-    (important, above), "low" (less important, below), "overkill" (less important, above);
-    "" without both numbers.
+    """The importance-performance quadrant code of each driver: the scoring's ``quadrant``
+    column when the table has it, else the same rule
+    (:func:`txscore.scoring.drivers.ip_quadrants`) applied to it. Codes "concentrate",
+    "keep", "low", "overkill" and "unclear" (no clear priority: an interval crosses a
+    mean); "" without both numbers.
 
     Examples
     --------
     >>> d = pd.DataFrame({"analysis": "a", "population": "customer", "wave": "W1",
     ...                   "importance": [40.0, 40.0, 10.0, 10.0],
+    ...                   "ci_low": [35.0, 35.0, 5.0, 5.0], "ci_high": [45.0, 45.0, 15.0, 26.0],
     ...                   "performance": [60.0, 80.0, 60.0, 80.0]})
-    >>> ip_quadrant(d).tolist()
-    ['concentrate', 'keep', 'low', 'overkill']
+    >>> ip_quadrant(d).tolist()  # the last importance interval crosses the mean, 25
+    ['concentrate', 'keep', 'low', 'unclear']
     """
-    g = drivers.groupby(_GROUP, sort=False, dropna=False)
-    hi_imp = drivers["importance"] >= g["importance"].transform("mean")
-    hi_perf = drivers["performance"] >= g["performance"].transform("mean")
-    out = np.select([hi_imp & ~hi_perf, hi_imp & hi_perf, ~hi_imp & ~hi_perf],
-                    ["concentrate", "keep", "low"], "overkill")
-    ok = drivers["importance"].notna() & drivers["performance"].notna()
-    return pd.Series(np.where(ok, out, ""), index=drivers.index)
+    if "quadrant" in drivers and drivers["quadrant"].notna().all():
+        return drivers["quadrant"].astype(str)
+    return ip_quadrants(drivers)
+
+
+def outcome_label(study: Any, outcome: object, language: str) -> str:
+    """An analysis' outcome code in ``language``: "loyalty" is the loyalty composite (a
+    measure of the report's words), else the names of the outcome constructs ("+"-joined)
+    by their labels.
+
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> outcome_label(study, "loyalty", "fr"), outcome_label(study, "preference", "en")
+    ('Composite de fidélité', 'Purchase preference')
+    """
+    code = str(outcome)
+    parts = code.split("+") if code not in study.constructs else [code]
+    return " + ".join(label_of(study, part, language) for part in parts)
 
 
 def _driver_rows(result: Any, analysis: str, population: str | None, wave: str | None,
@@ -103,9 +120,12 @@ def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
     carry their intervals as whiskers when given. Crosshairs at the mean importance and the
     mean performance split the plot into "Concentrate here" (important, performing below
     the mean), "Keep up the good work" (important, above), "Low priority" (less important,
-    below) and "Possible overkill" (less important, above). Drivers with a negative
-    regression coefficient are hollow. A result without driver analysis gets an empty
-    chart saying so; an analysis whose rows are flagged suppressed shows no point.
+    below) and "Possible overkill" (less important, above). A point takes its quadrant's
+    colour only when the scoring named one (the ``quadrant`` column: both intervals clear
+    of the means); a driver of no clear priority is light grey. Drivers with a negative
+    regression coefficient are hollow. The footnote gives the base (respondents and
+    effective base, wave). A result without driver analysis gets an empty chart saying so;
+    an analysis whose rows are flagged suppressed shows no point.
 
     Parameters
     ----------
@@ -139,7 +159,7 @@ def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
     rows, population, wave = _driver_rows(result, analysis, population, wave, w.language)
     d = _ip_data(rows)
     pts, shown = d["pts"], d["shown"]
-    title, wkey = _ip_title(result, rows, analysis, population, wave, t)
+    title, wl, wkey = _ip_title(result, rows, analysis, population, wave, w)
     full = [one_line(v) for v in shown.get("label", shown["driver"])] if len(pts) else []
     names, keys = fit_names(full, 120, lines=2)
     with matplotlib.rc_context(STYLE):
@@ -155,14 +175,8 @@ def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
         elif d["all_hidden"]:
             message(ax, t["suppressed"].format(min=f"{rep.suppress_below:g}"))
         else:
-            lines += _driver_points(ax, pts, d["whisk"], d["means"], shown, w, rep)
-            gone = rows.loc[~d["ok"], "label" if "label" in rows else "driver"]
-            if len(gone):
-                lines.append(t["no_value"].format(names=name_list(list(gone), w)))
-        if not d["all_hidden"]:  # a warning may quote the base
-            warn = rows["warning"] if "warning" in rows else pd.Series(dtype=object)
-            lines += [short(w.codes("driver_warnings", v), 150)
-                      for v in dict.fromkeys(warn.dropna().astype(str)) if v.strip()]
+            _driver_points(ax, pts, d["whisk"], d["means"], shown)
+            lines += _ip_notes(rows, d, wl, str(population), w, rep)
         lines += keys_note(w, wkey + keys)
         corners = corner_names(ax, IP_CORNERS, IP_COLOURS, w.ip_quadrants) if len(pts) else ()
         decorate(ax, w, title, t["ip_x"], t["ip_y"], "\n".join(lines), own)
@@ -175,15 +189,18 @@ def importance_performance(result: Any, *, analysis: str = "cx_loyalty",
 
 
 def _ip_title(result: Any, rows: pd.DataFrame, analysis: str, population: str | None,
-              wave: str | None, t: Any) -> tuple[str, list[tuple[str, str]]]:
-    """The chart's title (outcome and wave shortened) and the wave's key, if it needs one."""
-    outcome = fit(rows["outcome"].iloc[0] if len(rows) else analysis, 200, lines=1, size=12,
-                  bold=True)
+              wave: str | None, w: Words) -> tuple[str, str, list[tuple[str, str]]]:
+    """The chart's title (outcome in the report's words, wave shortened), the wave's label
+    and its key, if it needs one."""
+    t = w.charts
+    what = (outcome_label(result.study, rows["outcome"].iloc[0], w.language) if len(rows)
+            else analysis)
+    outcome = fit(what, 200, lines=1, size=12, bold=True)
     wl, wkey = (wave_label(result.study.waves, str(wave), width=160) if wave is not None
                 else ("None", []))
     return t["ip_title"].format(outcome=outcome, population=t.get(str(population),
                                                                   str(population)),
-                                wave=wl), wkey
+                                wave=wl), wl, wkey
 
 
 def _ip_data(rows: pd.DataFrame) -> dict[str, Any]:
@@ -207,29 +224,44 @@ def _ip_data(rows: pd.DataFrame) -> dict[str, Any]:
 
 
 def _driver_points(ax: Any, pts: np.ndarray, whisk: np.ndarray, means: tuple,
-                   shown: pd.DataFrame, w: Words, rep: Any) -> list[str]:
-    """Crosshairs at the means, whiskers, one point per driver coloured by its quadrant;
-    returns the footnote lines."""
-    t = w.charts
+                   shown: pd.DataFrame) -> None:
+    """Crosshairs at the means, whiskers, one point per driver coloured by its quadrant
+    (the scoring's; light grey when no quadrant is clear)."""
     for line, v in ((ax.axvline, means[0]), (ax.axhline, means[1])):
         line(v, color=GREY, linestyle="--", linewidth=1, zorder=1)
     with np.errstate(invalid="ignore"):
         err = np.nan_to_num(np.abs(whisk - np.repeat(pts, 2, axis=1)))
     ax.errorbar(pts[:, 0], pts[:, 1], xerr=err[:, :2].T, yerr=err[:, 2:].T,
                 fmt="none", ecolor="#8a8a8a", elinewidth=0.9, zorder=2)
-    high_imp, high_perf = pts[:, 0] >= means[0], pts[:, 1] >= means[1]
-    quad = np.where(high_imp, np.where(high_perf, "keep", "concentrate"),
-                    np.where(high_perf, "overkill", "low"))
+    quad = ip_quadrant(shown).tolist()
     sign = shown["sign"].to_numpy(float) if "sign" in shown else np.ones(len(pts))
     for (x, y), q, sg, d in zip(pts, quad, sign, shown["driver"], strict=True):
-        colour = IP_COLOURS[q]
-        ax.scatter([x], [y], s=64, zorder=3, color="white" if sg < 0 else colour,
-                   edgecolors=colour, linewidths=1.6, gid=f"driver:{d}")
+        edge, face = ((IP_COLOURS[q], IP_COLOURS[q]) if q in IP_COLOURS
+                      else (UNCLEAR_EDGE, UNCLEAR_FILL))
+        ax.scatter([x], [y], s=64, zorder=3, color="white" if sg < 0 else face,
+                   edgecolors=edge, linewidths=1.6, gid=f"driver:{d}")
+
+
+def _ip_notes(rows: pd.DataFrame, d: dict[str, Any], wl: str, population: str, w: Words,
+              rep: Any) -> list[str]:
+    """The footnote of a chart with points: base, fit, the quadrant rule, hollow points,
+    drivers without a value and the analysis' warnings."""
+    t, shown, means = w.charts, d["shown"], d["means"]
     method = str(shown["method"].iloc[0]) if "method" in shown else ""
-    lines = [t["ip_note"].format(
-        r2=w.num(float(shown["r2"].iloc[0]), 2), n=w.count(float(shown["n_eff"].max())),
-        method=t.get(method, method), conf=f"{rep.confidence * 100:g}",
-        mi=w.num(means[0], 1), mp=w.num(means[1], 1))]
-    if (sign < 0).any():
+    lines = [t["ip_base"].format(wave=wl, n=w.count(float(shown["n"].max())),
+                                 population=t.get(population, population),
+                                 n_eff=w.count(float(shown["n_eff"].max()))),
+             t["ip_fit"].format(r2=w.num(float(shown["r2"].iloc[0]), 2),
+                                method=t.get(method, method), conf=f"{rep.confidence * 100:g}",
+                                mi=w.num(means[0], 1), mp=w.num(means[1], 1))]
+    no_interval = not np.isfinite(d["whisk"][:, :2]).any()
+    lines.append(t["ip_rule_points"] if no_interval else t["ip_rule"])
+    if "sign" in shown and (shown["sign"].to_numpy(float) < 0).any():
         lines.append(t["ip_negative"])
+    gone = rows.loc[~d["ok"], "label" if "label" in rows else "driver"]
+    if len(gone):
+        lines.append(t["no_value"].format(names=name_list(list(gone), w)))
+    warn = rows["warning"] if "warning" in rows else pd.Series(dtype=object)
+    lines += [short(w.codes("driver_warnings", v), 150)
+              for v in dict.fromkeys(warn.dropna().astype(str)) if v.strip()]
     return lines

@@ -25,15 +25,19 @@ from txscore.reporting.chart_base import (
     suppressed,
     wave_label,
 )
-from txscore.reporting.chart_labels import fit, fit_names, text_width
+from txscore.reporting.chart_labels import fit, fit_names, text_width, wrap
 from txscore.reporting.palette import FIGSIZE, GREY, STYLE, diverging_colour
 from txscore.reporting.text import Words
-from txscore.study.vocabulary import TOTAL
+from txscore.study.vocabulary import NPS_DETRACTORS, NPS_PROMOTERS, TOTAL
 
-__all__ = ["ITEM_PT", "item_distribution"]
+__all__ = ["ITEM_MAX_PT", "ITEM_PT", "item_distribution", "nps_rows"]
 
-#: width in points of an item's label (9 pt, two lines at most)
+#: width in points of an item's label (9 pt, two lines)
 ITEM_PT = 230.0
+#: the widest an item's label grows to stay on two lines (then it takes three)
+ITEM_MAX_PT = 290.0
+#: the brand placeholder of the spec's texts ("[Brand]", in French "[Marque]")
+_PLACEHOLDER = re.compile(r"\[(?:Brand|Marque)\]")
 
 
 def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTAL,
@@ -43,10 +47,15 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
 
     One bar per item (spec order): the answers below the scale's midpoint extend left of
     zero, those above it right, and the neutral answer (odd scales) is split across zero,
-    so that the bars line up on the balance of opinion. The ends carry the total share of
-    negative and of positive answers; the right margin gives each item's base (n_eff).
+    so that the bars line up on the balance of opinion. The ends carry the item's bottom
+    box (left) and top box (right), the scale's boxes as in the Items sheet. A 0-10 item
+    (the NPS item, or a 0-10 scale whose boxes are the NPS classes) shows three segments:
+    detractors (0-6) left of zero, passives (7-8) split at zero, promoters (9-10) right,
+    with the promoters' and detractors' shares at the ends (their difference is the NPS).
+    The footnote gives the base (respondents and effective base per item) and the wave.
     Shares are weighted and leave missing codes (Don't know) out. A suppressed item keeps
-    its row with "n<30 – suppressed" and no bar or number.
+    its row with "n<30 – suppressed" and no bar or number. Labels wrap on two lines (the
+    label column widens to keep them whole, or takes a third line).
 
     Parameters
     ----------
@@ -80,9 +89,11 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
     study = result.study
     order, share, base = _item_cells(result, wave, brand, population, items)
     scales = [study.scales[study.items[c].scale] for c in order]
-    k = np.array([sc.max - sc.min + 1 for sc in scales])
+    nps = nps_rows(study, order)
+    share, k = _classes(share, scales, nps)
     hidden = suppressed(base["flag"]) | np.isnan(share).all(axis=1)
     bars = _bars(np.where(hidden[:, None], 0.0, np.nan_to_num(share)), k)
+    bars["ends"] = _ends(bars["share"], base, nps)
     rows = len(order)
     ys = np.arange(rows - 1, -1, -1, dtype=float)
     labels, keys = _item_labels(study, order, brand, t["reversed"], w.language)
@@ -96,15 +107,11 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
         ax.tick_params(axis="y", length=0)
         ax.set(xlim=(-lim, lim), ylim=(-0.6, rows - 0.4))
         ax.set_xticks(np.arange(-np.floor(lim / 20) * 20, lim + 1, 20))
-        handles = _answer_legend(scales, k, w.language)
-        lines = [study_line(result), t["dist_note"]]
-        if any(study.items[c].reversed for c in order):
-            lines.append(t["reversed_note"])
-        if (~hidden).any():  # items of one population have nearly the same base
-            lines.append(t["dist_bases"].format(n=_base_range(base["n_eff"], hidden, w)))
+        handles = _answer_legend(scales, k, nps, w)
+        wl, wkey = wave_label(study.waves, wave, width=160)
+        lines = _dist_notes(result, order, base, hidden, nps, (wave, wl, brand, population), w)
         what = t["all_brands"] if brand == TOTAL else fit(brand, 160, lines=1, size=12,
                                                           bold=True)
-        wl, wkey = wave_label(study.waves, wave, width=160)
         lines += keys_note(w, wkey + keys)
         decorate(ax, w, t["dist_title"].format(brand=what, population=t[population],
                                                wave=wl), t["dist_x"], "",
@@ -113,6 +120,105 @@ def item_distribution(result: Any, *, wave: str | None = None, brand: str = TOTA
         # right-aligned above the bars: a wide legend reaches over the item labels' margin
         legend_above(ax, handles, own, ncols=_legend_columns(handles, k))
     return fig
+
+
+def nps_rows(study: Any, order: list[str]) -> np.ndarray:
+    """Per item, whether it is shown as NPS classes: the study's NPS item, or an item of a
+    0-10 scale whose top and bottom boxes are the promoters and the detractors."""
+    nps_item = getattr(getattr(study, "index", None), "nps_item", None)
+    out = []
+    for c in order:
+        sc = study.scales[study.items[c].scale]
+        out.append(c == nps_item or (
+            (sc.min, sc.max) == (0, 10) and set(sc.top_box) == set(NPS_PROMOTERS)
+            and set(sc.bottom_box) == set(NPS_DETRACTORS)))
+    return np.array(out, dtype=bool)
+
+
+def _nps_codes() -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """The codes of the detractors, passives and promoters."""
+    return (NPS_DETRACTORS, tuple(range(max(NPS_DETRACTORS) + 1, min(NPS_PROMOTERS))),
+            NPS_PROMOTERS)
+
+
+def _classes(share: np.ndarray, scales: list[Any],
+             nps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The shares to draw (item x segment) and each item's number of segments: the answer
+    codes, or for NPS items the detractors, passives and promoters."""
+    out = share.copy()
+    k = np.array([sc.max - sc.min + 1 for sc in scales])
+    for i in np.flatnonzero(nps):
+        codes = np.arange(share.shape[1]) + scales[i].min
+        row = share[i]
+        out[i] = np.nan
+        out[i, :3] = [np.nansum(row[np.isin(codes, c)]) if np.isfinite(row).any() else np.nan
+                      for c in _nps_codes()]
+        k[i] = 3
+    return out, k
+
+
+def _ends(s0: np.ndarray, base: pd.DataFrame, nps: np.ndarray) -> np.ndarray:
+    """(item, 2) shares printed at the bar ends: the bottom box and the top box of the
+    Items table (``result.items``), the detractors and promoters of an NPS item."""
+    boxes = base.reindex(columns=["bottom_box", "top_box"]).to_numpy(float) / 100
+    return np.where(nps[:, None], s0[:, [0, 2]], boxes)
+
+
+def _dist_notes(result: Any, order: list[str], base: pd.DataFrame, hidden: np.ndarray,
+                nps: np.ndarray, cell: tuple[str, str, str, str], w: Words) -> list[str]:
+    """The footnote: study, base (respondents and effective base per item, wave), how the
+    bars read, the boxes at the ends, the NPS items' classes and NPS, reversed items."""
+    t, study = w.charts, result.study
+    wave, wl, brand, population = cell
+    lines = [study_line(result)]
+    if (~hidden).any():  # items of one population have nearly the same base
+        lines.append(t["dist_base"].format(
+            wave=wl, n=_base_range(base["n"], hidden, w), population=t[population],
+            n_eff=_base_range(base["n_eff"], hidden, w)))
+    if (~nps).any():
+        lines.append(t["dist_note"])
+        pairs = dict.fromkeys((_codes_text(sc.bottom_box), _codes_text(sc.top_box))
+                              for c, n in zip(order, nps, strict=True) if not n
+                              for sc in [study.scales[study.items[c].scale]])
+        lines.append(t["dist_boxes"].format(
+            bottom=" / ".join(b for b, _ in pairs), top=" / ".join(p for _, p in pairs),
+            sheet=w.sheets.get("items", "Items")))
+    for i in np.flatnonzero(nps & ~hidden):
+        label = fit(label_of(study, order[i], w.language), 200, lines=1, size=9)
+        value = _nps_value(result, order[i], cell)
+        lines.append(t["dist_nps"].format(item=label) if value is None else
+                     t["dist_nps_value"].format(item=label, nps=_signed(value, w)))
+    if any(study.items[c].reversed for c in order):
+        lines.append(t["reversed_note"])
+    return lines
+
+
+def _nps_value(result: Any, item: str, cell: tuple[str, str, str, str]) -> float | None:
+    """The NPS of the cell (``result.scores``), when the item is the study's NPS item and
+    the cell has a value that may be shown."""
+    wave, _, brand, population = cell
+    if item != getattr(getattr(result.study, "index", None), "nps_item", None):
+        return None
+    s = result.scores
+    row = s[(s["measure"] == "nps") & (s["population"] == population) & (s["wave"] == wave)
+            & (s["brand"] == brand)]
+    if row.empty or suppressed(row["flag"]).any() or not np.isfinite(row["value"].iloc[0]):
+        return None
+    return float(row["value"].iloc[0])
+
+
+def _signed(value: float, w: Words) -> str:
+    """``+5.4``, ``−38.8``, ``0.0``: a net score with its sign."""
+    text = w.num(abs(value), 1)
+    return text if round(value, 1) == 0 else ("+" if value > 0 else "−") + text
+
+
+def _codes_text(codes: tuple[int, ...]) -> str:
+    """``1–3`` for a run of codes, ``1, 2, 5`` otherwise."""
+    c = sorted(codes)
+    if len(c) > 1 and c == list(range(c[0], c[-1] + 1)):
+        return f"{c[0]}–{c[-1]}"
+    return ", ".join(map(str, c))
 
 
 def _legend_columns(handles: list[Patch], k: np.ndarray) -> int:
@@ -127,19 +233,27 @@ def _legend_columns(handles: list[Patch], k: np.ndarray) -> int:
 def _item_labels(study: Any, order: list[str], brand: str, mark: str,
                  language: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The items' short labels in the report language (the brand named), wrapped on two
-    lines and shortened to fit, reversed items marked; the keys of labels that would look
-    alike once shortened."""
+    lines (the label column widens up to :data:`ITEM_MAX_PT` to keep them whole, else a
+    third line), reversed items marked; the keys of labels that would look alike once
+    shortened."""
     texts = [label_of(study, c, language) for c in order]
-    texts = [x.replace("[Brand]", brand) if brand != TOTAL else x for x in texts]
+    if brand != TOTAL:  # the brand placeholder of the spec's texts, in either language
+        texts = [_PLACEHOLDER.sub(lambda _m: brand, x) for x in texts]
     # reversed items were recoded at ingest: their right side is favourable
     tails = [f" {mark}" if study.items[c].reversed else "" for c in order]
-    return fit_names(texts, ITEM_PT, lines=2, size=9, tails=tails)
+    width, lines = ITEM_MAX_PT, 3
+    for room in np.arange(ITEM_PT, ITEM_MAX_PT + 1, 10.0):
+        if all(wrap(f"{x}{tail}", room, size=9).count("\n") < 2
+               for x, tail in zip(texts, tails, strict=True)):
+            width, lines = float(room), 2
+            break
+    return fit_names(texts, width, lines=lines, size=9, tails=tails)
 
 
-def _base_range(n_eff: pd.Series, hidden: np.ndarray, w: Words) -> str:
+def _base_range(n: pd.Series, hidden: np.ndarray, w: Words) -> str:
     """``"2,714"``, or ``"2,690–2,714"`` when the shown items' bases differ."""
-    n = n_eff.to_numpy(float)[~hidden]
-    lo_n, hi_n = np.nanmin(n), np.nanmax(n)
+    v = n.to_numpy(float)[~hidden]
+    lo_n, hi_n = np.nanmin(v), np.nanmax(v)
     return w.count(lo_n) if round(lo_n) == round(hi_n) else f"{w.count(lo_n)}–{w.count(hi_n)}"
 
 
@@ -174,22 +288,23 @@ def _item_cells(result: Any, wave: str, brand: str, population: str,
 
 
 def _bars(s0: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
-    """Where each answer's segment starts (``left``), the bar's start, the negative,
-    neutral and positive answers (masks) and each segment's colour."""
+    """Where each answer's segment starts (``left``), the bar's start and each segment's
+    colour."""
     width = s0.shape[1]
     pos, mid = np.arange(width)[None, :], (k[:, None] - 1) / 2
-    neg, neutral, posv = pos < mid, pos == mid, (pos > mid) & (pos < k[:, None])
+    neg, neutral = pos < mid, pos == mid
     start = -(s0 * neg).sum(1) - 0.5 * (s0 * neutral).sum(1)
     colours = np.array([[diverging_colour((j - m) / max(m, 0.5)) for j in range(width)]
                         for m in mid[:, 0]])
     return {"share": s0, "start": start, "left": start[:, None] + np.cumsum(s0, axis=1) - s0,
-            "neg": neg, "pos": posv, "colours": colours}
+            "colours": colours}
 
 
 def _draw_bars(ax: Any, bars: dict[str, np.ndarray], ys: np.ndarray, hidden: np.ndarray,
                order: list[str], w: Words, rep: Any) -> float:
-    """Every segment of every bar (one collection), the zero line and the end shares; a
-    hidden item gets a grey note. Returns the x limit."""
+    """Every segment of every bar (one collection), the zero line and the end shares (the
+    bottom and top boxes, ``bars["ends"]``); a hidden item gets a grey note. Returns the x
+    limit."""
     s0, start, left = bars["share"], bars["start"], bars["left"]
     vis = (~hidden)[:, None] & (s0 > 0)
     x0, x1 = 100 * left[vis], 100 * (left + s0)[vis]
@@ -206,28 +321,33 @@ def _draw_bars(ax: Any, bars: dict[str, np.ndarray], ys: np.ndarray, hidden: np.
                     ha="center", va="center", color=GREY, fontstyle="italic", zorder=4,
                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
             continue
-        ax.annotate(w.pct((s0[i] * bars["neg"][i]).sum()), (100 * start[i], y),
-                    xytext=(-3, 0), textcoords="offset points", ha="right", va="center",
-                    fontsize=9, gid=f"share:{order[i]}:negative", in_layout=False)
-        ax.annotate(w.pct((s0[i] * bars["pos"][i]).sum()), (100 * (start[i] + s0[i].sum()), y),
-                    xytext=(3, 0), textcoords="offset points", ha="left", va="center",
-                    fontsize=9, gid=f"share:{order[i]}:positive", in_layout=False)
+        bottom, top = bars["ends"][i]
+        if np.isfinite(bottom):
+            ax.annotate(w.pct(bottom), (100 * start[i], y), xytext=(-3, 0),
+                        textcoords="offset points", ha="right", va="center", fontsize=9,
+                        gid=f"share:{order[i]}:bottom", in_layout=False)
+        if np.isfinite(top):
+            ax.annotate(w.pct(top), (100 * (start[i] + s0[i].sum()), y), xytext=(3, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=9,
+                        gid=f"share:{order[i]}:top", in_layout=False)
     ext = np.max(np.abs(np.concatenate([start, start + s0.sum(1)])), initial=0.5) * 100
     return float(min(110.0, np.ceil((ext + 14) / 10) * 10))
 
 
-def _answer_legend(scales: list[Any], k: np.ndarray, language: str) -> list[Patch]:
+def _answer_legend(scales: list[Any], k: np.ndarray, nps: np.ndarray,
+                   w: Words) -> list[Patch]:
     """One legend entry per answer position; scales of one length share a colour, so their
-    labels stack in one entry. Scales labelled at their ends only (0-10) say which code each
-    label is; unlabelled scales show their codes."""
+    labels stack in one entry. Scales labelled at their ends only say which code each
+    label is; unlabelled scales show their codes. NPS items add their three classes
+    ("Detractors 0–6", "Passives 7–8", "Promoters 9–10")."""
     handles = []
-    for kk in sorted(set(k.tolist())):  # one legend run per scale length
-        group = [sc for sc, n in zip(scales, k, strict=True) if n == kk]
+    for kk in sorted(set(k[~nps].tolist())):  # one legend run per scale length
+        group = [sc for sc, n, p in zip(scales, k, nps, strict=True) if n == kk and not p]
         labelled = [j for j in range(kk) if any(sc.min + j in sc.labels for sc in group)]
         labelled = labelled or list(range(kk))  # no label at all: the codes
         for j in labelled:
-            names = list(dict.fromkeys(fit(sc.label_in(sc.min + j, language), 150, lines=1,
-                                           size=9) for sc in group))
+            names = list(dict.fromkeys(fit(sc.label_in(sc.min + j, w.language), 150,
+                                           lines=1, size=9) for sc in group))
             if len(labelled) < kk:  # labelled ends only (0-10): say which code, once
                 code = str(group[0].min + j)
                 names = [n if re.match(rf"^\s*{code}\b", n) else f"{code} = {n}"
@@ -235,4 +355,9 @@ def _answer_legend(scales: list[Any], k: np.ndarray, language: str) -> list[Patc
             m = (kk - 1) / 2
             handles.append(Patch(facecolor=diverging_colour((j - m) / max(m, 0.5)),
                                  edgecolor="white", label="\n".join(names)))
+    if nps.any():
+        for j, (key, codes) in enumerate(zip(("nps_detractors", "nps_passives",
+                                              "nps_promoters"), _nps_codes(), strict=True)):
+            handles.append(Patch(facecolor=diverging_colour(j - 1.0), edgecolor="white",
+                                 label=w.charts[key].format(codes=_codes_text(codes))))
     return handles

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import threading
 import unicodedata
 import warnings
@@ -166,7 +167,20 @@ def one_line(text: object) -> str:
     kept = "".join("\ufffd" if unicodedata.category(c) == "Cs" else c for c in str(text)
                    if c.isspace() or c in _JOINERS
                    or unicodedata.category(c) not in ("Cc", "Cf"))
-    return " ".join(kept.split()) or BLANK
+    return _squash(kept) or BLANK
+
+
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
+
+
+def _squash(text: str) -> str:
+    r"""Runs of breaking white space as one space; the no-break spaces (French numbers and
+    punctuation: ``12\u202f439``, ``NPS\u00a0+5,4``) are kept, so no line breaks there.
+
+    >>> _squash(" a \n b\u00a0c ")
+    'a b\xa0c'
+    """
+    return " ".join(_BREAKING_SPACE.split(text.strip()))
 
 
 @functools.cache
@@ -284,7 +298,7 @@ def wrap(text: object, width: float, *, size: float = 10, bold: bool = False) ->
     >>> wrap("one two three", 50)
     'one two\\nthree'
     """
-    return "\n".join("\n".join(_lines(" ".join(part.split()), width, size, bold))
+    return "\n".join("\n".join(_lines(_squash(part), width, size, bold))
                      for part in str(text).split("\n"))
 
 
@@ -374,8 +388,8 @@ def differences(names: Sequence[str]) -> list[int]:
 def _visible(label: str, tail: str) -> str:
     """What a label looks like, for telling names apart: one line, without its tail,
     characters no font has as one box."""
-    core = " ".join(label.split())
-    t = " ".join(tail.split())
+    core = _squash(label)
+    t = _squash(tail)
     core = core[: len(core) - len(t)] if t and core.endswith(t) else core
     missing = set(missing_glyphs([core]))
     return "".join("\ufffd" if c in missing else c for c in core)

@@ -18,6 +18,7 @@ from txscore.reporting.chart_base import (
     label_of,
     legend_above,
     message,
+    name_list,
     setup,
     short,
     study_line,
@@ -94,7 +95,8 @@ def reliability_overview(result: Any, *, ax: Any = None) -> Figure:
         for tick, h in zip(ax.get_yticklabels(), hidden, strict=True):
             tick.set_color(GREY if h else "#222222")
         ax.tick_params(axis="y", length=0)
-        lines = [study_line(result), t["rel_note"].format(conf=f"{rep.confidence * 100:g}")]
+        lines = [study_line(result), *_base_line(result, rel, hidden, w),
+                 t["rel_note"].format(conf=f"{rep.confidence * 100:g}")]
         notes: dict[str, list[str]] = {}
         for r in rel.itertuples(index=False):
             note = w.verdict(None, getattr(r, "notes", ""), table="reliability_notes_short")
@@ -108,6 +110,21 @@ def reliability_overview(result: Any, *, ax: Any = None) -> Figure:
         if handles:
             legend_above(ax, handles, own)
     return fig
+
+
+def _base_line(result: Any, rel: pd.DataFrame, hidden: np.ndarray, w: Words) -> list[str]:
+    """The base: complete cases (and effective base) of the rows shown, pooled over the
+    study's waves and brands; none when no row is shown."""
+    if not (~hidden).any():
+        return []
+    spans = []
+    for col in ("n_complete", "n_eff"):
+        v = rel[col].to_numpy(float)[~hidden] if col in rel else np.array([np.nan])
+        lo, hi = (np.nanmin(v), np.nanmax(v)) if np.isfinite(v).any() else (np.nan, np.nan)
+        spans.append("–" if not np.isfinite(lo) else w.count(lo) if round(lo) == round(hi)
+                     else f"{w.count(lo)}–{w.count(hi)}")
+    return [w.charts["rel_base"].format(waves=name_list(list(result.study.waves), w),
+                                        n=spans[0], n_eff=spans[1])]
 
 
 def _ordered(rel: pd.DataFrame | None) -> pd.DataFrame:

@@ -1,4 +1,10 @@
-"""A measure over the waves: one line per brand, intervals, significant changes circled."""
+"""A measure over the waves: one line per brand, intervals, significant changes circled.
+
+Each brand keeps its colour (:func:`~txscore.reporting.palette.brand_colours`) and its
+marker (:func:`~txscore.reporting.palette.brand_markers`, by the study's brand order, not by
+the chart's ranking); the focus brand (``focus``, else ``[report] focus_brand``) is drawn
+on top, thicker, its label in bold, the other brands muted.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from txscore.reporting.chart_base import (
     SIGNED_MEASURES,
     TOP_LINES,
     axes,
+    base_note,
     decorate,
     keys_note,
     label_of,
@@ -28,8 +35,15 @@ from txscore.reporting.chart_base import (
     top_brands,
     why_missing,
 )
-from txscore.reporting.chart_labels import fit, fit_names, spread
-from txscore.reporting.palette import MARKERS, OKABE_ITO, ORANGE, SKY, STYLE, darker
+from txscore.reporting.chart_labels import fit, fit_names, one_line, spread
+from txscore.reporting.palette import (
+    GREY,
+    STYLE,
+    TOTAL_COLOUR,
+    brand_markers,
+    chart_colours,
+    readable,
+)
 from txscore.reporting.text import Words
 from txscore.study.vocabulary import TOTAL
 
@@ -47,10 +61,10 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
     Points are dodged sideways so that the whiskers (bootstrap intervals) do not hide one
     another; a ring marks a point whose change from the previous wave is significant
     (``result.changes``, comparison ``"wave"``). Each line ends in a label with the brand,
-    its latest value and base (n_eff), spread so that labels never overlap. The "All
-    brands" total is the black dashed line. Suppressed cells have no point (the line breaks)
-    and are listed in the footnote. Long wave names wrap on three lines, long brand names
-    are shortened (with keys in the footnote where they would look alike).
+    its latest value and base (n_eff), spread apart; the footnote gives each wave's base.
+    The "All brands" total is the grey dashed line. Suppressed cells have no point (the
+    line breaks) and are listed in the footnote. Long names wrap, then are shortened (with
+    keys in the footnote where they would look alike).
 
     Parameters
     ----------
@@ -71,7 +85,7 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
     top : int or None, default :data:`~txscore.reporting.chart_base.TOP_LINES`
         Most brands drawn when ``brands`` is not given (None: all).
     focus : str, optional
-        A brand drawn even when it is not among the top ones.
+        The brand highlighted (default ``[report] focus_brand``): drawn, on top, thicker.
 
     Returns
     -------
@@ -86,15 +100,13 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
     'CX index (0–100)'
     """
     wave, w, _ = setup(result, wave)
-    t = w.charts
-    waves = list(result.study.waves)
+    t, waves = w.charts, list(result.study.waves)
     waves = waves[: waves.index(wave) + 1]
     rows, population, pops = _trend_rows(result, measure, population, waves, brands)
+    colours, focus = chart_colours(result, focus)
     rows, more = _top_rows(rows, waves, top if brands is None else None, focus)
     cells = _trend_cells(rows, waves)
-    last = cells["value"].ffill(axis=1).iloc[:, -1]  # the best brands first, the total last
-    order = sorted(last.index, key=lambda b: (b == TOTAL, -np.nan_to_num(last[b], nan=-1e9),
-                                              str(b)))
+    order = _order(cells)
     label = _measure_label(result, measure, rows, w)
     ticks, keys = fit_names([str(x) for x in waves], max(60.0, 330.0 / len(waves)), lines=3)
     signed = measure in SIGNED_MEASURES
@@ -106,19 +118,28 @@ def trend(result: Any, measure: str = "tx", *, population: str | None = None,
         ax.set(xlim=(-0.5, len(waves) - 0.5), ylim=ylims)
         ax.set_xticks(np.arange(len(waves), dtype=float), ticks)
         ax.tick_params(axis="x", length=0)
-        sig = _significant(result, measure, population)
-        ends, ringed, end_keys = _trend_lines(ax, cells, order, waves, sig, w)
+        ends, ringed, end_keys = _trend_lines(ax, cells, order, waves,
+                                              _significant(result, measure, population), w,
+                                              _looks(result, order, colours, focus), focus)
         lines = _trend_note(result, ringed, _hidden_cells(cells["hide"], order, waves, w), w)
-        lines += [*more_note(w, more, top, label), *keys_note(w, keys + end_keys)]
+        lines += [base_note(result, waves, w, population=population, measure=measure),
+                  *more_note(w, more, top, label), *keys_note(w, keys + end_keys)]
         pop_txt = f" – {t[population]}" if len(pops) > 1 else ""
         ylabel = (f"{label if len(label) <= 28 else t['score']} "  # the title names it
                   f"({t['signed_unit'] if signed else '0–100'})")
         decorate(ax, w, t["trend_title"].format(label=label) + pop_txt, t["trend_x"],
-                 ylabel, "\n".join(lines), own, xfmt=False, yfmt=True)
+                 ylabel, "\n".join(x for x in lines if x), own, xfmt=False, yfmt=True)
         if own:
             settle(fig)
-        _end_labels(ax, ends, ylims)
+        _end_labels(ax, ends, ylims, focus)
     return fig
+
+
+def _order(cells: dict[str, pd.DataFrame]) -> list[str]:
+    """The brands by their latest value, the best first, the total last."""
+    last = cells["value"].ffill(axis=1).iloc[:, -1]
+    return sorted(last.index, key=lambda b: (b == TOTAL, -np.nan_to_num(last[b], nan=-1e9),
+                                             str(b)))
 
 
 def _trend_rows(result: Any, measure: str, population: str | None, waves: list[str],
@@ -214,34 +235,44 @@ def _significant(result: Any, measure: str, population: str) -> set[tuple[str, s
     return set(zip(ch.loc[m, "brand"], ch.loc[m, "wave"], strict=True))
 
 
+def _looks(result: Any, order: list[str], colours: dict[str, str],
+           focus: str | None) -> dict[str, tuple[str, str, str, float, float]]:
+    """Per brand, its line's colour, marker, style, width and z-order: the brand's colour
+    and marker (by the study's brand order), the focus brand thicker and on top, the
+    total dark grey and dashed."""
+    markers = brand_markers(result)
+    looks = {b: (colours.get(str(b), GREY), *markers.get(str(b), ("o", "-")),
+                 2.4 if b == focus else 1.6, 5.0 if b == focus else 3.0)
+             for b in order}
+    looks[TOTAL] = (TOTAL_COLOUR, "o", "--", 2.0, 3.0)
+    return looks
+
+
 def _trend_lines(ax: Any, cells: dict[str, pd.DataFrame], order: list[str], waves: list[str],
-                 sig: set[tuple[str, str]],
-                 w: Words) -> tuple[list[tuple], bool, list[tuple[str, str]]]:
-    """One dodged line per brand with whiskers and rings; returns the line-end labels
-    (brand, y, text, colour), whether a ring was drawn and the keys of shortened names."""
+                 sig: set[tuple[str, str]], w: Words,
+                 looks: dict[str, tuple],
+                 focus: str | None) -> tuple[list[tuple], bool, list[tuple[str, str]]]:
+    """One dodged line per brand (``looks``: :func:`_looks`) with whiskers and rings;
+    returns the line-end labels (brand, y, text, colour; the ``focus`` brand's fitted in
+    bold), whether a ring was drawn and the keys of shortened names."""
     k, xs = len(order), np.arange(len(waves), dtype=float)
     dodge = (np.arange(k) - (k - 1) / 2) * min(0.03, 0.3 / max(k, 1))
-    styles = {}
-    for i, b in enumerate([b for b in order if b != TOTAL]):
-        colour = OKABE_ITO[i % 6]  # yellow (the 7th) is unreadable as a line on white
-        styles[b] = (colour, MARKERS[i % 6], "-" if i < 6 else "--", 1.6)
-    styles[TOTAL] = ("#222222", "o", "--", 2.0)
     ends, ringed, names, tails = [], False, [], []
     for i, b in enumerate(order):
-        colour, marker, ls, lw = styles[b]
+        colour, marker, ls, lw, z = looks[b]
         x, y = xs + dodge[i], cells["value"].loc[b].to_numpy(float)
         ax.plot(x, y, color=colour, marker=marker, linestyle=ls, linewidth=lw,
-                markersize=6, zorder=3, gid=f"brand:{b}")
+                markersize=6, zorder=z, gid=f"brand:{b}")
         with np.errstate(invalid="ignore"):
             err = np.nan_to_num(np.abs(np.vstack([cells["lo"].loc[b], cells["hi"].loc[b]]) - y))
         ax.errorbar(x, y, yerr=err, fmt="none", ecolor=colour, elinewidth=1, alpha=0.7,
-                    zorder=2)
+                    zorder=z - 1)
         for j, wave in enumerate(waves):
             if (b, wave) in sig and np.isfinite(y[j]):
                 ringed = True
                 ax.plot([x[j]], [y[j]], marker="o", markersize=13, markerfacecolor="none",
                         markeredgecolor=colour, markeredgewidth=1.4, linestyle="none",
-                        zorder=4, gid=f"change:{b}:{wave}")
+                        zorder=z + 1, gid=f"change:{b}:{wave}")
         seen = np.flatnonzero(np.isfinite(y))
         if len(seen):
             j = seen[-1]
@@ -250,17 +281,25 @@ def _trend_lines(ax: Any, cells: dict[str, pd.DataFrame], order: list[str], wave
             earlier = f", {fit(waves[j], 60, lines=1)}" if j < len(waves) - 1 else ""
             tails.append(f" {w.num(y[j], 1)} (n_eff={n_eff}{earlier})")
             ends.append((b, y[j], "", colour))
-    texts, keys = fit_names(names, END_PT, lines=1, tails=tails)
+    # wrapped on two lines while the labels have the room (eight labels), else on one
+    lines = 2 if len(names) <= 8 else 1
+    texts, keys = fit_names(names, END_PT, lines=lines, tails=tails)
+    for i, (b, *_) in enumerate(ends):  # the focus brand's label is bold: wider
+        if b == focus and not any(name == one_line(b) for _, name in keys):
+            texts[i] = fit(names[i], END_PT, lines=lines, bold=True, tail=tails[i])
     return [(b, y, text, c) for (b, y, _, c), text in zip(ends, texts, strict=True)], ringed, keys
 
 
-def _end_labels(ax: Any, ends: list[tuple], ylims: tuple[float, float]) -> None:
-    """The line-end labels right of the plot, spread 12 points apart."""
+def _end_labels(ax: Any, ends: list[tuple], ylims: tuple[float, float],
+                focus: str | None) -> None:
+    """The line-end labels right of the plot in the brands' colours (a shade dark enough
+    to read), spread 12 points a line apart; the focus brand's in bold."""
     height = ax.bbox.height * 72 / ax.figure.dpi  # points
     to_pt = height / (ylims[1] - ylims[0])
-    ys = spread(np.array([(e[1] - ylims[0]) * to_pt for e in ends]), 12.0, 0, height)
+    gap = 12.0 * max((e[2].count("\n") + 1 for e in ends), default=1)
+    ys = spread(np.array([(e[1] - ylims[0]) * to_pt for e in ends]), gap, 0, height)
     for (b, _, text, colour), y in zip(ends, ys, strict=True):
         ax.annotate(text, xy=(1, ylims[0] + y / to_pt), xycoords=("axes fraction", "data"),
                     xytext=(6, 0), textcoords="offset points", va="center", ha="left",
-                    color=darker(colour, 0.8) if colour in (ORANGE, SKY) else colour,
-                    annotation_clip=False, gid=f"label:{b}")
+                    color=readable(colour), annotation_clip=False, gid=f"label:{b}",
+                    fontweight="bold" if b == focus else "normal")

@@ -32,7 +32,7 @@ from txscore.errors import (
     check_scalar,
 )
 from txscore.reporting.chart_brands import cx_vs_bx, growth_grid, tx_by_brand
-from txscore.reporting.chart_drivers import importance_performance
+from txscore.reporting.chart_drivers import importance_performance, outcome_label
 from txscore.reporting.chart_items import item_distribution
 from txscore.reporting.chart_labels import missing_glyphs, quiet_glyphs
 from txscore.reporting.chart_reliability import reliability_overview
@@ -300,11 +300,15 @@ def chart_texts(result: Any) -> list[str]:
     language = study.report.language
     texts = [str(study.name), *map(str, study.waves)]
     for table, cols in ((result.scores, ("brand", "label")), (result.grid, ("brand",)),
-                        (getattr(result, "drivers", None), ("label", "outcome"))):
+                        (getattr(result, "drivers", None), ("label",))):
         if table is not None and len(table):
             texts += [str(v) for c in cols if c in table
                       for v in table[c].dropna().astype(str).unique()]
     # a duck-typed result (a test's) may have no spec tables
+    drivers = getattr(result, "drivers", None)
+    if drivers is not None and len(drivers) and "outcome" in drivers:
+        texts += [outcome_label(study, code, language)
+                  for code in drivers["outcome"].dropna().astype(str).unique()]
     texts += [item.label_in(language) for item in getattr(study, "items", {}).values()]
     texts += [cons.title_in(language) for cons in getattr(study, "constructs", {}).values()]
     texts += [sc.label_in(code, language) for sc in getattr(study, "scales", {}).values()

@@ -23,7 +23,8 @@ __all__ = ["BAND_FILL", "BAND_FONT", "BLUE", "FALLBACK_FONTS", "FIGSIZE", "FLAG_
            "OKABE_ITO", "ORANGE", "PURPLE", "QUADRANT_COLOURS", "SKY", "STYLE",
            "VERDICT_COLOURS", "VERMILLION", "XL_GREY", "blend", "brand_colours",
            "brand_order", "darker", "diverging_colour", "focus_of", "BRAND_PALETTE",
-           "TOTAL_COLOUR"]
+           "FOCUS_EDGE", "MUTED", "TOTAL_COLOUR", "brand_markers", "chart_colours", "contrast",
+           "readable"]
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442"]
 BLUE, VERMILLION, GREY = OKABE_ITO[0], OKABE_ITO[1], "#767676"  # grey: 4.5:1 on white
@@ -115,6 +116,8 @@ BRAND_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7
 TOTAL_COLOUR = "#404040"
 #: how much of its colour a brand keeps when another brand is the focus (``blend``)
 MUTED = 0.4
+#: the edge of the focus brand's bar
+FOCUS_EDGE = "#1A1A1A"
 
 
 def brand_order(brands: Iterable[object]) -> list[str]:
@@ -151,7 +154,9 @@ def brand_colours(result: Any, *, muted: bool = True) -> dict[str, str]:
     ('#0072B2', '#404040')
     """
     brands = brand_order(result.scores["brand"]) if hasattr(result, "scores") else []
-    given = {str(b): c.upper() for b, c in dict(result.study.report.brand_colors).items()}
+    # a duck-typed result (a test's) may have no brand_colors
+    given = {str(b): c.upper() for b, c in
+             dict(getattr(result.study.report, "brand_colors", None) or {}).items()}
     free = [c for c in BRAND_PALETTE if c not in given.values()] or list(BRAND_PALETTE)
     colours: dict[str, str] = {}
     k = 0
@@ -166,3 +171,74 @@ def brand_colours(result: Any, *, muted: bool = True) -> dict[str, str]:
         colours = {b: c if b == focus else blend(c, MUTED).upper() for b, c in colours.items()}
     colours[TOTAL] = TOTAL_COLOUR
     return colours
+
+
+def chart_colours(result: Any, focus: str | None = None) -> tuple[dict[str, str], str | None]:
+    """The brands' colours in a chart and the brand it highlights: ``focus`` (a chart's
+    argument) or else the ``[report] focus_brand``. The colours are :func:`brand_colours`;
+    when ``focus`` is another brand than the report's, the others are muted around it.
+
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> result = SimpleNamespace(scores=pd.DataFrame({"brand": ["A", "B"]}),
+    ...                          study=SimpleNamespace(report=SimpleNamespace()))
+    >>> chart_colours(result)
+    ({'A': '#0072B2', 'B': '#D55E00', 'All brands': '#404040'}, None)
+    >>> chart_colours(result, "B")[0]["A"]
+    '#99C7E0'
+    """
+    report_focus = focus_of(result)
+    if focus is None or focus == report_focus:
+        return brand_colours(result), report_focus
+    colours = brand_colours(result, muted=False)
+    if focus not in colours or focus == TOTAL:
+        return colours, None
+    return ({b: c if b in (focus, TOTAL) else blend(c, MUTED).upper()
+             for b, c in colours.items()}, focus)
+
+
+def brand_markers(result: Any) -> dict[str, tuple[str, str]]:
+    """Each brand's line marker and style in trend charts, by :func:`brand_order` (not by
+    a chart's ranking): markers cycle through :data:`MARKERS`; brands past the palette's
+    colours (which then repeat) draw dashed lines.
+
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> result = SimpleNamespace(scores=pd.DataFrame({"brand": ["B", "A"]}))
+    >>> brand_markers(result)
+    {'A': ('o', '-'), 'B': ('s', '-')}
+    """
+    brands = brand_order(result.scores["brand"]) if hasattr(result, "scores") else []
+    return {b: (MARKERS[i % len(MARKERS)], "-" if (i // len(BRAND_PALETTE)) % 2 == 0 else "--")
+            for i, b in enumerate(brands)}
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance."""
+    c = np.array(to_rgb(colour))
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(c @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def contrast(colour: str, background: str = "#FFFFFF") -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21).
+
+    >>> round(contrast("#767676"), 2), round(contrast("#000000"), 0)
+    (4.54, 21.0)
+    """
+    a, b = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def readable(colour: str, ratio: float = 4.5) -> str:
+    """``colour`` itself, or its first darker shade (steps of 5%) with a contrast of
+    ``ratio`` on white: a brand's colour for its text.
+
+    >>> readable("#0072B2"), readable("#E69F00")
+    ('#0072B2', '#966700')
+    """
+    shade, factor = colour.upper(), 1.0
+    while contrast(shade) < ratio and factor > 0:
+        factor = round(factor - 0.05, 2)
+        shade = darker(colour, factor).upper()
+    return shade

@@ -175,11 +175,14 @@ def check_output(target: str | Path, study: Any, *, allow_input_folder: bool = F
                                 f"choose a folder with {out_option}."))
     elif not is_file:
         problems += _folder_problems(folder, out_option, allow_input_folder or holds_inputs)
-        book = target_of(folder) / f"{file_stem(getattr(study, 'name', ''))}.xlsx"
-        if book.name in foreign_entries(book.parent):
-            problems.append(Problem(
-                "the report's workbook would replace this file, which txscore did not write.",
-                str(book), f"rename the study or choose another folder with {out_option}."))
+        stem = target_of(folder) / file_stem(getattr(study, "name", ""))
+        foreign = foreign_entries(stem.parent)
+        for suffix, what in ((".xlsx", "workbook"), (".pptx", "deck")):
+            if stem.name + suffix in foreign:
+                problems.append(Problem(
+                    f"the report's {what} would replace this file, which txscore did not "
+                    "write.", f"{stem}{suffix}",
+                    f"rename the study or choose another folder with {out_option}."))
     if problems:
         raise OutputError(f"Cannot write to {target}", problems)
 

@@ -1,13 +1,16 @@
 """The detail sheets: Items, Reliability, Drivers and Exclusions.
 
-Items: the share of each answer, top box, net and score100 with intervals, one table per
-scale. Reliability: alpha, its interval, omega and the verdict per construct and
+Items: per scale, its answer codes and questions, then two tables: the share of each
+answer, and top box, net and score100 with their intervals (the same identifying columns
+in both, so that the page stays legible printed). Reliability: the constructs to read with
+care in words, then alpha, its interval, omega and the verdict per construct and
 population, then the item statistics. Drivers (when the result has a driver analysis):
-importance, performance and priority quadrant. Exclusions: the per-file reconciliation
-in respondents (distinct file rows) and in respondent x brand rows, with counts and shares
-per reason, the exclusions by reason in both, then the ledger. Verdicts, item
-flags, warnings, exclusion reasons and their details are codes in the result, put into
-words here.
+the priorities (importance, performance and quadrant), the importances with their
+intervals and warnings, and the models (outcome, R², bases). Exclusions: the per-file
+reconciliation in respondents (distinct file rows) and in respondent x brand rows, with
+counts and shares per reason, the exclusions by reason in both, then the ledger.
+Verdicts, item flags, warnings, exclusion reasons and their details are codes in the
+result, put into words here.
 
 The ledger identifies each excluded row by file, sheet and row: respondent ids are left out
 of the client workbook unless ``Book.show_ids`` (``report(..., show_ids=True)``, the
@@ -24,8 +27,10 @@ import pandas as pd
 
 from txscore._io import csv_text
 from txscore.ingest.quality import REASONS
-from txscore.reporting.chart_drivers import ip_quadrant
+from txscore.reporting.chart_base import label_of
+from txscore.reporting.chart_drivers import ip_quadrant, outcome_label
 from txscore.reporting.publish import file_stem
+from txscore.reporting.sheets_scores import bad_reliability
 from txscore.reporting.xlsx import (
     CHART_PREFIXES,
     Book,
@@ -33,12 +38,18 @@ from txscore.reporting.xlsx import (
     Sheet,
     brand_words,
     in_order,
+    put,
     say,
     translate,
 )
 
 __all__ = ["DRIVER_COLUMNS", "drivers_sheet", "exclusions_sheet", "items_sheet",
            "ledger_file", "reliability_sheet"]
+
+
+def _bold_focus(ctx: Book, brands: pd.Series) -> np.ndarray | None:
+    """The rows of the ``[report] focus_brand`` (bold), or None without one."""
+    return (brands.astype(str) == ctx.focus).to_numpy() if ctx.focus else None
 
 
 # ---------------------------------------------------------------------- Items
@@ -56,7 +67,6 @@ def items_sheet(wb, ctx: Book) -> None:
     order = {c: i for i, c in enumerate(study.items)}
     note_row = sh.row
     sh.row += 2
-    tops = []
     for scale_name in dict.fromkeys(scale_of[c] for c in items["item"].unique()):
         scale = study.scales[scale_name]
         block = items[items["item"].map(scale_of) == scale_name]
@@ -66,45 +76,74 @@ def items_sheet(wb, ctx: Book) -> None:
             shares = wide.reindex(pd.MultiIndex.from_frame(block[keys].astype(object)))
             for code in scale.codes:
                 block[f"_c{code}"] = (shares[code].to_numpy(float) if code in shares else np.nan)
-        hidden = (block["flag"] == "suppressed").to_numpy()
-        frame = block.assign(
-            brand=brand_words(ctx, block["brand"]),
-            population=translate(block["population"], lab.populations),
-            score100=block["score100"].astype(object).where(~hidden, ctx.supp),
-            flag=translate(block["flag"], lab.flags),
-            # the question in the report's language when the study translates it
-            text=block["item"].map({k: i.text_in(lab.language)
-                                    for k, i in ctx.study.items.items()}).fillna(block["text"]))
-        used: set[str] = set()
-        share_cols = []
-        for code in scale.codes:
-            head = scale.label_in(code, lab.language)
-            head = head if head not in used else f"{head} ({code})"
-            used.add(head)
-            share_cols.append(Col(f"_c{code}", head, "0.0"))
-        cols = [Col("wave", lab["h_wave"]), *[Col(b, b.replace("_", " ").capitalize())
-                                              for b in by],
-                Col("population", lab["h_population"]), Col("item", lab["h_item"]),
-                Col("text", lab["h_question"], wrap=True), Col("brand", lab["h_brand"]),
-                Col("n", lab["h_n"], "#,##0"), Col("n_eff", lab["h_n_eff"], "#,##0"),
-                *share_cols,
-                Col("top_box", lab["h_top_box"], "0.0"),
-                Col("top_box_ci_low", lab["h_top_box_low"], "0.0"),
-                Col("top_box_ci_high", lab["h_top_box_high"], "0.0"),
-                Col("net", lab["h_net"], "0.0"), Col("net_ci_low", lab["h_net_low"], "0.0"),
-                Col("net_ci_high", lab["h_net_high"], "0.0"),
-                Col("score100", lab["h_score100"], "0.0"),
-                Col("ci_low", lab["h_score100_low"], "0.0"),
-                Col("ci_high", lab["h_score100_high"], "0.0"), Col("flag", lab["h_flag"])]
-        sh.heading(lab["items_scale"].format(scale=scale_name, lo=scale.min, hi=scale.max))
-        grey = (block["flag"] != "ok").to_numpy()
-        tops.append(sh.table(frame, cols, name=f"Items_{scale_name}", grey=grey))
+        _items_scale(sh, ctx, scale_name, block)
     charts_at = sh.row
     sh.images(CHART_PREFIXES["items"])
     if sh.row > charts_at:
         sh.para(lab["charts_below"].format(row=charts_at), row=note_row)
-    sh.finish(freeze=f"A{tops[0] + 1}" if tops else None,
-              title_row=tops[0] if len(tops) == 1 else None)
+    sh.finish()  # several tables, each its own header: nothing frozen, no repeated header
+
+
+def _items_scale(sh: Sheet, ctx: Book, scale_name: str, block: pd.DataFrame) -> None:
+    """One scale: its answers and questions in words, the answer shares (columns headed by
+    the answer codes), then top box, net and score100 with their intervals."""
+    lab, study = ctx.words, ctx.study
+    book = lab.table["book"]
+    scale = study.scales[scale_name]
+    hidden = (block["flag"] == "suppressed").to_numpy()
+    frame = block.assign(
+        brand=brand_words(ctx, block["brand"]),
+        population=translate(block["population"], lab.populations),
+        score100=block["score100"].astype(object).where(~hidden, ctx.supp),
+        flag=translate(block["flag"], lab.flags))
+    ids = [Col("wave", lab["h_wave"]), *[Col(b, b.replace("_", " ").capitalize())
+                                         for b in ctx.result.by],
+           Col("population", lab["h_population"]), Col("item", lab["h_item"]),
+           Col("brand", lab["h_brand"])]
+    sh.heading(lab["items_scale"].format(scale=scale_name, lo=scale.min, hi=scale.max))
+
+    _answer_codes(sh, ctx, scale)
+    for item in dict.fromkeys(block["item"]):
+        spec = study.items.get(item)
+        text = spec.text_in(lab.language) if spec is not None else ""
+        sh.para(book["items_question"].format(item=item, text=text or item))
+    grey = (block["flag"] != "ok").to_numpy()
+    bold = _bold_focus(ctx, block["brand"])
+    sh.row += 1
+    sh.para(book["items_answers"], font=ctx.st["bold"])
+    sh.table(frame, [*ids, Col("n", lab["h_n"], "#,##0"),
+                     *[Col(f"_c{code}", str(code), "0.0") for code in scale.codes]],
+             name=f"Items_{scale_name}", grey=grey, bold=bold)
+    conf = lab.num(study.report.confidence * 100)
+    sh.para(book["items_scores"].format(conf=conf), font=ctx.st["bold"])
+    sh.table(frame, [*ids, Col("n_eff", lab["h_n_eff"], "#,##0"),
+                     Col("top_box", lab["h_top_box"], "0.0"),
+                     Col("top_box_ci_low", lab["h_top_box_low"], "0.0"),
+                     Col("top_box_ci_high", lab["h_top_box_high"], "0.0"),
+                     Col("net", lab["h_net"], "0.0"), Col("net_ci_low", lab["h_net_low"], "0.0"),
+                     Col("net_ci_high", lab["h_net_high"], "0.0"),
+                     Col("score100", lab["h_score100"], "0.0"),
+                     Col("ci_low", lab["h_score100_low"], "0.0"),
+                     Col("ci_high", lab["h_score100_high"], "0.0"), Col("flag", lab["h_flag"])],
+             name=f"ItemScores_{scale_name}", grey=grey, bold=bold)
+
+
+def _answer_codes(sh: Sheet, ctx: Book, scale) -> None:
+    """A scale's answer codes, one a row: the code, its box (top or bottom) and its label,
+    which runs on to the right (the columns of the tables below keep their widths)."""
+    book = ctx.words.table["book"]
+    sh.para(book["items_codes"])
+    for code in scale.codes:
+        if not sh.fits(sh.row):
+            break
+        box = ("top_box" if code in scale.top_box else
+               "bottom_box" if code in scale.bottom_box else None)
+        put(sh.ws, sh.row, 1, code).alignment = ctx.st["indent"]
+        if box:
+            put(sh.ws, sh.row, 2, book[box]).font = ctx.st["grey"]
+        put(sh.ws, sh.row, 3, scale.label_in(code, ctx.words.language))
+        sh.row += 1
+    sh.row += 1  # then the questions
 
 
 # ---------------------------------------------------------------------- Reliability
@@ -112,46 +151,69 @@ def reliability_sheet(wb, ctx: Book) -> None:
     result, lab = ctx.result, ctx.words
     sh = Sheet.new(wb, ctx, "reliability", lab["reliability_title"], lab["reliability_sub"])
     rel = result.reliability
+    # a construct's label (the loyalty composite: a measure) in the report's language
+    titles = {k: label_of(ctx.study, k, lab.language, shown) for k, shown in zip(
+        rel.get("construct", []), rel.get("label", []), strict=True)}
+    _reliability_warnings(sh, ctx, titles)
+    tables = []
     if not rel.empty:
         two = rel["notes"].fillna("").astype(str).str.contains("two_dimensional", regex=False)
-        titles = {k: c.labels.get(lab.language) for k, c in ctx.study.constructs.items()}
-        frame = rel.assign(label=rel["construct"].map(titles).fillna(rel["label"]),
+        frame = rel.assign(label=rel["construct"].map(titles),
                            population=translate(rel["population"], lab.populations),
                            dimensionality=np.where(two, lab["dim_two"], lab["dim_one"]),
                            verdict=[lab.verdict(v, n, flag=f) for v, n, f in zip(
                                rel["verdict"], rel["notes"], rel["flag"], strict=True)])
         # verdict (constructs) and flags (items) share a column: both are wrapped text
-        cols = [Col("label", lab["h_construct"]), Col("population", lab["h_population"]),
+        cols = [Col("label", lab["h_construct"], wrap=True, cap=18),
+                Col("population", lab["h_population"], wrap=True, cap=17),
                 Col("n_items", lab["h_n_items"], "0"),
                 Col("n_complete", lab["h_complete"], "#,##0"),
                 Col("alpha", lab["h_alpha"], "0.000"), Col("ci_low", lab["h_ci_low"], "0.000"),
                 Col("ci_high", lab["h_ci_high"], "0.000"),
-                Col("verdict", lab["h_verdict"], wrap=True),
+                Col("verdict", lab["h_verdict"], wrap=True, cap=24),
                 Col("std_alpha", lab["h_std_alpha"], "0.000"),
                 Col("average_r", lab["h_average_r"], "0.000"),
                 Col("omega_total", lab["h_omega"], "0.000"),
                 Col("first_eigen_share", lab["h_eigen"], "0.00"),
-                Col("dimensionality", lab["h_dimensionality"])]
-        top = sh.table(frame, [c for c in cols if c.key in frame], name="Reliability")
-    else:
-        top = None
+                Col("dimensionality", lab["h_dimensionality"], wrap=True, cap=14)]
+        tables.append(sh.table(frame, [c for c in cols if c.key in frame], name="Reliability"))
     items = result.reliability_items
     if not items.empty:
-        names = dict(zip(rel["construct"], rel["label"], strict=False))
-        frame = items.assign(construct=translate(items["construct"], names),
+        frame = items.assign(construct=items["construct"].map(
+                                 lambda k: titles.get(k) or label_of(ctx.study, k, lab.language)),
                              population=translate(items["population"], lab.populations),
                              flags=items["flags"].map(lambda v: lab.codes("item_flags", v)))
         sh.heading(lab["reliability_items"])
-        sh.table(frame, [Col("construct", lab["h_construct"]),
-                         Col("population", lab["h_population"]), Col("item", lab["h_item"]),
-                         Col("n", lab["h_n"], "#,##0"), Col("mean", lab["h_mean"], "0.00"),
-                         Col("sd", lab["h_sd"], "0.00"),
-                         Col("item_rest_r", lab["h_item_rest"], "0.000"),
-                         Col("flags", lab["h_flags"], wrap=True),
-                         Col("alpha_if_deleted", lab["h_alpha_deleted"], "0.000")],
-                 name="ReliabilityItems")
+        tables.append(sh.table(frame, [
+            Col("construct", lab["h_construct"], wrap=True, cap=18),
+            Col("population", lab["h_population"], wrap=True, cap=17),
+            Col("item", lab["h_item"]), Col("n", lab["h_n"], "#,##0"),
+            Col("mean", lab["h_mean"], "0.00"), Col("sd", lab["h_sd"], "0.00"),
+            Col("item_rest_r", lab["h_item_rest"], "0.000"),
+            Col("flags", lab["h_flags"], wrap=True, cap=24),
+            Col("alpha_if_deleted", lab["h_alpha_deleted"], "0.000")],
+            name="ReliabilityItems"))
     sh.images(CHART_PREFIXES["reliability"])
-    sh.finish(freeze=f"A{top + 1}" if top else None, title_row=top)
+    one = tables[0] if len(tables) == 1 else None  # one table: its header stays in view
+    sh.finish(freeze=f"A{one + 1}" if one else None, title_row=one)
+
+
+def _reliability_warnings(sh: Sheet, ctx: Book, titles: dict[str, str | None]) -> None:
+    """One sentence per construct x population whose verdict is not plain "ok"."""
+    lab = ctx.words
+    sh.heading(lab["rel_title"])
+    bad = bad_reliability(ctx.result.reliability)
+    if bad.empty:
+        sh.para(lab["rel_none"])
+    for r in bad.itertuples(index=False):
+        sh.para(lab["rel_line"].format(
+            construct=titles.get(r.construct) or r.label,
+            population=lab.populations.get(r.population, r.population),
+            alpha=lab.num(r.alpha, 2) if pd.notna(r.alpha) else "–",
+            low=lab.num(r.ci_low, 2) if pd.notna(r.ci_low) else "–",
+            high=lab.num(r.ci_high, 2) if pd.notna(r.ci_high) else "–",
+            verdict=lab.verdict(r.verdict, r.notes, flag=r.flag)))
+    sh.row += 1
 
 
 # ---------------------------------------------------------------------- Drivers
@@ -161,45 +223,70 @@ DRIVER_COLUMNS = ["analysis", "outcome", "population", "wave", "driver", "label"
 
 
 def drivers_sheet(wb, ctx: Book, drivers: pd.DataFrame) -> None:
+    """Three tables: the priorities (importance, performance, quadrant), the importances
+    with their intervals, raw weights, signs and warnings, and the models (outcome, R²,
+    bases, method); the same first columns in each."""
     lab = ctx.words
+    book = lab.table["book"]
     conf = lab.num(ctx.study.report.confidence * 100)
     sh = Sheet.new(wb, ctx, "drivers", lab["drivers_title"], lab["drivers_sub"].format(
         conf=conf))
-    d = drivers.reindex(columns=DRIVER_COLUMNS)
+    d = drivers.reindex(columns=[*DRIVER_COLUMNS, *[c for c in ("quadrant",)
+                                                    if c in drivers.columns]])
     waves = {w: i for i, w in enumerate(ctx.study.waves)}
     d = d.assign(_w=d["wave"].map(waves)).sort_values(
         ["analysis", "population", "_w", "importance"], ascending=[True, True, True, False],
         kind="stable")
     frame = d.assign(analysis=translate(d["analysis"], lab.analyses),
+                     outcome=d["outcome"].map(lambda o: outcome_label(
+                         ctx.study, o, lab.language) if isinstance(o, str) else o),
                      population=translate(d["population"], lab.populations),
                      method=translate(d["method"], lab.methods),
                      quadrant=translate(ip_quadrant(d), lab.ip_quadrants),
+                     label=[label_of(ctx.study, k, lab.language, shown)
+                            for k, shown in zip(d["driver"], d["label"], strict=True)],
                      warning=d["warning"].map(lambda v: lab.codes("driver_warnings", v)))
-    cols = [Col("analysis", lab["h_analysis"]), Col("outcome", lab["h_outcome"]),
-            Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
-            Col("label", lab["h_label"], wrap=True), Col("driver", lab["h_driver"]),
-            Col("importance", lab["h_importance"], "0.0"), Col("ci_low", lab["h_ci_low"], "0.0"),
-            Col("ci_high", lab["h_ci_high"], "0.0"),
-            Col("raw_weight", lab["h_raw_weight"], "0.000"), Col("sign", lab["h_sign"], "+0;-0"),
-            Col("r2", lab["h_r2"], "0.000"), Col("n", lab["h_n"], "#,##0"),
-            Col("n_eff", lab["h_n_eff"], "#,##0"),
-            Col("performance", lab["h_performance"], "0.0"),
-            Col("performance_ci_low", lab["h_performance_low"], "0.0"),
-            Col("performance_ci_high", lab["h_performance_high"], "0.0"),
-            Col("quadrant", lab["h_ip_quadrant"]), Col("method", lab["h_method"]),
-            Col("warning", lab["h_warning"], wrap=True)]
+    ids = [Col("analysis", lab["h_analysis"], wrap=True, cap=30),
+           Col("population", lab["h_population"], wrap=True, cap=15),
+           Col("wave", lab["h_wave"])]
     grey = (d["flag"].astype(object).fillna("ok") != "ok").to_numpy()
-    top = sh.table(frame, cols, name="Drivers", grey=grey)
+    methods = list(dict.fromkeys(frame["method"].dropna()))
+    if len(methods) == 1:
+        sh.para(book["drivers_method"].format(method=methods[0]))
+        sh.row += 1
+    driver = [Col("label", lab["h_driver"], wrap=True, cap=14),
+              Col("importance", lab["h_importance"], "0.0")]
+    sh.heading(book["drivers_priorities"])
+    sh.table(frame, [*ids, *driver, Col("performance", lab["h_performance"], "0.0"),
+                     Col("performance_ci_low", lab["h_performance_low"], "0.0"),
+                     Col("performance_ci_high", lab["h_performance_high"], "0.0"),
+                     Col("quadrant", lab["h_ip_quadrant"], wrap=True, cap=14)],
+             name="DriverPriorities", grey=grey)
+    sh.heading(book["drivers_importance"].format(conf=conf))
+    sh.table(frame, [*ids, *driver, Col("ci_low", lab["h_ci_low"], "0.0"),
+                     Col("ci_high", lab["h_ci_high"], "0.0"),
+                     Col("raw_weight", lab["h_raw_weight"], "0.000"),
+                     Col("sign", lab["h_sign"], "+0;-0"),
+                     Col("warning", lab["h_warning"], wrap=True, cap=24)],
+             name="Drivers", grey=grey)
+    models = frame.drop_duplicates(["analysis", "population", "wave"])
+    sh.heading(book["drivers_models"])
+    sh.table(models, [*ids, Col("outcome", lab["h_outcome"], wrap=True, cap=14),
+                      Col("r2", lab["h_r2"], "0.000"), Col("n", lab["h_n"], "#,##0"),
+                      Col("n_eff", lab["h_n_eff"], "#,##0"),
+                      *([Col("method", lab["h_method"], wrap=True, cap=14)]
+                        if len(methods) > 1 else [])], name="DriverModels")
     sh.images(CHART_PREFIXES["drivers"])
-    sh.finish(freeze=f"A{top + 1}", title_row=top)
+    sh.finish()  # three tables, each its own header: nothing frozen
 
 
 # ---------------------------------------------------------------------- Exclusions
 #: the per-file counts in respondents (distinct file rows), beside those in rows
 PEOPLE = ("respondents_in", "respondents_scored", "respondents_excluded")
-#: the widest the ledger's reason column gets (every English reason and the French
-#: duplicate-id one on one line); a longer reason wraps onto a second line
-REASON_WIDTH = 56
+#: the widest the ledger's reason and detail columns get: about as wide as the numbers of
+#: the reconciliation above them (the tables share the sheet's columns); a longer text
+#: wraps onto more lines
+REASON_WIDTH, DETAIL_WIDTH = 16, 17
 
 
 def exclusions_sheet(wb, ctx: Book) -> None:
@@ -245,9 +332,7 @@ def exclusions_sheet(wb, ctx: Book) -> None:
                     limit=lab.count(ctx.max_rows), shown=lab.count(max(room, 0)), file=name))
         frame = frame.iloc[:max(room, 0)]
     top = sh.table(frame, cols, name="Ledger")
-    reason = [c.key for c in cols].index("reason_shown") + 1
-    sh.finish(freeze=f"A{top + 1}", title_row=top,
-              fixed=_reason_width(sh, frame["reason"], top, reason))
+    sh.finish(freeze=f"A{top + 1}", title_row=top)  # the last table: its header applies
 
 
 def ledger_file(study_name: str) -> str:
@@ -346,22 +431,10 @@ def _ledger_frame(ctx: Book, ex: pd.DataFrame) -> tuple[pd.DataFrame, list[Col]]
         reason_shown=ex["reason"].map(lab.reason_texts).fillna(ex["reason"]),
         detail=details.map({d: lab.detail(d) for d in details.unique()}))
     ids = [Col("respondent_id", lab["h_respondent"])] if ctx.show_ids else []
-    # same first columns as the reconciliation above, so that the widths suit both
+    # same first columns as the tables above, so that the widths suit all three
     return frame, [Col("source_file", lab["h_file"]), Col("source_sheet", lab["h_sheet"]),
                    Col("population", lab["h_population"]), Col("wave", lab["h_wave"]),
                    # "_)_)": a little room between the row number and the text after it
                    Col("source_row", lab["h_row"], "0_)_)"), *ids, Col("brand", lab["h_brand"]),
-                   Col("reason_shown", lab["h_reason"], wrap=True),
-                   Col("detail", lab["h_detail"], wrap=True)]
-
-
-def _reason_width(sh: Sheet, reasons: pd.Series, top: int, col: int) -> dict[int, float]:
-    """The ledger's reason column (``col``) at most :data:`REASON_WIDTH` wide: a longer
-    reason (a French one, say) wraps onto more lines instead of running over the detail."""
-    lab = sh.ctx.words
-    texts = reasons.map(lab.reason_texts).fillna(reasons).astype(str)
-    width = min(sh.widths.get(col, 8.0), float(REASON_WIDTH))  # the widest cell, capped
-    lines = np.ceil(texts.str.len().to_numpy(float) / (width - 2))  # as Sheet.table does
-    for i in np.flatnonzero(lines > 1):
-        sh.wrapped[top + 1 + i] = max(sh.wrapped.get(top + 1 + i, 1), lines[i])
-    return {col: width}
+                   Col("reason_shown", lab["h_reason"], wrap=True, cap=REASON_WIDTH),
+                   Col("detail", lab["h_detail"], wrap=True, cap=DETAIL_WIDTH)]

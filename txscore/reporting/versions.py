@@ -45,7 +45,7 @@ PUBLISH_STEPS = ("clean", "written", "migrate", "migrated", "switch", "switched"
 step_hook: Callable[[str], None] | None = None
 
 _OLD_STAGING = re.compile(r"^\.txscore-\w+\.tmp$")  # the staging folders of older txscore
-_TEMP_FILE = re.compile(r"^\..+\.(xlsx|png)\.\w+\.tmp$")  # atomic_write's temporary files
+_TEMP_FILE = re.compile(r"^\..+\.(xlsx|pptx|png)\.\w+\.tmp$")  # atomic_write's temporary files
 _CREATOR = re.compile(rb"<dc:creator[^>]*>txscore</dc:creator>")
 
 
@@ -110,7 +110,8 @@ def foreign_entries(folder: Path) -> list[str]:
             ours = False
         else:
             ours = bool(_TEMP_FILE.match(name) or charts.match(name)
-                        or (name.endswith(".xlsx") and _made_by_txscore(entry.path))
+                        or (name.endswith((".xlsx", ".pptx"))
+                            and _made_by_txscore(entry.path))
                         or (name.endswith(" exclusions.csv") and _made_by_txscore(
                             str(Path(entry.path).with_name(
                                 name[:-len(" exclusions.csv")] + ".xlsx")))))
@@ -415,7 +416,8 @@ def _move_in(version: Version, files: dict[str, Path]) -> None:
     # files it may replace: its own (the manifest; a txscore workbook; before any manifest,
     # the files of an older txscore's report)
     ours = {p.name for p in target.iterdir()} - foreign
-    mine = before | {n for n in ours if n.endswith(".xlsx")} if manifest.is_file() else ours
+    mine = (before | {n for n in ours if n.endswith((".xlsx", ".pptx"))}
+            if manifest.is_file() else ours)
     if taken := sorted(n for n in names if os.path.lexists(target / n) and n not in mine):
         raise OutputError(f"Cannot write the report to {target}", [Problem(
             f"the report would replace {', '.join(taken)}, which txscore did not write; "

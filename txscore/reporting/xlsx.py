@@ -7,6 +7,18 @@ row heights of wrapped text, the print setup and the frozen panes. A :class:`Boo
 what every sheet shares: the result, the words, the styles (each combination of number
 format, font, fill and alignment built once) and the charts to place.
 
+Print (:mod:`txscore.reporting.xlsx_page`): one font, Arial, on every cell (the workbook's
+default, its theme, every style of :func:`styles`, 10 pt or more) and in the page header
+(the sheet's name, ``&A``) and footer (study, page number); the ``[report]`` paper; each
+sheet fitted to the page width, in portrait when its tables fit a portrait page at full
+size, else in landscape; the tables are laid out so that every sheet prints at a scale of
+0.8 or more (:func:`print_scale`, :func:`sheet_print_scale`): 10 pt text prints at 8 pt
+or more. Charts go one below the other, as wide as drawn (their text prints at its own
+size), never cut by a page, each with its description (alt text). A table that lists
+brands may start with each brand's colour (:meth:`Sheet.swatch`, the charts' colours);
+the ``[report] focus_brand`` rows are bold (``bold`` of :meth:`Sheet.table`,
+:meth:`Book.bold`).
+
 Safety and reproducibility: text is always written as text (a cell starting with
 ``= + - @`` never becomes a formula); numbers stay numbers (arrows and "<0.001" live in
 number formats); :func:`normalise_zip` fixes the timestamps and the order of the zip
@@ -37,27 +49,51 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from txscore.reporting.palette import BAND_FILL, BAND_FONT, HEADER_FILL, XL_GREY
+from txscore.reporting.palette import (
+    BAND_FILL,
+    BAND_FONT,
+    HEADER_FILL,
+    XL_GREY,
+    brand_colours,
+    focus_of,
+)
 from txscore.reporting.text import Words
+from txscore.reporting.xlsx_page import (
+    BODY_PT,
+    FONT,
+    ROW_PT,
+    chart_description,
+    display_len,
+    header_need,
+    orientation,
+    page_setup,
+    picture,
+    place_charts,
+    print_scale,
+    scalar_len,
+    sheet_print_scale,
+    use_font,
+)
 from txscore.study.vocabulary import TOTAL
 
 __all__ = ["CHART_PREFIXES", "FORMULA_START", "GREY_FLAGS", "MAX_SHEET_ROWS", "Book", "Col",
-           "Sheet", "brand_words", "in_order", "normalise_zip", "put", "safe_text", "say",
-           "stored_xlsx", "styles", "translate"]
+           "Sheet", "brand_words", "in_order", "normalise_zip", "picture", "print_scale", "put",
+           "safe_text", "say", "sheet_print_scale", "stored_xlsx", "styles", "translate"]
 
 FORMULA_START = ("=", "+", "-", "@")
 #: the rows an Excel sheet holds (Excel 2007 and later): nothing is written below
 MAX_SHEET_ROWS = 1_048_576
-#: rows a row of charts needs at least (two 16:9 charts side by side)
-CHART_ROWS = 30
+#: rows a chart may need (one as high as a portrait page at a print scale of 0.8)
+CHART_ROWS = 64
 #: Chart key prefixes embedded on each sheet (keys from chartrun.save_charts).
 CHART_PREFIXES = {"summary": ("tx_by_brand", "growth_grid", "cx_vs_bx"), "trend": ("trend",),
                   "items": ("item_distribution",), "reliability": ("reliability",),
                   "drivers": ("importance_performance",)}
 #: flags shown in grey italics, without band colour (read with care)
 GREY_FLAGS = ("caution", "low_base")
-WIDTH_CAP, WRAP_CAP, ROW_PT = 40, 60, 15.0
-IMAGE_PX, IMAGE_MIN_PX, IMAGE_GAP_PX = 720, 520, 16
+WIDTH_CAP, WRAP_CAP = 40, 60
+#: the width of a brand's colour swatch column (characters)
+SWATCH_WIDTH = 2.6
 
 
 def safe_text(value: object) -> object:
@@ -101,11 +137,15 @@ def styles() -> dict[str, Any]:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="BFBFBF")
+
+    def font(size: float = BODY_PT, **kwargs: Any) -> Font:  # the one font, 10 pt or more
+        return Font(name=FONT, size=size, family=2, **kwargs)
+
     return {
-        "title": Font(bold=True, size=14, color=HEADER_FILL),
-        "subtitle": Font(italic=True, size=9, color="595959"),
-        "h2": Font(bold=True, size=12, color=HEADER_FILL),
-        "header_font": Font(bold=True, color="FFFFFF"),
+        "title": font(14, bold=True, color=HEADER_FILL),
+        "subtitle": font(italic=True, color="595959"),
+        "h2": font(12, bold=True, color=HEADER_FILL),
+        "header_font": font(bold=True, color="FFFFFF"),
         "header_fill": PatternFill("solid", fgColor=HEADER_FILL),
         "wrap": Alignment(wrap_text=True, vertical="top"),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
@@ -115,79 +155,24 @@ def styles() -> dict[str, Any]:
         "top": Alignment(vertical="top"),
         "right_top": Alignment(horizontal="right", vertical="top"),
         "border": Border(bottom=thin),
-        "grey": Font(color=XL_GREY, italic=True),
-        "bold": Font(bold=True),
-        "plain": Font(),
+        "grey": font(color=XL_GREY, italic=True),
+        "bold": font(bold=True),
+        "plain": font(),
         "fills": {b: PatternFill("solid", fgColor=c) for b, c in BAND_FILL.items()},
-        "band_fonts": {b: Font(color=BAND_FONT.get(b, "000000")) for b in BAND_FILL},
+        "band_fonts": {b: font(color=BAND_FONT.get(b, "000000")) for b in BAND_FILL},
     }
-
-
-# ---------------------------------------------------------------------- widths
-@functools.lru_cache(maxsize=64)
-def _format_parts(fmt: str) -> tuple[int, bool, bool, bool, int]:
-    """decimals, percent, thousands, explicit plus, literal length of a number format."""
-    section = fmt.split(";")[0]
-    literal = sum(len(t) + t.count("▲") + t.count("▼") for t in re.findall(r'"([^"]*)"',
-                                                                          section))
-    core = re.sub(r'"[^"]*"|\[[^\]]*\]', "", section)
-    decimals = len(re.sub(r"[^0#]", "", core.split(".")[1])) if "." in core else 0
-    return decimals, "%" in core, "," in core, "+" in core, literal
-
-
-def _number_len(v: np.ndarray, fmt: str) -> int:
-    """Characters of the widest of some finite numbers shown with a number format."""
-    v = v[np.isfinite(v)]
-    if not len(v):
-        return 0
-    decimals, pct, thousands, plus, literal = _format_parts(fmt)
-    a = np.round(np.abs(v) * (100 if pct else 1), decimals)
-    digits = np.floor(np.log10(np.maximum(a, 1))) + 1
-    n = digits + (decimals + 1 if decimals else 0) + pct + ((v < 0) | plus)
-    n = n + (np.floor((digits - 1) / 3) if thousands else 0)
-    return int(n.max()) + literal
-
-
-def _scalar_len(value: object, fmt: str | None) -> int:
-    """Characters of one cell's value once Excel has formatted it."""
-    if isinstance(value, str):
-        return max(len(part) for part in value.split("\n"))
-    if fmt is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return len(str(value))
-    return _number_len(np.array([float(value)]), fmt)
-
-
-def _display_len(values: pd.Series, fmt: str | None) -> int:
-    """Characters of the widest value of a column once Excel has formatted it."""
-    if fmt and pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return _number_len(np.asarray(values, float), fmt)  # the common case: a numeric column
-    s = pd.Series(values, dtype=object).dropna()
-    if s.empty:
-        return 0
-    numeric = pd.to_numeric(s, errors="coerce") if fmt else pd.Series(np.nan, index=s.index)
-    is_num = numeric.notna() & ~s.map(type).isin([str, bool])
-    text = s[~is_num].astype(str)
-    longest = int(text.str.split("\n").map(lambda parts: max(map(len, parts))).max()) if len(
-        text) else 0
-    if is_num.any():
-        longest = max(longest, _number_len(numeric[is_num].to_numpy(float), fmt))
-    return longest
-
-
-def _header_need(text: str) -> float:
-    """Width a bold header needs when it may wrap onto three lines."""
-    words = max((len(w) for w in text.split()), default=0)
-    return 1.15 * max(words, math.ceil(len(text) / 3))
 
 
 @dataclass(frozen=True)
 class Col:
-    """One column of a table: frame column, header, number format, wrap long text."""
+    """One column of a table: frame column, header, number format, wrap long text (at most
+    ``cap`` characters wide, :data:`WRAP_CAP` by default)."""
 
     key: str
     header: str
     fmt: str | None = None
     wrap: bool = False
+    cap: float | None = None
 
 
 @dataclass
@@ -215,9 +200,50 @@ class Book:
     #: ledger when it is longer than a sheet holds)
     beside: dict[str, bytes] = field(default_factory=dict)
 
+    #: what the sheets look up once: the focus brand, brand colour fills, bold fonts
+    cache: dict[str, Any] = field(default_factory=dict)
+
     @property
     def study(self) -> Any:
         return self.result.study
+
+    @property
+    def paper(self) -> str:
+        """The paper the workbook prints on (``[report] paper``, else by language)."""
+        return str(getattr(self.study.report, "paper_size", None) or "letter")
+
+    @property
+    def focus(self) -> str | None:
+        """The ``[report] focus_brand`` (its rows are bold), or None."""
+        if "focus" not in self.cache:
+            self.cache["focus"] = focus_of(self.result)
+        return self.cache["focus"]
+
+    def swatch_fill(self, brand: object) -> Any:
+        """The fill of a brand's colour swatch (:func:`~txscore.reporting.palette.
+        brand_colours`), or None for a brand without a colour."""
+        from openpyxl.styles import PatternFill
+
+        fills = self.cache.get("swatches")
+        if fills is None:
+            fills = self.cache["swatches"] = {
+                b: PatternFill("solid", fgColor=c.lstrip("#").upper())
+                for b, c in brand_colours(self.result).items()}
+        return fills.get(str(brand))
+
+    def bold(self, font: Any = None) -> Any:
+        """``font`` in bold (the plain font when None): built once per font."""
+        font = self.st["plain"] if font is None else font
+        bolds = self.cache.setdefault("bold", {})
+        if id(font) not in bolds:
+            b = copy.copy(font)
+            b.b = True
+            bolds[id(font)] = (font, b)  # the font kept alive: its id stays its own
+        return bolds[id(font)][1]
+
+    def describe(self, key: str) -> str:
+        """A chart's description (alt text) from its key."""
+        return chart_description(self.result, self.words, key)
 
     def style(self, cell, fmt: str | None = None, font=None, fill=None, align=None) -> None:
         """Give a cell a number format, font, fill and alignment.
@@ -252,14 +278,19 @@ class Sheet:
     headers: list[tuple[int, list[str]]] = field(default_factory=list)
     paras: list[tuple[int, int, str]] = field(default_factory=list)
     wrapped: dict[int, float] = field(default_factory=dict)
-    pictures: list[Path | bytes] = field(default_factory=list)
+    #: the charts to place: (chart key, its PNG file or bytes)
+    pictures: list[tuple[str, Path | bytes]] = field(default_factory=list)
     pictures_row: int = 0
+    #: columns of a set width (brand colour swatches)
+    fixed: dict[int, float] = field(default_factory=dict)
     #: something did not fit above the sheet's last row (``Book.max_rows``) and was left out
     cut: bool = False
 
     @classmethod
     def new(cls, wb, ctx: Book, key: str, title: str, subtitle: str) -> Sheet:
         fresh = len(wb.worksheets) == 1 and wb.active.title == "Sheet"
+        if fresh:  # the workbook's first sheet: its default font is the one font
+            use_font(wb)
         ws = wb.active if fresh else wb.create_sheet()
         ws.title = ctx.words.sheets[key]
         sheet = cls(ws, ctx)
@@ -290,7 +321,7 @@ class Sheet:
         self.ctx.style(c, fmt if v is not None and not isinstance(v, str) else None, font, fill,
                        self.ctx.st["wrap"] if wrap else align)
         if v is not None and not wrap:
-            self.need(col, _scalar_len(v, fmt) + 2)
+            self.need(col, scalar_len(v, fmt) + 2)
         return c
 
     def heading(self, text: str) -> None:
@@ -312,42 +343,60 @@ class Sheet:
         if row is None:
             self.row += 1
 
-    def header(self, row: int, headers: list[str]) -> None:
+    def header(self, row: int, headers: list[str], *, first: int = 1) -> None:
+        """A table's header row from column ``first``; the columns left of it (a brand's
+        colour swatch) get the header's fill."""
         if not self.fits(row):
             return
         st = self.ctx.st
-        for j, text in enumerate(headers, 1):
+        for j in range(1, first):
+            self.ctx.style(self.ws.cell(row=row, column=j), None, None, st["header_fill"])
+        for j, text in enumerate(headers, first):
             c = put(self.ws, row, j, text)
             self.ctx.style(c, None, st["header_font"], st["header_fill"], st["center"])
-            self.need(j, _header_need(text) + 2)
-        self.headers.append((row, headers))
+            self.need(j, header_need(text) + 1)
+        self.headers.append((row, [""] * (first - 1) + list(headers)))
+
+    def swatch(self, row: int, col: int, brand: object) -> None:
+        """A brand's colour (:func:`~txscore.reporting.palette.brand_colours`) as the fill
+        of a narrow cell: the brand's key, the same as in every chart."""
+        fill = self.ctx.swatch_fill(brand)
+        self.fixed[col] = SWATCH_WIDTH
+        if fill is not None and self.fits(row):
+            self.ctx.style(self.ws.cell(row=row, column=col), None, None, fill)
 
     # -------------------------------------------------------------- tables
     def table(self, frame: pd.DataFrame, cols: list[Col], *, name: str | None = None,
-              grey: np.ndarray | None = None, fills: dict[str, np.ndarray] | None = None
-              ) -> int:
+              grey: np.ndarray | None = None, fills: dict[str, np.ndarray] | None = None,
+              bold: np.ndarray | None = None, swatch: pd.Series | None = None) -> int:
         """Write ``frame`` as a table at the current row; return its header row.
 
         With ``name`` the range becomes a filterable Excel table. ``grey`` marks rows
-        shown in grey italics; ``fills`` gives per column the band of each row. Rows below
-        the sheet's last row (``Book.max_rows``) are left out and the sheet marked as cut.
+        shown in grey italics, ``bold`` rows in bold (the focus brand); ``fills`` gives per
+        column the band of each row; ``swatch`` (the brand of each row) puts each row's
+        brand colour in a narrow first column, left of the table. Rows below the sheet's
+        last row (``Book.max_rows``) are left out and the sheet marked as cut.
         """
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.table import Table, TableStyleInfo
 
         st, ws = self.ctx.st, self.ws
         top = self.row
+        first = 1 if swatch is None else 2
         room = max(self.ctx.max_rows - top, 0)  # data rows that fit below the header
         if len(frame) > room or not self.fits(top):
             self.cut = True
             frame = frame.iloc[:room]
             grey = None if grey is None else np.asarray(grey, bool)[:room]
+            bold = None if bold is None else np.asarray(bold, bool)[:room]
+            swatch = None if swatch is None else swatch.iloc[:room]
             fills = {k: np.asarray(v, dtype=object)[:room] for k, v in (fills or {}).items()}
             if top > self.ctx.max_rows:
                 return top
-        self.header(top, [c.header for c in cols])
+        self.header(top, [c.header for c in cols], first=first)
         values = frame[[c.key for c in cols]].to_numpy(dtype=object)
         grey = np.zeros(len(frame), bool) if grey is None else np.asarray(grey, bool)
+        bold = np.zeros(len(frame), bool) if bold is None else np.asarray(bold, bool)
         style = self.ctx.style
         wraps = any(col.wrap for col in cols)
         aligns = [st["wrap"] if col.wrap else (st["right_top"] if wraps else st["right"])
@@ -355,19 +404,37 @@ class Sheet:
         for i, rec in enumerate(values):
             r = top + 1 + i
             font = st["grey"] if grey[i] else None
-            for j, (value, col) in enumerate(zip(rec, cols, strict=True), 1):
+            font = self.ctx.bold(font) if bold[i] else font
+            for j, (value, col) in enumerate(zip(rec, cols, strict=True), first):
                 c = put(ws, r, j, value)
-                if col.fmt or font is not None or aligns[j - 1] is not None:
-                    style(c, col.fmt, font, None, aligns[j - 1])
+                if col.fmt or font is not None or aligns[j - first] is not None:
+                    style(c, col.fmt, font, None, aligns[j - first])
+        if swatch is not None:
+            for i, brand in enumerate(swatch.astype(str)):
+                self.swatch(top + 1 + i, 1, brand)
         for key, bands in (fills or {}).items():
-            j = [c.key for c in cols].index(key) + 1
+            j = [c.key for c in cols].index(key) + first
             for i in np.flatnonzero(pd.Series(bands).isin(list(BAND_FILL)).to_numpy()):
-                style(ws.cell(row=top + 1 + i, column=j), None, st["band_fonts"][bands[i]],
-                      st["fills"][bands[i]])
-        for j, col in enumerate(cols, 1):
-            chars = _display_len(frame[col.key], col.fmt) + 2
+                font = st["band_fonts"][bands[i]]
+                style(ws.cell(row=top + 1 + i, column=j), None,
+                      self.ctx.bold(font) if bold[i] else font, st["fills"][bands[i]],
+                      aligns[j - first])
+        self._table_widths(frame, cols, top, first)
+        end = top + len(frame)
+        if name and len(frame):
+            ref = f"{get_column_letter(first)}{top}:{get_column_letter(len(cols) + first - 1)}{end}"
+            table = Table(displayName=re.sub(r"\W", "_", name), ref=ref)
+            table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+            ws.add_table(table)
+        self.row = end + 2
+        return top
+
+    def _table_widths(self, frame: pd.DataFrame, cols: list[Col], top: int, first: int) -> None:
+        """The widths a table's columns need, and the heights of its wrapped rows."""
+        for j, col in enumerate(cols, first):
+            chars = display_len(frame[col.key], col.fmt) + 2
             if col.wrap:
-                width = min(WRAP_CAP, max(chars, 12))
+                width = min(col.cap or WRAP_CAP, max(chars, 12))
                 self.need(j, width)
                 lengths = frame[col.key].astype(object).fillna("").astype(str).str.len()
                 lines = np.ceil(lengths.to_numpy(float) / max(width - 2, 1))
@@ -375,58 +442,30 @@ class Sheet:
                     self.wrapped[top + 1 + i] = max(self.wrapped.get(top + 1 + i, 1), lines[i])
             else:
                 self.need(j, min(chars, WIDTH_CAP) if col.fmt is None else chars)
-        end = top + len(frame)
-        if name and len(frame):
-            ref = f"A{top}:{get_column_letter(len(cols))}{end}"
-            table = Table(displayName=re.sub(r"\W", "_", name), ref=ref)
-            table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-            ws.add_table(table)
-        self.row = end + 2
-        return top
 
     def images(self, prefixes: tuple[str, ...]) -> None:
         """Embed the charts whose key starts with one of ``prefixes`` (placed after finish,
         once every chart exists: see ``workbook_bytes``)."""
-        paths = [p if isinstance(p, bytes) else Path(p) for k, p in self.ctx.charts.items()
-                 if k.startswith(prefixes) and (isinstance(p, bytes) or self.ctx.charts_pending
-                                                or Path(p).is_file())]
-        if not paths:
+        charts = [(k, p if isinstance(p, bytes) else Path(p))
+                  for k, p in self.ctx.charts.items()
+                  if k.startswith(prefixes) and (isinstance(p, bytes) or self.ctx.charts_pending
+                                                 or Path(p).is_file())]
+        room = (self.ctx.max_rows - self.row - 1) // CHART_ROWS  # the charts that fit
+        if len(charts) > room:  # the sheet says it is cut
+            self.cut = True
+            charts = charts[:max(room, 0)]
+        if not charts:
             return
-        if not self.fits(self.row + CHART_ROWS * math.ceil(len(paths) / 2)):
-            return  # no room left for the charts: the sheet says it is cut
         self.heading(self.ctx.words["charts"])
-        self.pictures, self.pictures_row = paths, self.row
+        self.pictures, self.pictures_row = charts, self.row
 
-    def _place_images(self, widths: list[float]) -> None:
-        """Charts two per row, half the table's width (at least IMAGE_MIN_PX each).
-
-        The charts start on a new printed page and every two rows of charts another page
-        begins: with the page fitted to the width, two rows of 16:9 charts side by side
-        fill about 0.56 of a landscape page's width in height, so no chart is cut in two
-        whatever the fonts make of the column widths.
-        """
-        from openpyxl.drawing.image import Image
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.pagebreak import Break
-
-        px = [w * 7 + 5 for w in widths] + [64.0] * 60  # unset columns: 8.43 characters
-        lefts = np.concatenate([[0.0], np.cumsum(px)])
-        table = lefts[len(widths)]
-        width = max(IMAGE_MIN_PX, min(IMAGE_PX, (table - IMAGE_GAP_PX) / 2))
-        second = int(np.searchsorted(lefts, width + IMAGE_GAP_PX)) + 1
-        row = self.pictures_row
-        self.ws.row_breaks.append(Break(id=row - 2))  # the "Charts" heading opens a page
-        for i in range(0, len(self.pictures), 2):
-            if i and i % 4 == 0:
-                self.ws.row_breaks.append(Break(id=row - 1))
-            tallest = 0
-            for k, path in enumerate(self.pictures[i:i + 2]):
-                img = Image(io.BytesIO(path) if isinstance(path, bytes) else str(path))
-                img.width, img.height = int(width), int(round(img.height * width / img.width))
-                self.ws.add_image(img, f"{get_column_letter(second if k else 1)}{row}")
-                tallest = max(tallest, img.height)
-            row += math.ceil(tallest / (ROW_PT * 4 / 3)) + 1
-        self.row = row
+    def _place_images(self, widths: list[float], paper: str, landscape: bool) -> None:
+        """The charts one below the other, each with its description (alt text), on whole
+        printed pages (:func:`~txscore.reporting.xlsx_page.place_charts`)."""
+        self.row = place_charts(self.ws, [(source, self.ctx.describe(key))
+                                          for key, source in self.pictures],
+                                self.pictures_row, widths, paper, landscape,
+                                last=self.ctx.max_rows)
 
     # -------------------------------------------------------------- finishing
     def finish(self, *, freeze: str | None = None, title_row: int | None = None,
@@ -438,9 +477,10 @@ class Sheet:
         if self.cut:  # row 3 is left free by Sheet.new: the sheet says what it left out
             self.para(say(lab, "sheet_cut", limit=lab.count(bottom)), row=3,
                       font=self.ctx.st["bold"])
-        ncols = max(self.widths, default=1)
+        ncols = max([*self.widths, *self.fixed], default=1)
         widths = {j: max(6.0, min(self.widths.get(j, 8.0), WRAP_CAP + 2))
                   for j in range(1, ncols + 1)}
+        widths.update(self.fixed)
         widths.update(fixed or {})
         for j, w in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
@@ -451,35 +491,32 @@ class Sheet:
         for row, lines in self.wrapped.items():
             if row <= bottom:  # a row's height makes the row exist
                 ws.row_dimensions[row].height = ROW_PT * min(lines, 8)
-        span = max(ncols, 8)
-        for row, col, text in self.paras:
-            last = max(span, col)
-            if last > col:
-                ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=last)
-            chars = sum(widths.get(j, 8.0) for j in range(col, last + 1)) * 1.05
-            lines = sum(math.ceil(max(len(part), 1) * 1.1 / max(chars - 2, 10))
-                        for part in text.split("\n"))
-            if lines > 1:
-                ws.row_dimensions[row].height = ROW_PT * lines + 2
+        self._merge_paras(widths, max(ncols, 8))
+        shown = [round(widths[j], 1) for j in sorted(widths)]
+        landscape = orientation(shown, self.ctx.paper)
         if self.pictures:  # the images' sizes are read from the files: placed last
             self.ctx.placements.append((ws.title, functools.partial(
-                self._place_images, [widths[j] for j in sorted(widths)])))
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.page_margins.header = ws.page_margins.footer = 0.3
-        ws.print_options.horizontalCentered = True
-        ws.oddFooter.left.text = self.ctx.study.name.replace("&", "&&")
-        ws.oddFooter.left.size = ws.oddFooter.right.size = 8
-        ws.oddFooter.right.text = lab["page"]
+                self._place_images, shown, self.ctx.paper, landscape)))
+        page_setup(ws, self.ctx.paper, landscape, footer=self.ctx.study.name,
+                   page=lab["page"])
         if title_row and title_row <= bottom and not self.pictures:  # a repeated header
             ws.print_title_rows = f"{title_row}:{title_row}"  # above charts reads badly
         if freeze and int(re.sub(r"\D", "", freeze)) <= bottom:
             ws.freeze_panes = freeze
         ws.sheet_view.showGridLines = gridlines
+
+    def _merge_paras(self, widths: dict[int, float], span: int) -> None:
+        """Each sentence merged across the tables' width, its row as high as its lines."""
+        for row, col, text in self.paras:
+            last = max(span, col)
+            if last > col:
+                self.ws.merge_cells(start_row=row, start_column=col, end_row=row,
+                                    end_column=last)
+            chars = sum(widths.get(j, 8.0) for j in range(col, last + 1)) * 1.05
+            lines = sum(math.ceil(max(len(part), 1) * 1.1 / max(chars - 2, 10))
+                        for part in text.split("\n"))
+            if lines > 1:
+                self.ws.row_dimensions[row].height = ROW_PT * lines + 2
 
 
 # ---------------------------------------------------------------------- shared helpers

@@ -24,6 +24,11 @@ within brand (:mod:`txscore.scoring.driver_bootstrap`).  ``performance`` is the 
 weighted mean score100 over the same respondents, with a normal interval from the
 linearised standard error of a weighted mean (as for items).  Each row's ``flag`` comes from
 its analysis' effective base; an analysis below ``[report] suppress_below`` is skipped.
+
+``outcome`` is a code: "loyalty" (the loyalty composite, a measure of the report's words) or
+the name of the preference construct ("+"-joined when there are several).  ``quadrant`` is
+the importance-performance priority of :func:`ip_quadrants`: named only when the driver's
+importance and performance intervals both lie clear of their means, else "unclear".
 """
 
 from __future__ import annotations
@@ -57,9 +62,10 @@ from txscore.stats.drivers import (
 )
 from txscore.stats.inference import kish_n_eff, percentile_interval, suppress, z_value
 from txscore.study import Study
-from txscore.study.vocabulary import MEASURE_LABELS, POPULATIONS
+from txscore.study.vocabulary import POPULATIONS
 
-__all__ = ["ANALYSES", "COLUMNS", "WARNINGS", "standard_drivers"]
+__all__ = ["ANALYSES", "COLUMNS", "IP_QUADRANTS", "WARNINGS", "ip_quadrants",
+           "standard_drivers"]
 
 #: The analyses, in the order of the output.
 ANALYSES = ("cx_loyalty", "bx_preference_customer", "bx_preference_non_customer",
@@ -67,7 +73,9 @@ ANALYSES = ("cx_loyalty", "bx_preference_customer", "bx_preference_non_customer"
 #: The output columns, in order.
 COLUMNS = ["analysis", "outcome", "population", "wave", "driver", "label", "importance",
            "ci_low", "ci_high", "raw_weight", "sign", "r2", "n", "n_eff", "performance",
-           "performance_ci_low", "performance_ci_high", "method", "warning", "flag"]
+           "performance_ci_low", "performance_ci_high", "quadrant", "method", "warning", "flag"]
+#: The codes of the ``quadrant`` column (:func:`ip_quadrants`), "" on a row without numbers.
+IP_QUADRANTS = ("concentrate", "keep", "low", "overkill", "unclear")
 #: The codes of the ``warning`` column (";"-joined): those of
 #: :data:`txscore.stats.drivers.DRIVER_WARNINGS`, and "driver_left_out:<driver>" (no
 #: respondent of the population and wave answered the driver's items: it is left out).
@@ -134,8 +142,8 @@ def _plan(study: Study, analysis: str, pop: str, d: pd.DataFrame, drivers: list[
           outcome: list[str], outcome_role: str) -> _Plan:
     y = _mean_answered(_score100(d, study, [c for name in outcome
                                             for c in study.items_of(name)]))
-    label = (MEASURE_LABELS["loyalty"] if outcome_role == "loyalty" else " + ".join(
-        study.constructs[c].title for c in outcome))
+    # a code: the loyalty composite's measure, else the outcome constructs' names
+    label = "loyalty" if outcome_role == "loyalty" else "+".join(outcome)
     if analysis == "items_loyalty":
         items = [c for name in drivers for c in study.items_of(name)]
         return _Plan(analysis, pop, label, items, [study.items[c].label_in() for c in items],
@@ -266,8 +274,8 @@ def _frame(fit: _Fit, boot: np.ndarray | None, confidence: float, z: float, meth
 
 
 def _empty() -> pd.DataFrame:
-    text = ["analysis", "outcome", "population", "wave", "driver", "label", "method", "warning",
-            "flag"]
+    text = ["analysis", "outcome", "population", "wave", "driver", "label", "quadrant", "method",
+            "warning", "flag"]
     return pd.DataFrame({c: pd.Series(dtype="str" if c in text else
                                       "int64" if c in ("sign", "n") else float)
                          for c in COLUMNS})
@@ -329,7 +337,62 @@ def _sorted(frames: list[pd.DataFrame], waves: list[str]) -> pd.DataFrame:
         "a": out["analysis"].map(ANALYSES.index), "p": out["population"].map(POPULATIONS.index),
         "w": out["wave"].map(waves.index), "i": -out["importance"]})
     out = out.loc[keys.sort_values(["a", "p", "w", "i"], kind="stable").index]
-    return suppress(out.reset_index(drop=True)[COLUMNS])
+    out = out.reset_index(drop=True)
+    out["quadrant"] = ip_quadrants(out)
+    return suppress(out[COLUMNS], text=("quadrant",))
+
+
+_GROUP = ["analysis", "population", "wave"]
+_NAMED = {(1, -1): "concentrate", (1, 1): "keep", (-1, -1): "low", (-1, 1): "overkill"}
+
+
+def _side(drivers: pd.DataFrame, point: pd.Series, low: str, high: str,
+          mean: pd.Series) -> np.ndarray:
+    """1 where the interval [low, high] lies wholly above the mean, -1 wholly below, 0 when
+    it touches or straddles it; a missing bound is the point estimate."""
+    lo = (drivers[low].astype(float) if low in drivers else point).fillna(point)
+    hi = (drivers[high].astype(float) if high in drivers else point).fillna(point)
+    return np.select([(lo > mean).to_numpy(bool), (hi < mean).to_numpy(bool)], [1, -1], 0)
+
+
+def ip_quadrants(drivers: pd.DataFrame) -> pd.Series:
+    """The importance-performance quadrant of each driver: the one rule of the ``quadrant``
+    column, that the charts and the workbook read.
+
+    Against the mean importance and the mean performance of the drivers of its analysis x
+    population x wave (those with both numbers), a driver is "concentrate" (important,
+    performing below the mean), "keep" (important, above), "low" (less important, below)
+    or "overkill" (less important, above) only when its importance interval
+    [ci_low, ci_high] lies wholly above or wholly below the mean importance AND its
+    performance interval [performance_ci_low, performance_ci_high] wholly above or below
+    the mean performance; otherwise "unclear" (no clear priority). Without an interval
+    (``bootstrap = 0``: no importance interval) the point estimate stands for it: a point
+    strictly above or below the mean decides. "" without both numbers (suppressed).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"analysis": "a", "population": "customer", "wave": "W1",
+    ...                   "importance": [40.0, 40.0, 10.0, 10.0, 26.0],
+    ...                   "ci_low": [35.0, 35.0, 5.0, 5.0, 20.0],
+    ...                   "ci_high": [45.0, 45.0, 15.0, 15.0, 30.0],
+    ...                   "performance": [60.0, 80.0, 60.0, 80.0, 90.0]})
+    >>> ip_quadrants(d).tolist()  # means 25.2 and 74; no performance interval: the points
+    ['concentrate', 'keep', 'low', 'overkill', 'unclear']
+    """
+    if drivers.empty:
+        return pd.Series([], index=drivers.index, dtype="str")
+    imp, perf = drivers["importance"].astype(float), drivers["performance"].astype(float)
+    both = imp.notna() & perf.notna()
+    keys = [drivers[c].astype(object) for c in _GROUP]
+
+    def mean(x: pd.Series) -> pd.Series:
+        return x.where(both).groupby(keys, sort=False, dropna=False).transform("mean")
+
+    si = _side(drivers, imp, "ci_low", "ci_high", mean(imp))
+    sp = _side(drivers, perf, "performance_ci_low", "performance_ci_high", mean(perf))
+    out = [_NAMED.get((a, b), "unclear") if ok else ""
+           for a, b, ok in zip(si.tolist(), sp.tolist(), both.tolist(), strict=True)]
+    return pd.Series(out, index=drivers.index, dtype="str")
 
 
 def standard_drivers(responses: Responses, *, method: str | None = None,
@@ -358,11 +421,11 @@ def standard_drivers(responses: Responses, *, method: str | None = None,
     Returns
     -------
     DataFrame
-        One row per analysis x population x wave x driver (:data:`COLUMNS`): importance
-        (sums to 100), its interval, raw weight, sign, r2, n, n_eff, performance, method,
-        ``warning`` (";"-joined :data:`WARNINGS` codes, "" if none) and ``flag``; sorted by
-        analysis, population, wave and importance, descending.  ``attrs["warnings"]``
-        lists every warning issued.
+        One row per analysis x population x wave x driver (:data:`COLUMNS`): outcome code,
+        importance (sums to 100) and interval, raw weight, sign, r2, n, n_eff, performance,
+        quadrant (:func:`ip_quadrants`), method, ``warning`` (";"-joined :data:`WARNINGS`
+        codes, "" if none) and ``flag``; sorted by analysis, population, wave and
+        importance, descending.  ``attrs["warnings"]`` lists every warning issued.
 
     Raises
     ------
