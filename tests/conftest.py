@@ -192,3 +192,32 @@ def pick(table: pd.DataFrame, **where: Any) -> pd.Series:
     hits = table.loc[mask]
     assert len(hits) == 1, f"{len(hits)} rows match {where}:\n{hits}"
     return hits.iloc[0]
+
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "surveys" / "sample"
+
+
+def sample_copy(folder: Path, bootstrap: int = 200) -> Path:
+    """The sample study.toml written into ``folder`` with absolute source paths and
+    ``bootstrap`` resamples (the data stay where they are)."""
+    text = (SAMPLE_DIR / "study.toml").read_text(encoding="utf-8")
+    text = re.sub(r'path = "([^"]+)"',
+                  lambda m: f'path = "{(SAMPLE_DIR / m[1]).as_posix()}"', text)
+    text, n = re.subn(r"(?m)^bootstrap\s*=\s*\d+", f"bootstrap = {bootstrap}", text)
+    assert n == 1
+    spec = folder / "study.toml"
+    spec.write_text(text, encoding="utf-8")
+    return spec
+
+
+def cli_json(spec: Path, *extra: str) -> dict:
+    """``txscore score SPEC --format json`` run through the CLI's entry point, in-process."""
+    import contextlib
+    import io
+
+    from txscore.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["score", str(spec), "--format", "json", *extra]) == 0
+    return json.loads(out.getvalue())

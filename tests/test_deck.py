@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import json
 import os
 import re
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CUSTOMER_ITEMS, make_study
+from conftest import CUSTOMER_ITEMS, cli_json, make_study, sample_copy
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
@@ -67,13 +66,7 @@ def fixed_date():
 # ---------------------------------------------------------------------- studies
 @pytest.fixture(scope="module")
 def sample_spec(tmp_path_factory) -> Path:
-    text = (SAMPLE / "study.toml").read_text(encoding="utf-8")
-    text = re.sub(r'path = "([^"]+)"', lambda m: f'path = "{(SAMPLE / m[1]).as_posix()}"', text)
-    text, n = re.subn(r"(?m)^bootstrap\s*=\s*\d+", "bootstrap = 200", text)
-    assert n == 1
-    spec = tmp_path_factory.mktemp("sample") / "study.toml"
-    spec.write_text(text, encoding="utf-8")
-    return spec
+    return sample_copy(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +77,7 @@ def sample(sample_spec) -> tx.Result:
 @pytest.fixture(scope="module")
 def payload(sample_spec) -> dict:
     """``txscore score SPEC --format json``, through the CLI's entry point."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["score", str(sample_spec), "--format", "json"]) == 0
-    return json.loads(out.getvalue())
+    return cli_json(sample_spec)
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,7 @@ suppressed, low-base or caution).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
-import json
 import re
 import string
 from pathlib import Path
@@ -21,10 +18,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CUSTOMER_ITEMS, NON_CUSTOMER_ITEMS, make_study
+from conftest import CUSTOMER_ITEMS, NON_CUSTOMER_ITEMS, cli_json, make_study, sample_copy
 
 import txscore as tx
-from txscore.cli import main
 from txscore.reporting.headlines import Headline, headlines, headlines_section
 from txscore.reporting.text import LANGUAGES, words_for
 from txscore.reporting.xlsx import Book, Sheet, styles
@@ -43,13 +39,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
 @pytest.fixture(scope="module")
 def sample_spec(tmp_path_factory) -> Path:
     """The sample study.toml with absolute source paths and 200 bootstrap resamples."""
-    text = (SAMPLE / "study.toml").read_text(encoding="utf-8")
-    text = re.sub(r'path = "([^"]+)"', lambda m: f'path = "{(SAMPLE / m[1]).as_posix()}"', text)
-    text, n = re.subn(r"(?m)^bootstrap\s*=\s*\d+", "bootstrap = 200", text)
-    assert n == 1
-    spec = tmp_path_factory.mktemp("sample") / "study.toml"
-    spec.write_text(text, encoding="utf-8")
-    return spec
+    return sample_copy(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +51,7 @@ def sample() -> tx.Result:
 @pytest.fixture(scope="module")
 def sample_json(sample_spec) -> dict:
     """``txscore score SPEC --format json`` run through the CLI's entry point."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["score", str(sample_spec), "--format", "json"]) == 0
-    return json.loads(out.getvalue())
+    return cli_json(sample_spec)
 
 
 def waves_of(study, scores: pd.DataFrame) -> tuple[str, str | None]:

@@ -77,8 +77,8 @@ METRIC_TWINS = {"Arial": ("Arial", "LiberationSans", "Arimo"),
 EXPECTED_PAGES: dict[str, dict[str, tuple[int, int]]] = {
     # cover block and headline sentences (wrapped), then the contents
     "overview": {"en": (2, 3), "fr": (2, 3)},
-    # one card per brand (6 brands), each on two pages: scores and drivers, then caveats
-    "scorecards": {"en": (12, 12), "fr": (12, 12)},
+    # one card per brand (6 brands), each on one portrait page
+    "scorecards": {"en": (6, 6), "fr": (6, 6)},
     # the summary table and its legends (2 pages), then 6 charts one a page (TX by brand,
     # growth grid, CX vs BX, for each of the 2 waves)
     "summary": {"en": (8, 8), "fr": (8, 8)},

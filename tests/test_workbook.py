@@ -14,10 +14,7 @@ Two studies:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
-import json
 import re
 import zipfile
 from pathlib import Path
@@ -27,10 +24,17 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CUSTOMER_ITEMS, NON_CUSTOMER_ITEMS, base_spec, make_study, write_spec
+from conftest import (
+    CUSTOMER_ITEMS,
+    NON_CUSTOMER_ITEMS,
+    base_spec,
+    cli_json,
+    make_study,
+    sample_copy,
+    write_spec,
+)
 
 import txscore as tx
-from txscore.cli import main
 from txscore.reporting import report
 from txscore.reporting.excel import write_workbook
 from txscore.reporting.methodology import settings_rows
@@ -55,25 +59,11 @@ def fixed_date():
         yield
 
 
-def cli_json(spec: Path, *extra: str) -> dict:
-    """``txscore score SPEC --format json`` run through the CLI's entry point."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["score", str(spec), "--format", "json", *extra]) == 0
-    return json.loads(out.getvalue())
-
-
 # ---------------------------------------------------------------------- studies
 @pytest.fixture(scope="module")
 def sample_spec(tmp_path_factory) -> Path:
     """The sample study.toml with absolute source paths and 200 bootstrap resamples."""
-    text = (SAMPLE / "study.toml").read_text(encoding="utf-8")
-    text = re.sub(r'path = "([^"]+)"', lambda m: f'path = "{(SAMPLE / m[1]).as_posix()}"', text)
-    text, n = re.subn(r"(?m)^bootstrap\s*=\s*\d+", "bootstrap = 200", text)
-    assert n == 1
-    spec = tmp_path_factory.mktemp("sample") / "study.toml"
-    spec.write_text(text, encoding="utf-8")
-    return spec
+    return sample_copy(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")

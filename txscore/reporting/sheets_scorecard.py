@@ -39,7 +39,7 @@ from txscore.reporting.palette import (
     focus_of,
 )
 from txscore.reporting.sheets_scores import SUMMARY_MEASURES
-from txscore.reporting.xlsx import GREY_FLAGS, Book, Sheet
+from txscore.reporting.xlsx import GREY_FLAGS, Book, Sheet, print_scale
 from txscore.study.vocabulary import POPULATIONS, TOTAL
 
 __all__ = ["CARD_MEASURES", "TOP_DRIVERS", "ink", "scorecard_sheet"]
@@ -190,6 +190,22 @@ def scorecard_sheet(wb, ctx: Book) -> None:
                 sh.ws.row_breaks.append(Break(id=sh.row - 1))  # each card opens a page
             _card(sh, t, at, colours.get(str(at[-1]), TOTAL_COLOUR))
     sh.finish(gridlines=False)
+    _portrait_if_legible(sh.ws, sh.ctx.paper)
+
+
+#: the smallest print scale a card may take in portrait (10 pt text prints at 8 pt or more)
+PORTRAIT_MIN_SCALE = 0.8
+
+
+def _portrait_if_legible(ws, paper: str) -> None:
+    """A card is taller than wide: in portrait each fits one page, so portrait wherever the
+    text stays at 8 pt or more there (:data:`PORTRAIT_MIN_SCALE`)."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [ws.column_dimensions[get_column_letter(j)].width
+              for j in range(1, ws.max_column + 1)]
+    if print_scale(widths, paper, False) >= PORTRAIT_MIN_SCALE:
+        ws.page_setup.orientation = "portrait"
 
 
 # ---------------------------------------------------------------------- one card
