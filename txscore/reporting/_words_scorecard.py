@@ -97,16 +97,16 @@ FR: dict = _french_spaces({
         "base_all": "{n} répondants", "base_sep": ", ",
         "focus": "(marque suivie)",
         "h_measure": "Mesure", "h_score": "Score", "h_interval": "Intervalle à {conf} %",
-        "h_change": "Évolution depuis {wave}", "h_change_first": "Évolution depuis la vague "
+        "h_change": "Écart à {wave}", "h_change_first": "Évolution depuis la vague "
                                                                 "précédente",
-        "h_change_words": "Significativité", "h_gap": "Écart à la moyenne des pairs",
-        "h_gap_words": "Par rapport aux pairs", "h_n": "Base (n)", "h_note": "Remarque sur la "
+        "h_change_words": "Significativité", "h_gap": "Écart aux pairs",
+        "h_gap_words": "Face aux pairs", "h_n": "Base (n)", "h_note": "Remarque sur la "
                                                                             "base",
         "interval": "{low} – {high}",
         "rise": "hausse significative", "fall": "baisse significative",
-        "flat": "évolution non significative", "first": "première vague",
+        "flat": "non significative", "first": "première vague",
         "no_previous": "non mesuré en {wave}",
-        "above": "au-dessus des pairs", "below": "en dessous des pairs",
+        "above": "au-dessus des pairs", "below": "sous les pairs",
         "in_line": "au niveau des pairs",
         "note_caution": "base réduite (base effective {n_eff}, moins de {min}) : à lire avec "
                         "prudence",
