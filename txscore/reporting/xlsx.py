@@ -163,6 +163,11 @@ def styles() -> dict[str, Any]:
     }
 
 
+#: the height of one wrapped line of 10 pt text in a merged sentence (Excel's row height
+#: for 10 pt Arial)
+LINE_PT = 12.75
+
+
 @dataclass(frozen=True)
 class Col:
     """One column of a table: frame column, header, number format, wrap long text (at most
@@ -515,8 +520,8 @@ class Sheet:
             chars = sum(widths.get(j, 8.0) for j in range(col, last + 1)) * 1.05
             lines = sum(math.ceil(max(len(part), 1) * 1.1 / max(chars - 2, 10))
                         for part in text.split("\n"))
-            if lines > 1:
-                self.ws.row_dimensions[row].height = ROW_PT * lines + 2
+            if lines > 1:  # a wrapped line of 10 pt Arial: 12.75 pt, Excel's own row height
+                self.ws.row_dimensions[row].height = LINE_PT * lines + 4
 
 
 # ---------------------------------------------------------------------- shared helpers
