@@ -236,9 +236,12 @@ def _headline_slides(deck: Deck) -> None:
             cites.append(t["cite"].format(measure=w.measures.get(c.measure, c.measure),
                                           brand=brand_name(deck, c.brand),
                                           wave=clean(c.wave), value=value))
-    notes = [t["notes_headlines"].format(cites="; ".join(cites) or t["none"]),
+    # the rule that chose the sentences goes to the notes: a bullet of its own, it took a
+    # slide of its own
+    rules = [h.text for h in found if h.kind == "rule"]
+    notes = [*rules, t["notes_headlines"].format(cites="; ".join(cites) or t["none"]),
              t["notes_bases"].format(text=_total_bases(deck))]
-    text_slides(deck, t["headlines"], [("", h.text) for h in found],
+    text_slides(deck, t["headlines"], [("", h.text) for h in found if h.kind != "rule"],
                 footer=t["bases_total"].format(bases=_total_bases(deck)), notes=notes,
                 size=20)
 
