@@ -91,10 +91,14 @@ def test_the_tx_leader_is_the_best_ok_brand_and_its_lead_is_clear(sample):
     lead = [h for h in lines if h.kind == "leader"]
     assert len(lead) == 1 and lines[0] is lead[0]
     assert [c.brand for c in lead[0].cites] == [top["brand"], runner["brand"]]
+    rk = sample.ranks
+    p_first = rk[(rk["measure"] == "tx") & (rk["wave"] == latest)
+                 & (rk["brand"] == top["brand"])]["p_first"].iloc[0]
+    shown = round(100 * min(p_first, 0.99)) if p_first < 1 else 100
     assert lead[0].text == (
         f"{top['brand']} leads on TX with {top['value']:.1f} (base\xa0{int(top['n']):,}), "
         f"{top['value'] - runner['value']:.1f} points ahead of {runner['brand']} "
-        f"({runner['value']:.1f}).")
+        f"({runner['value']:.1f}); it ranks first in {shown}% of the resamples.")
     assert "Northwind leads on TX" in lead[0].text
 
 
@@ -206,7 +210,8 @@ def _template_words(language: str) -> set[str]:
 
 
 #: words both languages write the same way
-SHARED = {"tx", "cx", "bx", "nps", "base", "score", "points", "point", "variance", "non",
+SHARED = {"tx", "cx", "bx", "nps", "base", "score", "scores", "alpha", "points", "point",
+          "variance", "non",
           "effective", "benjamini", "hochberg"}
 
 
@@ -292,6 +297,11 @@ def check_cites(result: tx.Result, lines: list[Headline]) -> int:
                 assert c.comparison == "peer" or row["versus"] == previous
             elif c.table == "grid":
                 row = _row(result.grid, brand=c.brand, wave=c.wave)
+            elif c.table == "reliability_waves":  # a scale that weakened: Feldt, after BH
+                row = _row(result.reliability_waves, construct=c.measure,
+                           population=c.population, wave=c.wave)
+                assert row["weakened"] == True and row["p_adjusted"] < alpha  # noqa: E712
+                assert row["difference"] < 0 and row["versus"] == previous
             else:
                 assert c.table == "drivers"
                 row = _row(result.drivers, analysis=c.analysis, population=c.population,
@@ -372,3 +382,22 @@ def test_one_wave_no_drivers_no_tx_and_segments(tmp_path):
     # a result cut by segments: one sentence says the headlines need one without
     cut = dataclasses.replace(one, by=("region",))
     assert [h.kind for h in headlines(cut, words_for("en"))] == ["segmented"]
+
+
+def test_every_weakened_scale_is_named_and_no_other(sample):
+    """The reliability sentences name exactly the construct x population rows of
+    ``reliability_waves`` that weakened significantly in the latest wave (both waves ok)."""
+    from txscore.reporting.text import words_for
+
+    rel = sample.reliability_waves
+    latest, previous = waves_of(sample.study, sample.scores)
+    ok = rel.set_index(["construct", "population", "wave"])["flag"] == "ok"
+    want = {(r.construct, r.population) for r in rel.itertuples()
+            if r.wave == latest and r.weakened and r.population != "all"
+            and ok[(r.construct, r.population, latest)]
+            and ok[(r.construct, r.population, previous)]}
+    lines = headlines(sample, words_for("en"))
+    got = {(c.measure, c.population) for h in lines if h.kind == "reliability"
+           for c in h.cites}
+    assert got == want and want  # the sample's emotion and loyalty scales weaken slightly
+    assert check_cites(sample, lines) > 0

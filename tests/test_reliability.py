@@ -345,7 +345,8 @@ def test_nullable_integers_and_reliability_table():
         table = reliability(data, {"ease": ["q1", "q2", "q3"], "pair": ["q1", "q3"]})
     assert table.columns.tolist() == [
         "construct", "n_items", "n_complete", "alpha", "ci_low", "ci_high", "std_alpha",
-        "average_r", "omega_total", "first_eigen_share", "verdict", "notes"]
+        "average_r", "omega_total", "first_eigen_share", "verdict", "notes",
+        "nan_policy", "n_interval"]
     assert table["construct"].tolist() == ["ease", "pair"]
     assert table.loc[0, "alpha"] == pytest.approx(195 / 226, abs=1e-14)
     assert table["n_complete"].tolist() == [5, 5]

@@ -89,8 +89,9 @@ EXPECTED_PAGES: dict[str, dict[str, tuple[int, int]]] = {
     "trend": {"en": (4, 4), "fr": (4, 4)},
     # per scale, answers by wave, population, item and brand (the question texts wrap)
     "items": {"en": (30, 32), "fr": (29, 31)},
-    # the construct and item tables (wrapped verdicts), then the reliability chart
-    "reliability": {"en": (4, 5), "fr": (4, 5)},
+    # the construct table, alpha per wave with its change (Feldt), the item table (wrapped
+    # verdicts), then the reliability chart
+    "reliability": {"en": (4, 6), "fr": (5, 6)},
     # the driver table (3 pages), then 6 importance-performance charts one a page
     "drivers": {"en": (9, 9), "fr": (9, 9)},
     # reconciliation, reasons and the ledger of 68 rows (wrapped details)

@@ -46,11 +46,12 @@ MIN_SALT_CHARS = 16
 #: how the output checks name the options (txscore.reporting.publish.check_output)
 _OPTIONS = {"out_option": "--out", "allow_option": "--allow-input-folder"}
 #: the tables of a Result that ``score --table`` prints
-TABLES = ("scores", "items", "distributions", "grid", "changes", "reliability",
-          "reliability_items", "cx_weights", "bx_weights", "drivers", "exclusions", "files")
+TABLES = ("scores", "items", "distributions", "grid", "ranks", "changes", "reliability",
+          "reliability_items", "reliability_waves", "cx_weights", "bx_weights", "drivers",
+          "exclusions", "files")
 #: the tables ``score --format json`` holds when no --table is given
-JSON_TABLES = ("scores", "reliability", "items", "changes", "grid", "cx_weights", "drivers",
-               "exclusions")
+JSON_TABLES = ("scores", "reliability", "reliability_waves", "items", "changes", "grid",
+               "ranks", "cx_weights", "drivers", "exclusions")
 #: warnings of the libraries that say nothing to a user of the command line
 _QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
 

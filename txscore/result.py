@@ -66,13 +66,26 @@ class Result:
         Weighted share of each answer code per item and cell, with the item's flag.
     grid : DataFrame
         Growth grid: customer and non-customer score per brand, the peer means, quadrant,
-        flag.
+        ``p_leading``, ``p_plateauing``, ``p_churning``, ``p_lagging`` (the shares of the
+        bootstrap replicates in each quadrant: NaN without bootstrap), flag.
+    ranks : DataFrame
+        Per wave, ranked index (TX, C, N, CX, BX among customers and among non-customers)
+        and brand whose cell is not suppressed: ``rank`` on the sample (1 = highest),
+        ``p_first`` (the share of the bootstrap replicates where it ranks first),
+        ``rank_low``, ``rank_high`` (the percentile interval of its replicate ranks), flag
+        (:mod:`txscore.scoring.ranks`); probabilities and intervals are NaN without
+        bootstrap. Empty when no index is computed.
     changes : DataFrame
         Wave-over-wave and vs-peer-average differences with interval, p-value, flag.
     reliability, reliability_items : DataFrame
         Construct-level (alpha, CI, std alpha, omega, ``verdict`` and ``notes`` codes of
         :mod:`txscore.stats.reliability`, n_eff, flag) and item-level statistics (``flags``
         codes, flag).
+    reliability_waves : DataFrame
+        Reliability over time (:func:`txscore.scoring.reliability.reliability_waves`): per
+        construct x population x wave, alpha with its interval and bases, and Feldt's test
+        of its change since the previous wave (``difference``, ``p_value``, ``p_adjusted``,
+        ``weakened``), flag; empty when not computed.
     cx_weights, bx_weights : DataFrame
         Importance weights of the CX dimensions / BX pillars used in the indices:
         ``method`` (the method used) and ``note`` (why it is not the one asked for:
@@ -122,9 +135,11 @@ class Result:
     exclusions: pd.DataFrame
     files: pd.DataFrame
     drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reliability_waves: pd.DataFrame = field(default_factory=pd.DataFrame)
     by: tuple[str, ...] = ()
     meta: ResultMeta = field(default_factory=ResultMeta)
     not_computed: Mapping[str, str] = field(default_factory=dict)
+    ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """The headline table: one row per wave x brand with the indices computed (TX, C, N,

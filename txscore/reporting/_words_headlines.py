@@ -32,6 +32,8 @@ EN: dict[str, Any] = {"headlines": {
     # 1. the leader
     "leader": "{brand} leads on {measure} with {value} (base {n}), {gap} {points} ahead of "
               "{runner} ({runner_value}).",
+    "leader_p": "{brand} leads on {measure} with {value} (base {n}), {gap} {points} ahead of "
+                "{runner} ({runner_value}); it ranks first in {p_first} of the resamples.",
     "shared": "{brands} share the lead on {measure}: the gap between them is within the "
               "margin of error.",
     "alone": "Only {brand} has a base large enough for {measure}: {value} (base {n}).",
@@ -48,7 +50,11 @@ EN: dict[str, Any] = {"headlines": {
     # 3. growth-grid moves
     "moved": "{brand} moved from {old} to {new} on the growth grid (C {c}, base {nc}; N {nv}, "
              "base {nn}).",
-    # 4. drivers
+    # 4. reliability over time
+    "weakened": "The {construct} scale ({population}) is significantly less consistent in "
+                "{wave} than in {versus}: alpha {after} against {before} (base {n}); compare "
+                "its scores across these waves with care.",
+    # 5. drivers
     "analysis_population": "{analysis} ({population})",
     "share": "{importance}%", "share_ci": "{importance}% (interval {low}–{high}%)",
     "driver_one": "{analysis}: the strongest driver is {driver}, with {share} of the "
@@ -88,6 +94,9 @@ FR: dict[str, Any] = {"headlines": {
     "brand_value": "{brand} ({value})", "brand_value_base": "{brand} ({value}, base : {n})",
     "leader": "{brand} est en tête sur {measure} avec {value} (base : {n}), {gap} {points} "
               "devant {runner} ({runner_value}).",
+    "leader_p": "{brand} est en tête sur {measure} avec {value} (base : {n}), {gap} "
+                "{points} devant {runner} ({runner_value}) ; elle est première dans "
+                "{p_first} des rééchantillonnages.",
     "shared": "{brands} se partagent la tête sur {measure} : l’écart entre elles reste dans "
               "la marge d’erreur.",
     "alone": "Seule la marque {brand} a une base suffisante pour {measure} : {value} "
@@ -103,6 +112,9 @@ FR: dict[str, Any] = {"headlines": {
     "rule_short": "seuil de signification de {alpha}, bases effectives d’au moins {base}",
     "moved": "{brand} passe de « {old} » à « {new} » sur la matrice de croissance (C {c}, "
              "base : {nc} ; N {nv}, base : {nn}).",
+    "weakened": "L’échelle « {construct} » ({population}) est significativement moins cohérente "
+                "en {wave} qu’en {versus} : alpha {after} contre {before} (base : {n}) ; "
+                "comparez ses scores entre ces vagues avec prudence.",
     "analysis_population": "{analysis} ({population})",
     "share": "{importance} %", "share_ci": "{importance} % (intervalle {low}–{high} %)",
     "driver_one": "{analysis} : le facteur le plus influent est « {driver} », avec {share} "

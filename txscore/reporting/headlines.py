@@ -13,7 +13,9 @@ The rules, in the order of the sentences (README, "How the headlines are written
    computed: CX, then BX among customers, then among non-customers, said so). The lead is
    called clear only when the leader's interval lies wholly above the runner-up's (the
    conservative rule: no test of the difference of two brands is in :mod:`txscore.stats`);
-   else every brand whose interval reaches the leader's shares the lead.
+   else every brand whose interval reaches the leader's shares the lead. A clear leader's
+   sentence says in what share of the bootstrap replicates it ranks first
+   (``p_first`` of ``result.ranks``; not said without bootstrap).
 2. **Changes** since the previous wave: the rows of ``result.changes`` of the headline
    measures (:data:`HEADLINE_MEASURES`) that are significant and "ok", whose latest score
    is "ok"; one sentence per brand (study order, all brands last); none: one sentence says
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from txscore.reporting.chart_base import label_of
 from txscore.reporting.palette import brand_order
 from txscore.study.vocabulary import TOTAL
 
@@ -185,6 +188,21 @@ def _leader_measure(run: _Run) -> tuple[str, str] | None:
     return None
 
 
+def _p_first(run: _Run, measure: str, pop: str, brand: str) -> float | None:
+    """The brand's share of the bootstrap replicates where it ranks first (``result.ranks``,
+    latest wave), None without bootstrap; a share below 1 is never written as 100%."""
+    ranks = getattr(run.result, "ranks", None)
+    if ranks is None or ranks.empty or "p_first" not in ranks:
+        return None
+    row = ranks[(ranks["measure"] == measure) & (ranks["population"] == pop)
+                & (ranks["brand"].astype(str) == brand)
+                & (ranks["wave"].astype(str) == run.latest)]
+    if row.empty or not _finite(row["p_first"].iloc[0]):
+        return None
+    p = float(row["p_first"].iloc[0])
+    return min(p, 0.99) if p < 1 else p
+
+
 def _leader(run: _Run) -> list[Headline]:
     """Who leads on TX (or the best available index), by how much, or who shares the lead."""
     chosen = _leader_measure(run)
@@ -215,10 +233,12 @@ def _leader(run: _Run) -> list[Headline]:
         return [Headline("leader", prefix + text + tail, cites)]
     runner = ok[1]
     gap = float(top.value) - float(runner.value)
-    text = run.say("leader", brand=top.brand, measure=name, value=run.value(measure, top.value),
-                   n=run.words.count(top.n), gap=run.words.num(gap, 1),
-                   points=run.points(gap), runner=runner.brand,
-                   runner_value=run.value(measure, runner.value))
+    p = _p_first(run, measure, pop, str(top.brand))
+    text = run.say("leader" if p is None else "leader_p", brand=top.brand, measure=name,
+                   value=run.value(measure, top.value), n=run.words.count(top.n),
+                   gap=run.words.num(gap, 1), points=run.points(gap), runner=runner.brand,
+                   runner_value=run.value(measure, runner.value),
+                   p_first=None if p is None else run.words.pct(p))
     cites = (run.cite(top, measure, pop), run.cite(runner, measure, pop))
     return [Headline("leader", prefix + text + tail, cites)]
 
@@ -311,7 +331,36 @@ def _moves(run: _Run) -> list[Headline]:
     return out
 
 
-# ---------------------------------------------------------------------- 4. drivers
+# ---------------------------------------------------------------------- 4. reliability
+def _weakened(run: _Run) -> list[Headline]:
+    """Scales whose alpha fell significantly since the previous wave (``weakened`` of
+    ``result.reliability_waves``, both waves "ok"), per construct and population."""
+    rel = getattr(run.result, "reliability_waves", None)
+    if run.previous is None or rel is None or rel.empty or "weakened" not in rel:
+        return []
+    rows = rel[(rel["wave"].astype(str) == run.latest) & (rel["weakened"] == True)  # noqa: E712
+               & (rel["flag"] == "ok") & (rel["population"] != "all")]
+    out = []
+    for r in rows.itertuples(index=False):
+        before = rel[(rel["construct"] == r.construct) & (rel["population"] == r.population)
+                     & (rel["wave"].astype(str) == str(r.versus))]
+        if before.empty or before["flag"].iloc[0] != "ok":
+            continue
+        name = label_of(run.result.study, str(r.construct), run.words.language, r.label)
+        text = run.say("weakened", construct=name,
+                       population=str(run.words.populations.get(r.population, r.population)
+                                      ).lower(),
+                       wave=run.latest, versus=str(r.versus),
+                       after=run.words.num(float(r.alpha), 2),
+                       before=run.words.num(float(before["alpha"].iloc[0]), 2),
+                       n=run.words.count(r.n_complete))
+        out.append(Headline("reliability", text, (
+            Cite("reliability_waves", str(r.construct), str(r.population), "", run.latest,
+                 "wave", float(r.alpha), versus=str(r.versus)),)))
+    return out
+
+
+# ---------------------------------------------------------------------- 5. drivers
 def _driver_label(run: _Run, key: str, shown: object) -> str:
     """A driver in the report's language: the construct's title, the item's label, else
     the label the table carries."""
@@ -426,7 +475,7 @@ def _drivers(run: _Run) -> list[Headline]:
     return out
 
 
-# ---------------------------------------------------------------------- 5. the rule
+# ---------------------------------------------------------------------- 6. the rule
 def _rule(run: _Run) -> Headline:
     rep = run.result.study.report
     adjust = run.say("adjust_bh" if rep.multiple_testing == "bh" else "adjust_none")
@@ -438,7 +487,8 @@ def _rule(run: _Run) -> Headline:
 # ---------------------------------------------------------------------- faces
 def headlines(result: Any, words: Words) -> list[Headline]:
     """The headlines of ``result`` in the language of ``words``: the leader, the changes
-    since the previous wave, the growth-grid moves, the drivers, then the rule.
+    since the previous wave, the growth-grid moves, the drivers, the scales that weakened,
+    then the rule.
 
     Examples
     --------
@@ -458,7 +508,8 @@ def headlines(result: Any, words: Words) -> list[Headline]:
     run = _Run.of(result, words)
     if run is None:
         return []
-    return [*_leader(run), *_changes(run), *_moves(run), *_drivers(run), _rule(run)]
+    return [*_leader(run), *_changes(run), *_moves(run), *_drivers(run), *_weakened(run),
+            _rule(run)]
 
 
 def headlines_section(sh: Sheet, ctx: Book) -> None:

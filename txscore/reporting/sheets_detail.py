@@ -4,9 +4,10 @@ Items: per scale, its answer codes and questions, then two tables: the share of 
 answer, and top box, net and score100 with their intervals (the same identifying columns
 in both, so that the page stays legible printed). Reliability: the constructs to read with
 care in words, then alpha, its interval, omega and the verdict per construct and
-population, then the item statistics. Drivers (when the result has a driver analysis):
-the priorities (importance, performance and quadrant), the importances with their
-intervals and warnings, and the models (outcome, R², bases). Exclusions: the per-file
+population, then (two waves or more) alpha per wave with Feldt's test of its change, a
+significant weakening said in words, then the item statistics. Drivers (when the result has
+a driver analysis): the priorities (importance, performance and quadrant), the importances
+with their intervals and warnings, and the models (outcome, R², bases). Exclusions: the per-file
 reconciliation in respondents (distinct file rows) and in respondent x brand rows, with
 counts and shares per reason, the exclusions by reason in both, then the ledger.
 Verdicts, item flags, warnings, exclusion reasons and their details are codes in the
@@ -177,6 +178,9 @@ def reliability_sheet(wb, ctx: Book) -> None:
                 Col("first_eigen_share", lab["h_eigen"], "0.00"),
                 Col("dimensionality", lab["h_dimensionality"], wrap=True, cap=14)]
         tables.append(sh.table(frame, [c for c in cols if c.key in frame], name="Reliability"))
+    waves = result.reliability_waves
+    if not waves.empty and waves["versus"].fillna("").astype(str).ne("").any():
+        tables.append(_reliability_over_time(sh, ctx, waves, titles))
     items = result.reliability_items
     if not items.empty:
         frame = items.assign(construct=items["construct"].map(
@@ -196,6 +200,54 @@ def reliability_sheet(wb, ctx: Book) -> None:
     sh.images(CHART_PREFIXES["reliability"])
     one = tables[0] if len(tables) == 1 else None  # one table: its header stays in view
     sh.finish(freeze=f"A{one + 1}" if one else None, title_row=one)
+
+
+def _reliability_over_time(sh: Sheet, ctx: Book, waves: pd.DataFrame,
+                           titles: dict[str, str | None]) -> int:
+    """Alpha per wave and its change since the previous wave (Feldt's test): one sentence
+    per scale that became significantly less reliable (``weakened``), then the table."""
+    lab, rep = ctx.words, ctx.study.report
+    bh = rep.multiple_testing == "bh"
+    level = lab["level_bh" if bh else "level"].format(alpha=lab.num(round(1 - rep.confidence, 4)))
+    name_of = {k: titles.get(k) or label_of(ctx.study, k, lab.language, shown)
+               for k, shown in zip(waves["construct"], waves["label"], strict=True)}
+    sh.heading(lab["relw_title"])
+    sh.para(lab["relw_sub"].format(conf=lab.num(rep.confidence * 100), level=level))
+    weak = waves["weakened"].fillna(False).astype(bool).to_numpy()
+    at = {(r.construct, r.population, r.wave): r for r in waves.itertuples(index=False)}
+    for r in waves[weak].itertuples(index=False):
+        before = at[(r.construct, r.population, r.versus)]
+        sh.para(lab["relw_line"].format(
+            construct=name_of[r.construct],
+            population=lab.populations.get(r.population, r.population),
+            before=lab.num(before.alpha, 2), versus=r.versus, after=lab.num(r.alpha, 2),
+            wave=r.wave, p=_p_text(lab, r.p_adjusted if bh else r.p_value)))
+    if not weak.any():
+        sh.para(lab["relw_none"].format(level=level))
+    first = waves["versus"].fillna("").astype(str).eq("").to_numpy()
+    frame = waves.assign(
+        label=waves["construct"].map(name_of),
+        population=translate(waves["population"], lab.populations),
+        change=np.where(weak, lab["relw_weakened"],
+                        np.where(first, lab["relw_first"], lab["relw_stable"])))
+    cols = [Col("label", lab["h_construct"], wrap=True, cap=18),
+            Col("population", lab["h_population"], wrap=True, cap=17),
+            Col("wave", lab["h_wave"]), Col("n_complete", lab["h_complete"], "#,##0"),
+            Col("alpha", lab["h_alpha"], "0.000"), Col("ci_low", lab["h_ci_low"], "0.000"),
+            Col("ci_high", lab["h_ci_high"], "0.000"),
+            # the words under the constructs table's verdict: one wide column, not two
+            Col("change", lab["relw_h_change"], wrap=True, cap=24),
+            Col("versus", lab["relw_h_versus"]),
+            Col("difference", lab["relw_h_difference"], "+0.000;-0.000;0.000"),
+            Col("p_value", lab["relw_h_p"], "0.000"),
+            *([Col("p_adjusted", lab["relw_h_p_adjusted"], "0.000")] if bh else [])]
+    return sh.table(frame, cols, name="ReliabilityWaves")
+
+
+def _p_text(lab, p: float) -> str:
+    """``p = 0.012``, or ``p < 0.001`` below a thousandth."""
+    return lab["relw_p_below"].format(p=lab.num(0.001, 3)) if p < 0.001 else \
+        lab["relw_p"].format(p=lab.num(p, 3))
 
 
 def _reliability_warnings(sh: Sheet, ctx: Book, titles: dict[str, str | None]) -> None:

@@ -29,6 +29,7 @@ from txscore.reporting import (
     _words_cover,
     _words_deck,
     _words_headlines,
+    _words_reliability,
     _words_scorecard,
 )
 from txscore.reporting._text_en import EN
@@ -38,7 +39,7 @@ __all__ = ["CODE_TABLES", "LANGUAGES", "Words", "count", "number", "parse_code",
            "parse_detail", "percent", "words_for"]
 
 _PARTS = (_words_headlines, _words_scorecard, _words_cover, _words_charts, _words_brands,
-          _words_book, _words_deck)
+          _words_book, _words_deck, _words_reliability)
 
 
 def _merged(base: Mapping[str, Any], parts: list[Mapping[str, Any]]) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from txscore.result import Result, ResultMeta
 from txscore.scoring.composites import composites
 from txscore.scoring.drivers import standard_drivers
 from txscore.scoring.items import items_from_counts, nps_from_counts, nps_missing
-from txscore.scoring.reliability import reliability_tables
+from txscore.scoring.ranks import rank_table
+from txscore.scoring.reliability import reliability_tables, reliability_waves
 from txscore.scoring.sums import CellSums, StudySums, resample_sums
 from txscore.scoring.tables import tables
 from txscore.study import Study
@@ -53,7 +54,8 @@ def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, p
     Returns
     -------
     dict
-        ``items``, ``distributions``, ``scores``, ``changes``, ``grid``, ``reliability``,
+        ``items``, ``distributions``, ``scores``, ``changes``, ``grid``, ``ranks``,
+        ``reliability``,
         ``reliability_items``, ``cx_weights``, ``bx_weights`` and ``not_computed`` (index ->
         reason code, :data:`txscore.scoring.composites.NOT_COMPUTED`).
 
@@ -78,13 +80,16 @@ def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, p
     say("changes and growth grid")
     nps = nps_from_counts(sums)
     scores, changes, grid = tables(comp, nps, sums.cells, study, sums.by)
+    ranks = rank_table(comp, sums.cells, scores, study.report.confidence, sums.by)
     say("reliability")
     rel, rel_items = reliability_tables(sums.moments, study)
+    rel_waves = reliability_waves(sums.moments, study)
     missing = dict(comp.not_computed)
     if (reason := nps_missing(sums, nps)) is not None:
         missing["nps"] = reason
     return {"items": items, "distributions": dists, "scores": scores, "changes": changes,
-            "grid": grid, "reliability": rel, "reliability_items": rel_items,
+            "grid": grid, "ranks": ranks, "reliability": rel, "reliability_items": rel_items,
+            "reliability_waves": rel_waves,
             "cx_weights": comp.weights["cx"], "bx_weights": comp.weights["bx"],
             "not_computed": missing}
 

@@ -8,6 +8,11 @@ Each unit is checked per population that answers it, and on both populations poo
 :class:`txscore.scoring.sums.CellSums` accumulates chunk by chunk, through
 :func:`txscore.stats.reliability.reliability_from_moments`.  Each row's ``flag`` comes from
 the Kish effective base of its complete cases; a suppressed row carries no number.
+
+Moments keyed (unit, population, wave) give the same study-wide tables (their sums over the
+waves: the same sums, not a second pass) and the reliability over time
+(:func:`reliability_waves`): alpha per wave and Feldt's test of its change since the
+previous wave (:func:`txscore.stats.alpha_compare.feldt_two_alphas`).
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import numpy as np
 import pandas as pd
 
 from txscore.scoring.engine import cell_flags
-from txscore.stats.inference import kish_n_eff, suppress
+from txscore.stats.alpha_compare import feldt_two_alphas
+from txscore.stats.inference import benjamini_hochberg, kish_n_eff, suppress
 from txscore.stats.reliability import ITEM_COLUMNS, reliability_from_moments
 from txscore.study import Study
 
-__all__ = ["LOYALTY_COMPOSITE", "midpoints", "reliability_tables", "reliability_units"]
+__all__ = ["LOYALTY_COMPOSITE", "WAVE_COLUMNS", "midpoints", "reliability_tables",
+           "reliability_units", "reliability_waves"]
 
 LOYALTY_COMPOSITE = "loyalty"
 
@@ -71,7 +78,8 @@ def reliability_tables(moments: Mapping[tuple[str, str], tuple], study: Study,
     moments : mapping
         (unit, population) -> (n, sum w, sum w^2, sum w u, sum w u u') of the unit's
         complete cases, u the items minus their :func:`midpoints`; a population that
-        answers the unit but is absent has no entry.
+        answers the unit but is absent has no entry. Keys (unit, population, wave) are
+        summed over the waves.
     study : Study
 
     Returns
@@ -96,6 +104,7 @@ def reliability_tables(moments: Mapping[tuple[str, str], tuple], study: Study,
     >>> rel.loc[rel["construct"] == "trust", ["population", "verdict", "flag"]].iloc[0].tolist()
     ['customer', 'questionable', 'ok']
     """
+    moments = _over_waves(moments)
     conf = study.report.confidence
     rows, item_rows = [], []
     for name, (label, cols, pops) in reliability_units(study).items():
@@ -120,3 +129,110 @@ def reliability_tables(moments: Mapping[tuple[str, str], tuple], study: Study,
     text = ("verdict", "notes")
     return (suppress(pd.DataFrame(rows), text=text),
             suppress(pd.concat(item_rows, ignore_index=True), text=("flags",)))
+
+
+#: the columns of :func:`reliability_waves`, in order
+WAVE_COLUMNS = ["construct", "label", "population", "wave", "n_items", "n_complete", "n_eff",
+                "alpha", "ci_low", "ci_high", "versus", "difference", "statistic", "p_value",
+                "p_adjusted", "weakened", "flag"]
+
+
+def _add(a: tuple, b: tuple) -> tuple:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _over_waves(moments: Mapping[tuple, tuple]) -> dict[tuple[str, str], tuple]:
+    """(unit, population) -> moments: per-wave moments summed over the waves."""
+    out: dict[tuple[str, str], tuple] = {}
+    for key, m in moments.items():
+        out[key[:2]] = _add(out[key[:2]], m) if key[:2] in out else m
+    return out
+
+
+def _wave_rows(moments: Mapping[tuple, tuple], study: Study) -> list[dict]:
+    """One row per unit x population (and "all") x wave: alpha, interval and bases."""
+    rows = []
+    for name, (label, cols, pops) in reliability_units(study).items():
+        for wave in study.waves:
+            groups = [p for p in pops if (name, p, wave) in moments]
+            for pop in groups + (["all"] if len(groups) > 1 else []):
+                parts = [moments[(name, p, wave)] for p in (groups if pop == "all" else [pop])]
+                n, sw, sw2, sx, sxx = parts[0] if len(parts) == 1 else _add(*parts)
+                stats, _ = reliability_from_moments(n, sw, sw2, sx, sxx, items=cols,
+                                                    centre=midpoints(study, cols),
+                                                    confidence=study.report.confidence)
+                rows.append({"construct": name, "label": label, "population": pop,
+                             "wave": wave, "n_items": stats["n_items"],
+                             "n_complete": stats["n_complete"],
+                             "n_eff": float(kish_n_eff(sw, sw2)), "alpha": stats["alpha"],
+                             "ci_low": stats["ci_low"], "ci_high": stats["ci_high"]})
+    return rows
+
+
+def reliability_waves(moments: Mapping[tuple, tuple], study: Study) -> pd.DataFrame:
+    """Reliability over time: alpha per wave and Feldt's test of its change.
+
+    Parameters
+    ----------
+    moments : mapping
+        (unit, population, wave) -> the unit's complete-case moments in that wave (as in
+        :func:`reliability_tables`); keys without a wave give an empty table.
+    study : Study
+
+    Returns
+    -------
+    DataFrame
+        :data:`WAVE_COLUMNS`: per construct x population (and "all" when two populations
+        answer it) x wave in study order: ``alpha`` with its Feldt interval, ``n_complete``,
+        ``n_eff`` (Kish base of the complete cases, the n of the interval and of the test),
+        then against the previous wave of the study (``versus``, "" for the first wave or
+        when the previous wave has no row): ``difference`` (alpha minus the previous alpha),
+        Feldt's W (``statistic``) and two-sided ``p_value`` (degrees of freedom for the
+        construct's number of items: :func:`~txscore.stats.alpha_compare.feldt_two_alphas`
+        with ``items``), ``p_adjusted``
+        (Benjamini-Hochberg over the whole table when ``multiple_testing = "bh"``, else the
+        p-value), ``weakened`` (alpha fell, ``p_adjusted`` < 1 - confidence, and both
+        waves' flags are "ok": the one significance rule), and ``flag`` from ``n_eff``.
+        A suppressed row, or a change from one, carries no number.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> from txscore.scoring.sums import CellSums
+    >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+    >>> moments = {}
+    >>> for wave, rows in responses.data.groupby("wave", sort=False):
+    ...     acc = CellSums(responses.study)
+    ...     acc.add(rows)
+    ...     moments |= {(*k[:2], wave): m for k, m in acc.collect().moments.items()}
+    >>> table = reliability_waves(moments, responses.study)
+    >>> table.columns[:4].tolist()
+    ['construct', 'label', 'population', 'wave']
+    """
+    rows = _wave_rows(moments, study) if all(len(k) == 3 for k in moments) else []
+    if not rows:
+        return pd.DataFrame(columns=WAVE_COLUMNS)
+    table = pd.DataFrame(rows)
+    table["flag"] = cell_flags(table["n_eff"].to_numpy(float), study)
+    at = {(r.construct, r.population, r.wave): i for i, r in enumerate(table.itertuples())}
+    waves = study.waves
+    prev = np.array([at.get((r.construct, r.population, waves[waves.index(r.wave) - 1]), -1)
+                     if waves.index(r.wave) > 0 else -1 for r in table.itertuples()])
+    has = prev >= 0
+    j = np.where(has, prev, 0)
+    flags = table["flag"].to_numpy(object)
+    usable = has & (flags != "suppressed") & (flags[j] != "suppressed")
+    a, n = table["alpha"].to_numpy(float), table["n_eff"].to_numpy(float)
+    test = feldt_two_alphas(a, n, a[j], n[j], items=table["n_items"].to_numpy(float))
+    table["versus"] = np.where(has, table["wave"].to_numpy(object)[j], "")
+    table["difference"] = np.where(usable, a - a[j], np.nan)
+    table["statistic"] = np.where(usable, test.statistic, np.nan)
+    table["p_value"] = np.where(usable, test.p_value, np.nan)
+    p = table["p_value"].to_numpy(float)
+    table["p_adjusted"] = benjamini_hochberg(p) if study.report.multiple_testing == "bh" else p
+    both_ok = (flags == "ok") & (flags[j] == "ok")
+    with np.errstate(invalid="ignore"):
+        table["weakened"] = (usable & both_ok & (table["difference"].to_numpy(float) < 0)
+                             & (table["p_adjusted"].to_numpy(float)
+                                < 1 - study.report.confidence))
+    return suppress(table[WAVE_COLUMNS])

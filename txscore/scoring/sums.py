@@ -9,7 +9,7 @@ per population and brand x wave cell, only what the statistics need (architectur
 - per item and answer code: respondents, sum of weights and of squared weights (items,
   distributions, NPS);
 - the sums and cross-products of the composite features (:func:`txscore.scoring.engine.features`);
-- per reliability unit and population: complete cases, sum of weights and of squared
+- per reliability unit, population and wave: complete cases, sum of weights and of squared
   weights, sums of the items and of their cross-products about the scale midpoints;
 - the item codes of a cell while it has at most ``exact_max`` respondents, for exact
   resampling.
@@ -49,7 +49,7 @@ from txscore.study.vocabulary import POPULATIONS
 
 __all__ = ["CellSums", "PopulationSums", "StudySums", "resample_sums"]
 
-#: Complete-case moments of one reliability unit and population: n, sum w, sum w^2,
+#: Complete-case moments of one reliability unit, population and wave: n, sum w, sum w^2,
 #: sum w u, sum w u u' with u the items minus their scale midpoints.
 Moments = tuple[int, float, float, np.ndarray, np.ndarray]
 
@@ -97,7 +97,8 @@ class StudySums:
     populations : dict
         Population -> :class:`PopulationSums`, in the order of ``POPULATIONS``.
     moments : dict
-        (reliability unit, population) -> its complete-case moments.
+        (reliability unit, population, wave) -> its complete-case moments (their sums over
+        the waves are the study-wide moments).
     rows : int
         Respondent rows added.
     """
@@ -106,7 +107,7 @@ class StudySums:
     by: tuple[str, ...]
     cells: Cells
     populations: dict[str, PopulationSums]
-    moments: dict[tuple[str, str], Moments]
+    moments: dict[tuple[str, str, str], Moments]
     rows: int
 
 
@@ -200,7 +201,7 @@ class CellSums:
         self._cell_rows: list[tuple] = []
         self._pops: dict[str, _Running] = {}
         self._units = reliability_units(study)
-        self._moments: dict[tuple[str, str], list] = {}
+        self._moments: dict[tuple[str, str, str], list] = {}
         self.rows = 0
 
     def add(self, data: pd.DataFrame) -> None:
@@ -234,23 +235,28 @@ class CellSums:
 
     def _add_moments(self, data: pd.DataFrame, rows: np.ndarray, x: np.ndarray, w: np.ndarray,
                      lay: Layout) -> None:
-        """Complete-case sums per reliability unit, items shifted to their scale midpoint
-        (sums of small numbers lose no precision in the cross-products)."""
+        """Complete-case sums per reliability unit and wave, items shifted to their scale
+        midpoint (sums of small numbers lose no precision in the cross-products)."""
         pop = lay.population
         at = {c: j for j, c in enumerate(lay.items)}
+        wave = data["wave"].to_numpy(object)[rows]
+        waves = list(dict.fromkeys(wave.tolist()))
         for name, (_, cols, pops) in self._units.items():
             if pop not in pops:
                 continue
             u = np.column_stack([x[:, at[c]] if c in at else data[c].to_numpy(
                 dtype=float, na_value=np.nan)[rows] for c in cols]) - midpoints(self.study, cols)
-            keep = ~np.isnan(u).any(axis=1)
-            uc, wc = np.where(keep[:, None], u, 0.0), np.where(keep, w, 0.0)  # no row copies
-            acc = self._moments.setdefault((name, pop), [0, 0.0, 0.0, 0.0, 0.0])
-            acc[0] += int(keep.sum())
-            acc[1] += wc.sum()
-            acc[2] += wc @ wc
-            acc[3] = acc[3] + wc @ uc
-            acc[4] = acc[4] + (uc * wc[:, None]).T @ uc
+            complete = ~np.isnan(u).any(axis=1)
+            for wv in waves:  # the rows of each wave: the work stays one pass
+                at_w = np.flatnonzero(wave == wv)
+                keep, uw, ww = complete[at_w], u[at_w], w[at_w]
+                uc, wc = np.where(keep[:, None], uw, 0.0), np.where(keep, ww, 0.0)
+                acc = self._moments.setdefault((name, pop, wv), [0, 0.0, 0.0, 0.0, 0.0])
+                acc[0] += int(keep.sum())
+                acc[1] += wc.sum()
+                acc[2] += wc @ wc
+                acc[3] = acc[3] + wc @ uc
+                acc[4] = acc[4] + (uc * wc[:, None]).T @ uc
 
     def collect(self) -> StudySums:
         """The sums so far, cells in report order (the running sums are left as they are)."""
@@ -260,10 +266,10 @@ class CellSums:
         pops = {pop: self._pops[pop].in_order(order) for pop in POPULATIONS
                 if pop in self._pops}
         moments = {}
-        for (name, pop), (n, sw, sw2, sx, sxx) in self._moments.items():
+        for (name, pop, wave), (n, sw, sw2, sx, sxx) in self._moments.items():
             k = len(self._units[name][1])
-            moments[(name, pop)] = (n, sw, sw2, np.broadcast_to(sx, (k,)).astype(float),
-                                    np.broadcast_to(sxx, (k, k)).astype(float))
+            moments[(name, pop, wave)] = (n, sw, sw2, np.broadcast_to(sx, (k,)).astype(float),
+                                          np.broadcast_to(sxx, (k, k)).astype(float))
         return StudySums(self.study, self.by, cells, pops, moments, self.rows)
 
 

@@ -6,7 +6,8 @@ total) and brand vs the peer average, per measure: each a difference of replicat
 with the percentile interval and a normal p-value from the bootstrap standard error
 (Benjamini-Hochberg within each comparison x measure x population table when asked); NPS
 changes are independent-sample differences with the analytic standard error.  Growth grid:
-customer and non-customer scores against the peer averages (methodology.md, "Growth grid").
+customer and non-customer scores against the peer averages (methodology.md, "Growth grid"),
+with the share of the bootstrap replicates in each quadrant (:mod:`txscore.scoring.ranks`).
 Every table carries the ``flag`` of :func:`txscore.scoring.engine.cell_flags` and
 :func:`txscore.stats.inference.suppress` blanks the numbers of the suppressed rows.
 """
@@ -21,6 +22,12 @@ import pandas as pd
 
 from txscore.scoring.composites import Composites
 from txscore.scoring.engine import Cells, cell_flags
+from txscore.scoring.ranks import (
+    QUADRANT_PROBABILITIES,
+    QUADRANTS,
+    quadrant_codes,
+    quadrant_shares,
+)
 from txscore.stats.inference import (
     benjamini_hochberg,
     normal_p,
@@ -33,10 +40,6 @@ from txscore.study import Study
 from txscore.study.vocabulary import INDEX_MEASURES, MEASURE_LABELS
 
 __all__ = ["CHANGE_COLUMNS", "GRID_NUMBERS", "QUADRANTS", "tables"]
-
-#: growth-grid quadrant codes: (customer score vs peers, non-customer score vs peers) =
-#: (above, above), (above, below), (below, above), (below, below)
-QUADRANTS = ("Leading", "Plateauing", "Churning", "Lagging")
 
 #: The numbers of the growth grid, per brand cell.
 GRID_NUMBERS = ("non_customer_score", "customer_score", "peer_non_customer", "peer_customer")
@@ -312,9 +315,11 @@ def _growth_grid(comp: Composites, cells: Cells, study: Study,
                              **{k: pd.Series(dtype=float) for k in GRID_NUMBERS},
                              "quadrant": pd.Series(dtype=object),
                              "in_peer_average": pd.Series(dtype=bool),
-                             "flag": pd.Series(dtype=object)})
-    c = comp.arrays[("customer", "customer_score")][0]
-    nn = comp.arrays[("non_customer", "non_customer_score")][0]
+                             "flag": pd.Series(dtype=object),
+                             **{k: pd.Series(dtype=float) for k in QUADRANT_PROBABILITIES}})
+    c_reps = comp.arrays[("customer", "customer_score")]
+    n_reps = comp.arrays[("non_customer", "non_customer_score")]
+    c, nn = c_reps[0], n_reps[0]
     flag = _cell_base(comp, "all", study)[2]
     peers = _peer_mask(comp, "all", cells, study)
     rows = []
@@ -323,12 +328,16 @@ def _growth_grid(comp: Composites, cells: Cells, study: Study,
         # a peer average needs at least two brands (one brand would be its own benchmark)
         peer_c = c[in_peer].mean() if len(in_peer) >= 2 else np.nan
         peer_n = nn[in_peer].mean() if len(in_peer) >= 2 else np.nan
-        for i in members:  # a loop over brand cells
-            quadrant = "" if not np.isfinite(peer_c) else (
-                QUADRANTS[(0 if nn[i] >= peer_n else 1) + (0 if c[i] >= peer_c else 2)])
+        codes = quadrant_codes(c[members], nn[members], peer_c, peer_n)
+        # the same rule on every replicate: the share of replicates in each quadrant
+        shares = quadrant_shares(c_reps[:, members], n_reps[:, members],
+                                 np.flatnonzero(peers[members]))
+        for k, i in enumerate(members):  # a loop over brand cells
             rows.append({**cells.keys.iloc[i].to_dict(), "non_customer_score": nn[i],
                          "customer_score": c[i], "peer_non_customer": peer_n,
-                         "peer_customer": peer_c, "quadrant": quadrant,
-                         "in_peer_average": bool(peers[i]), "flag": flag[i]})
+                         "peer_customer": peer_c,
+                         "quadrant": QUADRANTS[codes[k]] if codes[k] >= 0 else "",
+                         "in_peer_average": bool(peers[i]), "flag": flag[i],
+                         **dict(zip(QUADRANT_PROBABILITIES, shares[k], strict=True))})
     return suppress(pd.DataFrame(rows), text=("quadrant",),
                     keep=("wave", "brand", *by, "peer_non_customer", "peer_customer"))

@@ -1,14 +1,12 @@
 """Reliability of multi-item constructs: alpha, omega, item statistics and verdicts.
 
 Owns the "Reliability" part of the methodology: Cronbach's alpha with the Feldt (1987)
-interval, standardised alpha, McDonald's omega total from a one-factor model, the corrected
-item-rest correlation, alpha if an item is deleted, the first-eigenvalue share, and the
-verdict codes (:data:`VERDICTS`, with :data:`NOTES` and the items' :data:`ITEM_FLAGS`).
-
-Everything derives from one (weighted) covariance matrix of the items, and with complete
-cases (listwise) that matrix derives from five sums of the respondents: their number n,
-sum w, sum w^2, sum w x and sum w x x' (:func:`reliability_from_moments`, which scoring
-feeds with sums accumulated chunk by chunk).  The cost is one pass over the respondents.
+interval, standardised alpha, McDonald's omega total from a one-factor model, item-rest r,
+alpha if deleted, the first-eigenvalue share, and the verdict codes (:data:`VERDICTS`,
+:data:`NOTES`, :data:`ITEM_FLAGS`). Everything derives from one (weighted) covariance
+matrix of the items; with complete cases (listwise) it derives from five sums: n, sum w,
+sum w^2, sum w x and sum w x x' (:func:`reliability_from_moments`, which scoring feeds with
+sums accumulated chunk by chunk). Two alphas are compared in :mod:`.alpha_compare`.
 
 Conventions (checked in ``tests/test_reliability.py`` against psych, via the SAQ values in
 ``tests/data/validation``, and against pingouin):
@@ -22,8 +20,7 @@ Conventions (checked in ``tests/test_reliability.py`` against psych, via the SAQ
   count before deletion and rounds to 3 decimals, so its interval differs when rows are dropped.
 
 Codes, not sentences: a verdict is one of :data:`VERDICTS`; ``notes`` and an item's
-``flags`` are ";"-joined codes ``code[:item][(value)]``, which reports translate.
-"""
+``flags`` are ";"-joined codes ``code[:item][(value)]``, which reports translate."""
 
 from __future__ import annotations
 
@@ -320,8 +317,7 @@ def _statistics(m: _Moments, confidence: float,
     eig = np.linalg.eigvalsh(corr)[::-1] if np.isfinite(corr).all() else np.full(k, np.nan)
     out["alpha"] = float(alpha)
     out["ci_low"], out["ci_high"] = _feldt(alpha, m.n_eff, k, confidence)
-    out["std_alpha"] = float(k * rbar / (1.0 + (k - 1) * rbar))
-    out["average_r"] = float(rbar)
+    out["std_alpha"], out["average_r"] = float(k * rbar / (1.0 + (k - 1) * rbar)), float(rbar)
     out["omega_total"] = _omega(corr)
     out["first_eigen_share"] = float(eig[0] / k)
     out["verdict"] = _verdict(alpha, th)
@@ -465,8 +461,7 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *,
     """
     check_confidence(confidence)
     names, x, w = _prepare(data, items, weights)
-    th = _Thresholds(ok_min, questionable_min, redundant_above, min_item_rest_r,
-                     max_alpha_gain)
+    th = _Thresholds(ok_min, questionable_min, redundant_above, min_item_rest_r, max_alpha_gain)
     return _statistics(_moments(x, w, nan_policy, names), confidence, th)[0]
 
 
@@ -573,14 +568,18 @@ def reliability(data: pd.DataFrame, items: Sequence[str] | Mapping[str, Sequence
     -------
     pandas.DataFrame
         Column ``construct`` (``"construct"`` for a plain list of items), then the fields of
-        :func:`cronbach_alpha`. Item rows come from :func:`item_statistics`.
+        :func:`cronbach_alpha`, then the policy behind them: ``nan_policy`` ("listwise":
+        complete cases only, or "pairwise") and ``n_interval``, the n of the Feldt interval
+        (the complete cases listwise, the smallest pairwise base pairwise; the Kish effective
+        base of those respondents when weighted; NaN without a statistic). Item rows come
+        from :func:`item_statistics`.
 
     Examples
     --------
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
-    >>> reliability(df, {"ease": ["q1", "q2", "q3"]})[["construct", "n_complete", "verdict"]]
-      construct  n_complete verdict
-    0      ease           5      ok
+    >>> reliability(df, {"ease": ["q1", "q2", "q3"]}).iloc[:, [0, 10, 12, 13]]
+      construct verdict nan_policy  n_interval
+    0      ease      ok   listwise         5.0
     """
     groups = dict(items) if isinstance(items, Mapping) else {"construct": list(items)}
     for name, its in groups.items():
@@ -588,11 +587,14 @@ def reliability(data: pd.DataFrame, items: Sequence[str] | Mapping[str, Sequence
             raise InputDataError(
                 f"Construct {name!r} needs at least 2 items for reliability; got {its!r}. Fix: "
                 "add items to it or leave it out of the reliability table.")
-    rows = [cronbach_alpha(data, its, weights=weights, confidence=confidence,
-                           nan_policy=nan_policy, ok_min=ok_min,
-                           questionable_min=questionable_min, redundant_above=redundant_above,
-                           min_item_rest_r=min_item_rest_r, max_alpha_gain=max_alpha_gain)
-            for its in groups.values()]
+    check_confidence(confidence)
+    th = _Thresholds(ok_min, questionable_min, redundant_above, min_item_rest_r, max_alpha_gain)
+    rows, bases = [], []
+    for its in groups.values():
+        names, x, w = _prepare(data, its, weights)
+        mom = _moments(x, w, nan_policy, names)
+        rows.append(_statistics(mom, confidence, th)[0])
+        bases.append(mom.n_eff if mom.n_min >= MIN_CASES else np.nan)
     table = pd.DataFrame(rows, columns=FIELDS).infer_objects()
     table.insert(0, "construct", list(groups))
-    return table
+    return table.assign(nan_policy=nan_policy, n_interval=np.asarray(bases, dtype=float))
