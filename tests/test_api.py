@@ -129,3 +129,16 @@ def test_segment_cut_from_python(sample):
     assert set(cut.scores["region"].dropna()) == {"North", "South", "East", "West"}
     with pytest.raises(tx.StudySpecError, match="segment"):
         tx.score(responses, by=["email"])
+
+
+def test_item_statistics_on_any_dataframe_from_the_flat_api():
+    """``tx.item_statistics`` on a frame that has nothing to do with a study: alpha if
+    deleted as ``psych::alpha(df)$alpha.drop$raw_alpha`` gives it (the values of the
+    function's documented example)."""
+    import pandas as pd
+
+    df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 3], "q3": [2, 3, 3, 5, 4]})
+    stats = tx.item_statistics(df)
+    assert stats["item"].tolist() == ["q1", "q2", "q3"]
+    assert stats["alpha_if_deleted"].round(4).tolist() == [0.7895, 0.8824, 0.7273]
+    assert "item_statistics" in tx.__all__ and "to_pptx" in tx.__all__

@@ -44,6 +44,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "to_pptx": ("txscore.reporting.deck", "write_deck"),
     "export": ("txscore.reporting.export", "export"),
     "reliability": ("txscore.stats.reliability", "reliability"),
+    "item_statistics": ("txscore.stats.reliability", "item_statistics"),
     "drivers": ("txscore.stats.drivers", "driver_importance"),
     "rake": ("txscore.stats.weighting", "rake"),
     "charts": ("txscore.charts", None),
@@ -59,13 +60,13 @@ if TYPE_CHECKING:
     from txscore.result import Result
     from txscore.scoring import score
     from txscore.stats.drivers import driver_importance as drivers
-    from txscore.stats.reliability import reliability
+    from txscore.stats.reliability import item_statistics, reliability
     from txscore.stats.weighting import rake
 
 __all__ = ["InputDataError", "OutputError", "ParameterError", "Responses", "Result", "Study",
            "StudySpecError", "TxscoreError", "TxscoreWarning", "WeightingError", "charts",
-           "check", "drivers", "export", "load", "rake", "read_study", "reliability", "report",
-           "score", "to_pptx", "validate_study"]
+           "check", "drivers", "export", "item_statistics", "load", "rake", "read_study",
+           "reliability", "report", "score", "to_pptx", "validate_study"]
 
 
 def __getattr__(name: str) -> Any:

@@ -148,6 +148,8 @@ def styles() -> dict[str, Any]:
         "header_font": font(bold=True, color="FFFFFF"),
         "header_fill": PatternFill("solid", fgColor=HEADER_FILL),
         "wrap": Alignment(wrap_text=True, vertical="top"),
+        # a table's wrapped words: indented, so they never touch a number on their left
+        "wrap_cell": Alignment(wrap_text=True, vertical="top", indent=1),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
         "indent": Alignment(horizontal="left", indent=1),
         "right": Alignment(horizontal="right"),
@@ -404,7 +406,7 @@ class Sheet:
         bold = np.zeros(len(frame), bool) if bold is None else np.asarray(bold, bool)
         style = self.ctx.style
         wraps = any(col.wrap for col in cols)
-        aligns = [st["wrap"] if col.wrap else (st["right_top"] if wraps else st["right"])
+        aligns = [st["wrap_cell"] if col.wrap else (st["right_top"] if wraps else st["right"])
                   if col.fmt else st["top"] if wraps else None for col in cols]
         for i, rec in enumerate(values):
             r = top + 1 + i
