@@ -10,18 +10,7 @@ description (alt text) of each chart family on the sheets (keys of
 :data:`txscore.reporting.xlsx_page.CHART_FAMILIES`, and ``chart`` for any other chart).
 """
 
-import re
-
-_NB = "\u00a0"  # no-break space
-
-
-def _french_spaces(value):
-    """A no-break space before French ``: ; ? !``, ``%`` and ``»`` and after ``«``, so that
-    they never start or end a line."""
-    if isinstance(value, str):
-        return re.sub(r" ([:;?!%»])", _NB + r"\1", value).replace("« ", "«" + _NB)
-    return {k: _french_spaces(v) for k, v in value.items()}
-
+from txscore.reporting.typography import french_spaces
 
 EN: dict = {
     "book": {
@@ -72,7 +61,7 @@ EN: dict = {
     },
 }
 
-FR: dict = _french_spaces({
+FR: dict = french_spaces({
     "book": {
         "legend_change": "▲ / ▼ à côté d’un score : significativement plus haut / plus bas "
                          "qu’à la vague précédente ({level}, base effective d’au moins "

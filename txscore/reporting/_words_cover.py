@@ -17,10 +17,7 @@ words, by field of :class:`~txscore.study.model.IndexSettings`,
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-_NB = "\u00a0"  # no-break space
+from txscore.reporting.typography import french_spaces
 
 EN: dict = {
     "sheets": {"overview": "Overview"},
@@ -502,13 +499,4 @@ FR: dict = {
 }
 
 
-def _french_spaces(value: Any) -> Any:
-    """A no-break space before French ``: ; ? !`` and ``%``, and inside « », so that they
-    never start or end a line alone."""
-    if isinstance(value, str):
-        value = re.sub(r" ([:;?!%»])", _NB + r"\1", value)
-        return re.sub(r"« ", "«" + _NB, value)
-    return {k: _french_spaces(v) for k, v in value.items()}
-
-
-FR = _french_spaces(FR)
+FR = french_spaces(FR)

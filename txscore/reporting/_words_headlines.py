@@ -12,8 +12,9 @@ names of the measures inside a sentence (``m_<measure>``).
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from txscore.reporting.typography import french_spaces
 
 __all__ = ["EN", "FR"]
 
@@ -152,13 +153,5 @@ def _glued(value: Any) -> Any:
     return {k: _glued(v) for k, v in value.items()}
 
 
-def _french(value: Any) -> Any:
-    """French typography: a no-break space before ``: ; ? !`` and ``%`` and inside « »."""
-    if isinstance(value, str):
-        value = re.sub(r" ([:;?!%])", _NB + r"\1", value)
-        return value.replace("« ", "«" + _NB).replace(" »", _NB + "»")
-    return {k: _french(v) for k, v in value.items()}
-
-
 EN = _glued(EN)
-FR = _french(_glued(FR))
+FR = french_spaces(_glued(FR))

@@ -11,18 +11,7 @@ subtitle of the per-wave table, one sentence per scale whose alpha fell signific
 headers.
 """
 
-import re
-
-_NB = "\u00a0"  # no-break space
-
-
-def _french_spaces(value):
-    """A no-break space before French ``: ; ? !``, ``%`` and ``»`` and after ``«``, so that
-    they never start or end a line."""
-    if isinstance(value, str):
-        return re.sub(r" ([:;?!%»])", _NB + r"\1", value).replace("« ", "«" + _NB)
-    return {k: _french_spaces(v) for k, v in value.items()}
-
+from txscore.reporting.typography import french_spaces
 
 EN: dict = {
     "text": {
@@ -46,7 +35,7 @@ EN: dict = {
     },
 }
 
-FR: dict = _french_spaces({
+FR: dict = french_spaces({
     "text": {
         "relw_title": "Fiabilité au fil des vagues",
         "relw_sub": "Alpha de Cronbach par vague avec son intervalle de Feldt à {conf} % (cas "

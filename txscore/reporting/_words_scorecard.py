@@ -10,18 +10,7 @@ turn a reliability verdict code (:data:`txscore.stats.reliability` verdicts) int
 words, ``caveat_other`` any verdict without its own sentence.
 """
 
-import re
-
-_NB = "\u00a0"  # no-break space
-
-
-def _french_spaces(value):
-    """A no-break space before French ``: ; ? !``, ``%`` and ``»`` and after ``«``, so that
-    they never start or end a line."""
-    if isinstance(value, str):
-        return re.sub(r" ([:;?!%»])", _NB + r"\1", value).replace("« ", "«" + _NB)
-    return {k: _french_spaces(v) for k, v in value.items()}
-
+from txscore.reporting.typography import french_spaces
 
 EN: dict = {
     "sheets": {"scorecards": "Scorecards"},
@@ -81,7 +70,7 @@ EN: dict = {
     },
 }
 
-FR: dict = _french_spaces({
+FR: dict = french_spaces({
     "sheets": {"scorecards": "Fiches marques"},
     "scorecard": {
         "title": "Fiches marques : une fiche par marque – {wave}",
