@@ -18,11 +18,11 @@ _BEFORE = re.compile(r" ([:;?!%»])")
 
 
 def french_spaces(value: Any) -> Any:
-    """A no-break space before ``: ; ? ! %`` and ``»`` and after ``«``, in a text or in
+    r"""A no-break space before ``: ; ? ! %`` and ``»`` and after ``«``, in a text or in
     every text of a (nested) table.
 
     >>> french_spaces({"a": "Base : 42 % « oui »"})["a"]
-    'Base\xa0: 42\xa0%\xa0«\xa0oui\xa0»'
+    'Base\xa0: 42\xa0% «\xa0oui\xa0»'
     """
     if isinstance(value, str):
         return _BEFORE.sub(NB + r"\1", value).replace("« ", "«" + NB)
