@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
 import txscore as tx
 
@@ -221,3 +222,12 @@ def cli_json(spec: Path, *extra: str) -> dict:
     with contextlib.redirect_stdout(out):
         assert main(["score", str(spec), "--format", "json", *extra]) == 0
     return json.loads(out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def fixed_date():
+    """The run date every workbook and deck of a module is written with
+    (``SOURCE_DATE_EPOCH``: 2025-11-24 16:00 UTC), so that their bytes compare."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1764000000")
+        yield

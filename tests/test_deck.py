@@ -53,14 +53,8 @@ TOTAL = "All brands"
 WAVE = "2026 Q2"
 STAMP = "2025-11-24T16:00:00Z"  # SOURCE_DATE_EPOCH as the document properties write it
 BRANDS = ["Adatum", "Contoso", "Fabrikam", "Litware", "Northwind", "Tailspin"]
-pytestmark = pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def fixed_date():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "1764000000")  # 2025-11-24 16:00 UTC
-        yield
+pytestmark = [pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning"),
+              pytest.mark.usefixtures("fixed_date")]  # conftest: a fixed run date
 
 
 # ---------------------------------------------------------------------- studies

@@ -37,12 +37,7 @@ OWN_TABLES = ("contents", "months", "settings", "settings_help", "setting_values
 OWN_TEXT = ("cover_", "contents_", "logo_alt")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def fixed_date():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "1764000000")  # 2025-11-24
-        yield
-
+pytestmark = pytest.mark.usefixtures("fixed_date")  # conftest: a fixed run date
 
 @pytest.fixture(scope="module")
 def sample() -> tx.Result:

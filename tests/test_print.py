@@ -40,14 +40,8 @@ HEADER = "1F3864"
 #: paper sizes in points (portrait width, height) by Excel's paperSize code
 PAPER_PT = {1: (612.0, 792.0), 9: (595.28, 841.89)}
 ARROWS = "▲▼↑↓"
-pytestmark = pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def fixed_date():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "1764000000")
-        yield
+pytestmark = [pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning"),
+              pytest.mark.usefixtures("fixed_date")]  # conftest: a fixed run date
 
 
 @pytest.fixture(scope="module")

@@ -33,14 +33,8 @@ HYPERLINK = '=HYPERLINK("http://x","y")'
 HEADLINE = [("tx", "all"), ("customer_score", "customer"), ("non_customer_score", "non_customer"),
             ("cx", "customer"), ("bx_customers", "customer"),
             ("bx_non_customers", "non_customer"), ("nps", "customer")]
-pytestmark = pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def fixed_date():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "1764000000")
-        yield
+pytestmark = [pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning"),
+              pytest.mark.usefixtures("fixed_date")]  # conftest: a fixed run date
 
 
 @pytest.fixture(scope="module")

@@ -49,14 +49,8 @@ SEGMENTS = ["+North", "-South", "@East"]
 EN, FR = LANGUAGES["en"], LANGUAGES["fr"]
 EN_POP = {v: k for k, v in EN["populations"].items()}
 # tiny studies have no purchase-preference items and small bases: the driver analysis says so
-pytestmark = pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def fixed_date():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "1764000000")
-        yield
+pytestmark = [pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning"),
+              pytest.mark.usefixtures("fixed_date")]  # conftest: a fixed run date
 
 
 # ---------------------------------------------------------------------- studies
