@@ -48,6 +48,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "drivers": ("txscore.stats.drivers", "driver_importance"),
     "rake": ("txscore.stats.weighting", "rake"),
     "charts": ("txscore.charts", None),
+    "simulate": ("txscore.scoring.simulate", "simulate"),
+    "plan": ("txscore.scoring.plan", "plan"),
+    "banner_tables": ("txscore.scoring.banners", "banner_tables"),
 }
 
 if TYPE_CHECKING:
@@ -59,14 +62,18 @@ if TYPE_CHECKING:
     from txscore.responses import Responses
     from txscore.result import Result
     from txscore.scoring import score
+    from txscore.scoring.banners import banner_tables
+    from txscore.scoring.plan import plan
+    from txscore.scoring.simulate import simulate
     from txscore.stats.drivers import driver_importance as drivers
     from txscore.stats.reliability import item_statistics, reliability
     from txscore.stats.weighting import rake
 
 __all__ = ["InputDataError", "OutputError", "ParameterError", "Responses", "Result", "Study",
-           "StudySpecError", "TxscoreError", "TxscoreWarning", "WeightingError", "charts",
-           "check", "drivers", "export", "item_statistics", "load", "rake", "read_study",
-           "reliability", "report", "score", "to_pptx", "validate_study"]
+           "StudySpecError", "TxscoreError", "TxscoreWarning", "WeightingError",
+           "banner_tables", "charts", "check", "drivers", "export", "item_statistics", "load",
+           "plan", "rake", "read_study", "reliability", "report", "score", "simulate",
+           "to_pptx", "validate_study"]
 
 
 def __getattr__(name: str) -> Any:

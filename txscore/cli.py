@@ -481,6 +481,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-input-folder", action="store_true",
                    help="allow the file to be written in a folder holding input files")
     p.set_defaults(func=cmd_export)
+    from txscore import cli_plan, cli_simulate, cli_tables
+
+    for command in (cli_tables, cli_simulate, cli_plan):
+        command.add_command(sub, _score)
     parser.commands.update(sub.choices)  # for "did you mean" on the command's options
     return parser
 

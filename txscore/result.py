@@ -107,6 +107,13 @@ class Result:
         ``"no_non_customer_source"``, ``"no_bx_items_for_customers"``,
         ``"no_cx_constructs"``, ``"no_nps_item"`` or ``"no_scored_rows"``. Empty when every
         index is computed; reports put it into words once.
+    banners : DataFrame
+        The banner tables of ``[[tables]]`` (:mod:`txscore.scoring.banners`); empty without.
+    scenarios : DataFrame
+        The what-if scenarios of ``[[scenarios]]`` (:mod:`txscore.scoring.simulate`); empty
+        without.
+    planning : DataFrame
+        The sample-size plan of ``[planning]`` (:mod:`txscore.scoring.plan`); empty without.
     meta : ResultMeta
         How the result was made: the weighting report, and for chunked scoring the number
         of rows read.
@@ -140,6 +147,9 @@ class Result:
     meta: ResultMeta = field(default_factory=ResultMeta)
     not_computed: Mapping[str, str] = field(default_factory=dict)
     ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    banners: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
+    planning: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """The headline table: one row per wave x brand with the indices computed (TX, C, N,

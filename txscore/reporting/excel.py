@@ -38,8 +38,11 @@ from txscore.reporting.sheets_detail import (
     reliability_sheet,
 )
 from txscore.reporting.sheets_overview import overview_sheet
+from txscore.reporting.sheets_planning import planning_sheet
+from txscore.reporting.sheets_scenarios import scenarios_sheet
 from txscore.reporting.sheets_scorecard import scorecard_sheet
 from txscore.reporting.sheets_scores import scores_sheet, summary_sheet, trend_sheet
+from txscore.reporting.sheets_tables import tables_sheet
 from txscore.reporting.text import Words, words_for
 from txscore.reporting.xlsx import MAX_SHEET_ROWS, Book, normalise_zip, stored_xlsx, styles
 
@@ -150,6 +153,10 @@ def _sheets(result: Result, lab: Words, when: dt.datetime) -> list[tuple[str, An
         ("reliability", reliability_sheet, ())]
     if isinstance(drivers, pd.DataFrame) and not drivers.empty:
         steps.append(("drivers", drivers_sheet, (drivers,)))
+    for key, build in (("tables", tables_sheet), ("scenarios", scenarios_sheet),
+                       ("planning", planning_sheet)):
+        if not getattr(result, "banners" if key == "tables" else key).empty:
+            steps.append((key, build, ()))
     steps += [("exclusions", exclusions_sheet, ()), ("methodology", methodology_sheet, (when,))]
     contents = [("overview", lab.sheets["overview"])] + [(k, lab.sheets[k]) for k, *_ in steps]
     return [("overview", overview_sheet, (contents, when)), *steps]

@@ -29,8 +29,11 @@ from txscore.reporting import (
     _words_cover,
     _words_deck,
     _words_headlines,
+    _words_planning,
     _words_reliability,
+    _words_scenarios,
     _words_scorecard,
+    _words_tables,
 )
 from txscore.reporting._text_en import EN
 from txscore.reporting._text_fr import FR
@@ -39,7 +42,8 @@ __all__ = ["CODE_TABLES", "LANGUAGES", "Words", "count", "number", "parse_code",
            "parse_detail", "percent", "words_for"]
 
 _PARTS = (_words_headlines, _words_scorecard, _words_cover, _words_charts, _words_brands,
-          _words_book, _words_deck, _words_reliability)
+          _words_book, _words_deck, _words_reliability, _words_tables, _words_scenarios,
+          _words_planning)
 
 
 def _merged(base: Mapping[str, Any], parts: list[Mapping[str, Any]]) -> dict[str, Any]:

@@ -9,22 +9,26 @@ then derive every table from the sums with :func:`tables_from_sums`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
 from txscore.errors import InputDataError, Problem, StudySpecError
 from txscore.responses import Responses
 from txscore.result import Result, ResultMeta
+from txscore.scoring.banners import banner_tables
 from txscore.scoring.composites import composites
 from txscore.scoring.drivers import standard_drivers
 from txscore.scoring.items import items_from_counts, nps_from_counts, nps_missing
+from txscore.scoring.plan import planning_table
 from txscore.scoring.ranks import rank_table
 from txscore.scoring.reliability import reliability_tables, reliability_waves
+from txscore.scoring.simulate import scenarios_table
 from txscore.scoring.sums import CellSums, StudySums, resample_sums
 from txscore.scoring.tables import tables
 from txscore.study import Study
 
-__all__ = ["check_by", "score", "tables_from_sums"]
+__all__ = ["check_by", "decisions", "score", "tables_from_sums"]
 
 
 def check_by(study: Study, by: Sequence[str]) -> list[str]:
@@ -137,8 +141,20 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     out = tables_from_sums(acc.collect(), say)
     say("key drivers")
     drivers = standard_drivers(responses)
-    return Result(study=study, **out, exclusions=responses.exclusions, files=responses.files,
-                  drivers=drivers, by=tuple(by), meta=ResultMeta(weighting=responses.weighting))
+    result = Result(study=study, **out, exclusions=responses.exclusions, files=responses.files,
+                    drivers=drivers, by=tuple(by), meta=ResultMeta(weighting=responses.weighting),
+                    banners=banner_tables(responses) if study.tables else pd.DataFrame())
+    return decisions(result)
+
+
+def decisions(result: Result) -> Result:
+    """The result with its ``[[scenarios]]`` simulated and its ``[planning]`` planned."""
+    study = result.study
+    if study.scenarios:
+        result = replace(result, scenarios=scenarios_table(result))
+    if study.planning is not None:
+        result = replace(result, planning=planning_table(result))
+    return result
 
 
 def _nothing_scored(responses: Responses) -> Problem:

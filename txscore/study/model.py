@@ -496,6 +496,12 @@ class Study:
     spec_path: Path | None = None
     #: ``[weighting]``; None: the weight column of ``[columns]`` as it is, or unweighted
     weighting: WeightingSettings | None = None
+    #: ``[[tables]]``: banner tables (:mod:`txscore.study.banners`)
+    tables: tuple[Any, ...] = ()
+    #: ``[[scenarios]]``: what-if scenarios (:mod:`txscore.study.scenarios`)
+    scenarios: tuple[Any, ...] = ()
+    #: ``[planning]``: the sample-size plan (:mod:`txscore.study.planning`); None: no plan
+    planning: Any = None
 
     # ------------------------------------------------------------------ helpers
     def columns_for(self, source: Source) -> Columns:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from txscore.errors import Problem, StudySpecError, choice_problem
+from txscore.study.banners import parse_banner_tables
 from txscore.study.collector import Collector
 from txscore.study.model import (
     BX_METHODS,
@@ -49,6 +50,8 @@ from txscore.study.parse_tables import (
     parse_quality,
     parse_scales,
 )
+from txscore.study.planning import parse_planning
+from txscore.study.scenarios import parse_scenarios
 from txscore.study.validate import validate_study
 from txscore.study.vocabulary import POPULATIONS
 from txscore.study.weighting import parse_weighting
@@ -76,6 +79,9 @@ TABLE_FORMS = {
     "report": ("a table of settings", "[report] with bootstrap = 2000"),
     "weighting": ("a table of settings", '[weighting] with method = "rake"'),
 }
+
+#: top-level tables whose parser checks their type itself (absent: None)
+_OWN_PARSERS = ("tables", "scenarios", "planning")
 
 #: problems that only follow from a top-level table of the wrong type (read as empty)
 CONSEQUENCES = {
@@ -232,7 +238,7 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study, Collec
     """The study of a parsed TOML document, and the problems found on the way."""
     c = Collector(spec)
     c.unknown_keys("top level", doc, TOP_KEYS)
-    t = {key: _table(c, doc, key) for key in TOP_KEYS}
+    t = {key: _table(c, doc, key) for key in TOP_KEYS if key not in _OWN_PARSERS}
     st = t["study"]
     c.unknown_keys("study", st, KEYS["study"])
     name = c.typed("study", st, "name", str, "Untitled study", required=True)
@@ -251,7 +257,9 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study, Collec
     if "weighting" in doc and "weighting" not in c.broken:
         weighting = _weighting(c, t["weighting"], columns, sources)
     study = Study(name or "Untitled study", tuple(sources), columns, scales, constructs, items,
-                  index, quality, report, None, weighting)
+                  index, quality, report, None, weighting,
+                  parse_banner_tables(c, doc.get("tables"), lang),
+                  parse_scenarios(c, doc.get("scenarios")), parse_planning(c, doc.get("planning")))
     return study, c
 
 
