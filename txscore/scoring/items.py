@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from txscore.responses import Responses
+from txscore.scoring.clusters import cluster_deff
 from txscore.scoring.engine import Cells, cell_flags, with_totals
 from txscore.scoring.sums import CellSums, StudySums
 from txscore.stats.inference import (
@@ -84,7 +85,8 @@ def items_from_counts(sums: StudySums) -> tuple[pd.DataFrame, pd.DataFrame]:
             k_count = scale.points
             n_k, w_k, w2_k = (with_totals(ps.counts[j, :, :k_count, m], cells)
                               for m in range(3))
-            cols = _item_columns(scale, n_k, w_k, w2_k, z, study)
+            deff = _totals_deff(ps.multi_items[:, j], scale, n_k, w_k, w2_k, cells)
+            cols = _item_columns(scale, n_k, w_k, w2_k, z, study, deff)
             parts.append({"_cell": np.arange(n_cells), "population": np.full(n_cells, pop),
                           "item": np.full(n_cells, col),
                           "construct": np.full(n_cells, item.construct),
@@ -113,32 +115,55 @@ def _frame(parts: list[dict[str, np.ndarray]], cells: Cells) -> pd.DataFrame:
     return pd.concat([keys, pd.DataFrame(cols)], axis=1)
 
 
+def _moments(scale: Scale, w_k: np.ndarray, w2_k: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per cell: sum of weights, weighted mean code, sum w^2 (x - mean)^2."""
+    codes = np.arange(scale.min, scale.max + 1, dtype=float)
+    sw = w_k.sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (w_k / sw[:, None] * codes).sum(1)  # shares first: one answer is exact
+        ss = (w2_k * (codes[None, :] - mean[:, None]) ** 2).sum(1)
+    return sw, mean, ss
+
+
+def _totals_deff(extra: np.ndarray, scale: Scale, n_k: np.ndarray, w_k: np.ndarray,
+                 w2_k: np.ndarray, cells: Cells) -> np.ndarray:
+    """Per cell, the cluster design effect of the item's mean: 1 in the brand cells (one
+    row per respondent), :func:`txscore.scoring.clusters.cluster_deff` in the totals."""
+    deff = np.ones(len(n_k))
+    tot = slice(cells.n_brand_cells, None)
+    if len(extra) and np.any(extra[:, 6]):
+        _, mean, ss = _moments(scale, w_k[tot], w2_k[tot])
+        deff[tot] = cluster_deff(extra, mean, ss, n_k[tot].sum(1))
+    return deff
+
+
 def _item_columns(scale: Scale, n_k: np.ndarray, w_k: np.ndarray, w2_k: np.ndarray, z: float,
-                  study: Study) -> dict[str, np.ndarray]:
+                  study: Study, deff: np.ndarray) -> dict[str, np.ndarray]:
     """Per cell: n, n_eff, mean, score100 (linearised se and interval), top box (Wilson),
-    bottom box, net (its interval; adjusted Wald on 0-10 scales), flag."""
+    bottom box, net (its interval; adjusted Wald on 0-10 scales), flag. ``deff``: the cluster
+    design effect of each cell's mean, applied to its variances (the shares' intervals use
+    ``n_eff / deff``)."""
     codes = np.arange(scale.min, scale.max + 1, dtype=float)
     n = n_k.sum(1)
-    sw = w_k.sum(1)
-    n_eff = kish_n_eff(sw, w2_k.sum(1))
+    n_eff = kish_n_eff(w_k.sum(1), w2_k.sum(1))
+    sw, mean, ss = _moments(scale, w_k, w2_k)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = w_k / sw[:, None]
-        mean = (p * codes).sum(1)
-        ss = (w2_k * (codes[None, :] - mean[:, None]) ** 2).sum(1)
-        se = np.sqrt(n / (n - 1) * ss / sw**2)
+        se = np.sqrt(n / (n - 1) * ss / sw**2 * deff)
+        n_eff_ci = n_eff / deff
     span = scale.max - scale.min
     top_i = np.isin(codes, scale.top_box)
     bot_i = np.isin(codes, scale.bottom_box)
     top, bottom = p[:, top_i].sum(1), p[:, bot_i].sum(1)
-    tlo, thi = wilson(top, n_eff, z)
-    nlo, nhi = net_interval(top, bottom, n_eff, z, adjusted_wald=scale.points == 11)
+    tlo, thi = wilson(top, n_eff_ci, z)
+    nlo, nhi = net_interval(top, bottom, n_eff_ci, z, adjusted_wald=scale.points == 11)
     s100 = 100 * (mean - scale.min) / span
     return {"n": n.astype(int), "n_eff": n_eff, "mean": mean, "score100": s100,
             "se": 100 * se / span, "ci_low": np.clip(s100 - z * 100 * se / span, 0, 100),
             "ci_high": np.clip(s100 + z * 100 * se / span, 0, 100),
             "top_box": 100 * top, "top_box_ci_low": 100 * tlo, "top_box_ci_high": 100 * thi,
             "bottom_box": 100 * bottom, "net": 100 * (top - bottom), "net_ci_low": nlo,
-            "net_ci_high": nhi, "flag": cell_flags(n_eff, study)}
+            "net_ci_high": nhi, "deff_cluster": deff, "flag": cell_flags(n_eff, study)}
 
 
 def nps_table(responses: Responses, *, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -176,10 +201,13 @@ def nps_from_counts(sums: StudySums) -> pd.DataFrame:
     for pop, ps in sums.populations.items():
         if col not in ps.layout.items:
             continue
-        c = ps.counts[ps.layout.items.index(col)]
+        j = ps.layout.items.index(col)
+        c = ps.counts[j]
         n_k, w_k, w2_k = (c[:, :scale.points, m] for m in range(3))
         if not n_k.sum():
             continue
+        deff = _totals_deff(ps.multi_items[:, j], scale, *(with_totals(a, cells)
+                                                            for a in (n_k, w_k, w2_k)), cells)
         sums_k = np.column_stack([n_k.sum(1), w_k.sum(1), w2_k.sum(1),
                                   w_k[:, np.isin(codes, NPS_PROMOTERS)].sum(1),
                                   w_k[:, np.isin(codes, NPS_DETRACTORS)].sum(1)])
@@ -187,13 +215,13 @@ def nps_from_counts(sums: StudySums) -> pd.DataFrame:
         n_eff = kish_n_eff(sw, sw2)
         with np.errstate(invalid="ignore", divide="ignore"):
             top, bottom = sp / sw, sd / sw
-        lo, hi = net_interval(top, bottom, n_eff, z, adjusted_wald=True)
+        lo, hi = net_interval(top, bottom, n_eff / deff, z, adjusted_wald=True)
         f = cells.keys.copy()
         f.insert(0, "measure", "nps")
         f.insert(1, "population", pop)
         frames.append(f.assign(
             label=MEASURE_LABELS["nps"], level="nps", value=100 * (top - bottom), ci_low=lo,
-            ci_high=hi, se=np.sqrt(net_variance(top, bottom, n_eff)), n=n.astype(int),
+            ci_high=hi, se=np.sqrt(net_variance(top, bottom, n_eff / deff)), n=n.astype(int),
             n_eff=n_eff, flag=cell_flags(n_eff, study), band=""))
     if not frames:
         return pd.DataFrame()

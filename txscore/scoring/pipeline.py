@@ -86,8 +86,8 @@ def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, p
     scores, changes, grid = tables(comp, nps, sums.cells, study, sums.by)
     ranks = rank_table(comp, sums.cells, scores, study.report.confidence, sums.by)
     say("reliability")
-    rel, rel_items = reliability_tables(sums.moments, study)
-    rel_waves = reliability_waves(sums.moments, study)
+    rel, rel_items = reliability_tables(sums.moments, study, sums.moment_clusters)
+    rel_waves = reliability_waves(sums.moments, study, sums.moment_clusters)
     missing = dict(comp.not_computed)
     if (reason := nps_missing(sums, nps)) is not None:
         missing["nps"] = reason

@@ -70,6 +70,7 @@ def midpoints(study: Study, cols: list[str]) -> np.ndarray:
 
 
 def reliability_tables(moments: Mapping[tuple[str, str], tuple], study: Study,
+                       clusters: Mapping[tuple, int] | None = None,
                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Construct-level and item-level reliability tables for a study.
 
@@ -81,6 +82,11 @@ def reliability_tables(moments: Mapping[tuple[str, str], tuple], study: Study,
         answers the unit but is absent has no entry. Keys (unit, population, wave) are
         summed over the waves.
     study : Study
+    clusters : mapping, optional
+        The same keys -> respondents among the complete cases
+        (:attr:`txscore.scoring.sums.StudySums.moment_clusters`): where fewer than the rows
+        (respondents rating several brands), the interval's effective base is scaled by
+        respondents / rows (:func:`clustered_sw2`); None: every row a respondent.
 
     Returns
     -------
@@ -105,6 +111,7 @@ def reliability_tables(moments: Mapping[tuple[str, str], tuple], study: Study,
     ['customer', 'questionable', 'ok']
     """
     moments = _over_waves(moments)
+    people = _over_waves({k: (v,) for k, v in (clusters or {}).items()})
     conf = study.report.confidence
     rows, item_rows = [], []
     for name, (label, cols, pops) in reliability_units(study).items():
@@ -114,7 +121,10 @@ def reliability_tables(moments: Mapping[tuple[str, str], tuple], study: Study,
         for pop in groups:
             parts = [moments[(name, p)] for p in (groups[:-1] if pop == "all" else [pop])]
             n, sw, sw2, sx, sxx = (sum(a[i] for a in parts) for i in range(5))
-            stats, its = reliability_from_moments(n, sw, sw2, sx, sxx, items=cols,
+            n_c = sum(people.get((name, p), (n,))[0] for p in (
+                groups[:-1] if pop == "all" else [pop])) if people else n
+            stats, its = reliability_from_moments(n, sw, clustered_sw2(sw2, n, n_c), sx, sxx,
+                                                  items=cols,
                                                   centre=midpoints(study, cols),
                                                   confidence=conf)
             n_eff = float(kish_n_eff(sw, sw2))
@@ -137,6 +147,18 @@ WAVE_COLUMNS = ["construct", "label", "population", "wave", "n_items", "n_comple
                 "p_adjusted", "weakened", "flag"]
 
 
+def clustered_sw2(sw2: float, n: int, n_clusters: int) -> float:
+    """The sum of squared weights that gives the interval of a pooled alpha the effective
+    base ``n_eff * n_clusters / n``: a respondent's complete rows (several brands) count as
+    one respondent, whatever their correlation (conservative: the design effect of m
+    correlated rows is at most m).
+
+    >>> clustered_sw2(300.0, 300, 100)  # 300 rows of 100 respondents: n_eff 300 -> 100
+    900.0
+    """
+    return sw2 * n / n_clusters if 0 < n_clusters < n else sw2
+
+
 def _add(a: tuple, b: tuple) -> tuple:
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
@@ -149,7 +171,8 @@ def _over_waves(moments: Mapping[tuple, tuple]) -> dict[tuple[str, str], tuple]:
     return out
 
 
-def _wave_rows(moments: Mapping[tuple, tuple], study: Study) -> list[dict]:
+def _wave_rows(moments: Mapping[tuple, tuple], study: Study,
+               clusters: Mapping[tuple, int]) -> list[dict]:
     """One row per unit x population (and "all") x wave: alpha, interval and bases."""
     rows = []
     for name, (label, cols, pops) in reliability_units(study).items():
@@ -158,18 +181,23 @@ def _wave_rows(moments: Mapping[tuple, tuple], study: Study) -> list[dict]:
             for pop in groups + (["all"] if len(groups) > 1 else []):
                 parts = [moments[(name, p, wave)] for p in (groups if pop == "all" else [pop])]
                 n, sw, sw2, sx, sxx = parts[0] if len(parts) == 1 else _add(*parts)
-                stats, _ = reliability_from_moments(n, sw, sw2, sx, sxx, items=cols,
+                n_c = sum(clusters.get((name, p, wave), moments[(name, p, wave)][0])
+                          for p in (groups if pop == "all" else [pop]))
+                stats, _ = reliability_from_moments(n, sw, clustered_sw2(sw2, n, n_c), sx, sxx,
+                                                    items=cols,
                                                     centre=midpoints(study, cols),
                                                     confidence=study.report.confidence)
                 rows.append({"construct": name, "label": label, "population": pop,
                              "wave": wave, "n_items": stats["n_items"],
                              "n_complete": stats["n_complete"],
                              "n_eff": float(kish_n_eff(sw, sw2)), "alpha": stats["alpha"],
+                             "n_test": float(kish_n_eff(sw, clustered_sw2(sw2, n, n_c))),
                              "ci_low": stats["ci_low"], "ci_high": stats["ci_high"]})
     return rows
 
 
-def reliability_waves(moments: Mapping[tuple, tuple], study: Study) -> pd.DataFrame:
+def reliability_waves(moments: Mapping[tuple, tuple], study: Study,
+                      clusters: Mapping[tuple, int] | None = None) -> pd.DataFrame:
     """Reliability over time: alpha per wave and Feldt's test of its change.
 
     Parameters
@@ -178,6 +206,9 @@ def reliability_waves(moments: Mapping[tuple, tuple], study: Study) -> pd.DataFr
         (unit, population, wave) -> the unit's complete-case moments in that wave (as in
         :func:`reliability_tables`); keys without a wave give an empty table.
     study : Study
+    clusters : mapping, optional
+        As in :func:`reliability_tables`: the interval and the test use the effective base
+        scaled by respondents / rows.
 
     Returns
     -------
@@ -209,7 +240,8 @@ def reliability_waves(moments: Mapping[tuple, tuple], study: Study) -> pd.DataFr
     >>> table.columns[:4].tolist()
     ['construct', 'label', 'population', 'wave']
     """
-    rows = _wave_rows(moments, study) if all(len(k) == 3 for k in moments) else []
+    rows = _wave_rows(moments, study, clusters or {}) if all(len(k) == 3 for k in moments
+                                                             ) else []
     if not rows:
         return pd.DataFrame(columns=WAVE_COLUMNS)
     table = pd.DataFrame(rows)
@@ -222,7 +254,7 @@ def reliability_waves(moments: Mapping[tuple, tuple], study: Study) -> pd.DataFr
     j = np.where(has, prev, 0)
     flags = table["flag"].to_numpy(object)
     usable = has & (flags != "suppressed") & (flags[j] != "suppressed")
-    a, n = table["alpha"].to_numpy(float), table["n_eff"].to_numpy(float)
+    a, n = table["alpha"].to_numpy(float), table.pop("n_test").to_numpy(float)
     test = feldt_two_alphas(a, n, a[j], n[j], items=table["n_items"].to_numpy(float))
     table["versus"] = np.where(has, table["wave"].to_numpy(object)[j], "")
     table["difference"] = np.where(usable, a - a[j], np.nan)

@@ -29,6 +29,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from txscore.scoring.clusters import (
+    ClusterRunning,
+    Stratum,
+    cluster_replicates,
+    item_cluster_sums,
+    multi_row_clusters,
+)
 from txscore.scoring.engine import (
     Cells,
     Layout,
@@ -70,8 +77,15 @@ class PopulationSums:
     complete_n : int
         Respondents with every CX dimension and loyalty construct answered.
     rows : tuple
-        Per cell, its respondents' (item codes, weights) when it has at most ``exact_max``
-        of them (exact resampling), else None.
+        Per cell, the (item codes, weights) of its respondents with one row in the wave when
+        it has at most ``exact_max`` respondents (exact resampling), else None.
+    multi_n, multi_s1, multi_s2 : ndarrays of shapes (G,), (G, F), (G, F, F)
+        The part of ``base[:, 0]``, ``s1`` and ``s2`` from respondents with several rows in
+        the wave (resampled as clusters: :mod:`txscore.scoring.clusters`).
+    multi_items : ndarray of shape (T, I, 7)
+        Per all-brands total (in the order of the totals of the cells) and item, the sums of
+        :func:`txscore.scoring.clusters.item_cluster_sums`: the clustered variance of the
+        totals' item means.
     """
 
     layout: Layout
@@ -81,6 +95,10 @@ class PopulationSums:
     s2: np.ndarray
     complete_n: int
     rows: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
+    multi_n: np.ndarray
+    multi_s1: np.ndarray
+    multi_s2: np.ndarray
+    multi_items: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,11 @@ class StudySums:
         the waves are the study-wide moments).
     rows : int
         Respondent rows added.
+    strata : tuple of Stratum
+        The respondents with several rows, as clusters (:mod:`txscore.scoring.clusters`).
+    moment_clusters : dict
+        (reliability unit, population, wave) -> respondents among its complete cases (a
+        respondent with several complete rows counts once): the n of the intervals.
     """
 
     study: Study
@@ -109,6 +132,8 @@ class StudySums:
     populations: dict[str, PopulationSums]
     moments: dict[tuple[str, str, str], Moments]
     rows: int
+    strata: tuple[Stratum, ...] = ()
+    moment_clusters: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -122,39 +147,58 @@ class _Running:
     s2: np.ndarray  # (G, F, F)
     complete_n: int = 0
     kept: dict[int, list[tuple[np.ndarray, np.ndarray]] | None] = field(default_factory=dict)
+    multi_n: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    multi_s1: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    multi_s2: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
 
     @classmethod
     def empty(cls, layout: Layout) -> _Running:
         k1, width = layout.kmax + 1, layout.width
         return cls(layout, np.zeros((0, 3)), np.zeros((0, len(layout.items), k1, 3)),
-                   np.zeros((0, width)), np.zeros((0, width, width)))
+                   np.zeros((0, width)), np.zeros((0, width, width)),
+                   multi_n=np.zeros(0), multi_s1=np.zeros((0, width)),
+                   multi_s2=np.zeros((0, width, width)))
 
     def grow(self, n_cells: int) -> None:
         extra = n_cells - len(self.base)
         if extra > 0:
-            for name in ("base", "counts", "s1", "s2"):
+            for name in ("base", "counts", "s1", "s2", "multi_n", "multi_s1", "multi_s2"):
                 arr = getattr(self, name)
                 setattr(self, name, np.concatenate([arr, np.zeros((extra, *arr.shape[1:]))]))
 
-    def add(self, x: np.ndarray, w: np.ndarray, g: np.ndarray, exact_max: int) -> None:
-        """Rows (codes x, weights w) grouped by running cell g."""
+    def add(self, x: np.ndarray, w: np.ndarray, g: np.ndarray, exact_max: int,
+            multi: np.ndarray) -> np.ndarray:
+        """Rows (codes x, weights w) grouped by running cell g; ``multi`` marks the rows of
+        respondents with several rows in the wave. Returns those rows' features."""
         n_cells, lay = len(self.base), self.layout
         self.counts += np.moveaxis(item_counts(x, w, g, n_cells, lay), 0, 1)
         bounds = np.searchsorted(g, np.arange(n_cells + 1))
+        multi_feats = np.zeros((int(multi.sum()), lay.width))
+        at_multi = np.cumsum(multi) - 1  # each multi row's place in multi_feats
         for cell in np.flatnonzero(np.diff(bounds)).tolist():  # over cells, not respondents
             lo, hi = bounds[cell], bounds[cell + 1]
             block = features(x[lo:hi], w[lo:hi], lay)  # one cell's features at a time
             self.base[cell] += hi - lo, w[lo:hi].sum(), w[lo:hi] @ w[lo:hi]
             self.s1[cell] += block.sum(axis=0)
             self.s2[cell] += block.T @ block
+            m = multi[lo:hi]
+            single = slice(None)
+            if m.any():
+                mb = block[m]
+                multi_feats[at_multi[lo:hi][m]] = mb
+                self.multi_n[cell] += len(mb)
+                self.multi_s1[cell] += mb.sum(axis=0)
+                self.multi_s2[cell] += mb.T @ mb
+                single = ~m
             kept = self.kept.get(cell, [])
             if kept is not None and self.base[cell, 0] <= exact_max:
-                self.kept[cell] = [*kept, (x[lo:hi].copy(), w[lo:hi].copy())]
+                self.kept[cell] = [*kept, (x[lo:hi][single].copy(), w[lo:hi][single].copy())]
             else:
                 self.kept[cell] = None  # too many for exact resampling: the normal law
         self.complete_n += complete_count(x, lay)
+        return multi_feats
 
-    def in_order(self, order: np.ndarray) -> PopulationSums:
+    def in_order(self, order: np.ndarray, items: np.ndarray) -> PopulationSums:
         rows = []
         for cell in order:
             kept = self.kept.get(int(cell))
@@ -162,7 +206,7 @@ class _Running:
                 *kept, strict=True)))
         return PopulationSums(self.layout, self.base[order], np.moveaxis(
             self.counts[order], 1, 0), self.s1[order], self.s2[order], self.complete_n,
-            tuple(rows))
+            tuple(rows), self.multi_n[order], self.multi_s1[order], self.multi_s2[order], items)
 
 
 class CellSums:
@@ -202,6 +246,11 @@ class CellSums:
         self._pops: dict[str, _Running] = {}
         self._units = reliability_units(study)
         self._moments: dict[tuple[str, str, str], list] = {}
+        self._clusters = ClusterRunning(exact_max)
+        self._total_index: dict[tuple, int] = {}  # (wave, *segments) -> running total
+        self._cell_total: list[int] = []  # running cell -> its running total
+        self._item_extra: dict[str, np.ndarray] = {}  # population -> (totals, I, 7)
+        self._moment_clusters: dict[tuple[str, str, str], int] = {}
         self.rows = 0
 
     def add(self, data: pd.DataFrame) -> None:
@@ -209,6 +258,11 @@ class CellSums:
         self.rows += len(data)
         row_cell = self._cell_of(data)
         w_all = data["weight"].to_numpy(dtype=float, na_value=np.nan)
+        if self.study.report.clusters == "respondent":
+            cluster, stratum, strata = multi_row_clusters(data)
+        else:  # every row its own cluster
+            cluster, stratum, strata = np.full(len(data), -1), np.full(len(data), -1), []
+        parts: dict[int, list] = {s: [] for s in range(len(strata))}
         for pop in POPULATIONS:
             rows = population_rows(data, row_cell, pop)
             if not len(rows):
@@ -218,8 +272,35 @@ class CellSums:
             st = self._pops[pop]
             st.grow(len(self._cell_rows))
             x = item_codes(data, st.layout, rows)
-            st.add(x, w_all[rows], row_cell[rows], self.exact_max)
-            self._add_moments(data, rows, x, w_all[rows], st.layout)
+            multi = cluster[rows] >= 0
+            feats = st.add(x, w_all[rows], row_cell[rows], self.exact_max, multi)
+            self._add_moments(data, rows, x, w_all[rows], st.layout, cluster[rows])
+            if multi.any():
+                self._add_item_extra(pop, x, w_all[rows], cluster[rows], row_cell[rows])
+            at = rows[multi]
+            for s in np.unique(stratum[at]).tolist():
+                here = stratum[at] == s
+                parts[s].append((pop, row_cell[at][here], cluster[at][here], feats[here]))
+        self._add_clusters(strata, parts, cluster, stratum)
+
+    def _add_item_extra(self, pop: str, x: np.ndarray, w: np.ndarray, cluster: np.ndarray,
+                        cell: np.ndarray) -> None:
+        """The clustered variance sums of the totals' item means (one population)."""
+        n_tot = len(self._total_index)
+        extra = self._item_extra.get(pop, np.zeros((0, x.shape[1], 7)))
+        if len(extra) < n_tot:
+            extra = np.concatenate([extra, np.zeros((n_tot - len(extra), *extra.shape[1:]))])
+        total = np.asarray(self._cell_total, np.int64)[cell]
+        self._item_extra[pop] = extra + item_cluster_sums(x, w, cluster, total, n_tot)
+
+    def _add_clusters(self, strata: list[tuple], parts: dict[int, list], cluster: np.ndarray,
+                      stratum: np.ndarray) -> None:
+        """The chunk's multi-row clusters, stratum by stratum, numbered 0.. within each."""
+        for s, key in enumerate(strata):
+            ids = np.unique(cluster[stratum == s])  # this stratum's clusters, renumbered
+            local = [(pop, cell, np.searchsorted(ids, clus), f)
+                     for pop, cell, clus, f in parts[s]]
+            self._clusters.add(key, len(ids), local)
 
     def _cell_of(self, data: pd.DataFrame) -> np.ndarray:
         """Each row's cell in the running cell list (new cells appended)."""
@@ -230,11 +311,14 @@ class CellSums:
             if key not in self._cell_index:
                 self._cell_index[key] = len(self._cell_rows)
                 self._cell_rows.append(row)
+                total = (key[0], *key[2:])  # the cell's all-brands total
+                self._cell_total.append(self._total_index.setdefault(
+                    total, len(self._total_index)))
             local[i] = self._cell_index[key]
         return local[inverse]
 
     def _add_moments(self, data: pd.DataFrame, rows: np.ndarray, x: np.ndarray, w: np.ndarray,
-                     lay: Layout) -> None:
+                     lay: Layout, cluster: np.ndarray) -> None:
         """Complete-case sums per reliability unit and wave, items shifted to their scale
         midpoint (sums of small numbers lose no precision in the cross-products)."""
         pop = lay.population
@@ -257,29 +341,47 @@ class CellSums:
                 acc[2] += wc @ wc
                 acc[3] = acc[3] + wc @ uc
                 acc[4] = acc[4] + (uc * wc[:, None]).T @ uc
+                cl = cluster[at_w][keep]
+                people = int((cl < 0).sum()) + len(np.unique(cl[cl >= 0]))
+                key = (name, pop, wv)
+                self._moment_clusters[key] = self._moment_clusters.get(key, 0) + people
 
     def collect(self) -> StudySums:
         """The sums so far, cells in report order (the running sums are left as they are)."""
         uniq = pd.DataFrame(self._cell_rows, columns=self.keys)
         order = cell_order(uniq.astype(object), self.study)
         cells: Cells = cells_from_keys(uniq, self.study, self.by)
-        pops = {pop: self._pops[pop].in_order(order) for pop in POPULATIONS
-                if pop in self._pops}
+        totals = cells.keys.iloc[cells.n_brand_cells:].drop(columns="brand")
+        running = np.array([self._total_index[tuple(None if pd.isna(v) else v for v in r)]
+                            for r in totals.astype(object).itertuples(index=False, name=None)],
+                           dtype=np.intp)
+        pops = {}
+        for pop in POPULATIONS:
+            if pop in self._pops:
+                n_items = len(self._pops[pop].layout.items)
+                extra = self._item_extra.get(pop, np.zeros((0, n_items, 7)))
+                extra = np.concatenate([extra, np.zeros((len(self._total_index) - len(extra),
+                                                         n_items, 7))])
+                pops[pop] = self._pops[pop].in_order(order, extra[running])
+        position = np.empty(len(order), np.intp)
+        position[order] = np.arange(len(order))  # running cell -> report order
         moments = {}
         for (name, pop, wave), (n, sw, sw2, sx, sxx) in self._moments.items():
             k = len(self._units[name][1])
             moments[(name, pop, wave)] = (n, sw, sw2, np.broadcast_to(sx, (k,)).astype(float),
                                           np.broadcast_to(sxx, (k, k)).astype(float))
-        return StudySums(self.study, self.by, cells, pops, moments, self.rows)
+        return StudySums(self.study, self.by, cells, pops, moments, self.rows,
+                         self._clusters.collect(position), dict(self._moment_clusters))
 
 
 def resample_sums(sums: StudySums, n_boot: int, seed: int) -> dict[str, np.ndarray]:
     """Per population, the (1 + n_boot, G, F) feature sums: row 0 the sample's, then the
-    bootstrap replicates', resampling respondents within population x brand cell.
+    bootstrap replicates', resampling respondents within population x brand cell, and the
+    respondents with several rows in a wave as clusters (:mod:`txscore.scoring.clusters`).
 
     Drawn population by population, cell by cell in report order: a cell that kept its
     rows (at most ``exact_max`` respondents) by multinomial counts times its features, any
-    other from the normal law of its resample sums.
+    other from the normal law of its resample sums; then the cluster strata in key order.
 
     Examples
     --------
@@ -297,13 +399,17 @@ def resample_sums(sums: StudySums, n_boot: int, seed: int) -> dict[str, np.ndarr
         reps = np.zeros((1 + n_boot, len(ps.base), ps.layout.width))
         reps[0] = ps.s1
         for g in range(len(ps.base)):  # loop over cells (brand x wave), not respondents
-            n = ps.base[g, 0]
+            n = ps.base[g, 0] - ps.multi_n[g]  # the respondents with one row in the wave
             if not n_boot or not n:
                 continue
             if ps.rows[g] is not None:
                 block = features(*ps.rows[g], ps.layout)
                 reps[1:, g] = resample_counts(rng, int(n), n_boot) @ block
+            elif ps.multi_n[g]:
+                reps[1:, g] = normal_resample_sums(ps.s1[g] - ps.multi_s1[g],
+                                                   ps.s2[g] - ps.multi_s2[g], n, n_boot, rng)
             else:
                 reps[1:, g] = normal_resample_sums(ps.s1[g], ps.s2[g], n, n_boot, rng)
         out[pop] = reps
+    cluster_replicates(sums.strata, out, n_boot, rng)
     return out

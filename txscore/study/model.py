@@ -22,7 +22,7 @@ from txscore.errors import StudySpecError
 from txscore.study.vocabulary import POPULATIONS
 
 __all__ = [
-    "BX_METHODS", "CX_METHODS", "DIMENSIONS", "LABEL_LANGUAGES", "LANGUAGES",
+    "BX_METHODS", "CLUSTERS", "CX_METHODS", "DIMENSIONS", "LABEL_LANGUAGES", "LANGUAGES",
     "MULTIPLE_TESTING", "PAPERS", "ROLES", "SOURCE_FORMATS", "SOURCE_ROLES", "TARGET_SCOPES",
     "WEIGHTING_METHODS", "WEIGHT_SCALES",
     "AttentionCheck", "BxMethod", "Columns", "Construct", "CxMethod", "IndexSettings", "Item",
@@ -46,6 +46,9 @@ WeightingMethod = Literal["column", "rake", "none"]
 WeightScale = Literal["mean1", "targets"]
 #: where a table of raking targets applies: one population, or both ("all")
 TargetScope = Literal["customer", "non_customer", "all"]
+#: the unit of resampling and of the variances: the respondent (all their rows together)
+#: or the respondent x brand row (rows independent: the method before clustering)
+Clusters = Literal["respondent", "row"]
 
 ROLES: tuple[str, ...] = get_args(Role)
 CX_METHODS: tuple[str, ...] = get_args(CxMethod)
@@ -53,6 +56,7 @@ BX_METHODS: tuple[str, ...] = get_args(BxMethod)
 LANGUAGES: tuple[str, ...] = get_args(Language)
 MULTIPLE_TESTING: tuple[str, ...] = get_args(MultipleTesting)
 PAPERS: tuple[str, ...] = get_args(Paper)
+CLUSTERS: tuple[str, ...] = get_args(Clusters)
 SOURCE_FORMATS: tuple[str, ...] = get_args(SourceFormat)
 WEIGHTING_METHODS: tuple[str, ...] = get_args(WeightingMethod)
 WEIGHT_SCALES: tuple[str, ...] = get_args(WeightScale)
@@ -396,6 +400,9 @@ class ReportSettings:
     deck: bool = False
     #: the client's .pptx whose master, layouts and theme fonts the deck uses
     deck_template: Path | None = None
+    #: "respondent": a respondent's rows (all brands, both populations) are one cluster in
+    #: the bootstrap and the variances; "row": every respondent x brand row is independent
+    clusters: Clusters = "respondent"
 
     @property
     def paper_size(self) -> Paper:
@@ -496,11 +503,10 @@ class Study:
     spec_path: Path | None = None
     #: ``[weighting]``; None: the weight column of ``[columns]`` as it is, or unweighted
     weighting: WeightingSettings | None = None
-    #: ``[[tables]]``: banner tables (:mod:`txscore.study.banners`)
+    #: ``[[tables]]``, ``[[scenarios]]`` and ``[planning]`` (None: no plan), typed by
+    #: :mod:`txscore.study.banners`, :mod:`~txscore.study.scenarios`, :mod:`~.planning`
     tables: tuple[Any, ...] = ()
-    #: ``[[scenarios]]``: what-if scenarios (:mod:`txscore.study.scenarios`)
     scenarios: tuple[Any, ...] = ()
-    #: ``[planning]``: the sample-size plan (:mod:`txscore.study.planning`); None: no plan
     planning: Any = None
 
     # ------------------------------------------------------------------ helpers
@@ -580,8 +586,7 @@ class Study:
                 + f"<p>{escape(settings)}</p>")
 
     def with_settings(self, **changes: Any) -> Study:
-        """A copy with some index/report settings changed, e.g. ``cx_method="equal"``.
-
+        """A copy with some index/report settings changed, e.g. ``cx_method="equal"``:
         >>> import txscore as tx
         >>> study = tx.read_study("surveys/sample/study.toml")
         >>> study.with_settings(cx_method="equal", bootstrap=0).index.cx_method

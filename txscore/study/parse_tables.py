@@ -54,7 +54,7 @@ KEYS = {
     "report": ("confidence", "bootstrap", "seed", "suppress_below", "low_base_below",
                "caution_below", "peer_min_base", "language", "multiple_testing",
                "bootstrap_exact_max", "paper", "logo", "brand_colors", "focus_brand", "deck",
-               "deck_template"),
+               "deck_template", "clusters"),
 }
 
 

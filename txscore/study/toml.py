@@ -30,6 +30,7 @@ from txscore.study.banners import parse_banner_tables
 from txscore.study.collector import Collector
 from txscore.study.model import (
     BX_METHODS,
+    CLUSTERS,
     CX_METHODS,
     LANGUAGES,
     MULTIPLE_TESTING,
@@ -466,7 +467,8 @@ def _report(c: Collector, r: Mapping[str, Any], study_language: Any,
         brand_colors=_brand_colors(c, r),
         focus_brand=c.name("report", r, "focus_brand"),
         deck=c.typed("report", r, "deck", bool, False),
-        deck_template=_report_file(c, r, "deck_template", root, (".pptx",)))
+        deck_template=_report_file(c, r, "deck_template", root, (".pptx",)),
+        clusters=c.choice("report", r, "clusters", CLUSTERS, d.clusters))
 
 
 def _report_file(c: Collector, r: Mapping[str, Any], key: str, root: Path,

@@ -25,6 +25,7 @@ from txscore.errors import (
 from txscore.study.collector import BOOTSTRAP_RANGE, EXACT_BUDGET, Collector
 from txscore.study.model import (
     BX_METHODS,
+    CLUSTERS,
     CX_METHODS,
     DIMENSIONS,
     LANGUAGES,
@@ -256,7 +257,8 @@ def _report_settings(c: Collector, study: Study) -> None:
         c.problem("report", choice_problem(rep.paper, "paper", PAPERS, where="[report]",
                                            fix='set paper = "a4" or "letter".'))
     for key, value, choices in (("language", rep.language, LANGUAGES),
-                                ("multiple_testing", rep.multiple_testing, MULTIPLE_TESTING)):
+                                ("multiple_testing", rep.multiple_testing, MULTIPLE_TESTING),
+                                ("clusters", rep.clusters, CLUSTERS)):
         c.problem("report", choice_problem(value, key, choices, where="[report]",
                                            fix=f'set {key} = "{choices[0]}" or another '
                                            "allowed value."))
