@@ -298,6 +298,7 @@ def _population_frames(study: Study, pop: str, d: pd.DataFrame, plans: list[_Pla
     frames = []
     wave_of = d["wave"].astype(str).to_numpy()
     brand = pd.factorize(d["brand"].astype(str))[0]
+    people = pd.factorize(d["respondent_id"].astype(str))[0]
     weight = d["weight"].to_numpy(dtype=float, na_value=np.nan)
     weight = np.where(np.isfinite(weight), weight, 0.0)
     z = z_value(s.confidence)
@@ -318,8 +319,9 @@ def _population_frames(study: Study, pop: str, d: pd.DataFrame, plans: list[_Pla
         if s.n_boot > 0:
             rng = np.random.default_rng([s.seed, POPULATIONS.index(pop),
                                          zlib.crc32(wave.encode())])
-            boots = list(bootstrap_importances([f.rows for f in fits], brand[rows], s.method,
-                                               s.n_boot, s.exact_max, rng))
+            boots = list(bootstrap_importances(
+                [f.rows for f in fits], brand[rows], s.method, s.n_boot, s.exact_max, rng,
+                units=people[rows] if study.report.clusters == "respondent" else None))
         for fit, boot in zip(fits, boots, strict=True):
             frame, warn = _frame(fit, boot, s.confidence, z, s.method, study)
             frames.append(frame)
@@ -458,8 +460,8 @@ def standard_drivers(responses: Responses, *, method: str | None = None,
                   rep.bootstrap_exact_max, rep.suppress_below)
     _check_settings(s.method, s.n_boot, s.seed, s.confidence)
     data = responses.data
-    # one copy per population of the columns the analyses read (not the whole table)
-    needed = ["wave", "brand", "weight", *[c for c in study.items if c in data.columns]]
+    needed = ["wave", "brand", "weight", "respondent_id",  # the columns read, per population
+              *[c for c in study.items if c in data.columns]]
     population = data["population"].to_numpy(dtype=object)
     by_population = {pop: data.loc[population == pop, needed] for pop in POPULATIONS}
     plans, messages = _plans(study, data, by_population, items)

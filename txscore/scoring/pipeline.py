@@ -143,7 +143,9 @@ def score(responses: Responses, *, by: Sequence[str] = (),
     drivers = standard_drivers(responses)
     result = Result(study=study, **out, exclusions=responses.exclusions, files=responses.files,
                     drivers=drivers, by=tuple(by), meta=ResultMeta(weighting=responses.weighting),
-                    banners=banner_tables(responses) if study.tables else pd.DataFrame())
+                    banners=banner_tables(responses, weights={
+                        "cx": out["cx_weights"], "bx": out["bx_weights"]}) if study.tables
+                    else pd.DataFrame())
     return decisions(result)
 
 

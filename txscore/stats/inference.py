@@ -26,7 +26,8 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["BASE_COLUMNS", "FLAGS", "base_flag", "benjamini_hochberg", "kish_n_eff",
+__all__ = ["BASE_COLUMNS", "FLAGS", "base_flag", "benjamini_hochberg", "difference_z",
+           "kish_n_eff", "two_proportion_z",
            "net_interval", "net_variance", "normal_p", "normal_resample_sums",
            "percentile_interval", "resample_counts", "suppress", "wilson", "worst_flag",
            "z_value"]
@@ -361,3 +362,52 @@ def resample_counts(rng: np.random.Generator, sizes: int | np.ndarray, n_boot: i
         d += offset[:len(d)]  # resample r of the block counts into bins r n .. r n + n - 1
         counts[b:b + len(d)] = np.bincount(d.ravel(), minlength=d.size).reshape(d.shape)
     return counts
+
+
+def difference_z(d: np.ndarray | float, var_a: np.ndarray | float, var_b: np.ndarray | float,
+                 cov: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """z-test of the difference ``d = a - b`` of two estimates: ``z = d / sqrt(var_a +
+    var_b - 2 cov)``, two-sided normal p (NaN where the variance is not positive).
+
+    ``cov`` is the covariance of the two estimates (0 for independent samples; with the
+    same respondents on both sides, their clustered covariance).
+
+    Examples
+    --------
+    >>> z, p = difference_z(3.0, 1.5, 2.5)  # 3 / sqrt(4)
+    >>> float(z), round(float(p), 4)
+    (1.5, 0.1336)
+    >>> float(difference_z(3.0, 1.5, 2.5, cov=1.0)[0])  # 3 / sqrt(2)
+    2.1213203435596424
+    """
+    d = np.asarray(d, float)
+    var = np.asarray(var_a, float) + np.asarray(var_b, float) - 2 * np.asarray(cov, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(var > 0, d / np.sqrt(np.where(var > 0, var, 1.0)), np.nan)
+    return z, normal_p(z)
+
+
+def two_proportion_z(p_a: np.ndarray | float, p_b: np.ndarray | float,
+                     n_a: np.ndarray | float, n_b: np.ndarray | float,
+                     cov: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Two-proportion z-test on effective bases, with the pooled share under the null.
+
+    ``pbar = (n_a p_a + n_b p_b) / (n_a + n_b)``, ``z = (p_a - p_b) / sqrt(pbar (1 - pbar)
+    (1/n_a + 1/n_b) - 2 cov)``, two-sided normal p. Shares are fractions (0..1); ``n_a``,
+    ``n_b`` effective bases (Kish n_eff, divided by the cluster design effect when rows are
+    clustered); ``cov`` the covariance of the two shares when the groups share
+    respondents (0 for independent groups). The column-proportions test of tab software
+    (SPSS Custom Tables, Q) on effective bases.
+
+    Examples
+    --------
+    >>> z, p = two_proportion_z(0.60, 0.45, 200, 150)
+    >>> round(float(z), 4), round(float(p), 4)  # pbar = 0.5357; R: prop.test(correct = FALSE)
+    (2.7846, 0.0054)
+    """
+    p_a, p_b = np.asarray(p_a, float), np.asarray(p_b, float)
+    n_a, n_b = np.asarray(n_a, float), np.asarray(n_b, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pbar = (n_a * p_a + n_b * p_b) / (n_a + n_b)
+        var = pbar * (1 - pbar) * (1 / n_a + 1 / n_b)
+    return difference_z(p_a - p_b, var, 0.0, cov)

@@ -22,6 +22,7 @@ from txscore.errors import (
     did_you_mean,
     shorten,
 )
+from txscore.study.banners import check_banner_tables
 from txscore.study.collector import BOOTSTRAP_RANGE, EXACT_BUDGET, Collector
 from txscore.study.model import (
     BX_METHODS,
@@ -82,6 +83,7 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
     _segments(c, study)
     _sources(c, study)
     _quality(c, study)
+    check_banner_tables(c, study)
     return c.problems
 
 
