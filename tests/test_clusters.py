@@ -95,7 +95,8 @@ def test_nps_total_uses_the_clustered_base():
     data = brand_loop_data(np.random.default_rng(4), customers_rate_others=False)
     cust = data[data["population"] == "customer"]
     brands = sorted(data["brand"].unique())
-    twin = cust.assign(brand=cust["brand"].map(dict(zip(brands, brands[1:] + brands[:1]))))
+    shift = dict(zip(brands, brands[1:] + brands[:1], strict=True))
+    twin = cust.assign(brand=cust["brand"].map(shift))
     data = pd.concat([data, twin], ignore_index=True)
     got = {c: nps_table(responses_of(data, bootstrap=0, clusters=c)) for c in ("respondent",
                                                                               "row")}
