@@ -198,10 +198,30 @@ def pick(table: pd.DataFrame, **where: Any) -> pd.Series:
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "surveys" / "sample"
 
 
-def sample_copy(folder: Path, bootstrap: int = 200) -> Path:
+#: where the sample's decision tables ([[tables]], [planning], [[scenarios]]) begin: a variant
+#: of the sample that drops waves, sources or items drops them too (they name those)
+DECISIONS_MARK = "# ---------------------------------------------------------------- banner tables"
+
+
+def without_decisions(text: str) -> str:
+    """The sample's study.toml text without its banner tables, planning and scenarios."""
+    assert DECISIONS_MARK in text
+    return text.split(DECISIONS_MARK)[0].rstrip() + "\n"
+
+
+def plain_study(study: Any) -> Any:
+    """A study without banner tables, scenarios or planning (for variants of the sample)."""
+    import dataclasses
+
+    return dataclasses.replace(study, tables=(), scenarios=(), planning=None)
+
+
+def sample_copy(folder: Path, bootstrap: int = 200, *, decisions: bool = True) -> Path:
     """The sample study.toml written into ``folder`` with absolute source paths and
-    ``bootstrap`` resamples (the data stay where they are)."""
+    ``bootstrap`` resamples (the data stay where they are); ``decisions=False`` leaves out
+    its banner tables, planning and scenarios."""
     text = (SAMPLE_DIR / "study.toml").read_text(encoding="utf-8")
+    text = text if decisions else without_decisions(text)
     text = re.sub(r'path = "([^"]+)"',
                   lambda m: f'path = "{(SAMPLE_DIR / m[1]).as_posix()}"', text)
     text, n = re.subn(r"(?m)^bootstrap\s*=\s*\d+", f"bootstrap = {bootstrap}", text)

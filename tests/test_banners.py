@@ -18,10 +18,10 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_study, sample_copy
 from scipy.stats import false_discovery_control, norm
 
 import txscore as tx
-from tests.conftest import make_study, sample_copy
 from txscore.cli import main
 from txscore.errors import StudySpecError
 from txscore.scoring.banners import banner_tables, column_letter
@@ -251,7 +251,7 @@ rowz = ["cx"]
 
 
 def test_bad_tables_get_located_problems(tmp_path):
-    spec = sample_copy(tmp_path, bootstrap=0)
+    spec = sample_copy(tmp_path, bootstrap=0, decisions=False)
     spec.write_text(spec.read_text(encoding="utf-8") + BAD_TABLES, encoding="utf-8")
     with pytest.raises(StudySpecError) as err:
         tx.read_study(spec)

@@ -32,6 +32,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import plain_study
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
@@ -297,7 +298,7 @@ def french(result):
 
 @pytest.fixture(scope="module")
 def loaded():
-    return tx.load(tx.read_study(SAMPLE))
+    return tx.load(plain_study(tx.read_study(SAMPLE)))  # variants drop what scenarios name
 
 
 @pytest.fixture(scope="module")

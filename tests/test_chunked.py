@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import plain_study
 
 import txscore as tx
 from txscore.errors import InputDataError, TxscoreWarning
@@ -27,7 +28,7 @@ TABLES = ["scores", "items", "distributions", "grid", "changes", "reliability",
 
 @pytest.fixture(scope="module")
 def sample() -> Responses:
-    responses = tx.load(tx.read_study(SAMPLE))
+    responses = tx.load(plain_study(tx.read_study(SAMPLE)))  # no banners, scenarios, plan
     study = responses.study.with_settings(bootstrap=100, bootstrap_exact_max=0)
     return Responses(study, responses.data, responses.exclusions, responses.files)
 
@@ -59,7 +60,7 @@ def _chunks(data: pd.DataFrame, seed: int = 1) -> list[pd.DataFrame]:
 
 def _score_chunks(study, chunks, **kw) -> tx.Result:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TxscoreWarning)  # "no key-driver analyses"
+        warnings.simplefilter("ignore", TxscoreWarning)
         return score_chunks(study, chunks, **kw)
 
 
@@ -132,10 +133,16 @@ def test_every_missing_column_is_listed(sample):
         "column 'eff_1' is not in the chunk.", "column 'weight' is not in the chunk."]
 
 
-def test_no_key_drivers_and_a_warning_saying_so(sample):
-    with pytest.warns(TxscoreWarning, match="no key-driver analyses"):
-        result = score_chunks(sample.study, [sample.data])
-    assert result.drivers.empty
+def test_key_drivers_from_chunks_equal_the_in_memory_ones(sample):
+    # the driver sums of 4 chunks, merged: tx.score's driver table (normal-law bootstrap)
+    chunked = score_chunks(sample.study, _chunks(sample.data, seed=3)).drivers
+    memory = tx.score(sample).drivers
+    assert len(chunked) == len(memory) > 0
+    pd.testing.assert_frame_equal(chunked.select_dtypes(exclude="number"),
+                                  memory.select_dtypes(exclude="number"))
+    num = memory.select_dtypes("number").columns
+    np.testing.assert_allclose(chunked[num].to_numpy(float), memory[num].to_numpy(float),
+                               rtol=1e-9, atol=1e-9, equal_nan=True)
 
 
 def test_the_in_memory_path_is_one_chunk(sample):

@@ -17,7 +17,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CUSTOMER_ITEMS, NON_CUSTOMER_ITEMS, make_study, pick
+from conftest import (
+    CUSTOMER_ITEMS,
+    NON_CUSTOMER_ITEMS,
+    make_study,
+    pick,
+    without_decisions,
+)
 
 import txscore as tx
 from txscore.cli import main
@@ -55,7 +61,8 @@ def test_report_writes_workbook_charts_and_summary(sample_report):
     assert "TX" in proc.stdout and "n cust." in proc.stdout
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["Overview", "Scorecards", "Summary", "Scores", "Trend", "Items",
-                             "Reliability", "Drivers", "Exclusions", "Methodology"]
+                             "Reliability", "Drivers", "Tables", "Scenarios", "Planning",
+                             "Exclusions", "Methodology"]
     # no temporary files left behind
     assert not list(out.glob("*.tmp"))
 
@@ -111,7 +118,7 @@ def test_score_json_and_csv(tmp_path):
 def _broken_study(tmp_path: Path) -> Path:
     for f in SAMPLE.glob("*.xlsx"):
         shutil.copy(f, tmp_path / f.name)
-    text = SPEC.read_text()
+    text = without_decisions(SPEC.read_text())  # its tables name ret_1
     text = text.replace('eff_2 = { construct = "effectiveness", scale = "agree7"',
                         'eff_2 = { construct = "effectiveness", scale = "agree_7"')  # unknown
     text = text.replace('ret_1 = { construct = "retention"',

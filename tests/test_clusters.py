@@ -150,7 +150,6 @@ def test_a_respondents_rows_move_together():
         assert bool(np.abs(diff).max() < 1e-9) is same, clusters
 
 
-@pytest.mark.filterwarnings("ignore:Chunked scoring computes no key-driver")
 def test_chunks_by_respondent_give_the_in_memory_numbers():
     data = brand_loop_data(np.random.default_rng(6), n_customers=300, n_non_customers=300,
                            waves=("2026 Q1", "2026 Q2"))

@@ -218,6 +218,7 @@ def expected_titles(result, words) -> list[str]:
     lines += [f"Key drivers – {a}, {WAVE}" for a in (
         "CX dimensions → loyalty", "BX pillars → preference (customers)",
         "BX pillars → preference (non-customers)")]
+    lines += [f"What if: {s.name} – {s.brand}, {s.wave or WAVE}" for s in result.study.scenarios]
     return [*lines, "Appendix", "Reliability of the constructs", "Methodology"]
 
 

@@ -63,7 +63,8 @@ FRENCH_TOO = frozenset({
     "percentile", "performance", "point", "points", "population", "populations", "quadrant",
     "quadrants", "question", "questions", "relative", "score", "scores", "se", "segments",
     "source", "sources", "standard", "test", "tests", "total", "variance", "verdict",
-    "verdicts", "vs",
+    "verdicts", "vs", "action", "associations", "case", "cause", "distribution", "note",
+    "pairs", "plan", "segment", "variances",
     # names, abbreviations and symbols
     "benjamini", "hochberg", "cronbach", "feldt", "forrester", "johnson", "kish", "mcdonald",
     "rocks", "shapley", "taylor", "wald", "wilson", "lmg", "excel", "python", "txscore",

@@ -271,7 +271,7 @@ PLANNING = '\n[planning]\ndetect = [2, 3]\npower = 0.9\ncompare = ["previous_wav
 
 
 def test_planning_table_sheet_in_both_languages(tmp_path, fixed_date):
-    spec = sample_copy(tmp_path, bootstrap=20)
+    spec = sample_copy(tmp_path, bootstrap=20, decisions=False)
     spec.write_text(spec.read_text(encoding="utf-8") + PLANNING, encoding="utf-8")
     result = tx.score(tx.load(tx.read_study(spec)))
     expected = pd.concat([plan(result, detect=d, power=0.9, compare=c)
@@ -302,7 +302,7 @@ def test_planning_table_sheet_in_both_languages(tmp_path, fixed_date):
     ("power = 0.1\nalpha = 0.2", "the power (0.1) must be above alpha (0.2)"),
 ])
 def test_bad_planning_table_gets_located_problems(tmp_path, block, words):
-    spec = sample_copy(tmp_path, bootstrap=20)
+    spec = sample_copy(tmp_path, bootstrap=20, decisions=False)
     spec.write_text(spec.read_text(encoding="utf-8") + f"\n[planning]\n{block}\n",
                     encoding="utf-8")
     with pytest.raises(StudySpecError) as err:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import make_study
+from conftest import make_study, without_decisions
 
 import txscore as tx
 from txscore.cli import main
@@ -264,7 +264,7 @@ def wave1_copy(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sample")
     for name in ("customers_w1.xlsx", "non_customers_w1.xlsx"):
         shutil.copy(SAMPLE / name, folder / name)
-    text = (SAMPLE / "study.toml").read_text()
+    text = without_decisions((SAMPLE / "study.toml").read_text())  # they name wave 2
     text = re.sub(r'(?m)^personal = .*$', "", text)
     text = re.sub(r'(?m)^bootstrap = .*$', "bootstrap = 0", text)
     text = re.sub(r'\[\[sources\]\]\npath = "(non_)?customers_w2\.xlsx"\n(?:[a-z]+ = .*\n)+',

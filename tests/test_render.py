@@ -94,6 +94,12 @@ EXPECTED_PAGES: dict[str, dict[str, tuple[int, int]]] = {
     "reliability": {"en": (4, 6), "fr": (5, 6)},
     # the driver table (3 pages), then 6 importance-performance charts one a page
     "drivers": {"en": (9, 9), "fr": (9, 9)},
+    # the two banner tables of the sample, each with its bases and letters
+    "tables": {"en": (2, 3), "fr": (2, 3)},
+    # the two what-if scenarios, their tables and assumptions
+    "scenarios": {"en": (2, 2), "fr": (2, 2)},
+    # the four plans (2 and 3 points, next wave and peers), then how to read them
+    "planning": {"en": (5, 6), "fr": (5, 6)},
     # reconciliation, reasons and the ledger of 68 rows (wrapped details)
     "exclusions": {"en": (6, 7), "fr": (6, 7)},
     # each setting beside its explanation, then the glossary (wrapped paragraphs)

@@ -273,7 +273,7 @@ def test_french_workbook_sheet_names_headers_bands_and_quadrants(sample, tmp_pat
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == [FR["sheets"][k] for k in (
         "overview", "scorecards", "summary", "scores", "trend", "items", "reliability",
-        "drivers", "exclusions", "methodology")]
+        "drivers", "tables", "scenarios", "planning", "exclusions", "methodology")]
     assert wb.sheetnames[:5] == ["Vue d’ensemble", "Fiches marques", "Synthèse", "Scores",
                                  "Tendances"]
     scores = fastexcel.read_excel(book).load_table("Scores", dtypes="string").to_pandas()
@@ -297,7 +297,7 @@ def test_french_workbook_sheet_names_headers_bands_and_quadrants(sample, tmp_pat
 def test_english_sheet_names(sample_book):
     assert openpyxl.load_workbook(sample_book).sheetnames == [
         "Overview", "Scorecards", "Summary", "Scores", "Trend", "Items", "Reliability",
-        "Drivers", "Exclusions", "Methodology"]
+        "Drivers", "Tables", "Scenarios", "Planning", "Exclusions", "Methodology"]
 
 
 # ---------------------------------------------------------------------- personal data

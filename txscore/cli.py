@@ -48,10 +48,11 @@ _OPTIONS = {"out_option": "--out", "allow_option": "--allow-input-folder"}
 #: the tables of a Result that ``score --table`` prints
 TABLES = ("scores", "items", "distributions", "grid", "ranks", "changes", "reliability",
           "reliability_items", "reliability_waves", "cx_weights", "bx_weights", "drivers",
-          "exclusions", "files")
+          "banners", "scenarios", "planning", "exclusions", "files")
 #: the tables ``score --format json`` holds when no --table is given
 JSON_TABLES = ("scores", "reliability", "reliability_waves", "items", "changes", "grid",
-               "ranks", "cx_weights", "drivers", "exclusions")
+               "ranks", "cx_weights", "drivers", "banners", "scenarios", "planning",
+               "exclusions")
 #: warnings of the libraries that say nothing to a user of the command line
 _QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
 

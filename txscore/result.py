@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -114,6 +115,9 @@ class Result:
         without.
     planning : DataFrame
         The sample-size plan of ``[planning]`` (:mod:`txscore.scoring.plan`); empty without.
+    weight_replicates : Mapping
+        "cx" and "bx" -> (n_boot, weights) arrays: the index weights on every bootstrap
+        replicate (the what-if intervals); empty without bootstrap.
     meta : ResultMeta
         How the result was made: the weighting report, and for chunked scoring the number
         of rows read.
@@ -150,6 +154,7 @@ class Result:
     banners: pd.DataFrame = field(default_factory=pd.DataFrame)
     scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
     planning: pd.DataFrame = field(default_factory=pd.DataFrame)
+    weight_replicates: Mapping[str, Any] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
         """The headline table: one row per wave x brand with the indices computed (TX, C, N,

@@ -93,6 +93,7 @@ EN: dict = {
         "bootstrap_exact_max": "Exact resampling up to", "paper": "Paper",
         "logo": "Logo", "brand_colors": "Brand colours", "focus_brand": "Focus brand",
         "deck": "Slide deck", "deck_template": "Slide template",
+        "clusters": "Unit of the intervals",
     },
     "settings_help": {
         "min_customers_for_weights": "With fewer customers, the CX dimensions are weighted "
@@ -142,6 +143,8 @@ EN: dict = {
         "focus_brand": "The client's brand: in bold and an accent colour, the others muted.",
         "deck": "A slide deck written beside the workbook.",
         "deck_template": "The presentation whose layouts and fonts the deck uses.",
+        "clusters": "A person who rated several brands counts once in every interval and "
+                    "test: all their answers are resampled together.",
         "bands": "The colour bands of the 0–100 scores (the NPS has none).",
     },
     "setting_values": {
@@ -151,6 +154,7 @@ EN: dict = {
         "bx_method.equal": "Equal weights",
         "bx_method.preference_weighted": "Weighted by impact on preference",
         "multiple_testing.none": "None", "multiple_testing.bh": "Benjamini–Hochberg",
+        "clusters.respondent": "The respondent", "clusters.row": "Each brand rated",
         "language.en": "English", "language.fr": "French",
         "paper.a4": "A4", "paper.letter": "Letter",
         "paper_default": "{paper} (the language's default)",
@@ -325,6 +329,7 @@ FR: dict = {
         "logo": "Logo", "brand_colors": "Couleurs des marques",
         "focus_brand": "Marque mise en avant", "deck": "Diaporama",
         "deck_template": "Modèle du diaporama",
+        "clusters": "Unité des intervalles",
     },
     "settings_help": {
         "min_customers_for_weights": "Avec moins de clients, les dimensions CX sont pondérées "
@@ -383,6 +388,9 @@ FR: dict = {
         "deck": "Un diaporama écrit à côté du classeur.",
         "deck_template": "La présentation PowerPoint dont le diaporama reprend les mises en "
                          "page et les polices.",
+        "clusters": "Une personne qui a noté plusieurs marques compte une fois dans chaque "
+                    "intervalle et chaque test : toutes ses réponses sont rééchantillonnées "
+                    "ensemble.",
         "bands": "Les niveaux de couleur des scores 0–100 (le NPS n’en a pas).",
     },
     "setting_values": {
@@ -393,6 +401,7 @@ FR: dict = {
         "bx_method.preference_weighted": "Pondéré par l’effet sur la préférence",
         "multiple_testing.none": "Aucune correction",
         "multiple_testing.bh": "Benjamini–Hochberg",
+        "clusters.respondent": "La personne interrogée", "clusters.row": "Chaque marque notée",
         "language.en": "Anglais", "language.fr": "Français",
         "paper.a4": "A4", "paper.letter": "Lettre US",
         "paper_default": "{paper} (celui de la langue)",

@@ -10,7 +10,9 @@ deck = true``) in the same all-or-nothing publish. The slides:
    none), over several slides when long;
 3. TX by brand (bars), the growth grid and CX against BX (XY scatters), one trend per
    index over the waves (lines; two waves or more), one scorecard per brand (a table), the
-   key drivers per analysis (importance bars beside importance against performance);
+   key drivers per analysis (importance bars beside importance against performance), one
+   what-if scenario per slide when the study has ``[[scenarios]]`` (a table:
+   :mod:`~txscore.reporting.deck_scenarios`);
 4. the appendix: reliability (a table) and the methodology (text).
 
 The slides are built by :mod:`~txscore.reporting.deck_slides` (the brands side by side)
@@ -45,6 +47,7 @@ from txscore.reporting.deck_frame import (
     pick_layouts,
     text_slides,
 )
+from txscore.reporting.deck_scenarios import scenario_slides
 from txscore.reporting.deck_slides import cxbx_slide, grid_slide, trend_slides, tx_slide
 from txscore.reporting.excel import run_date
 from txscore.reporting.headlines import headlines
@@ -118,7 +121,8 @@ def deck_bytes(result: Result, template: str | Path | None = None) -> bytes:
                         ("tx_by_brand", tx_slide), ("growth_grid", grid_slide),
                         ("cx_vs_bx", cxbx_slide), ("trends", trend_slides),
                         ("scorecards", scorecard_slides), ("drivers", driver_slides),
-                        ("appendix", _appendix_slide), ("reliability", reliability_slides),
+                        ("scenarios", scenario_slides), ("appendix", _appendix_slide),
+                        ("reliability", reliability_slides),
                         ("methodology", _methodology_slides)):
         _located(name, build, deck)
     _properties(deck)

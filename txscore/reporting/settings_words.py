@@ -166,7 +166,7 @@ FORMATS: dict[str, Callable[..., str]] = {
     "seed": lambda value, study, w, field: str(value),
     **dict.fromkeys(("suppress_below", "low_base_below", "caution_below", "peer_min_base"),
                     _neff),
-    "language": _choice, "multiple_testing": _choice,
+    "language": _choice, "multiple_testing": _choice, "clusters": _choice,
     "bootstrap_exact_max": _count("respondents"), "paper": _paper, "logo": _file,
     "brand_colors": _colors, "focus_brand": _text, "deck_template": _file,
 }

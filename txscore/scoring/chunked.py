@@ -1,38 +1,42 @@
 """Chunked scoring: a tracker too large for memory, scored from per-chunk sufficient statistics.
 
-:func:`score_chunks` reads the respondents one chunk at a time (e.g. record batches of a
-partitioned parquet dataset through :func:`iter_parquet`) into the same accumulator as
-:func:`txscore.score` (:class:`txscore.scoring.sums.CellSums`), and derives the tables with
-the same function (:func:`txscore.scoring.pipeline.tables_from_sums`): the in-memory path
-is this path with one chunk.  Memory is bounded by one chunk plus O(cells x F^2) numbers,
-whatever the number of respondents, because no cell keeps its rows here: every cell's
-bootstrap draws its replicate sums from their normal law, so the numbers agree with the
-in-memory path to rounding when it does the same (``[report] bootstrap_exact_max = 0``).
+:func:`score_chunks` is the in-process executor: it reads the respondents one chunk at a
+time (e.g. record batches of a partitioned parquet dataset through :func:`iter_parquet`),
+reduces each with :func:`chunk_sums` (the accumulator of :func:`txscore.score`,
+:class:`txscore.scoring.sums.CellSums`, plus the chunk's ledger and file counts: the
+function the Dask executor, :mod:`txscore.scoring.dask_engine`, runs on each partition),
+merges the partial sums (:meth:`PartSums.merge`) and derives the tables with the same
+function (:func:`result_from_parts`, i.e. :func:`txscore.scoring.pipeline.tables_from_sums`):
+the in-memory path is this path with one chunk.  Memory is bounded by one chunk plus
+O(cells x F^2) numbers, whatever the number of respondents, because no cell keeps its rows
+here: every cell's bootstrap draws its replicate sums from their normal law, so the numbers
+agree with the in-memory path to rounding when it does the same (``[report]
+bootstrap_exact_max = 0``).
 
-Key-driver analyses are not computed here (``Result.drivers`` is empty, with a warning).
-They could be: their point estimates are functions of covariance matrices, and their
-bootstrap draws the resample sums of brand cells above ``bootstrap_exact_max`` from the
-cells' moment sums (:mod:`txscore.scoring.drivers`), so per-chunk sums of
-:func:`txscore.stats.moments.moment_features` per population, wave and brand would do;
-this is not built yet.
+The key-driver analyses come from sums too (:mod:`txscore.scoring.driver_sums`: per
+population, wave, analysis and brand stratum, the complete-case moment sums), accumulated
+and merged beside the cell sums; they equal :func:`txscore.score`'s with
+``bootstrap_exact_max = 0`` to rounding.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from txscore.errors import InputDataError, Problem, TxscoreWarning
+from txscore.errors import InputDataError, Problem
 from txscore.responses import Responses
 from txscore.result import Result, ResultMeta
-from txscore.scoring.pipeline import check_by, tables_from_sums
+from txscore.scoring.driver_sums import DriverSums, drivers_from_sums
+from txscore.scoring.pipeline import check_by, decisions, tables_from_sums
 from txscore.scoring.sums import CellSums
 from txscore.study import Study
 
-__all__ = ["iter_parquet", "score_chunks"]
+__all__ = ["PartSums", "chunk_sums", "iter_parquet", "result_from_parts",
+           "score_chunks"]
 
 Chunk = Responses | pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]
 
@@ -120,9 +124,135 @@ def _files_table(files: list[pd.DataFrame], counts: dict[tuple, int],
     return table
 
 
+@dataclass
+class PartSums:
+    """The sums of a chunk or a partition (or of several, merged): what the executors reduce.
+
+    Attributes
+    ----------
+    sums : CellSums
+        The per-cell sufficient statistics (no rows kept: the normal-law bootstrap).
+    ledgers : list of DataFrame
+        The chunks' exclusions ledgers.
+    files : list of DataFrame
+        The chunks' file tables, when given.
+    counts : dict
+        (source file, population, wave) -> rows scored, when no file table is given.
+    drivers : DriverSums or None
+        The key-driver analyses' moment sums (:mod:`txscore.scoring.driver_sums`).
+    """
+
+    sums: CellSums
+    ledgers: list[pd.DataFrame] = field(default_factory=list)
+    files: list[pd.DataFrame] = field(default_factory=list)
+    counts: dict[tuple, int] = field(default_factory=dict)
+    drivers: DriverSums | None = None
+
+    def merge(self, other: PartSums) -> None:
+        """Add another chunk's sums, ledgers, file tables and counts into these.
+
+        Examples
+        --------
+        >>> import txscore as tx
+        >>> study = tx.read_study("surveys/sample/study.toml")
+        >>> data = tx.load(study).data
+        >>> part = chunk_sums(study, data.iloc[:5000])
+        >>> part.merge(chunk_sums(study, data.iloc[5000:]))
+        >>> part.sums.rows == len(data)
+        True
+        """
+        self.sums.merge(other.sums)
+        if self.drivers is not None and other.drivers is not None:
+            self.drivers.merge(other.drivers)
+        self.ledgers = [*self.ledgers, *other.ledgers]
+        self.files = [*self.files, *other.files]
+        counts = dict(self.counts)
+        for key, n in other.counts.items():
+            counts[key] = counts.get(key, 0) + n
+        self.counts = counts
+
+
+def chunk_sums(study: Study, data: pd.DataFrame, by: Sequence[str] = (), *,
+               ledger: pd.DataFrame | None = None, files: pd.DataFrame | None = None,
+               where: str = "chunk 1") -> PartSums:
+    """The per-chunk function of both executors: one chunk's (or partition's) sums.
+
+    Parameters
+    ----------
+    study : Study
+    data : DataFrame
+        Rows in the layout of :attr:`Responses.data`; a respondent's rows all here.
+    by : sequence of str
+        Segment columns (checked: :func:`txscore.scoring.pipeline.check_by`).
+    ledger, files : DataFrame, optional
+        The chunk's exclusions ledger and file table.
+    where : str
+        The chunk's name in error messages (``"chunk 3"``, ``"partition 12"``).
+
+    Returns
+    -------
+    PartSums
+
+    Raises
+    ------
+    InputDataError
+        The chunk lacks a needed column (every missing column listed).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> chunk_sums(study, tx.load(study).data.iloc[:100]).sums.rows
+    100
+    """
+    needed = ["population", "wave", "brand", "weight", *by, *study.items]
+    if absent := [c for c in needed if c not in data.columns]:
+        raise InputDataError(f"{where.capitalize()} lacks columns needed for scoring.", [
+            Problem(f"column '{c}' is not in the {where.split()[0]}.", where,
+                    "give data in the layout of Responses.data (standard columns, segments "
+                    "and one column per item).") for c in absent])
+    part = PartSums(CellSums(study, by), drivers=DriverSums(study))  # no rows kept
+    part.sums.add(data)
+    part.drivers.add(data)
+    _reconcile(data, ledger, files, part.ledgers, part.files, part.counts)
+    return part
+
+
+def result_from_parts(study: Study, part: PartSums | None, *, by: Sequence[str] = (),
+                      say: Callable[[str], None] | None = None) -> Result:
+    """The Result of the merged sums of every chunk (the executors' last step).
+
+    Raises
+    ------
+    InputDataError
+        No rows at all.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> part = chunk_sums(study, tx.load(study).data)
+    >>> result_from_parts(study, part).meta.rows == part.sums.rows
+    True
+    """
+    if part is None or not part.sums.rows:
+        raise InputDataError("No respondents: every chunk is empty.")
+    out = tables_from_sums(part.sums.collect(), say or (lambda _msg: None))
+    drivers = (drivers_from_sums(part.drivers.collect(), study) if part.drivers is not None
+               else pd.DataFrame())
+    ledger = pd.concat(part.ledgers, ignore_index=True) if part.ledgers else pd.DataFrame()
+    return decisions(Result(study=study, **out, exclusions=ledger, drivers=drivers,
+                            files=_files_table(part.files, part.counts, ledger), by=tuple(by),
+                            meta=ResultMeta(chunked=True, rows=part.sums.rows)))
+
+
 def score_chunks(study: Study, chunks: Iterable[Chunk], *, by: Sequence[str] = (),
                  progress: Callable[[str], None] | None = None) -> Result:
     """Score a study chunk by chunk, from per-chunk sufficient statistics.
+
+    The in-process executor: per chunk :func:`chunk_sums` (the function the Dask executor,
+    :func:`txscore.scoring.dask_engine.score_dask`, runs on each partition), merged into
+    one :class:`PartSums`; then :func:`result_from_parts`.
 
     Parameters
     ----------
@@ -141,11 +271,12 @@ def score_chunks(study: Study, chunks: Iterable[Chunk], *, by: Sequence[str] = (
     Returns
     -------
     Result
-        The tables of :func:`txscore.score` except ``drivers`` (empty): scores, items,
-        distributions, growth grid, changes, reliability, CX and BX weights, the exclusions
-        ledger and the file table.  Composite intervals come from the normal-sum bootstrap
-        in every cell; with ``bootstrap_exact_max = 0`` :func:`txscore.score` gives the same
-        numbers to rounding.  ``meta`` holds ``rows`` and ``chunked``.
+        The tables of :func:`txscore.score` but the banner tables: scores, items,
+        distributions, growth grid, changes, reliability, CX and BX weights, key drivers,
+        what-if scenarios and plan, the exclusions ledger and the file table.  Intervals
+        come from the normal-sum bootstrap in every cell; with ``bootstrap_exact_max = 0``
+        :func:`txscore.score` gives the same numbers to rounding.  ``meta`` holds ``rows``
+        and ``chunked``.
 
     Raises
     ------
@@ -169,31 +300,17 @@ def score_chunks(study: Study, chunks: Iterable[Chunk], *, by: Sequence[str] = (
     """
     by = check_by(study, by)
     say = progress or (lambda _msg: None)
-    acc = CellSums(study, by)  # no rows kept: the normal-sum bootstrap in every cell
-    ledgers: list[pd.DataFrame] = []
-    files: list[pd.DataFrame] = []
-    counts: dict[tuple, int] = {}
-    needed = ["population", "wave", "brand", "weight", *by, *study.items]
+    total: PartSums | None = None
     for i, chunk in enumerate(chunks):
         data, ledger, table = _split(chunk, i)
-        if absent := [c for c in needed if c not in data.columns]:
-            raise InputDataError(f"Chunk {i + 1} lacks columns needed for scoring.", [Problem(
-                f"column '{c}' is not in the chunk.", f"chunk {i + 1}",
-                "give chunks in the layout of Responses.data (standard columns, segments and "
-                "one column per item).") for c in absent])
-        acc.add(data)
-        _reconcile(data, ledger, table, ledgers, files, counts)
-        say(f"chunk {i + 1}: {acc.rows:,} rows")
-    if not acc.rows:
-        raise InputDataError("No respondents: every chunk is empty.")
-    out = tables_from_sums(acc.collect(), say)
-    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame()
-    warnings.warn("Chunked scoring computes no key-driver analyses (not built yet): "
-                  "Result.drivers is empty. Score in memory (txscore.score) for key drivers.",
-                  TxscoreWarning, stacklevel=2)
-    return Result(study=study, **out, exclusions=ledger,
-                  files=_files_table(files, counts, ledger), by=tuple(by),
-                  meta=ResultMeta(chunked=True, rows=acc.rows))
+        part = chunk_sums(study, data, by, ledger=ledger, files=table, where=f"chunk {i + 1}")
+        if total is None:
+            total = part
+        else:
+            total.merge(part)
+        say(f"chunk {i + 1}: {total.sums.rows:,} rows")
+    result = result_from_parts(study, total, by=by, say=say)
+    return result
 
 
 def _reconcile(data: pd.DataFrame, ledger: pd.DataFrame | None, table: pd.DataFrame | None,

@@ -56,9 +56,9 @@ class Stratum:
         Where each cell's features sit in a cluster's total vector (cells in report order).
     s1, s2 : ndarray
         Sum and cross-products of the clusters' total vectors (length D; D x D).
-    rows : tuple or None
-        Per slot, (cluster index of each row, the rows' features), for exact resampling;
-        None when the stratum has more than ``exact_max`` clusters.
+    rows : ndarray or None
+        The clusters' total vectors (n x D), for exact resampling; None when the stratum
+        has more than ``exact_max`` clusters.
     """
 
     key: tuple
@@ -66,7 +66,7 @@ class Stratum:
     slots: tuple[tuple[str, int, int, int], ...]
     s1: np.ndarray
     s2: np.ndarray
-    rows: tuple[tuple[np.ndarray, np.ndarray], ...] | None
+    rows: np.ndarray | None
 
 
 def multi_row_clusters(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
@@ -148,23 +148,25 @@ class ClusterRunning:
             s2 = np.zeros((d, d))
             s2[:d - grow, :d - grow] = st["s2"]
             st["s2"] = s2
+        offsets = []
+        for pop, cell, _, _ in parts:  # each row's slot offset (a lookup over cells)
+            uniq, inverse = np.unique(cell, return_inverse=True)
+            offsets.append(np.array([st["slots"][(pop, g)][0] for g in uniq.tolist()],
+                                    dtype=np.intp)[inverse.ravel()])
+        st["n"] += n_new
+        keep = st["kept"] is not None and st["n"] <= self.exact_max
         for lo in range(0, n_new, _BLOCK):  # totals of a block of clusters at a time
             hi = min(lo + _BLOCK, n_new)
             tot = np.zeros((hi - lo, d))
-            for pop, cell, clus, feats in parts:
+            for (_, _, clus, feats), off in zip(parts, offsets, strict=True):
                 at = (clus >= lo) & (clus < hi)
-                offsets = np.array([st["slots"][(pop, g)][0] for g in cell[at].tolist()],
-                                   dtype=np.intp).reshape(-1, 1)
-                cols = offsets + np.arange(feats.shape[1])
+                cols = off[at, None] + np.arange(feats.shape[1])
                 np.add.at(tot, (clus[at, None] - lo, cols), feats[at])
             st["s1"] += tot.sum(axis=0)
             st["s2"] += tot.T @ tot
-        base = st["n"]
-        st["n"] += n_new
-        if st["kept"] is not None and st["n"] <= self.exact_max:
-            st["kept"].extend((pop, cell, clus + base, feats) for pop, cell, clus, feats
-                              in parts)
-        else:
+            if keep:
+                st["kept"].append(tot)
+        if not keep:
             st["kept"] = None
 
     def collect(self, position: np.ndarray) -> tuple[Stratum, ...]:
@@ -176,17 +178,12 @@ class ClusterRunning:
             slots = tuple((pop, int(position[g]), off, width)
                           for (pop, g), (off, width) in st["slots"].items())
             rows = None
-            if st["kept"] is not None:
-                per_slot = []
-                for pop, g, _, _ in [(p, g, o, w) for (p, g), (o, w) in st["slots"].items()]:
-                    clus, feats = [], []
-                    for kp, cell, cl, f in st["kept"]:
-                        if kp == pop:
-                            at = cell == g
-                            clus.append(cl[at])
-                            feats.append(f[at])
-                    per_slot.append((np.concatenate(clus), np.concatenate(feats)))
-                rows = tuple(per_slot)
+            if st["kept"] is not None:  # blocks of totals, padded to the final width
+                rows = np.zeros((st["n"], st["width"]))
+                at = 0
+                for block in st["kept"]:
+                    rows[at:at + len(block), :block.shape[1]] = block
+                    at += len(block)
             out.append(Stratum(key, st["n"], slots, st["s1"].copy(), st["s2"].copy(), rows))
         return tuple(out)
 
@@ -199,13 +196,11 @@ def cluster_replicates(strata: tuple[Stratum, ...], reps: dict[str, np.ndarray],
         if not n_boot or not st.n:
             continue
         if st.rows is not None:
-            counts = resample_counts(rng, st.n, n_boot).astype(float)
-            for (pop, cell, _, _), (clus, feats) in zip(st.slots, st.rows, strict=True):
-                reps[pop][1:, cell] += counts[:, clus] @ feats
+            draws = resample_counts(rng, st.n, n_boot).astype(float) @ st.rows
         else:
             draws = normal_resample_sums(st.s1, st.s2, st.n, n_boot, rng)
-            for pop, cell, off, width in st.slots:
-                reps[pop][1:, cell] += draws[:, off:off + width]
+        for pop, cell, off, width in st.slots:
+            reps[pop][1:, cell] += draws[:, off:off + width]
 
 
 def item_cluster_sums(x: np.ndarray, w: np.ndarray, cluster: np.ndarray, group: np.ndarray,

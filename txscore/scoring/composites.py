@@ -17,7 +17,7 @@ Totals ("All brands") add the brand cells' sums.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,9 @@ class Composites:
         ``ci_low``, ``ci_high``, ``method``, ``note``).
     not_computed : dict
         Index (:data:`INDICES` but "nps") -> why it is not computed (:data:`NOT_COMPUTED`).
+    weight_replicates : dict
+        "cx" and "bx" -> (n_boot, weights) the weights on every bootstrap replicate (no
+        column when the index is not computed).
     """
 
     arrays: dict[tuple[str, str], np.ndarray]
@@ -75,6 +78,7 @@ class Composites:
     n_eff: dict[str, np.ndarray]
     weights: dict[str, pd.DataFrame]
     not_computed: dict[str, str]
+    weight_replicates: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _nanmean(a: np.ndarray, axis: int) -> np.ndarray:
@@ -246,10 +250,13 @@ def composites(sums: StudySums, reps: dict[str, np.ndarray]) -> Composites:
     # the weights of an index that is not computed are not used: none are reported
     if ("customer", "cx") not in arrays:
         weights["cx"] = weights["cx"].iloc[:0]
+        w_cx = w_cx[:, :0]
     if not {("customer", "bx_customers"), ("non_customer", "bx_non_customers")} & set(arrays):
         weights["bx"] = weights["bx"].iloc[:0]
+        w_bx = w_bx[:, :0]
     return Composites(arrays, n, n_eff, weights, missing_indices(study, set(sums.populations),
-                                                                 set(arrays)))
+                                                                 set(arrays)),
+                      {"cx": w_cx[1:], "bx": w_bx[1:]})
 
 
 def missing_indices(study: Study, scored: set[str],

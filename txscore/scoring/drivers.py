@@ -297,7 +297,7 @@ def _population_frames(study: Study, pop: str, d: pd.DataFrame, plans: list[_Pla
     """The tables of one population's analyses, wave by wave (warnings into messages)."""
     frames = []
     wave_of = d["wave"].astype(str).to_numpy()
-    brand = pd.factorize(d["brand"].astype(str))[0]
+    brand = pd.factorize(d["brand"].astype(str), sort=True)[0]  # any executor: one order
     people = pd.factorize(d["respondent_id"].astype(str))[0]
     weight = d["weight"].to_numpy(dtype=float, na_value=np.nan)
     weight = np.where(np.isfinite(weight), weight, 0.0)

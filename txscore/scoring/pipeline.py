@@ -95,6 +95,7 @@ def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, p
             "grid": grid, "ranks": ranks, "reliability": rel, "reliability_items": rel_items,
             "reliability_waves": rel_waves,
             "cx_weights": comp.weights["cx"], "bx_weights": comp.weights["bx"],
+            "weight_replicates": comp.weight_replicates,
             "not_computed": missing}
 
 
@@ -150,9 +151,10 @@ def score(responses: Responses, *, by: Sequence[str] = (),
 
 
 def decisions(result: Result) -> Result:
-    """The result with its ``[[scenarios]]`` simulated and its ``[planning]`` planned."""
+    """The result with its ``[[scenarios]]`` simulated (whole brand cells: not in a result
+    cut by segments) and its ``[planning]`` planned."""
     study = result.study
-    if study.scenarios:
+    if study.scenarios and not result.by:
         result = replace(result, scenarios=scenarios_table(result))
     if study.planning is not None:
         result = replace(result, planning=planning_table(result))

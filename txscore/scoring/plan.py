@@ -392,9 +392,10 @@ def planning_table(result: Result) -> pd.DataFrame:
     Examples
     --------
     >>> import txscore as tx
-    >>> result = tx.score(tx.load(tx.read_study("surveys/sample/study.toml")))
-    >>> planning_table(result).empty  # the sample study has no [planning]
-    True
+    >>> study = tx.read_study("surveys/sample/study.toml").with_settings(bootstrap=200)
+    >>> table = planning_table(tx.score(tx.load(study)))  # its [planning]: 2 changes x 2
+    >>> sorted(table["compare"].unique()), sorted(table["detect"].unique().tolist())
+    (['peers', 'previous_wave'], [2.0, 3.0])
     """
     settings = result.study.planning
     if settings is None or result.scores.empty or not result.scores["measure"].isin(

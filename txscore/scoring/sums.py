@@ -15,6 +15,10 @@ per population and brand x wave cell, only what the statistics need (architectur
   resampling.
 
 Memory is one chunk plus O(cells x F^2) numbers (and at most ``exact_max`` rows per cell).
+:meth:`CellSums.merge` adds another accumulator's sums (another chunk's, another Dask
+partition's: :mod:`txscore.scoring.dask_engine`), so chunks can be reduced apart and merged
+in any order; the cluster strata are laid out in report order when collected, so the
+bootstrap does not depend on the order the rows came in.
 :func:`resample_sums` then draws the bootstrap replicate sums, population by population and
 cell by cell in report order: a cell whose rows were kept by multinomial counts
 (:func:`txscore.stats.inference.resample_counts`) times its features, any other by the
@@ -54,7 +58,7 @@ from txscore.stats.inference import normal_resample_sums, resample_counts
 from txscore.study import Study
 from txscore.study.vocabulary import POPULATIONS
 
-__all__ = ["CellSums", "PopulationSums", "StudySums", "resample_sums"]
+__all__ = ["CellSums", "PopulationSums", "StudySums", "merge_clusters", "resample_sums"]
 
 #: Complete-case moments of one reliability unit, population and wave: n, sum w, sum w^2,
 #: sum w u, sum w u u' with u the items minus their scale midpoints.
@@ -198,6 +202,19 @@ class _Running:
         self.complete_n += complete_count(x, lay)
         return multi_feats
 
+    def merge(self, other: _Running, cell_map: np.ndarray, exact_max: int) -> None:
+        """Add another running population's sums, its cell c being this one's cell_map[c]
+        (this one already grown to hold them)."""
+        at = cell_map[:len(other.base)]
+        for name in ("base", "counts", "s1", "s2", "multi_n", "multi_s1", "multi_s2"):
+            getattr(self, name)[at] += getattr(other, name)  # cell_map is one-to-one
+        self.complete_n += other.complete_n
+        for cell, theirs in other.kept.items():
+            mine = self.kept.get(int(at[cell]), [])
+            both = None if mine is None or theirs is None or \
+                self.base[at[cell], 0] > exact_max else [*mine, *theirs]
+            self.kept[int(at[cell])] = both
+
     def in_order(self, order: np.ndarray, items: np.ndarray) -> PopulationSums:
         rows = []
         for cell in order:
@@ -323,25 +340,29 @@ class CellSums:
         midpoint (sums of small numbers lose no precision in the cross-products)."""
         pop = lay.population
         at = {c: j for j, c in enumerate(lay.items)}
-        wave = data["wave"].to_numpy(object)[rows]
-        waves = list(dict.fromkeys(wave.tolist()))
+        codes, waves = pd.factorize(data["wave"].iloc[rows], use_na_sentinel=False)
+        order = np.argsort(codes, kind="stable")  # the rows wave by wave: one gather each
+        bounds = np.searchsorted(codes[order], np.arange(len(waves) + 1))
+        w_by, cl_by = w[order], cluster[order]
         for name, (_, cols, pops) in self._units.items():
             if pop not in pops:
                 continue
-            u = np.column_stack([x[:, at[c]] if c in at else data[c].to_numpy(
-                dtype=float, na_value=np.nan)[rows] for c in cols]) - midpoints(self.study, cols)
+            u = np.column_stack([x[order, at[c]] if c in at else data[c].to_numpy(
+                dtype=float, na_value=np.nan)[rows[order]] for c in cols]) - midpoints(
+                self.study, cols)
             complete = ~np.isnan(u).any(axis=1)
-            for wv in waves:  # the rows of each wave: the work stays one pass
-                at_w = np.flatnonzero(wave == wv)
-                keep, uw, ww = complete[at_w], u[at_w], w[at_w]
-                uc, wc = np.where(keep[:, None], uw, 0.0), np.where(keep, ww, 0.0)
+            uc = np.where(complete[:, None], u, 0.0)
+            wc = np.where(complete, w_by, 0.0)
+            for i, wv in enumerate(waves.tolist()):  # the rows of each wave, a slice
+                lo, hi = bounds[i], bounds[i + 1]
+                keep, uw, ww = complete[lo:hi], uc[lo:hi], wc[lo:hi]
                 acc = self._moments.setdefault((name, pop, wv), [0, 0.0, 0.0, 0.0, 0.0])
                 acc[0] += int(keep.sum())
-                acc[1] += wc.sum()
-                acc[2] += wc @ wc
-                acc[3] = acc[3] + wc @ uc
-                acc[4] = acc[4] + (uc * wc[:, None]).T @ uc
-                cl = cluster[at_w][keep]
+                acc[1] += ww.sum()
+                acc[2] += ww @ ww
+                acc[3] = acc[3] + ww @ uw
+                acc[4] = acc[4] + (uw * ww[:, None]).T @ uw
+                cl = cl_by[lo:hi][keep]
                 people = int((cl < 0).sum()) + len(np.unique(cl[cl >= 0]))
                 key = (name, pop, wv)
                 self._moment_clusters[key] = self._moment_clusters.get(key, 0) + people
@@ -370,8 +391,79 @@ class CellSums:
             k = len(self._units[name][1])
             moments[(name, pop, wave)] = (n, sw, sw2, np.broadcast_to(sx, (k,)).astype(float),
                                           np.broadcast_to(sxx, (k, k)).astype(float))
-        return StudySums(self.study, self.by, cells, pops, moments, self.rows,
-                         self._clusters.collect(position), dict(self._moment_clusters))
+        strata = tuple(_canonical(st) for st in self._clusters.collect(position))
+        return StudySums(self.study, self.by, cells, pops, moments, self.rows, strata,
+                         dict(self._moment_clusters))
+
+    def merge(self, other: CellSums) -> None:
+        """Add another accumulator's sums into this one (e.g. of another partition).
+
+        Its cells, populations, reliability moments and their respondent counts, the item
+        cluster sums of its totals and its cluster strata are remapped onto this one's
+        running cells, new ones appended; ``other`` is left as it is and shares no array
+        with this one. The respondents of ``other`` must be others than this one's (a
+        respondent's rows in one accumulator: a shuffle on the id does it). Merging gives
+        the sums of adding both accumulators' chunks to one, up to the order of the
+        additions; rows kept for exact resampling are concatenated while a cell (or a
+        cluster stratum) stays within ``exact_max``, else dropped, so that cell resamples by
+        the normal law, as it would have.
+
+        Raises
+        ------
+        ValueError
+            ``other`` accumulates another study or other segment columns.
+
+        Examples
+        --------
+        >>> import txscore as tx
+        >>> responses = tx.load(tx.read_study("surveys/sample/study.toml"))
+        >>> a, b = CellSums(responses.study), CellSums(responses.study)
+        >>> a.add(responses.data.iloc[:5000])
+        >>> b.add(responses.data.iloc[5000:])
+        >>> a.merge(b)
+        >>> whole = CellSums(responses.study)
+        >>> whole.add(responses.data)
+        >>> bool(np.allclose(a.collect().populations["customer"].s2,
+        ...                  whole.collect().populations["customer"].s2))
+        True
+        """
+        if other.by != self.by or other.study is not self.study and other.study != self.study:
+            raise ValueError("Cannot merge the sums of another study or other segments.")
+        cell_map = self._cells_of(other)
+        total_map = np.array([self._total_index[t] for t in other._total_index], np.intp)
+        for pop in POPULATIONS:
+            if pop in other._pops:
+                if pop not in self._pops:
+                    self._pops[pop] = _Running.empty(other._pops[pop].layout)
+                self._pops[pop].grow(len(self._cell_rows))
+                self._pops[pop].merge(other._pops[pop], cell_map, self.exact_max)
+        for pop, extra in other._item_extra.items():
+            mine = self._item_extra.get(pop, np.zeros((0, *extra.shape[1:])))
+            grown = np.zeros((len(self._total_index), *extra.shape[1:]))
+            grown[:len(mine)] = mine
+            grown[total_map[:len(extra)]] += extra
+            self._item_extra[pop] = grown
+        for key, (n, sw, sw2, sx, sxx) in other._moments.items():
+            acc = self._moments.setdefault(key, [0, 0.0, 0.0, 0.0, 0.0])
+            self._moments[key] = [acc[0] + n, acc[1] + sw, acc[2] + sw2, acc[3] + sx,
+                                  acc[4] + sxx]
+        for key, people in other._moment_clusters.items():
+            self._moment_clusters[key] = self._moment_clusters.get(key, 0) + people
+        merge_clusters(self._clusters, other._clusters, cell_map)
+        self.rows += other.rows
+
+    def _cells_of(self, other: CellSums) -> np.ndarray:
+        """Each of ``other``'s running cells in this one's running cells (new appended)."""
+        out = np.empty(len(other._cell_rows), np.intp)
+        for i, row in enumerate(other._cell_rows):
+            key = tuple(None if pd.isna(v) else v for v in row)
+            if key not in self._cell_index:
+                self._cell_index[key] = len(self._cell_rows)
+                self._cell_rows.append(row)
+                self._cell_total.append(self._total_index.setdefault(
+                    (key[0], *key[2:]), len(self._total_index)))
+            out[i] = self._cell_index[key]
+        return out
 
 
 def resample_sums(sums: StudySums, n_boot: int, seed: int) -> dict[str, np.ndarray]:
@@ -413,3 +505,63 @@ def resample_sums(sums: StudySums, n_boot: int, seed: int) -> dict[str, np.ndarr
         out[pop] = reps
     cluster_replicates(sums.strata, out, n_boot, rng)
     return out
+
+
+def merge_clusters(mine: ClusterRunning, other: ClusterRunning, cell_map: np.ndarray) -> None:
+    """Add another accumulator's cluster strata into ``mine``, its running cell c being
+    ``cell_map[c]`` here: a stratum's cluster total vectors are laid out again on this
+    one's slots (new slots appended), so their sums and cross-products add up exactly.
+
+    Examples
+    --------
+    >>> a, b = ClusterRunning(0), ClusterRunning(0)
+    >>> a.add(("Q1", "customer"), 1, [("customer", np.array([0]), np.array([0]),
+    ...                                np.array([[1.0]]))])
+    >>> b.add(("Q1", "customer"), 1, [("customer", np.array([0]), np.array([0]),
+    ...                                np.array([[2.0]]))])
+    >>> merge_clusters(a, b, np.array([1]))  # b's cell 0 is a's cell 1: a new slot
+    >>> st = a.collect(np.array([0, 1]))[0]
+    >>> st.n, st.s1.tolist(), st.s2.tolist()
+    (2, [1.0, 2.0], [[1.0, 0.0], [0.0, 4.0]])
+    """
+    for key, theirs in other.strata.items():
+        st = mine.strata.setdefault(key, {"n": 0, "slots": {}, "width": 0, "s1": np.zeros(0),
+                                          "s2": np.zeros((0, 0)), "kept": []})
+        cols = np.empty(theirs["width"], np.intp)  # their column -> this one's
+        for (pop, g), (off, width) in theirs["slots"].items():
+            slot = (pop, int(cell_map[g]))
+            if slot not in st["slots"]:
+                st["slots"][slot] = (st["width"], width)
+                st["width"] += width
+            cols[off:off + width] = st["slots"][slot][0] + np.arange(width)
+        d = st["width"]
+        s1, s2 = np.zeros(d), np.zeros((d, d))
+        s1[:len(st["s1"])], s2[:len(st["s1"]), :len(st["s1"])] = st["s1"], st["s2"]
+        s1[cols] += theirs["s1"]
+        s2[np.ix_(cols, cols)] += theirs["s2"]
+        st["s1"], st["s2"] = s1, s2
+        st["n"] += theirs["n"]
+        if st["kept"] is None or theirs["kept"] is None or st["n"] > mine.exact_max:
+            st["kept"] = None
+            continue
+        for block in theirs["kept"]:
+            moved = np.zeros((len(block), d))
+            moved[:, cols[:block.shape[1]]] = block
+            st["kept"] = [*st["kept"], moved]
+
+
+def _canonical(stratum: Stratum) -> Stratum:
+    """A stratum with its slots in report order (population, then cell): the normal-law
+    draws of its cluster totals depend on the order of their coordinates, which must not
+    depend on the order the rows came in (chunks, partitions, merges)."""
+    rank = {p: i for i, p in enumerate(POPULATIONS)}
+    slots = sorted(stratum.slots, key=lambda s: (rank.get(s[0], len(rank)), s[0], s[1]))
+    if list(slots) == list(stratum.slots):
+        return stratum
+    perm = np.concatenate([np.arange(off, off + width) for _, _, off, width in slots])
+    offsets = np.cumsum([0, *(width for *_, width in slots)])[:-1]
+    new = tuple((pop, cell, int(off), width) for (pop, cell, _, width), off in zip(
+        slots, offsets, strict=True))
+    return Stratum(stratum.key, stratum.n, new, stratum.s1[perm],
+                   stratum.s2[np.ix_(perm, perm)],
+                   None if stratum.rows is None else stratum.rows[:, perm])

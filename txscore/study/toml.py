@@ -260,7 +260,8 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study, Collec
     study = Study(name or "Untitled study", tuple(sources), columns, scales, constructs, items,
                   index, quality, report, None, weighting,
                   parse_banner_tables(c, doc.get("tables"), lang),
-                  parse_scenarios(c, doc.get("scenarios")), parse_planning(c, doc.get("planning")))
+                  parse_scenarios(c, doc.get("scenarios"), lang),
+                  parse_planning(c, doc.get("planning")))
     return study, c
 
 

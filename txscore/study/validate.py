@@ -35,6 +35,7 @@ from txscore.study.model import (
     Source,
     Study,
 )
+from txscore.study.scenarios import scenario_problems
 
 __all__ = ["Collector", "validate_study"]
 
@@ -84,6 +85,7 @@ def validate_study(study: Study, spec: str = "study") -> list[Problem]:
     _sources(c, study)
     _quality(c, study)
     check_banner_tables(c, study)
+    c.problems.extend(scenario_problems(study, spec))
     return c.problems
 
 

@@ -1,0 +1,306 @@
+"""The Dask executor: a tracker's respondents scored on a Dask cluster from per-partition sums.
+
+:func:`score_dask` reads a parquet dataset or a csv glob in the layout of
+:attr:`Responses.data` with :mod:`dask.dataframe`, shuffles it on ``respondent_id`` (a
+respondent's rows, and rows sharing an id, end up in one partition: the respondent clusters
+are whole), reduces each partition with the function the in-process executor runs on its
+chunks (:func:`txscore.scoring.chunked.chunk_sums`: a :class:`~txscore.scoring.sums.CellSums`
+plus the file counts), merges the partial sums with a tree reduction
+(:meth:`txscore.scoring.sums.CellSums.merge`, ``SPLIT_EVERY`` at a time) and derives the
+tables on the client (:func:`txscore.scoring.chunked.result_from_parts`). What travels
+between the workers and the client is O(cells x F^2) numbers per partition, never rows.
+
+No cell keeps its rows: every cell, and every cluster stratum, draws its bootstrap from the
+normal law of its sums, so the numbers equal :func:`txscore.score` with ``[report]
+bootstrap_exact_max = 0`` to rounding (the sums are added in another order), whatever the
+partitioning. A task that fails surfaces as a located :class:`~txscore.errors.InputDataError`
+naming the partition (or the source, for a read), never a Dask traceback; a worker lost in
+the middle of a run is replaced and its tasks rerun by Dask (the sums are pure functions of
+the partitions, so the result is the same).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from txscore.errors import InputDataError, Problem, TxscoreError, shorten
+from txscore.result import Result
+from txscore.scoring.chunked import PartSums, chunk_sums, result_from_parts
+from txscore.scoring.driver_sums import DriverSums
+from txscore.scoring.pipeline import check_by
+from txscore.scoring.sums import CellSums
+from txscore.study import Study
+
+__all__ = ["SPLIT_EVERY", "dask_client", "read_source", "score_dask"]
+
+#: partial sums merged per task of the tree reduction
+SPLIT_EVERY = 8
+#: the prefix of the partition tasks' keys (a lost worker's task is named in the error)
+_KEY = "txscore-partition-"
+#: columns read as text from a csv (ids and cell keys); items and weights are numbers
+_TEXT = ("respondent_id", "population", "wave", "brand", "source_file", "source_sheet")
+
+
+class _PartitionFailed(Exception):
+    """A partition's failure, picklable from a worker: (where, message, problems)."""
+
+
+def read_source(study: Study, source: str | Path, by: Sequence[str] = ()):
+    """The source as a :class:`dask.dataframe.DataFrame`, its needed columns checked.
+
+    Parameters
+    ----------
+    study : Study
+    source : str or Path
+        A parquet file or dataset folder (hive-partitioned, e.g. ``wave=2026 Q1/``, or not),
+        or a csv file or glob (``"tracker/*.csv"``), in the layout of
+        :attr:`Responses.data`; a URL (``s3://bucket/tracker/``) is read by the workers
+        through fsspec.
+    by : sequence of str
+        Segment columns the scores are cut by (needed).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Its columns needed for scoring only (and ``source_file``, for the file table).
+
+    Raises
+    ------
+    InputDataError
+        No file matches, or a needed column is absent (every one listed).
+
+    Examples
+    --------
+    >>> import tempfile, txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> folder = tempfile.mkdtemp()
+    >>> tx.load(study).data.to_parquet(folder, partition_cols=["wave"])
+    >>> len(read_source(study, folder))
+    12371
+    """
+    import dask.dataframe as dd
+
+    text = str(source)
+    is_csv = text.lower().endswith((".csv", ".csv.gz", ".txt")) or (
+        any(ch in text for ch in "*?[") and ".csv" in text.lower())
+    remote = "://" in text  # s3://, gs://, abfs://...: the cluster's storage, not checked here
+    if not remote and not (glob.glob(text) if is_csv else Path(text).exists()):
+        raise InputDataError(f"No data at {text}.", [Problem(
+            "no file or folder matches the source.", text,
+            "give a parquet dataset folder, a parquet file or a csv glob that exists.")])
+    try:
+        if is_csv:
+            kinds = {**dict.fromkeys(["weight", *study.items], "float64"),
+                     **dict.fromkeys([*_TEXT, *by], "str")}
+            frame = dd.read_csv(text, dtype=kinds, blocksize="64MB")
+        else:
+            frame = dd.read_parquet(text)
+    except Exception as err:  # a reader's own error, about the files
+        raise InputDataError(f"Cannot read {text}: {err}", [Problem(
+            f"the source cannot be read ({type(err).__name__}).", text,
+            "check that every file is a valid parquet or csv file of Responses.data.")]) from None
+    needed = ["respondent_id", "population", "wave", "brand", "weight", *by, *study.items]
+    if absent := [c for c in needed if c not in frame.columns]:
+        raise InputDataError(f"{text} lacks columns needed for scoring.", [Problem(
+            f"column '{c}' is not in the source.", text,
+            "give data in the layout of Responses.data (standard columns, segments and one "
+            "column per item).") for c in absent])
+    keep = [*needed, *(c for c in ("source_file",) if c in frame.columns)]
+    return frame[list(dict.fromkeys(keep))]  # only what the sums read travels in the shuffle
+
+
+def partition_sums(data: pd.DataFrame, study: Study, by: Sequence[str], index: int) -> PartSums:
+    """One partition's sums (run on a worker): :func:`chunk_sums` of its rows.
+
+    Hive partition keys come back as categoricals: they are made text first, as in memory
+    (on a copy: a task's input is never changed, so a rerun finds it as it was). Any failure
+    is raised naming the partition (``index`` from 0).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> partition_sums(tx.load(study).data.iloc[:10], study, (), 0).sums.rows
+    10
+    """
+    where = f"partition {index + 1}"
+    try:
+        text = {col: data[col].astype("str").where(data[col].notna()) for col in data.columns
+                if isinstance(data[col].dtype, pd.CategoricalDtype)}
+        return chunk_sums(study, data.assign(**text) if text else data, by, where=where)
+    except TxscoreError as err:
+        raise _PartitionFailed(where, str(err).split("\n")[0], [
+            (p.message, p.where, p.fix) for p in err.problems]) from None
+    except Exception as err:
+        said = shorten(str(err).strip().split("\n")[0], 200)
+        raise _PartitionFailed(where, f"{type(err).__name__}: {said}", []) from None
+
+
+def merge_parts(study: Study, by: Sequence[str], *parts: PartSums) -> PartSums:
+    """A new :class:`PartSums` holding the sum of ``parts`` (which are left as they are:
+    a retried task must find its inputs unchanged).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> data = tx.load(study).data
+    >>> a, b = partition_sums(data[:10], study, (), 0), partition_sums(data[10:], study, (), 1)
+    >>> merge_parts(study, (), a, b).sums.rows, a.sums.rows
+    (12371, 10)
+    """
+    out = PartSums(CellSums(study, by), drivers=DriverSums(study))
+    for part in parts:
+        out.merge(part)
+    return out
+
+
+@contextlib.contextmanager
+def dask_client(client=None, scheduler: str | None = None) -> Iterator:
+    """The client to run on: ``client`` as given, a connection to ``scheduler``, or a
+    :class:`distributed.LocalCluster` of one single-threaded worker process per core,
+    closed on exit.
+
+    Examples
+    --------
+    >>> with dask_client(scheduler=None) as client:  # doctest: +SKIP
+    ...     client.ncores()
+    """
+    import distributed
+
+    if client is not None:
+        yield client
+        return
+    if scheduler:
+        try:
+            connected = distributed.Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError) as err:
+            raise InputDataError(f"Cannot reach the Dask scheduler at {scheduler}.", [Problem(
+                f"no scheduler answered ({type(err).__name__}).", scheduler,
+                "start the scheduler, or check its address (tcp://host:8786).")]) from None
+        with connected:
+            yield connected
+        return
+    with distributed.LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
+                                  processes=True, dashboard_address=":0",
+                                  silence_logs=logging.CRITICAL) as cluster, \
+            distributed.Client(cluster) as local:
+        yield local
+
+
+def _graph(study: Study, frame, by: Sequence[str], partitions: int | None):
+    """The delayed tree: shuffle on the id, one sums task per partition, merges."""
+    import dask
+
+    frame = frame.shuffle(on="respondent_id", npartitions=partitions)
+    level = [dask.delayed(partition_sums, pure=True)(part, study, tuple(by), i,
+                                                     dask_key_name=f"{_KEY}{i}")
+             for i, part in enumerate(frame.to_delayed())]
+    depth = 0
+    while len(level) > 1:
+        depth += 1
+        level = [dask.delayed(merge_parts, pure=True)(
+            study, tuple(by), *level[at:at + SPLIT_EVERY],
+            dask_key_name=f"txscore-merge-{depth}-{at // SPLIT_EVERY}")
+            for at in range(0, len(level), SPLIT_EVERY)]
+    return level[0]
+
+
+def _located(err: BaseException, source: str) -> InputDataError:
+    """A failed task's error as a located txscore error."""
+    if isinstance(err, _PartitionFailed):
+        where, message, problems = err.args
+        return InputDataError(f"{source}, {where}: {message}", [
+            Problem(m, f"{source}, {w}", f) for m, w, f in problems] or [Problem(
+                message, f"{source}, {where}",
+                "check the partition's rows (layout of Responses.data).")])
+    key = str(getattr(err, "task", "") or getattr(err, "key", ""))
+    where = f"{source}, partition {int(key.rsplit('-', 1)[1]) + 1}" if key.startswith(
+        _KEY) else source
+    if type(err).__name__ == "KilledWorker":
+        return InputDataError(f"The Dask cluster lost the workers running {where}.", [Problem(
+            "the task's workers died too many times (memory, or killed).", where,
+            "give the workers more memory or the source more partitions, then rerun.")])
+    said = shorten(str(err).strip().split("\n")[0], 200)
+    return InputDataError(f"Scoring {source} on Dask failed: {type(err).__name__}: {said}", [
+        Problem(f"a task failed ({type(err).__name__}).", where,
+                "check that every file of the source is readable and in the layout of "
+                "Responses.data.")])
+
+
+def score_dask(study: Study, source: str | Path, *, client=None, scheduler: str | None = None,
+               by: Sequence[str] = (), progress: bool | None = None,
+               partitions: int | None = None) -> Result:
+    """Score a study's tracker on Dask, from per-partition sufficient statistics.
+
+    Parameters
+    ----------
+    study : Study
+        The spec (its ``[report]`` settings: confidence, bootstrap, seed, base thresholds).
+    source : str or Path
+        A parquet dataset (folder, hive-partitioned by wave or not), a parquet file or a csv
+        glob, in the layout of :attr:`Responses.data` (:func:`read_source`).
+    client : distributed.Client, optional
+        Run on this client's cluster (left open).
+    scheduler : str, optional
+        Else connect to this scheduler (``tcp://host:8786``); without either, a
+        :class:`distributed.LocalCluster` of one worker process per core is started and
+        closed.
+    by : sequence of str
+        Segment columns to cut every score by.
+    progress : bool, optional
+        Dask's progress bar; None (default) shows it on a terminal only.
+    partitions : int, optional
+        Partitions after the shuffle on ``respondent_id`` (default: the source's).
+
+    Returns
+    -------
+    Result
+        As :func:`txscore.scoring.chunked.score_chunks` gives it (key drivers included):
+        every number of the scores, items and reliability tables equals
+        :func:`txscore.score` with ``bootstrap_exact_max = 0`` to rounding.
+
+    Raises
+    ------
+    InputDataError
+        The source is absent or lacks columns, a partition cannot be scored (named), the
+        workers died, or no rows.
+    StudySpecError
+        A ``by`` column that is not a segment.
+
+    Examples
+    --------
+    >>> import tempfile, txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> folder = tempfile.mkdtemp()
+    >>> tx.load(study).data.to_parquet(folder, partition_cols=["wave"])
+    >>> result = score_dask(study, folder)  # doctest: +SKIP
+    >>> result.meta.rows  # doctest: +SKIP
+    12371
+    """
+    import distributed
+
+    by = check_by(study, by)
+    frame = read_source(study, source, by)
+    root = _graph(study, frame, by, partitions)
+    show = sys.stdout.isatty() if progress is None else progress
+    with dask_client(client, scheduler) as run:
+        future = run.compute(root)
+        try:
+            if show:
+                distributed.progress(future)
+            part = future.result()
+        except Exception as err:
+            raise _located(err, str(source)) from None
+        finally:
+            future.release()
+    result = result_from_parts(study, part, by=by)
+    return result
