@@ -179,7 +179,7 @@ def test_close_figures_share_the_lead_and_the_strongest_driver(sample):
     two = next(h for h in lines if h.kind == "driver")
     assert [c.measure for c in two.cites] == ["emotion", "effectiveness"]
     assert two.text.startswith("CX dimensions → loyalty: the strongest drivers are Emotion, "
-                               "with 49.8% (interval 46.5–52.8%), and Effectiveness, with")
+                               "with 49.8% (interval 46.9–52.6%), and Effectiveness, with")
     stands = [h.text for h in lines if h.kind == "stand"][:2]
     assert stands[0].startswith("On Emotion") and stands[1].startswith("On Effectiveness")
 

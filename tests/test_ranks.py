@@ -209,3 +209,17 @@ def test_score_json_holds_the_ranks(close):
     assert len(mine) == len(theirs) > 0
     for col in ("rank", "p_first", "rank_low", "rank_high"):
         assert np.allclose(mine[col].astype(float), theirs[col].astype(float), equal_nan=True)
+
+
+def test_the_scores_table_carries_each_rank(close):
+    """Every ranked score row shows the rank, P(first) and rank interval computed again from
+    the replicates (:func:`expected_ranks`); the other rows have none."""
+    want = expected_ranks(close)
+    scores = close.scores
+    both = want.merge(scores, on=["wave", "measure", "brand"], suffixes=("", "_score"))
+    assert len(both) == len(want)
+    for col in ("rank", "p_first", "rank_low", "rank_high"):
+        np.testing.assert_allclose(both[f"{col}_score"], both[col], err_msg=col)
+    ranked = scores.set_index(["wave", "measure", "brand"]).index.isin(
+        want.set_index(["wave", "measure", "brand"]).index)
+    assert scores.loc[~ranked, "p_first"].isna().all()

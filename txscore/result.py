@@ -59,7 +59,8 @@ class Result:
     scores : DataFrame
         One row per measure x population x wave x brand (``brand == "All brands"`` for the
         total): ``value``, ``ci_low``, ``ci_high``, ``se``, ``n``, ``n_eff``, ``flag``,
-        ``band``, ``label``, ``level``, ``deff``.
+        ``band``, ``label``, ``level``, ``deff``; for the ranked indices of brand cells
+        (those of ``ranks``) also ``rank``, ``p_first``, ``rank_low``, ``rank_high``.
     items : DataFrame
         Per item and cell: n, n_eff, mean, score100, top box, net with analytic intervals,
         flag.

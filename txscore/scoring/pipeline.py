@@ -85,6 +85,11 @@ def tables_from_sums(sums: StudySums, say: Callable[[str], None]) -> dict[str, p
     nps = nps_from_counts(sums)
     scores, changes, grid = tables(comp, nps, sums.cells, study, sums.by)
     ranks = rank_table(comp, sums.cells, scores, study.report.confidence, sums.by)
+    if not ranks.empty and not scores.empty:  # each ranked score with its rank and P(first)
+        keys = [k for k in ("measure", "population", "wave", "brand", *sums.by)
+                if k in ranks.columns]
+        scores = scores.merge(ranks[[*keys, "rank", "p_first", "rank_low", "rank_high"]],
+                              on=keys, how="left", validate="one_to_one")
     say("reliability")
     rel, rel_items = reliability_tables(sums.moments, study, sums.moment_clusters)
     rel_waves = reliability_waves(sums.moments, study, sums.moment_clusters)
