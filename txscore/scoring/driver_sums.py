@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from txscore import errors as err
-from txscore.scoring.drivers import ANALYSES, COLUMNS, ip_quadrants
+from txscore.scoring.drivers import driver_table
 from txscore.scoring.engine import cell_flags
 from txscore.stats import drivers as sd
 from txscore.stats import inference as inf
@@ -522,21 +522,6 @@ def _finish(fit: _Fitted, boot: np.ndarray | None, confidence: float) -> str | N
     return f"{where}: {_say(warn)}" if warn else None
 
 
-def _sorted(frames: list[pd.DataFrame], waves: list[str]) -> pd.DataFrame:
-    """One table in the order of the analyses, populations, waves, importance descending."""
-    if not frames:  # the in-memory path's empty table
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("sign", "n") else float if c
-                                          in COLUMNS[6:17] else "str") for c in COLUMNS})
-    out = pd.concat(frames, ignore_index=True)
-    keys = pd.DataFrame({
-        "a": out["analysis"].map(ANALYSES.index), "p": out["population"].map(POPULATIONS.index),
-        "w": out["wave"].map(waves.index), "i": -out["importance"]})
-    out = out.loc[keys.sort_values(["a", "p", "w", "i"], kind="stable").index]
-    out = out.reset_index(drop=True)
-    out["quadrant"] = ip_quadrants(out)
-    return inf.suppress(out[COLUMNS], text=("quadrant",))
-
-
 def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None = None,
                       n_boot: int | None = None, seed: int | None = None,
                       confidence: float | None = None,
@@ -559,8 +544,10 @@ def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None
     >>> sums = DriverSums(responses.study)
     >>> sums.add(responses.data)
     >>> table = drivers_from_sums(sums.collect(), responses.study, n_boot=100)
-    >>> table.loc[0, "driver"], table.loc[0, ["importance", "ci_low", "ci_high"]].tolist()
-    ('emotion', [46.5..., 44.0..., 49.4...])
+    >>> table.loc[0, "driver"], round(float(table.loc[0, "importance"]), 1)
+    ('emotion', 46.5)
+    >>> bool(table.loc[0, "ci_low"] < 46.5 < table.loc[0, "ci_high"])
+    True
     """
     s, say = _settings(study, method, n_boot, seed, confidence), progress or (lambda _: None)
     messages: list[str] = []
@@ -594,6 +581,6 @@ def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None
             messages += [warn] if warn else []
     for message in messages:
         warnings.warn(message, err.TxscoreWarning, stacklevel=2)
-    out = _sorted(frames, waves)
+    out = driver_table(frames, waves)
     out.attrs["warnings"] = list(messages)
     return out

@@ -64,7 +64,7 @@ from txscore.stats.inference import kish_n_eff, percentile_interval, suppress, z
 from txscore.study import Study
 from txscore.study.vocabulary import POPULATIONS
 
-__all__ = ["ANALYSES", "COLUMNS", "IP_QUADRANTS", "WARNINGS", "ip_quadrants",
+__all__ = ["ANALYSES", "COLUMNS", "IP_QUADRANTS", "WARNINGS", "driver_table", "ip_quadrants",
            "standard_drivers"]
 
 #: The analyses, in the order of the output.
@@ -330,8 +330,14 @@ def _population_frames(study: Study, pop: str, d: pd.DataFrame, plans: list[_Pla
     return frames
 
 
-def _sorted(frames: list[pd.DataFrame], waves: list[str]) -> pd.DataFrame:
-    """One table in the order of the analyses, populations, waves, importance descending."""
+def driver_table(frames: list[pd.DataFrame], waves: list[str]) -> pd.DataFrame:
+    """One table in the order of the analyses, populations, waves, importance descending,
+    with its importance-performance quadrants and suppressed rows blanked (every executor's
+    last step).
+
+    >>> driver_table([], ["2026 Q1"]).columns[:3].tolist()
+    ['analysis', 'outcome', 'population']
+    """
     if not frames:
         return _empty()
     out = pd.concat(frames, ignore_index=True)
@@ -474,6 +480,6 @@ def standard_drivers(responses: Responses, *, method: str | None = None,
                                          progress or (lambda _msg: None), messages)
     for message in messages:
         warnings.warn(message, TxscoreWarning, stacklevel=2)
-    out = _sorted(frames, waves)
+    out = driver_table(frames, waves)
     out.attrs["warnings"] = list(messages)
     return out

@@ -62,25 +62,32 @@ def clustered_mean(y: np.ndarray, w: np.ndarray, cluster: np.ndarray,
     y = np.asarray(y, dtype=float)
     w = np.asarray(w, dtype=float)
     keep = ~np.isnan(y) & ~np.isnan(w)
-    frame = pd.DataFrame({"g": np.zeros(len(y), int) if group is None else np.asarray(group),
-                          "c": np.asarray(cluster), "y": y, "w": w})[keep]
-    frame["wy"] = frame["w"] * frame["y"]
-    by_group = frame.groupby("g", sort=True)
-    sw = by_group["w"].sum()
-    mean = by_group["wy"].sum() / sw
-    frame["u"] = frame["w"] * (frame["y"] - frame["g"].map(mean).to_numpy())  # w (y - ybar)
-    per_cluster = frame.groupby(["g", "c"], sort=False)["u"].sum()
-    n_c = per_cluster.groupby(level=0).size()
-    n_r = by_group.size()
-    sum_z2 = (per_cluster**2).groupby(level=0).sum()
-    sum_u2 = (frame["u"] ** 2).groupby(frame["g"]).sum()
+    groups = np.zeros(len(y), int) if group is None else np.asarray(group)
+    g, labels = pd.factorize(pd.Series(groups[keep]), sort=True)
+    c = pd.factorize(pd.Series(np.asarray(cluster)[keep]))[0]
+    y, w, k = y[keep], w[keep], len(labels)
+    sw = np.bincount(g, weights=w, minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        var = (n_c / (n_c - 1)).where(n_c > 1) * sum_z2 / sw**2
-        var_rows = (n_r / (n_r - 1)).where(n_r > 1) * sum_u2 / sw**2
-        deff = (var / var_rows).where(var_rows > 0)
-        n_eff = sw**2 / (frame["w"] ** 2).groupby(frame["g"]).sum()
+        mean = np.bincount(g, weights=w * y, minlength=k) / sw
+    u = w * (y - mean[g])  # w (y - ybar): the rows' linearised values
+    pair = np.unique(g.astype(np.int64) * (int(c.max(initial=0)) + 1) + c,
+                     return_inverse=True)[1].ravel()
+    z = np.bincount(pair, weights=u)  # per (group, cluster)
+    pair_group = np.zeros(len(z), np.int64)
+    pair_group[pair] = g
+    n_c = np.bincount(pair_group, minlength=k).astype(float)
+    n_r = np.bincount(g, minlength=k).astype(float)
+    sum_z2 = np.bincount(pair_group, weights=z**2, minlength=k)
+    sum_u2 = np.bincount(g, weights=u**2, minlength=k)
+    sw2 = np.bincount(g, weights=w**2, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.where(n_c > 1, n_c / (n_c - 1), np.nan) * sum_z2 / sw**2
+        var_rows = np.where(n_r > 1, n_r / (n_r - 1), np.nan) * sum_u2 / sw**2
+        deff = np.where(var_rows > 0, var / var_rows, np.nan)
+        n_eff = sw**2 / sw2
     out = pd.DataFrame({"mean": mean, "variance": var, "variance_rows": var_rows,
-                        "deff_cluster": deff, "n_rows": n_r, "n_clusters": n_c, "sum_w": sw,
-                        "n_eff": n_eff})
+                        "deff_cluster": deff, "n_rows": n_r.astype(int),
+                        "n_clusters": n_c.astype(int), "sum_w": sw, "n_eff": n_eff},
+                       index=pd.Index(labels))
     out.index.name = "group"
     return out
