@@ -27,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from txscore import errors as err
-from txscore.scoring.drivers import driver_table
+from txscore.scoring.drivers import (
+    POPULATION_WORDS,
+    boot_interval,
+    driver_table,
+    say_warning,
+)
 from txscore.scoring.engine import cell_flags
 from txscore.stats import drivers as sd
 from txscore.stats import inference as inf
@@ -37,7 +42,6 @@ from txscore.study.vocabulary import POPULATIONS
 
 __all__ = ["DriverPlan", "DriverStudySums", "DriverSums", "drivers_from_sums"]
 
-_POP_WORDS = {"customer": "customers", "non_customer": "non-customers"}
 _MULTI = None  # the stratum key of the respondents with several rows in the wave
 Wanted = list[tuple[str, str, "DriverPlan | str"]]
 
@@ -76,7 +80,8 @@ def _wanted(study: Study, columns: Iterable[str], items: bool) -> Wanted:
         missing = [role for role, found in names.items() if not found]
         if missing:
             out.append((analysis, pop, f"{analysis}: skipped, the spec has no construct with "
-                        f"role {' or '.join(map(repr, missing))} asked of {_POP_WORDS[pop]}. "
+                        f"role {' or '.join(map(repr, missing))} asked of "
+                        f"{POPULATION_WORDS[pop]}. "
                         "Fix: add one to [constructs] and [items] in study.toml."))
             continue
         label = "loyalty" if outcome_role == "loyalty" else "+".join(names[outcome_role])
@@ -426,18 +431,11 @@ def _point(S: np.ndarray, Q: np.ndarray, top: np.ndarray, names: list[str], outc
             "n_eff": np.full(p, float(inf.kish_n_eff(S[0], Q[0])))}, codes
 
 
-def _say(code: str) -> str:
-    """A warning code in English, for Python warnings."""
-    name, _, driver = code.partition(":")
-    return (f"driver {driver!r} left out: no respondent answered its items."
-            if name == "driver_left_out" else sd.warning_message(code))
-
-
 def _fit(plan: DriverPlan, index: int, wave: str, sums: _Wave, s: _Settings,
          study: Study) -> tuple[_Fitted | None, list[str]]:
     """One analysis in one wave: its rows without the interval, or why not (the in-memory
     path's messages); ``performance`` with the linearised se of a weighted mean."""
-    where = f"{plan.analysis}, {_POP_WORDS[plan.population]}, wave {wave}"
+    where = f"{plan.analysis}, {POPULATION_WORDS[plan.population]}, wave {wave}"
     answered = sums.kept[index]
     codes = [f"driver_left_out:{plan.drivers[j]}" for j in np.flatnonzero(~answered)]
     keep = np.flatnonzero(answered).tolist()
@@ -475,7 +473,7 @@ def _fit(plan: DriverPlan, index: int, wave: str, sums: _Wave, s: _Settings,
         "performance_ci_low": np.clip(perf - z * se, 0, 100),
         "performance_ci_high": np.clip(perf + z * se, 0, 100),
         "flag": cell_flags(point["n_eff"], study)})
-    return (frame, codes, index, centre, S), [f"{where}: {_say(code)}" for code in codes]
+    return (frame, codes, index, centre, S), [f"{where}: {say_warning(code)}" for code in codes]
 
 
 def _bootstrap(fits: list[_Fitted], sums: _Wave, brands: list[str], s: _Settings,
@@ -508,18 +506,12 @@ def _bootstrap(fits: list[_Fitted], sums: _Wave, brands: list[str], s: _Settings
 
 def _finish(fit: _Fitted, boot: np.ndarray | None, confidence: float) -> str | None:
     """The interval and warning codes of a fit's rows; the degenerate resamples' warning."""
-    frame, codes, warn = fit[0], list(fit[1]), None
-    if boot is not None:
-        ok = np.isfinite(boot).all(axis=1)
-        if not ok.all():
-            warn = f"degenerate_resamples({(~ok).sum()}/{len(boot)})"
-            codes.append(warn)
-        if ok.any():
-            frame["ci_low"], frame["ci_high"] = inf.percentile_interval(boot[ok], confidence)
-    frame["warning"] = ";".join(codes)
-    pop = _POP_WORDS[frame["population"].iloc[0]]
+    frame = fit[0]
+    frame["ci_low"], frame["ci_high"], warn = boot_interval(boot, confidence, len(frame))
+    frame["warning"] = ";".join([*fit[1], *([warn] if warn else [])])
+    pop = POPULATION_WORDS[frame["population"].iloc[0]]
     where = f"{frame['analysis'].iloc[0]}, {pop}, wave {frame['wave'].iloc[0]}"
-    return f"{where}: {_say(warn)}" if warn else None
+    return f"{where}: {say_warning(warn)}" if warn else None
 
 
 def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None = None,
@@ -555,8 +547,8 @@ def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None
     for analysis, pop, plan in sums.wanted:
         if isinstance(plan, str) or not sums.population_rows.get(pop):
             messages.append(plan if isinstance(plan, str) else f"{analysis}: skipped, the data "
-                            f"have no {_POP_WORDS[pop]}. Fix: add a source with population = "
-                            f"{pop!r}.")
+                            f"have no {POPULATION_WORDS[pop]}. Fix: add a source with "
+                            f"population = {pop!r}.")
         plans[pop] += [plan] if isinstance(plan, DriverPlan) else []
     waves = list(dict.fromkeys([*study.waves, *sums.wave_order]))
     frames = []
@@ -564,7 +556,7 @@ def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None
         part = sums.waves.get((pop, wave))
         if part is None or not part.rows:
             continue
-        say(f"key drivers: {_POP_WORDS[pop]}, wave {wave}")
+        say(f"key drivers: {POPULATION_WORDS[pop]}, wave {wave}")
         fits = []
         for i, plan in enumerate(plans[pop]):
             fit, notes = _fit(plan, i, wave, part, s, study)

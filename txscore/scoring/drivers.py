@@ -64,8 +64,8 @@ from txscore.stats.inference import kish_n_eff, percentile_interval, suppress, z
 from txscore.study import Study
 from txscore.study.vocabulary import POPULATIONS
 
-__all__ = ["ANALYSES", "COLUMNS", "IP_QUADRANTS", "WARNINGS", "driver_table", "ip_quadrants",
-           "standard_drivers"]
+__all__ = ["ANALYSES", "COLUMNS", "IP_QUADRANTS", "POPULATION_WORDS", "WARNINGS",
+           "boot_interval", "driver_table", "ip_quadrants", "say_warning", "standard_drivers"]
 
 #: The analyses, in the order of the output.
 ANALYSES = ("cx_loyalty", "bx_preference_customer", "bx_preference_non_customer",
@@ -80,7 +80,8 @@ IP_QUADRANTS = ("concentrate", "keep", "low", "overkill", "unclear")
 #: :data:`txscore.stats.drivers.DRIVER_WARNINGS`, and "driver_left_out:<driver>" (no
 #: respondent of the population and wave answered the driver's items: it is left out).
 WARNINGS = (*DRIVER_WARNINGS, "driver_left_out")
-_POP_WORDS = {"customer": "customers", "non_customer": "non-customers"}
+#: populations as the messages name them
+POPULATION_WORDS = {"customer": "customers", "non_customer": "non-customers"}
 
 
 @dataclass
@@ -171,19 +172,23 @@ def _plans(study: Study, data: pd.DataFrame, by_population: dict[str, pd.DataFra
         missing = [role for role, found in names.items() if not found]
         if missing:
             skipped.append(f"{analysis}: skipped, the spec has no construct with role "
-                           f"{' or '.join(map(repr, missing))} asked of {_POP_WORDS[pop]}. "
+                           f"{' or '.join(map(repr, missing))} asked of {POPULATION_WORDS[pop]}. "
                            "Fix: add one to [constructs] and [items] in study.toml.")
         elif by_population[pop].empty:
-            skipped.append(f"{analysis}: skipped, the data have no {_POP_WORDS[pop]}. Fix: add "
-                           f"a source with population = {pop!r}.")
+            skipped.append(f"{analysis}: skipped, the data have no {POPULATION_WORDS[pop]}. "
+                           f"Fix: add a source with population = {pop!r}.")
         else:
             plans.append(_plan(study, analysis, pop, by_population[pop], names[driver_role],
                                names[outcome_role], outcome_role))
     return plans, skipped
 
 
-def _say(code: str) -> str:
-    """A warning code in English, for Python warnings."""
+def say_warning(code: str) -> str:
+    """A warning code in English, for Python warnings.
+
+    >>> say_warning("driver_left_out:trust")
+    "driver 'trust' left out: no respondent answered its items."
+    """
     name, _, driver = code.partition(":")
     if name == "driver_left_out":
         return f"driver {driver!r} left out: no respondent answered its items."
@@ -193,7 +198,7 @@ def _say(code: str) -> str:
 def _fit(plan: _Plan, wave: str, rows: np.ndarray, w: np.ndarray, method: str,
          min_n_eff: float) -> tuple[_Fit | None, list[str]]:
     """Point estimate of one analysis in one wave, or why it cannot be made."""
-    where = f"{plan.analysis}, {_POP_WORDS[plan.population]}, wave {wave}"
+    where = f"{plan.analysis}, {POPULATION_WORDS[plan.population]}, wave {wave}"
     scores, y = plan.scores[rows], plan.y[rows]
     answered = ~np.isnan(scores[w > 0]).all(axis=0)
     codes = [f"driver_left_out:{plan.drivers[j]}" for j in np.flatnonzero(~answered)]
@@ -224,7 +229,7 @@ def _fit(plan: _Plan, wave: str, rows: np.ndarray, w: np.ndarray, method: str,
     codes += found
     X[~complete] = 0.0
     fit = _Fit(plan, wave, Fit(X, np.where(complete, w, 0.0), list(keep)), point, codes)
-    return fit, [f"{where}: {_say(code)}" for code in codes]
+    return fit, [f"{where}: {say_warning(code)}" for code in codes]
 
 
 def _performance(fit: Fit, z: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -238,20 +243,32 @@ def _performance(fit: Fit, z: float) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return mean, np.clip(mean - z * se, 0, 100), np.clip(mean + z * se, 0, 100)
 
 
-def _frame(fit: _Fit, boot: np.ndarray | None, confidence: float, z: float, method: str,
-           study: Study) -> tuple[pd.DataFrame, str | None]:
-    plan, point = fit.plan, fit.point
-    p = len(fit.rows.drivers)
-    codes = list(fit.codes)
+def boot_interval(boot: np.ndarray | None, confidence: float,
+                  p: int) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """The percentile interval of each of ``p`` importances over their bootstrap replicates
+    (the replicates with a NaN left out), and the warning code when some are degenerate.
+
+    >>> lo, hi, warn = boot_interval(np.array([[1.0], [np.nan], [3.0]]), 0.5, 1)
+    >>> lo.tolist(), hi.tolist(), warn
+    ([1.5], [2.5], 'degenerate_resamples(1/3)')
+    """
     lo = hi = np.full(p, np.nan)
     warn = None
     if boot is not None:
         ok = np.isfinite(boot).all(axis=1)
         if not ok.all():
             warn = f"degenerate_resamples({(~ok).sum()}/{len(boot)})"
-            codes.append(warn)
         if ok.any():
             lo, hi = percentile_interval(boot[ok], confidence)
+    return lo, hi, warn
+
+
+def _frame(fit: _Fit, boot: np.ndarray | None, confidence: float, z: float, method: str,
+           study: Study) -> tuple[pd.DataFrame, str | None]:
+    plan, point = fit.plan, fit.point
+    p = len(fit.rows.drivers)
+    lo, hi, warn = boot_interval(boot, confidence, p)
+    codes = [*fit.codes, *([warn] if warn else [])]
     perf, perf_lo, perf_hi = _performance(fit.rows, z)
 
     def same(value: str) -> np.ndarray:
@@ -269,8 +286,8 @@ def _frame(fit: _Fit, boot: np.ndarray | None, confidence: float, z: float, meth
         "performance_ci_low": perf_lo, "performance_ci_high": perf_hi, "method": same(method),
         "warning": same(";".join(codes)),
         "flag": cell_flags(point["n_eff"].to_numpy(), study)})
-    where = f"{plan.analysis}, {_POP_WORDS[plan.population]}, wave {fit.wave}"
-    return frame, (f"{where}: {_say(warn)}" if warn else None)
+    where = f"{plan.analysis}, {POPULATION_WORDS[plan.population]}, wave {fit.wave}"
+    return frame, (f"{where}: {say_warning(warn)}" if warn else None)
 
 
 def _empty() -> pd.DataFrame:
@@ -306,7 +323,7 @@ def _population_frames(study: Study, pop: str, d: pd.DataFrame, plans: list[_Pla
         rows = wave_of == wave
         if not rows.any():
             continue
-        say(f"key drivers: {_POP_WORDS[pop]}, wave {wave}")
+        say(f"key drivers: {POPULATION_WORDS[pop]}, wave {wave}")
         fits = []
         for plan in plans:
             fit, notes = _fit(plan, wave, rows, weight[rows], s.method, s.min_n_eff)
