@@ -30,6 +30,10 @@ class ResultMeta:
         Scored chunk by chunk (:func:`txscore.scoring.score_chunks`), not in memory.
     rows : int or None
         Rows read by chunked scoring (None in memory: ``len(responses.data)``).
+    engine : str
+        ``"memory"`` (:func:`txscore.score` on loaded responses), ``"chunks"``
+        (:func:`txscore.scoring.score_chunks`), ``"process"`` or ``"dask"`` (the study
+        engine, :mod:`txscore.scoring.study_engine`).
 
     Examples
     --------
@@ -40,6 +44,7 @@ class ResultMeta:
     weighting: pd.DataFrame = field(default_factory=pd.DataFrame)
     chunked: bool = False
     rows: int | None = None
+    engine: str = "memory"
 
 
 @dataclass(frozen=True)

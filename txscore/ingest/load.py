@@ -32,7 +32,8 @@ from txscore.ingest.weights import weight_rows
 from txscore.responses import Responses
 from txscore.study import Source, Study, normalise_label
 
-__all__ = ["Checked", "brand_spellings", "check", "load"]
+__all__ = ["Checked", "FileRows", "brand_spellings", "check", "conform_rows", "file_rows", "load",
+           "read_file"]
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,7 @@ def _read_ahead(study: Study) -> Iterator[tuple[Source, Future[RawTable]]]:
     zlib, which release the GIL).  One file ahead at most, so memory holds two raw files."""
 
     def read(source: Source) -> RawTable:
-        return read_table(source.path, source.sheet, format=source.format,
-                          header_row=source.header_row, encoding=source.encoding,
-                          delimiter=source.delimiter, numeric=_numeric_columns(study, source))
+        return read_file(study, source)
 
     sources = list(study.sources)
     with ThreadPoolExecutor(1) as pool:
@@ -119,34 +118,110 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
         if progress:
             progress(source.name)
         try:
-            table = reading.result()
+            table: RawTable | InputDataError = reading.result()
         except InputDataError as exc:
-            problems.extend(exc.problems)
-            files.append({"source_file": source.name, "source_sheet": source.sheet or "",
-                          "population": source.population, "wave": source.wave,
-                          "layout": "", "file_rows": 0, "brands": 0, "rows_in": 0,
-                          "checked": False, "reader": "", "sha256": "",
-                          "personal_removed": "", "weight_source": weight_source(study, source),
-                          "fieldwork_start": "", "fieldwork_end": ""})
-            continue
-        table = apply_roles(study, source, table, problems)
-        built = source_rows(study, source, table, problems)
-        first, last = fieldwork_dates(table)
-        files.append({"source_file": table.file, "source_sheet": table.sheet or "",
-                      "population": source.population, "wave": source.wave,
-                      "layout": table.layout, "file_rows": built.file_rows,
-                      "brands": built.brands if source.brand_pattern else 1,
-                      "rows_in": built.file_rows * (built.brands if source.brand_pattern else 1),
-                      "checked": built.frame is not None,
-                      "reader": table.reader, "sha256": table.sha256,
-                      "personal_removed": ", ".join(built.personal),
-                      "weight_source": weight_source(study, source),
-                      "fieldwork_start": first, "fieldwork_end": last})
+            table = exc
+        built = file_rows(study, source, table)
+        problems += built.problems
+        files.append(built.record)
         if built.frame is not None:
             frames.append(built.frame)
-    items = list(study.items)
+    rows = conform_rows(study, frames)
+    problems += brand_spellings(rows)
+    kept, ledger = qc.split_excluded(rows, study, list(study.items))
+    file_table = qc.reconcile(pd.DataFrame(files), kept, ledger)
+    file_table.loc[~file_table["checked"], "reconciles"] = False
+    kept, weighting = weight_rows(study, kept, problems)
+    return Checked(Responses(study, kept, ledger, file_table, weighting), problems)
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """One source file's standard rows, its line of the file table and its problems.
+
+    Attributes
+    ----------
+    frame : DataFrame or None
+        The file's rows (:func:`txscore.ingest.rows.source_rows`), None when the file could
+        not be read or lacks a column.
+    record : dict
+        The file's line of ``Responses.files`` before the reconciliation counts.
+    problems : list of Problem
+        What the file's reading and mapping found.
+    """
+
+    frame: pd.DataFrame | None
+    record: dict
+    problems: list[Problem]
+
+
+def read_file(study: Study, source: Source) -> RawTable:
+    """One source's file as read by :func:`txscore.ingest.readers.read_table` with the
+    source's settings (the columns the spec reads as numbers may be read as numbers).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> len(read_file(study, study.sources[0]).frame)
+    3099
+    """
+    return read_table(source.path, source.sheet, format=source.format,
+                      header_row=source.header_row, encoding=source.encoding,
+                      delimiter=source.delimiter, numeric=_numeric_columns(study, source))
+
+
+def file_rows(study: Study, source: Source, table: RawTable | InputDataError) -> FileRows:
+    """The per-file stage of every executor: roles, standard rows, item codes and
+    respondent checks of one file as read (or the error reading it).
+
+    :func:`check` runs it on each file in turn; the Dask engine runs it on each file as one
+    task. Rows are not yet split into scored and excluded (duplicate ids span files).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> source = study.sources[0]
+    >>> built = file_rows(study, source, read_file(study, source))
+    >>> built.record["rows_in"], len(built.frame), built.problems
+    (3099, 3099, [])
+    """
+    if isinstance(table, InputDataError):
+        return FileRows(None, {
+            "source_file": source.name, "source_sheet": source.sheet or "",
+            "population": source.population, "wave": source.wave, "layout": "",
+            "file_rows": 0, "brands": 0, "rows_in": 0, "checked": False, "reader": "",
+            "sha256": "", "personal_removed": "", "weight_source": weight_source(study, source),
+            "fieldwork_start": "", "fieldwork_end": ""}, list(table.problems))
+    problems: list[Problem] = []
+    table = apply_roles(study, source, table, problems)
+    built = source_rows(study, source, table, problems)
+    first, last = fieldwork_dates(table)
+    brands = built.brands if source.brand_pattern else 1
+    return FileRows(built.frame, {
+        "source_file": table.file, "source_sheet": table.sheet or "",
+        "population": source.population, "wave": source.wave, "layout": table.layout,
+        "file_rows": built.file_rows, "brands": brands, "rows_in": built.file_rows * brands,
+        "checked": built.frame is not None, "reader": table.reader, "sha256": table.sha256,
+        "personal_removed": ", ".join(built.personal),
+        "weight_source": weight_source(study, source), "fieldwork_start": first,
+        "fieldwork_end": last}, problems)
+
+
+def conform_rows(study: Study, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Files' rows as one frame with every column: an item asked of one population only is
+    missing for the other, a check no row failed has empty details.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> list(conform_rows(study, [])[["respondent_id", "_blank"]].dtypes.astype(str))
+    ['object', 'bool']
+    """
     rows = pd.concat(frames, ignore_index=True) if frames else _empty_rows(study)
-    for col in items:  # an item asked of one population only is missing for the other
+    for col in study.items:
         if col not in rows:
             rows[col] = pd.array([pd.NA] * len(rows), dtype="Int16")
     for col in qc.DETAIL_COLUMNS.values():
@@ -155,12 +230,7 @@ def check(study: Study, *, progress: Callable[[str], None] | None = None) -> Che
     for col in ("_blank", "_not_rated"):
         if col in rows:
             rows[col] = rows[col].fillna(False).astype(bool)
-    problems += brand_spellings(rows)
-    kept, ledger = qc.split_excluded(rows, study, items)
-    file_table = qc.reconcile(pd.DataFrame(files), kept, ledger)
-    file_table.loc[~file_table["checked"], "reconciles"] = False
-    kept, weighting = weight_rows(study, kept, problems)
-    return Checked(Responses(study, kept, ledger, file_table, weighting), problems)
+    return rows
 
 
 def _empty_rows(study: Study) -> pd.DataFrame:

@@ -219,8 +219,14 @@ def chunk_sums(study: Study, data: pd.DataFrame, by: Sequence[str] = (), *,
 
 
 def result_from_parts(study: Study, part: PartSums | None, *, by: Sequence[str] = (),
-                      say: Callable[[str], None] | None = None) -> Result:
+                      say: Callable[[str], None] | None = None,
+                      exclusions: pd.DataFrame | None = None, files: pd.DataFrame | None = None,
+                      weighting: pd.DataFrame | None = None, engine: str = "chunks") -> Result:
     """The Result of the merged sums of every chunk (the executors' last step).
+
+    ``exclusions``, ``files`` and ``weighting`` replace the ledger, file table and raking
+    report gathered from the chunks (the study engine makes them itself); ``engine`` names
+    the executor in :attr:`Result.meta`.
 
     Raises
     ------
@@ -240,10 +246,13 @@ def result_from_parts(study: Study, part: PartSums | None, *, by: Sequence[str] 
     out = tables_from_sums(part.sums.collect(), say or (lambda _msg: None))
     drivers = (drivers_from_sums(part.drivers.collect(), study) if part.drivers is not None
                else pd.DataFrame())
-    ledger = pd.concat(part.ledgers, ignore_index=True) if part.ledgers else pd.DataFrame()
+    ledger = exclusions if exclusions is not None else (
+        pd.concat(part.ledgers, ignore_index=True) if part.ledgers else pd.DataFrame())
+    table = files if files is not None else _files_table(part.files, part.counts, ledger)
+    meta = ResultMeta(chunked=True, rows=part.sums.rows, engine=engine,
+                      weighting=weighting if weighting is not None else pd.DataFrame())
     return decisions(Result(study=study, **out, exclusions=ledger, drivers=drivers,
-                            files=_files_table(part.files, part.counts, ledger), by=tuple(by),
-                            meta=ResultMeta(chunked=True, rows=part.sums.rows)))
+                            files=table, by=tuple(by), meta=meta))
 
 
 def score_chunks(study: Study, chunks: Iterable[Chunk], *, by: Sequence[str] = (),

@@ -273,10 +273,14 @@ def normal_resample_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
     factor of the features' correlation matrix: O(F^2) per replicate whatever n.
 
     Features whose variance is below 1e-9 of their mean square (constant up to rounding,
-    e.g. every respondent answered) are held at their sum; 1e-10 on the diagonal keeps the
-    factor of exactly collinear features (e.g. unweighted "answered" counts) defined.  The
+    e.g. every respondent answered) are held at their sum.  When the correlation matrix is
+    (nearly) singular (smallest eigenvalue at most 1e-8 of the largest: exactly collinear
+    features such as unweighted "answered" counts, or a stratum with fewer respondents than
+    features) the factor is the symmetric square root of its range (eigenvalues below that
+    threshold dropped) instead of the Cholesky factor: a Cholesky factor of a singular
+    matrix magnifies rounding in the sums a million-fold, the range's root does not.  Either
     factor is a continuous function of the sums, so sums accumulated in another order
-    (chunks) give the same replicates to rounding.  One (n_boot, F) block of normal draws is
+    (chunks, partitions) give the same replicates to rounding.  One (n_boot, F) block of normal draws is
     taken per call whatever the features, so the random stream does not depend on them.
 
     Examples
@@ -298,12 +302,13 @@ def normal_resample_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
         return out
     sd = np.sqrt(var[live])
     corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
-    corr = (corr + corr.T) / 2 + 1e-10 * np.eye(len(live))
-    try:
-        factor = np.linalg.cholesky(corr).T
-    except np.linalg.LinAlgError:  # rounding made it indefinite: the symmetric root instead
-        e, v = np.linalg.eigh(corr)
-        factor = (v * np.sqrt(np.clip(e, 0.0, None))) @ v.T
+    corr = (corr + corr.T) / 2
+    e, v = np.linalg.eigh(corr)
+    if e[0] > 1e-8 * e[-1]:  # well conditioned: the Cholesky factor, as always
+        factor = np.linalg.cholesky(corr + 1e-10 * np.eye(len(live))).T
+    else:  # (nearly) collinear features: the symmetric root of the range, stable to rounding
+        keep = e > 1e-8 * e[-1]
+        factor = (v[:, keep] * np.sqrt(e[keep])) @ v[:, keep].T
     out[:, live] += (z[:, live] @ factor) * (np.sqrt(n) * sd)
     return out
 

@@ -1,0 +1,288 @@
+"""One engine, two executors: a study's files scored in tasks, in process or on Dask.
+
+:func:`score_study` runs the stages of :func:`txscore.load` and :func:`txscore.score` as
+tasks of an executor, whose values stay where they were made (a Dask worker's memory) until
+a later task reads them; only small things travel to the caller (file records, problems,
+counts, raking cells, merged sums, the ledger):
+
+1. per source file, one task (:func:`txscore.ingest.load.file_rows`, the function the
+   in-memory :func:`txscore.check` runs on each file): read, roles, answers to codes,
+   respondent checks; its rows spread into buckets by a hash of the respondent id
+   (:func:`txscore.ingest.parts.spread_rows`);
+2. the problems of every file at once (an error stops here, as :func:`txscore.load` does);
+3. per bucket, one task: its rows from every file, in the in-memory order, split into scored
+   rows and the ledger (duplicate ids are whole in a bucket), the reconciliation counts and
+   the raking cells (:func:`txscore.ingest.weights.weighting_cells`);
+4. raking on the cross-classification of the summed cells, by the caller; each bucket's rows
+   weighted from the cells' weights, and reduced to sums
+   (:func:`txscore.scoring.chunked.chunk_sums`);
+5. the sums merged in a tree and the tables derived (:func:`result_from_parts`).
+
+The executors: :class:`InProcess` (this process, the tasks one after the other; what
+``engine = "process"`` runs) and :class:`txscore.scoring.dask_engine.DaskExecutor`.  No cell
+keeps its rows, so every bootstrap draw is from the normal law of the cell's sums: the
+numbers equal :func:`txscore.score` with ``[report] bootstrap_exact_max = 0`` to rounding.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+
+from txscore.errors import InputDataError, TxscoreWarning
+from txscore.ingest import weights as wt
+from txscore.ingest.load import brand_spellings, file_rows, read_file
+from txscore.ingest.parts import bucket_counts, reconcile_counts, split_bucket, spread_rows
+from txscore.ingest.readers import RawTable
+from txscore.result import Result
+from txscore.scoring.chunked import PartSums, chunk_sums, result_from_parts
+from txscore.scoring.driver_sums import DriverSums
+from txscore.scoring.pipeline import check_by
+from txscore.scoring.sums import CellSums
+from txscore.study import Source, Study
+
+__all__ = ["SPLIT_EVERY", "Executor", "InProcess", "score_study"]
+
+#: partial sums merged per task of the tree reduction
+SPLIT_EVERY = 8
+
+
+class Executor(Protocol):
+    """What the engine needs of an executor: tasks whose values stay put until read."""
+
+    def submit(self, fn: Callable, *args: Any, key: str) -> Any:
+        """Run ``fn(*args)`` (arguments may be earlier tasks' handles); a handle."""
+
+    def gather(self, handles: list[Any]) -> list[Any]:
+        """The values of ``handles``, here."""
+
+
+class InProcess:
+    """The executor of one process: every task run at once, its value its own handle.
+
+    Examples
+    --------
+    >>> InProcess().gather([InProcess().submit(len, "abc", key="n")])
+    [3]
+    """
+
+    def submit(self, fn: Callable, *args: Any, key: str) -> Any:
+        """``fn(*args)`` now."""
+        return fn(*args)
+
+    def gather(self, handles: list[Any]) -> list[Any]:
+        """The values themselves."""
+        return list(handles)
+
+
+@dataclass
+class FileTask:
+    """What a file's task keeps (``parts``: its rows per bucket) and what it reports."""
+
+    record: dict
+    problems: list
+    brands: pd.DataFrame
+    parts: list[pd.DataFrame]
+
+
+@dataclass
+class BucketTask:
+    """A bucket's scored rows, ledger, reconciliation counts and raking cells."""
+
+    kept: pd.DataFrame
+    ledger: pd.DataFrame
+    counts: pd.DataFrame
+    cells: pd.DataFrame | None
+
+
+def ingest_file(study: Study, source: Source, index: int, buckets: int) -> FileTask:
+    """Task 1: one source file read, mapped and checked, its rows spread into buckets.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> task = ingest_file(study, study.sources[0], 0, 3)
+    >>> task.record["file_rows"], sum(len(p) for p in task.parts), task.problems
+    (3099, 3099, [])
+    """
+    try:
+        table: RawTable | InputDataError = read_file(study, source)
+    except InputDataError as err:
+        table = err
+    built = file_rows(study, source, table)
+    frame = built.frame
+    brands = (frame[["brand", "source_file"]].dropna().astype(object).astype(str)
+              .drop_duplicates() if frame is not None else pd.DataFrame())
+    parts = spread_rows(frame, buckets, index) if frame is not None else []
+    return FileTask(built.record, built.problems, brands, parts)
+
+
+def file_summary(task: FileTask) -> FileTask:
+    """The task's report without its rows (what travels to the caller)."""
+    return FileTask(task.record, task.problems, task.brands, [])
+
+
+def bucket_part(task: FileTask, bucket: int) -> pd.DataFrame | None:
+    """A file's rows of one bucket (None when the file has no rows)."""
+    return task.parts[bucket] if task.parts else None
+
+
+def split_task(study: Study, files: pd.DataFrame, *parts: pd.DataFrame | None) -> BucketTask:
+    """Task 3: a bucket's rows from every file split into scored rows and the ledger; its
+    reconciliation counts and raking cells."""
+    kept, ledger = split_bucket(study, [p for p in parts if p is not None])
+    cells = wt.weighting_cells(study, kept) if _rakes(study) else None
+    return BucketTask(kept, ledger, bucket_counts(files, kept, ledger), cells)
+
+
+def bucket_report(task: BucketTask) -> BucketTask:
+    """The bucket's report without its scored rows (what travels to the caller)."""
+    return BucketTask(task.kept.iloc[:0], task.ledger, task.counts, task.cells)
+
+
+def sums_task(study: Study, by: tuple[str, ...], task: BucketTask,
+              cell_weights: pd.DataFrame | None) -> PartSums:
+    """Task 4: a bucket's scored rows weighted (the cells' raked weights, or as
+    :func:`txscore.ingest.weights.weight_rows` gives them) and reduced to sums."""
+    kept = task.kept
+    if cell_weights is not None:
+        kept = wt.apply_cell_weights(study, kept, cell_weights)
+    else:
+        kept, _ = wt.weight_rows(study, kept, [])
+    return chunk_sums(study, kept, by, where="bucket")
+
+
+def merge_sums(study: Study, by: tuple[str, ...], *parts: PartSums) -> PartSums:
+    """A new :class:`PartSums` holding the sum of ``parts`` (left as they are: a retried
+    task must find its inputs unchanged)."""
+    out = PartSums(CellSums(study, by), drivers=DriverSums(study))
+    for part in parts:
+        out.merge(part)
+    return out
+
+
+def _rakes(study: Study) -> bool:
+    """Whether the spec rakes (the weights need every bucket's cells)."""
+    return study.weighting is not None and study.weighting.method == "rake"
+
+
+def _problems(study: Study, files: list[FileTask]) -> list:
+    """Every file's problems, then the brand spellings across files; errors raised."""
+    problems = [p for f in files for p in f.problems]
+    brands = [f.brands for f in files if len(f.brands)]
+    problems += brand_spellings(pd.concat(brands, ignore_index=True) if brands
+                                else pd.DataFrame())
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        n = len(errors)
+        raise InputDataError(f"{n} problem{'s' if n > 1 else ''} in the input files", errors)
+    return problems
+
+
+def _weights(study: Study, buckets: list[BucketTask], problems: list):
+    """The raked weight of every cell from the buckets' summed cells, and the report."""
+    if not _rakes(study):
+        return None, pd.DataFrame()
+    cells = wt.merge_cells([b.cells for b in buckets if b.cells is not None])
+    found: list = []
+    weighted, report = wt.weights_from_cells(study, cells, found)
+    if errors := [p for p in found if p.severity == "error"]:
+        raise InputDataError(f"{len(errors)} problem{'s' if len(errors) > 1 else ''} "
+                             "weighting the respondents", errors)
+    problems += found
+    return weighted, report
+
+
+def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
+                buckets: int = 4, say: Callable[[str], None] | None = None,
+                engine: str = "process") -> Result:
+    """Score a study's source files as tasks of ``executor``.
+
+    Parameters
+    ----------
+    study : Study
+    executor : Executor
+        :class:`InProcess`, or :class:`txscore.scoring.dask_engine.DaskExecutor`.
+    by : sequence of str
+        Segment columns to cut every score by.
+    buckets : int
+        Parts the rows are spread into by respondent id (tasks of stages 3 and 4).
+    say : callable, optional
+        Called with a short message at each stage.
+    engine : str
+        How :attr:`Result.meta` names the engine.
+
+    Returns
+    -------
+    Result
+        As :func:`txscore.score` gives it but the banner tables (they need the rows):
+        with ``bootstrap_exact_max = 0`` the same numbers to rounding, the same ledger
+        rows and file table.
+
+    Raises
+    ------
+    InputDataError
+        Every problem of every file at once (as :func:`txscore.load`), or no row scored.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> result = score_study(study, InProcess(), buckets=3)
+    >>> result.meta.rows, len(result.exclusions)
+    (12371, 1230)
+    """
+    by = check_by(study, by)
+    say = say or (lambda _msg: None)
+    run, n = executor, max(int(buckets), 1)
+    say(f"reading {len(study.sources)} files")
+    files = [run.submit(ingest_file, study, s, i, n, key=f"file-{i}")
+             for i, s in enumerate(study.sources)]
+    reports = run.gather([run.submit(file_summary, f, key=f"file-report-{i}")
+                          for i, f in enumerate(files)])
+    problems = _problems(study, reports)
+    table = pd.DataFrame([r.record for r in reports])
+    say("exclusions")
+    parts = [[run.submit(bucket_part, f, b, key=f"part-{i}-{b}") for i, f in enumerate(files)]
+             for b in range(n)]
+    split = [run.submit(split_task, study, table, *parts[b], key=f"bucket-{b}")
+             for b in range(n)]
+    done = run.gather([run.submit(bucket_report, s, key=f"bucket-report-{b}")
+                       for b, s in enumerate(split)])
+    weighted, weighting = _weights(study, done, problems)
+    say("sums per cell")
+    level = [run.submit(sums_task, study, tuple(by), s, weighted, key=f"sums-{b}")
+             for b, s in enumerate(split)]
+    depth = 0
+    while len(level) > 1:
+        depth += 1
+        level = [run.submit(merge_sums, study, tuple(by), *level[at:at + SPLIT_EVERY],
+                            key=f"merge-{depth}-{at // SPLIT_EVERY}")
+                 for at in range(0, len(level), SPLIT_EVERY)]
+    total = run.gather(level)[0]
+    for problem in problems:  # as txscore.load issues them
+        warnings.warn(str(problem), TxscoreWarning, stacklevel=2)
+    files_table = reconcile_counts(table, [b.counts for b in done])
+    files_table.loc[~files_table["checked"].astype(bool), "reconciles"] = False
+    say("tables")
+    return result_from_parts(study, total, by=by, say=say, exclusions=_ledger(table, done),
+                             files=files_table, weighting=weighting, engine=engine)
+
+
+def _ledger(table: pd.DataFrame, done: list[BucketTask]) -> pd.DataFrame:
+    """The buckets' ledgers in the in-memory order: files in the spec's order, rows in file
+    order (a file row's rows are in one bucket, in order: the sort is stable)."""
+    ledgers = [b.ledger for b in done if len(b.ledger)]
+    if not ledgers:
+        return done[0].ledger if done else pd.DataFrame()
+    ledger = pd.concat(ledgers, ignore_index=True)
+    key = ["source_file", "source_sheet"]
+    file_at = pd.MultiIndex.from_frame(table[key].astype(str)).get_indexer(
+        pd.MultiIndex.from_frame(ledger[key].fillna("").astype(str)))
+    keys = pd.DataFrame({"f": file_at, "r": ledger["source_row"].to_numpy()})
+    return ledger.iloc[keys.sort_values(["f", "r"], kind="stable").index].reset_index(drop=True)
