@@ -229,9 +229,24 @@ def _segments(args: argparse.Namespace) -> tuple[str, ...]:
 def _score(args: argparse.Namespace, study: Study, found: list[Problem]):
     from txscore.scoring import score
 
+    engine = getattr(args, "engine", None) or (study.engine.kind if study.engine else "memory")
+    scheduler = getattr(args, "scheduler", None)
+    if engine != "memory" or scheduler:  # the study engine: files as tasks, per-cell sums
+        with _Progress(8, not getattr(args, "quiet", False)) as progress:
+            return score(study, by=_segments(args), progress=progress,
+                         engine=None if engine == "memory" else engine, scheduler=scheduler)
     with _Progress(len(study.sources) + 8, not getattr(args, "quiet", False)) as progress:
         responses = _responses(study, progress, found)
         return score(responses, by=_segments(args), progress=progress)
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    """--engine and --scheduler (score, report)."""
+    p.add_argument("--engine", choices=("memory", "process", "dask"),
+                   help="where to score: memory (default, or the spec's [engine] kind), "
+                   "process (files as tasks in this process) or dask (a Dask cluster)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler to run on "
+                   "(tcp://host:8786; implies --engine dask); default: a local cluster")
 
 
 def _preflight(responses: Responses, by: Sequence[str]) -> tuple[Any, list[Problem]]:
@@ -454,6 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cut by a segment column (repeatable)")
     p.add_argument("--show-ids", action="store_true", help="keep the respondent ids in the "
                    "exclusions table (left out by default: rows are named by file and row)")
+    _engine_options(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("report", help="write the Excel workbook and PNG charts")
@@ -469,6 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow --out to be a folder holding the study's input files")
     p.add_argument("--show-ids", action="store_true", help="show the respondent ids in the "
                    "Exclusions ledger: the researcher's copy, not the client's")
+    _engine_options(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="write respondent-level rows (ids hashed) for "

@@ -36,10 +36,12 @@ from txscore.result import Result
 from txscore.scoring.chunked import PartSums, chunk_sums, result_from_parts
 from txscore.scoring.driver_sums import DriverSums
 from txscore.scoring.pipeline import check_by
+from txscore.scoring.study_engine import score_study
 from txscore.scoring.sums import CellSums
 from txscore.study import Study
 
-__all__ = ["SPLIT_EVERY", "dask_client", "read_source", "score_dask"]
+__all__ = ["SPLIT_EVERY", "DaskExecutor", "dask_client", "read_source", "score_dask",
+           "score_study_dask"]
 
 #: partial sums merged per task of the tree reduction
 SPLIT_EVERY = 8
@@ -219,7 +221,8 @@ def _located(err: BaseException, source: str) -> InputDataError:
     if isinstance(err, _PartitionFailed):
         where, message, problems = err.args
         return InputDataError(f"{source}, {where}: {message}", [
-            Problem(m, f"{source}, {w}", f) for m, w, f in problems] or [Problem(
+            Problem(m, f"{source}, {w}" if w.startswith("partition") else w, f)
+            for m, w, f in problems] or [Problem(
                 message, f"{source}, {where}",
                 "check the partition's rows (layout of Responses.data).")])
     key = str(getattr(err, "task", "") or getattr(err, "key", ""))
@@ -304,3 +307,104 @@ def score_dask(study: Study, source: str | Path, *, client=None, scheduler: str 
             future.release()
     result = result_from_parts(study, part, by=by)
     return result
+
+
+def _guarded(fn, where: str, *args):
+    """Run a task, its failure raised as a picklable :class:`_PartitionFailed` naming it."""
+    try:
+        return fn(*args)
+    except TxscoreError as err:
+        raise _PartitionFailed(where, str(err).split("\n")[0], [
+            (p.message, p.where, p.fix) for p in err.problems]) from None
+    except Exception as err:
+        said = shorten(str(err).strip().split("\n")[0], 200)
+        raise _PartitionFailed(where, f"{type(err).__name__}: {said}", []) from None
+
+
+class DaskExecutor:
+    """The study engine's executor on a Dask cluster (:mod:`txscore.scoring.study_engine`):
+    each task a future, its value kept on its worker until a later task reads it.
+
+    A failed task surfaces as a located :class:`~txscore.errors.InputDataError` naming the
+    task (``file 3 (customers_w1.csv)``, ``bucket 5``); a task whose workers died is rerun by
+    Dask, and when it cannot be, the error says so.
+
+    Examples
+    --------
+    >>> with dask_client() as client:  # doctest: +SKIP
+    ...     run = DaskExecutor(client)
+    ...     run.gather([run.submit(len, "abc", key="n")])
+    [3]
+    """
+
+    def __init__(self, client, *, progress: bool = False, where: str = "the study") -> None:
+        import uuid
+
+        self.client, self.progress, self.where = client, progress, where
+        self.run = uuid.uuid4().hex[:8]  # task keys unique to this run
+
+    def submit(self, fn, *args, key: str):
+        """``fn(*args)`` as a task on the cluster (arguments may be futures)."""
+        return self.client.submit(_guarded, fn, key, *args, key=f"txscore-{key}-{self.run}",
+                                  pure=False)
+
+    def gather(self, handles: list) -> list:
+        """The tasks' values, here; a failure located."""
+        import distributed
+
+        try:
+            if self.progress:
+                distributed.progress(handles)
+            return self.client.gather(handles)
+        except Exception as err:
+            raise _located(err, self.where) from None
+
+
+def score_study_dask(study: Study, *, client=None, scheduler: str | None = None,
+                     by: Sequence[str] = (), buckets: int | None = None,
+                     progress: bool | None = None, say=None) -> Result:
+    """Score a study's source files on Dask: the study engine
+    (:func:`txscore.scoring.study_engine.score_study`) with a :class:`DaskExecutor`.
+
+    Parameters
+    ----------
+    study : Study
+    client : distributed.Client, optional
+        Run on this client's cluster (left open).
+    scheduler : str, optional
+        Else connect to this scheduler (``tcp://host:8786``); without either a
+        :class:`distributed.LocalCluster` of one worker process per core is started and
+        closed.
+    by : sequence of str
+        Segment columns to cut every score by.
+    buckets : int, optional
+        Parts the rows are spread into by respondent id (default four per worker thread).
+    progress : bool, optional
+        Dask's progress bars; None (default) shows them on a terminal only.
+    say : callable, optional
+        Called with a short message at each stage.
+
+    Returns
+    -------
+    Result
+        As :func:`txscore.score` gives it but the banner tables: with
+        ``bootstrap_exact_max = 0``, the same numbers to rounding, the same ledger and file
+        table.
+
+    Raises
+    ------
+    InputDataError
+        Every problem of every file at once, a task that failed (named), workers lost.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> score_study_dask(study).meta.engine  # doctest: +SKIP
+    'dask'
+    """
+    show = sys.stdout.isatty() if progress is None else progress
+    with dask_client(client, scheduler) as run:
+        n = buckets or 4 * max(sum(run.nthreads().values()), 1)
+        return score_study(study, DaskExecutor(run, progress=show, where=study.name),
+                           by=by, buckets=n, say=say, engine="dask")

@@ -241,7 +241,7 @@ def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
     say = say or (lambda _msg: None)
     run, n = executor, max(int(buckets), 1)
     say(f"reading {len(study.sources)} files")
-    files = [run.submit(ingest_file, study, s, i, n, key=f"file-{i}")
+    files = [run.submit(ingest_file, study, s, i, n, key=f"file {i + 1} ({s.name})")
              for i, s in enumerate(study.sources)]
     reports = run.gather([run.submit(file_summary, f, key=f"file-report-{i}")
                           for i, f in enumerate(files)])
@@ -250,10 +250,11 @@ def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
     say("exclusions")
     parts = [[run.submit(bucket_part, f, b, key=f"part-{i}-{b}") for i, f in enumerate(files)]
              for b in range(n)]
-    split = [run.submit(split_task, study, table, *parts[b], key=f"bucket-{b}")
+    split = [run.submit(split_task, study, table, *parts[b], key=f"bucket {b + 1}")
              for b in range(n)]
     done = run.gather([run.submit(bucket_report, s, key=f"bucket-report-{b}")
                        for b, s in enumerate(split)])
+    files = parts = []  # the files' rows are in the buckets now: let the executor free them
     weighted, weighting = _weights(study, done, problems)
     say("sums per cell")
     level = [run.submit(sums_task, study, tuple(by), s, weighted, key=f"sums-{b}")

@@ -114,7 +114,6 @@ class Source:
         """The file name as shown to users."""
         return self.path.name
 
-
     @property
     def table(self) -> str:
         """The spec table of this source as messages name it: ``[[sources]] #2``, or the
@@ -503,11 +502,12 @@ class Study:
     spec_path: Path | None = None
     #: ``[weighting]``; None: the weight column of ``[columns]`` as it is, or unweighted
     weighting: WeightingSettings | None = None
-    #: ``[[tables]]``, ``[[scenarios]]`` and ``[planning]`` (None: no plan), typed by
-    #: :mod:`txscore.study.banners`, :mod:`~txscore.study.scenarios`, :mod:`~.planning`
+    #: ``[[tables]]``, ``[[scenarios]]``, ``[planning]`` (None: no plan), ``[engine]`` (None:
+    #: in memory): :mod:`~.banners`, :mod:`~.scenarios`, :mod:`~.planning`, :mod:`~.engine`
     tables: tuple[Any, ...] = ()
     scenarios: tuple[Any, ...] = ()
     planning: Any = None
+    engine: Any = None
 
     # ------------------------------------------------------------------ helpers
     def columns_for(self, source: Source) -> Columns:

@@ -31,7 +31,7 @@ __all__ = ["KEYS", "TOP_KEYS", "parse_constructs", "parse_items", "parse_quality
            "parse_scales"]
 
 TOP_KEYS = ("study", "sources", "columns", "scales", "constructs", "items", "index",
-            "quality", "report", "weighting", "tables", "scenarios", "planning")
+            "quality", "report", "weighting", "tables", "scenarios", "planning", "engine")
 #: the keys each table may hold (``[weighting]``: :data:`txscore.study.weighting.WEIGHTING_KEYS`)
 KEYS = {
     "study": ("name", "language"),

@@ -28,6 +28,7 @@ from typing import Any, NoReturn
 from txscore.errors import Problem, StudySpecError, choice_problem
 from txscore.study.banners import parse_banner_tables
 from txscore.study.collector import Collector
+from txscore.study.engine import parse_engine
 from txscore.study.model import (
     BX_METHODS,
     CLUSTERS,
@@ -82,7 +83,7 @@ TABLE_FORMS = {
 }
 
 #: top-level tables whose parser checks their type itself (absent: None)
-_OWN_PARSERS = ("tables", "scenarios", "planning")
+_OWN_PARSERS = ("tables", "scenarios", "planning", "engine")
 
 #: problems that only follow from a top-level table of the wrong type (read as empty)
 CONSEQUENCES = {
@@ -261,7 +262,7 @@ def _parse(doc: Mapping[str, Any], spec: str, root: Path) -> tuple[Study, Collec
                   index, quality, report, None, weighting,
                   parse_banner_tables(c, doc.get("tables"), lang),
                   parse_scenarios(c, doc.get("scenarios"), lang),
-                  parse_planning(c, doc.get("planning")))
+                  parse_planning(c, doc.get("planning")), parse_engine(c, doc.get("engine")))
     return study, c
 
 
