@@ -1,0 +1,232 @@
+"""The study engine: a study's files scored as tasks, in process or on Dask, give the
+in-memory result.
+
+``tx.score(study, engine="process" | "dask")`` reads each file in its own task (the per-file
+function of :func:`txscore.check`), spreads the rows into buckets by respondent id, splits
+exclusions per bucket, rakes on the cross-classification and reduces every bucket to sums.
+Every value of the scores, items, reliability and drivers tables must equal
+:func:`txscore.score` of :func:`txscore.load` with ``bootstrap_exact_max = 0`` to 1e-9; the
+ledger and the file table must be the same rows, in the same order. A real ``LocalCluster``
+(2 worker processes) runs the Dask executor; a worker killed in the middle of a run gives
+the same numbers or a clear error.
+
+Named to run last (after test_zz_dask): a Dask client leaves threads in the test process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import base_spec, sample_copy, write_spec
+
+import txscore as tx
+from txscore.cli import main
+from txscore.errors import InputDataError, ParameterError, StudySpecError
+from txscore.scoring.study_engine import InProcess, score_study
+
+distributed = pytest.importorskip("distributed")
+
+TABLES = ("scores", "items", "reliability", "distributions", "changes", "grid",
+          "reliability_items", "reliability_waves", "cx_weights", "bx_weights", "drivers")
+MULTI = Path(__file__).parent / "data" / "multiplatform" / "study.toml"
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.filterwarnings("ignore::txscore.TxscoreWarning")]
+
+
+def assert_same(expected: tx.Result, got: tx.Result, tables=TABLES) -> None:
+    """Numbers to 1e-9 (relative or absolute), NaN where NaN, text equal; the ledger and
+    the file table row for row."""
+    for name in tables:
+        a, b = getattr(expected, name), getattr(got, name)
+        assert a.shape == b.shape and list(a.columns) == list(b.columns), name
+        num = a.select_dtypes("number").columns
+        x, y = a[num].to_numpy(float), b[num].to_numpy(float)
+        assert (np.isnan(x) == np.isnan(y)).all(), name
+        gap = np.abs(np.nan_to_num(x) - np.nan_to_num(y)) / np.maximum(1.0, np.abs(
+            np.nan_to_num(x)))
+        assert gap.max(initial=0.0) <= 1e-9, (name, float(gap.max()))
+        rest = [c for c in a.columns if c not in num]
+        pd.testing.assert_frame_equal(a[rest].astype(str), b[rest].astype(str), obj=name)
+    pd.testing.assert_frame_equal(expected.exclusions, got.exclusions, check_dtype=False)
+    pd.testing.assert_frame_equal(expected.files, got.files[expected.files.columns],
+                                  check_dtype=False)
+
+
+def normal_law(path) -> tx.Study:
+    """The study with every cell's bootstrap from the normal law of its sums."""
+    return tx.read_study(path).with_settings(bootstrap=200, bootstrap_exact_max=0)
+
+
+def in_memory(study: tx.Study) -> tx.Result:
+    return tx.score(tx.load(study))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    study = normal_law(sample_copy(tmp_path_factory.mktemp("engine_sample"), decisions=False))
+    return study, in_memory(study)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.mark.parametrize("buckets", [1, 5])
+def test_the_process_engine_equals_memory_on_the_sample(sample, buckets):
+    study, expected = sample
+    got = score_study(study, InProcess(), buckets=buckets)
+    assert got.meta.engine == "process" and got.meta.rows == len(tx.load(study).data)
+    assert_same(expected, got)
+
+
+def test_the_process_engine_equals_memory_on_a_multiplatform_brand_loop():
+    """Several platforms' exports, a brand loop (respondents with several rows: the cluster
+    strata), ids repeated: every number, the ledger and the file table."""
+    study = normal_law(MULTI)
+    assert_same(in_memory(study), tx.score(study, engine="process", buckets=3))
+
+
+def _tiny(folder: Path, files: dict[str, pd.DataFrame], **spec_changes) -> Path:
+    """A tiny study of several customer files of one wave (base_spec's items)."""
+    spec = base_spec()
+    for name, frame in files.items():
+        frame.to_csv(folder / name, index=False)
+        spec["sources"].append({"path": name, "population": "customer", "wave": "W1"})
+    spec.update(spec_changes)
+    return write_spec(folder, spec)
+
+
+def _answers(ids: list[str], brand: str, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"resp_id": ids, "brand": brand})
+    for col in ("eff_1", "ease_1", "emo_1", "ret_1", "enr_1", "adv_1", "sal_1", "fit_1",
+                "trust_1"):
+        frame[col] = rng.integers(1, 6, len(ids))
+    return frame
+
+
+def test_duplicate_ids_across_files_fall_in_one_bucket_and_the_first_file_wins(tmp_path):
+    first = _answers([f"r{i}" for i in range(40)], "A", 1)
+    second = _answers([f"r{i}" for i in range(30, 70)], "A", 2)  # r30..r39 repeat
+    study = tx.read_study(_tiny(tmp_path, {"a.csv": first, "b.csv": second}))
+    expected = in_memory(study)
+    dups = expected.exclusions.query("reason == 'duplicate_id'")
+    assert len(dups) == 10 and set(dups["source_file"]) == {"b.csv"}
+    for buckets in (1, 3, 7):
+        got = score_study(study, InProcess(), buckets=buckets)
+        pd.testing.assert_frame_equal(expected.exclusions, got.exclusions, check_dtype=False)
+        assert got.files["reconciles"].all()
+        assert got.files["duplicate_id"].tolist() == [0, 10]
+
+
+def test_every_problem_of_every_file_at_once_as_load_says_them(tmp_path):
+    bad = _answers(["x1", "x2"], "A", 3).drop(columns=["ease_1"])
+    worse = _answers(["y1", "y2"], "A", 4)
+    worse["eff_1"] = worse["eff_1"].astype(object)
+    worse.loc[0, "eff_1"] = "Sometimes"  # not a label of the scale
+    study = tx.read_study(_tiny(tmp_path, {"a.csv": bad, "b.csv": worse}))
+    expected = [str(p) for p in tx.check(study).errors]
+    assert len(expected) >= 2
+    with pytest.raises(InputDataError) as err:
+        tx.score(study, engine="process")
+    assert [str(p) for p in err.value.problems] == expected
+
+
+def test_the_dask_engine_on_a_local_cluster_equals_memory(client, sample):
+    study, expected = sample
+    got = tx.score(study, client=client)
+    assert got.meta.engine == "dask"
+    assert_same(expected, got)
+
+
+def test_the_command_line_runs_on_a_scheduler_address(client, sample, tmp_path):
+    study, expected = sample
+    spec = study.spec_path
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["score", str(spec), "--format", "csv", "--scheduler",
+                     client.scheduler.address])
+    assert code == 0
+    scores = pd.read_csv(io.StringIO(out.getvalue()), dtype={"wave": str})
+    mem = tx.score(tx.load(tx.read_study(spec)))  # the spec's own bootstrap settings
+    pd.testing.assert_series_equal(scores["value"], mem.scores["value"].reset_index(drop=True),
+                                   check_dtype=False, rtol=1e-9, check_names=False)
+
+
+def test_the_report_command_on_the_process_engine(sample, tmp_path):
+    study, _ = sample
+    code = main(["report", str(study.spec_path), "--out", str(tmp_path / "out"), "-q",
+                 "--no-charts", "--engine", "process"])
+    assert code == 0 and (tmp_path / "out" / f"{study.name}.xlsx").exists()
+
+
+def test_the_engine_table_of_the_spec(tmp_path):
+    spec = base_spec()
+    spec["sources"] = [{"path": "a.csv", "population": "customer", "wave": "W1"}]
+    _answers(["a"], "A", 1).to_csv(tmp_path / "a.csv", index=False)
+    spec["engine"] = {"kind": "process", "buckets": 3}
+    study = tx.read_study(write_spec(tmp_path, spec))
+    assert (study.engine.kind, study.engine.buckets, study.engine.scheduler) == (
+        "process", 3, None)
+    assert tx.score(study).meta.engine == "process"
+    spec["engine"] = {"kind": "spark", "scheduler": "localhost", "buckets": 0, "colour": 1}
+    with pytest.raises(StudySpecError) as err:
+        tx.read_study(write_spec(tmp_path, spec))
+    said = "\n".join(p.message for p in err.value.problems)
+    for part in ("kind must be one of", "scheduler must be an address", "buckets must be",
+                 "unknown key 'colour'"):
+        assert part in said
+
+
+def test_responses_cannot_go_to_another_engine(sample):
+    study, _ = sample
+    with pytest.raises(ParameterError):
+        tx.score(tx.load(study), engine="dask")
+    with pytest.raises(ParameterError):
+        tx.score(study, engine="spark")
+
+
+def test_a_worker_killed_mid_run_gives_the_numbers_or_a_clear_error(sample):
+    study, expected = sample
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as c:
+        victim = next(iter(c.run(os.getpid).values()))
+        killed, done = threading.Event(), threading.Event()
+
+        def killer() -> None:  # kill once a bucket's sums are being computed
+            while not done.is_set():
+                busy = [k for keys in c.processing().values() for k in keys]
+                if any("txscore-sums" in str(k) or "txscore-bucket" in str(k) for k in busy):
+                    os.kill(victim, signal.SIGKILL)
+                    killed.set()
+                    return
+                time.sleep(0.002)
+
+        thread = threading.Thread(target=killer)
+        thread.start()
+        try:
+            outcome = tx.score(study, client=c, buckets=12)
+        except InputDataError as err:
+            outcome = err
+        finally:
+            done.set()
+            thread.join()
+    assert killed.is_set(), "the run ended before a worker could be killed"
+    if isinstance(outcome, InputDataError):
+        assert "Dask" in str(outcome) or "bucket" in str(outcome)
+    else:
+        assert_same(expected, outcome)
