@@ -185,3 +185,18 @@ def test_no_rows_gives_the_empty_table_and_settings_are_checked():
     assert empty.empty
     with pytest.raises(ParameterError, match="n_boot"):
         drivers_from_sums(DriverSums(study).collect(), study, n_boot=-1)
+
+
+def test_both_executors_check_settings_alike(sample):
+    """One check of the settings (scoring.drivers.driver_settings): every invalid one
+    listed, the same problems whichever executor is asked."""
+    said = []
+    for call in (lambda: standard_drivers(sample, n_boot=-1, seed=-2, method="lasso"),
+                 lambda: drivers_from_sums(DriverSums(sample.study).collect(), sample.study,
+                                           n_boot=-1, seed=-2, method="lasso")):
+        with pytest.raises(ParameterError) as error:
+            call()
+        said.append([(p.where, p.message) for p in error.value.problems])
+    assert said[0] == said[1]
+    assert [next(n for n in ("method", "n_boot", "seed") if n in message)
+            for _, message in said[0]] == ["method", "n_boot", "seed"]

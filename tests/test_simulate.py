@@ -484,6 +484,60 @@ def test_scenarios_sheet_and_slide(sample_result: tx.Result, language: str,
     assert words["sim_assumptions"] in slide.notes_slide.notes_text_frame.text
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_slide_says_why_an_interval_has_no_width(sample_result: tx.Result, language: str,
+                                                 fixed_date: None) -> None:
+    """An interval of no width by construction ("8.00 to 8.00") is marked on the slide
+    itself, and a line under the table says why: the weights held fixed (BX's equal weights
+    here) or the shift taken as given, not a certain change."""
+    from pptx import Presentation
+
+    from txscore.reporting.deck import deck_bytes
+    from txscore.reporting.deck_scenarios import FIXED_MARK, GIVEN_MARK
+    from txscore.reporting.text import words_for
+
+    words = words_for(language)
+    study = replace(sample_result.study, report=replace(sample_result.study.report,
+                                                        language=language))
+    result = replace(sample_result, study=study)
+    deck = Presentation(io.BytesIO(deck_bytes(result)))
+    titles = [s.shapes.title.text_frame.text for s in deck.slides if s.shapes.title]
+    fixed_line = f"{FIXED_MARK} {words.table['sim_notes']['fixed_weights']}"
+    given_line = f"{GIVEN_MARK} {words['sim_given']}"
+    # the words say the reason, not certainty, in the slide's language
+    assert ("not because the change is certain" if language == "en"
+            else "non parce que l’évolution serait certaine") in fixed_line
+    for name, brand, wave in (("Easier", "Northwind", "2026 Q2"),
+                              ("Trusted by prospects", "Adatum", "2026 Q1")):
+        part = result.scenarios[result.scenarios["scenario"] == name]
+        # independently: BX's weights are equal (fixed), CX's are fitted; a shifted score's
+        # interval is the shift itself
+        fixed = part["measure"].isin(["bx_customers", "bx_non_customers",
+                                      "non_customer_score"]) & (part["change"] != 0)
+        fixed |= (part["measure"] == "tx") & (name == "Trusted by prospects")
+        shifted = part["level"] == "shift"
+        assert fixed.any() == (name != "Easier") and shifted.any()  # both cases are met
+        assert (part.loc[fixed | shifted, "ci_low"] == part.loc[fixed | shifted,
+                                                                   "ci_high"]).all()
+        title = words["sim_slide_title"].format(name=name) + f" – {brand}, {wave}"
+        slide = deck.slides[titles.index(title)]
+        shape = next(sh for sh in slide.shapes if sh.has_table)
+        cells = [shape.table.cell(r, 5).text for r in range(1, len(shape.table.rows))]
+        assert len(cells) == len(part)
+        for cell, is_fixed, is_shifted in zip(cells, fixed, shifted, strict=True):
+            assert cell.endswith(f" {FIXED_MARK}") == is_fixed, cell
+            assert cell.endswith(f" {GIVEN_MARK}") == is_shifted, cell
+        texts = [sh for sh in slide.shapes if sh.has_text_frame
+                 and sh.text_frame.text.startswith((FIXED_MARK, GIVEN_MARK))]
+        (box,) = texts  # on the slide, not only in the notes
+        lines = box.text_frame.text.split("\n")
+        assert lines == ([fixed_line] if fixed.any() else []) + [given_line]
+        # under the table (its header on up to two lines), above the footer
+        row = shape.table.rows[1].height
+        assert box.top >= shape.top + row * (len(part) + 2) - 1
+        assert box.top + box.height <= deck.slide_height * (1 - 0.09) + 1
+
+
 def test_a_brand_missing_from_the_wave_is_located(sample_result: tx.Result) -> None:
     s = sample_result.scores
     result = replace(sample_result, scores=s[~((s["brand"] == "Northwind")

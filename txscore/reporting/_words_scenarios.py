@@ -8,7 +8,8 @@ it. A key may not be defined twice. ``EN`` and ``FR`` have the same keys.
 Tables of this part: ``sim_notes`` (the ``note`` codes of
 :data:`txscore.scoring.simulate.SIMULATION_NOTES`, as sentences), and entries of
 ``sheets``, ``contents`` and ``text`` (keys starting with ``sim_``: the sheet's title,
-subtitle, headers, the assumptions and the slide's words).
+subtitle, headers, the assumptions and the slide's words; ``sim_given``: why a shifted
+score's interval has no width).
 """
 
 from txscore.reporting.typography import french_spaces
@@ -24,7 +25,8 @@ EN: dict = {
         "box_shift": "A share of respondents moved one answer box: the score change comes "
                      "from the brand's answer distribution.",
         "fixed_weights": "The index's weights are fixed by its method: the interval has no "
-                         "width.",
+                         "width because they are held fixed, not because the change is "
+                         "certain.",
         "interval_bound": "Several estimated weights: the interval is a conservative bound.",
         "suppressed": "Base too small: no number shown.",
     },
@@ -61,6 +63,8 @@ EN: dict = {
                           "{high})",
         "sim_slide_note": "Associated changes under the fitted index weights, not effects of "
                           "an action.",
+        "sim_given": "A shifted score moves by the amount given: its interval has no width "
+                     "because the shift is taken as given, not because it is certain.",
     },
 }
 
@@ -76,7 +80,8 @@ FR: dict = french_spaces({
         "box_shift": "Une part des répondants monte d’une case de réponse : l’évolution du "
                      "score vient de la distribution des réponses de la marque.",
         "fixed_weights": "Les poids de l’indice sont fixés par sa méthode : l’intervalle est "
-                         "de largeur nulle.",
+                         "de largeur nulle parce qu’ils sont tenus fixes, non parce que "
+                         "l’évolution serait certaine.",
         "interval_bound": "Plusieurs poids estimés : l’intervalle est une borne prudente.",
         "suppressed": "Base trop faible : aucun chiffre affiché.",
     },
@@ -117,5 +122,8 @@ FR: dict = french_spaces({
                           "{high})",
         "sim_slide_note": "Évolutions associées selon les poids estimés des indices, pas des "
                           "effets d’une action.",
+        "sim_given": "Un score déplacé bouge du montant indiqué : son intervalle est de "
+                     "largeur nulle parce que le déplacement est posé par hypothèse, non parce "
+                     "qu’il serait certain.",
     },
 })

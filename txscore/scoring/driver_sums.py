@@ -16,12 +16,9 @@ slices keep), the order of the in-memory normal draws.
 
 from __future__ import annotations
 
-import numbers
-import warnings
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -29,8 +26,17 @@ import pandas as pd
 from txscore import errors as err
 from txscore.scoring.drivers import (
     POPULATION_WORDS,
+    DriverPlan,
+    DriverSettings,
+    absent_skip,
+    analysis_plans,
+    analysis_where,
+    base_skip,
     boot_interval,
+    driver_settings,
     driver_table,
+    fit_skip,
+    mean_score100,
     say_warning,
 )
 from txscore.scoring.engine import cell_flags
@@ -40,70 +46,10 @@ from txscore.stats.moments import cov_from_moments, moment_features, recentre_mo
 from txscore.study import Study
 from txscore.study.vocabulary import POPULATIONS
 
-__all__ = ["DriverPlan", "DriverStudySums", "DriverSums", "drivers_from_sums"]
+__all__ = ["DriverStudySums", "DriverSums", "drivers_from_sums"]
 
 _MULTI = None  # the stratum key of the respondents with several rows in the wave
-Wanted = list[tuple[str, str, "DriverPlan | str"]]
-
-
-@dataclass(frozen=True)
-class DriverPlan:
-    """One analysis of one population, as the spec and the data's columns define it:
-    ``analysis``, ``population``, ``outcome`` (the output's codes), ``drivers`` (constructs,
-    or items for ``items_loyalty``) and their ``labels``; per driver, the items whose mean
-    score100 is its score (``driver_items``); the outcome's items (``outcome_items``)."""
-
-    analysis: str
-    population: str
-    outcome: str
-    drivers: tuple[str, ...]
-    labels: tuple[str, ...]
-    driver_items: tuple[tuple[str, ...], ...]
-    outcome_items: tuple[str, ...]
-
-
-def _wanted(study: Study, columns: Iterable[str], items: bool) -> Wanted:
-    """Per analysis asked for: (analysis, population, its plan or why the spec rules it
-    out), as :func:`txscore.scoring.drivers.standard_drivers` plans them."""
-    wanted = [("cx_loyalty", "customer", "cx_quality", "loyalty"),
-              ("bx_preference_customer", "customer", "bx_pillar", "preference"),
-              ("bx_preference_non_customer", "non_customer", "bx_pillar", "preference")]
-    if items:
-        wanted.append(("items_loyalty", "customer", "cx_quality", "loyalty"))
-    columns = set(columns)
-    out: Wanted = []
-    for analysis, pop, driver_role, outcome_role in wanted:
-        asked = set(study.items_for(pop)) & columns
-        names = {role: [c.name for c in study.constructs_with_role(role)
-                        if study.items_of(c.name) and set(study.items_of(c.name)) <= asked]
-                 for role in (driver_role, outcome_role)}
-        missing = [role for role, found in names.items() if not found]
-        if missing:
-            out.append((analysis, pop, f"{analysis}: skipped, the spec has no construct with "
-                        f"role {' or '.join(map(repr, missing))} asked of "
-                        f"{POPULATION_WORDS[pop]}. "
-                        "Fix: add one to [constructs] and [items] in study.toml."))
-            continue
-        label = "loyalty" if outcome_role == "loyalty" else "+".join(names[outcome_role])
-        outcome_items = tuple(c for name in names[outcome_role] for c in study.items_of(name))
-        groups = ([(c, study.items[c].label_in(), (c,)) for name in names[driver_role]
-                   for c in study.items_of(name)] if analysis == "items_loyalty" else
-                  [(c, study.constructs[c].title, tuple(study.items_of(c)))
-                   for c in names[driver_role]])
-        drivers, labels, items_of = (tuple(g) for g in zip(*groups, strict=True))
-        out.append((analysis, pop, DriverPlan(analysis, pop, label, drivers, labels, items_of,
-                                              outcome_items)))
-    return out
-
-
-def _mean_score100(data: pd.DataFrame, study: Study, cols: tuple[str, ...]) -> np.ndarray:
-    """Row means of the answered items' score100 (NaN when none is)."""
-    scales = [study.scales[study.items[c].scale] for c in cols]
-    block = np.column_stack([100 * (data[c].to_numpy(dtype=float, na_value=np.nan) - s.min)
-                             / (s.max - s.min) for c, s in zip(cols, scales, strict=True)])
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(block, axis=1)
+Wanted = list[tuple[str, str, DriverPlan | str]]
 
 
 def _width(k: int) -> int:
@@ -161,8 +107,8 @@ def _chunk_wave(study: Study, plans: list[DriverPlan], d: pd.DataFrame) -> _Wave
     pos = (w := np.where(np.isfinite(w), w, 0.0)) > 0
     kept, outcome, X, W = [], [], [], []
     for plan in plans:
-        scores = np.column_stack([_mean_score100(d, study, cols) for cols in plan.driver_items])
-        y = _mean_score100(d, study, plan.outcome_items)
+        scores = np.column_stack([mean_score100(d, study, cols) for cols in plan.driver_items])
+        y = mean_score100(d, study, plan.outcome_items)
         answered = ~np.isnan(scores[pos]).all(axis=0)
         x = np.column_stack([scores[:, answered], y])
         complete = np.isfinite(x).all(axis=1) & pos
@@ -292,14 +238,14 @@ class DriverSums:
     def _plans(self, population: str) -> list[DriverPlan]:
         """The plans of one population (the spec and the first chunk's columns decide)."""
         if self.wanted is None:
-            self.wanted = _wanted(self.study, self.study.items, self.items)
+            self.wanted = analysis_plans(self.study, self.study.items, self.items)
         return [p for _, pop, p in self.wanted
                 if isinstance(p, DriverPlan) and pop == population]
 
     def add(self, chunk: pd.DataFrame) -> None:
         """Add rows in the :attr:`Responses.data` layout (index: their row numbers)."""
         if self.wanted is None:
-            self.wanted = _wanted(self.study, chunk.columns, self.items)
+            self.wanted = analysis_plans(self.study, chunk.columns, self.items)
         at = np.asarray(chunk.index)
         at = at if np.issubdtype(at.dtype, np.integer) else np.arange(len(chunk))
         wave = chunk["wave"].astype(str).to_numpy(dtype=object)
@@ -342,30 +288,9 @@ class DriverSums:
                                dict(self.population_rows))
 
 
-class _Settings(NamedTuple):
-    method: str
-    n_boot: int
-    seed: int
-    confidence: float
-    min_n_eff: float  # [report] suppress_below
-
-
 #: A fit: its rows of the table, warning codes, the analysis' place among its population's
 #: plans, the complete cases' pooled weighted mean and pooled feature sums about it.
 _Fitted = tuple[pd.DataFrame, list[str], int, np.ndarray, np.ndarray]
-
-
-def _settings(study: Study, method: object, n_boot: object, seed: object,
-              confidence: object) -> _Settings:
-    """The settings, defaults from ``[report]``, checked."""
-    rep = study.report
-    err.check_choice(method := "relative_weights" if method is None else method, "method",
-                     sd.METHODS, fix="use 'relative_weights' (default) or 'shapley'.")
-    for name, value in (("n_boot", n_boot := rep.bootstrap if n_boot is None else n_boot),
-                        ("seed", seed := rep.seed if seed is None else seed)):
-        err.check_scalar(value, name, numbers.Integral, min_val=0, fix="give 0 or more.")
-    confidence = err.check_confidence(rep.confidence if confidence is None else confidence)
-    return _Settings(method, n_boot, seed, confidence, rep.suppress_below)  # type: ignore
 
 
 def _pooled(wave: _Wave, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -383,80 +308,38 @@ def _pooled(wave: _Wave, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     return c, S, Q, top
 
 
-def _guards(cov: np.ndarray, names: list[str], n: int) -> list[str]:
-    """The guards of :func:`txscore.stats.drivers.point_importance`, on a covariance."""
-    p = len(names)
-    codes = [f"few_cases_per_driver({n / p:.1f})"] if n / p < sd.MIN_N_PER_DRIVER else []
-    sdev = np.sqrt(np.diag(cov))
-    rxx = (cov / np.outer(sdev, sdev))[:-1, :-1]
-    i, j = np.triu_indices(p, 1)
-    dup = np.abs(rxx[i, j]) > sd.NEAR_DUPLICATE_R
-    e = np.linalg.eigvalsh(rxx)
-    if e[0] <= 1e-10 * e[-1]:
-        raise err.InputDataError(
-            f"drivers {names} are linearly dependent (one is an exact combination of others), "
-            "so their importances are not defined. Fix: drop or merge the redundant drivers.")
-    r = [f"{abs(x):.{2 if abs(x) < 0.995 else 3}f}".removeprefix("0") for x in rxx[i, j]]
-    codes += [f"near_duplicate:{names[a]}~{names[b]}({'-' * (rxx[a, b] < 0)}{text})"
-              for a, b, text, d in zip(i, j, r, dup, strict=True) if d]
-    if not dup.any() and e[-1] / e[0] > sd.MAX_CONDITION:
-        codes.append(f"singular({e[-1] / e[0]:.0f})")
-    return codes
-
-
-def _point(S: np.ndarray, Q: np.ndarray, top: np.ndarray, names: list[str], outcome: str,
-           method: str) -> tuple[dict[str, np.ndarray], list[str]]:
-    """:func:`txscore.stats.drivers.point_importance` from complete-case moment sums."""
+def _point(S: np.ndarray, top: np.ndarray, names: list[str], outcome: str, method: str,
+           n_eff: float) -> tuple[dict[str, np.ndarray], list[str]]:
+    """:func:`txscore.stats.drivers.point_importance` from complete-case moment sums (the
+    same guards: :func:`txscore.stats.drivers.importance_from_cov`)."""
     n, p = int(round(S[-1])), len(names)
-    if n <= p + 1:
-        raise err.InputDataError(f"{n} complete cases for {p} drivers: the regression needs "
-                                 f"more than p + 1 = {p + 1}. Fix: use fewer drivers or more "
-                                 "respondents.")
-    cov = cov_from_moments(S, p + 1, np.full(p + 1, -np.inf))[0]
-    constant = [c for c, v, t in zip([*names, outcome], np.diag(cov), top, strict=True)
-                if v <= (1e-10 * t) ** 2]
-    if constant:
-        raise err.InputDataError(f"columns {constant} have zero variance over the {n} "
-                                 "complete cases, so they cannot drive or be driven. Fix: "
-                                 "drop them.")
-    codes = _guards(cov, names, n)
-    raw, r2, coefs = (sd.relative_weights_from_cov if method == "relative_weights"
-                      else sd.shapley_from_cov)(cov)
-    if not r2 > 1e-12:
-        raise err.InputDataError(f"R^2 of {outcome!r} on the drivers is zero: importances "
-                                 "are not defined.")
+    cov = cov_from_moments(S, p + 1, np.full(p + 1, -np.inf))[0] if n > p + 1 else None
+    raw, r2, coefs, codes = sd.importance_from_cov(cov, n, top, names, outcome=outcome,
+                                                   method=method)
     return {"driver": np.array(names, dtype=object), "raw_weight": raw,
             "importance": 100 * raw / r2, "sign": np.where(coefs < 0, -1, 1),
-            "r2": np.full(p, float(r2)), "n": np.full(p, n),
-            "n_eff": np.full(p, float(inf.kish_n_eff(S[0], Q[0])))}, codes
+            "r2": np.full(p, float(r2)), "n": np.full(p, n), "n_eff": np.full(p, n_eff)}, codes
 
 
-def _fit(plan: DriverPlan, index: int, wave: str, sums: _Wave, s: _Settings,
+def _fit(plan: DriverPlan, index: int, wave: str, sums: _Wave, s: DriverSettings,
          study: Study) -> tuple[_Fitted | None, list[str]]:
     """One analysis in one wave: its rows without the interval, or why not (the in-memory
     path's messages); ``performance`` with the linearised se of a weighted mean."""
-    where = f"{plan.analysis}, {POPULATION_WORDS[plan.population]}, wave {wave}"
+    where = analysis_where(plan.analysis, plan.population, wave)
     answered = sums.kept[index]
     codes = [f"driver_left_out:{plan.drivers[j]}" for j in np.flatnonzero(~answered)]
     keep = np.flatnonzero(answered).tolist()
-    if not sums.outcome[index]:
-        return None, [f"{where}: skipped, no respondent answered the outcome's items "
-                      f"({plan.outcome})."]
-    if not keep:
-        return None, [f"{where}: skipped, no respondent answered any driver's items."]
-    if s.method == "shapley" and len(keep) > sd.MAX_SHAPLEY_DRIVERS:
-        return None, [f"{where}: skipped, Shapley/LMG takes at most {sd.MAX_SHAPLEY_DRIVERS} "
-                      f"drivers and this analysis has {len(keep)}. Fix: use "
-                      "method='relative_weights'."]
+    skip = fit_skip(where, plan.outcome, sums.outcome[index], len(keep), s.method)
+    if skip:
+        return None, [skip]
     centre, S, Q, top = _pooled(sums, index)
     n_eff = float(inf.kish_n_eff(S[0], Q[0]))
-    if n_eff < s.min_n_eff:
-        return None, [f"{where}: skipped, effective base {n_eff:.1f} of {int(round(S[-1]))} "
-                      f"respondents with every driver and the outcome answered is below "
-                      f"suppress_below = {s.min_n_eff:g}."]
+    skip = base_skip(where, n_eff, int(round(S[-1])), s.min_n_eff)
+    if skip:
+        return None, [skip]
     try:
-        point, found = _point(S, Q, top, [plan.drivers[j] for j in keep], plan.outcome,
-                              s.method)
+        point, found = _point(S, top, [plan.drivers[j] for j in keep], plan.outcome,
+                              s.method, n_eff)
     except err.InputDataError as error:
         return None, [f"{where}: skipped, {error}"]
     codes += found
@@ -476,7 +359,7 @@ def _fit(plan: DriverPlan, index: int, wave: str, sums: _Wave, s: _Settings,
     return (frame, codes, index, centre, S), [f"{where}: {say_warning(code)}" for code in codes]
 
 
-def _bootstrap(fits: list[_Fitted], sums: _Wave, brands: list[str], s: _Settings,
+def _bootstrap(fits: list[_Fitted], sums: _Wave, brands: list[str], s: DriverSettings,
                rng: np.random.Generator) -> list[np.ndarray]:
     """(n_boot, p) importances per fit: per stratum in brand order (several-row respondents
     last) one block of normal draws, as in ``driver_bootstrap.mixed_replicate_sums``."""
@@ -492,8 +375,7 @@ def _bootstrap(fits: list[_Fitted], sums: _Wave, brands: list[str], s: _Settings
         for b, f in enumerate(fits):
             normal[b] += recentre_moments(draws[:, bounds[b]:bounds[b + 1]], k[b],
                                           st.centre[f[2]] - f[3])
-    decompose = (sd.relative_weights_from_cov if s.method == "relative_weights"
-                 else sd.shapley_from_cov)
+    decompose = sd.decomposition(s.method)
     out = []
     for (*_, S), sums_b, kb in zip(fits, normal, k, strict=True):
         diag = np.flatnonzero(np.equal(*np.triu_indices(kb)))
@@ -509,8 +391,8 @@ def _finish(fit: _Fitted, boot: np.ndarray | None, confidence: float) -> str | N
     frame = fit[0]
     frame["ci_low"], frame["ci_high"], warn = boot_interval(boot, confidence, len(frame))
     frame["warning"] = ";".join([*fit[1], *([warn] if warn else [])])
-    pop = POPULATION_WORDS[frame["population"].iloc[0]]
-    where = f"{frame['analysis'].iloc[0]}, {pop}, wave {frame['wave'].iloc[0]}"
+    where = analysis_where(*(str(frame[c].iloc[0]) for c in ("analysis", "population",
+                                                             "wave")))
     return f"{where}: {say_warning(warn)}" if warn else None
 
 
@@ -541,14 +423,13 @@ def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None
     >>> bool(table.loc[0, "ci_low"] < 46.5 < table.loc[0, "ci_high"])
     True
     """
-    s, say = _settings(study, method, n_boot, seed, confidence), progress or (lambda _: None)
+    s, say = driver_settings(study, method, n_boot, seed, confidence), progress or (
+        lambda _: None)
     messages: list[str] = []
     plans: dict[str, list[DriverPlan]] = {pop: [] for pop in POPULATIONS}
     for analysis, pop, plan in sums.wanted:
         if isinstance(plan, str) or not sums.population_rows.get(pop):
-            messages.append(plan if isinstance(plan, str) else f"{analysis}: skipped, the data "
-                            f"have no {POPULATION_WORDS[pop]}. Fix: add a source with "
-                            f"population = {pop!r}.")
+            messages.append(plan if isinstance(plan, str) else absent_skip(analysis, pop))
         plans[pop] += [plan] if isinstance(plan, DriverPlan) else []
     waves = list(dict.fromkeys([*study.waves, *sums.wave_order]))
     frames = []
@@ -571,8 +452,4 @@ def drivers_from_sums(sums: DriverStudySums, study: Study, *, method: str | None
             warn = _finish(fit, boot, s.confidence)
             frames.append(fit[0])
             messages += [warn] if warn else []
-    for message in messages:
-        warnings.warn(message, err.TxscoreWarning, stacklevel=2)
-    out = driver_table(frames, waves)
-    out.attrs["warnings"] = list(messages)
-    return out
+    return driver_table(frames, waves, messages)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numbers
 import warnings
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,15 +57,18 @@ from txscore.stats.drivers import (
     DRIVER_WARNINGS,
     MAX_SHAPLEY_DRIVERS,
     METHODS,
+    boot_interval,
     point_importance,
     warning_message,
 )
-from txscore.stats.inference import kish_n_eff, percentile_interval, suppress, z_value
+from txscore.stats.inference import kish_n_eff, suppress, z_value
 from txscore.study import Study
 from txscore.study.vocabulary import POPULATIONS
 
 __all__ = ["ANALYSES", "COLUMNS", "IP_QUADRANTS", "POPULATION_WORDS", "WARNINGS",
-           "boot_interval", "driver_table", "ip_quadrants", "say_warning", "standard_drivers"]
+           "DriverPlan", "DriverSettings", "absent_skip", "analysis_plans", "analysis_where",
+           "base_skip", "driver_settings", "driver_table", "fit_skip",
+           "ip_quadrants", "mean_score100", "say_warning", "standard_drivers"]
 
 #: The analyses, in the order of the output.
 ANALYSES = ("cx_loyalty", "bx_preference_customer", "bx_preference_non_customer",
@@ -82,6 +85,22 @@ IP_QUADRANTS = ("concentrate", "keep", "low", "overkill", "unclear")
 WARNINGS = (*DRIVER_WARNINGS, "driver_left_out")
 #: populations as the messages name them
 POPULATION_WORDS = {"customer": "customers", "non_customer": "non-customers"}
+
+
+@dataclass(frozen=True)
+class DriverPlan:
+    """One analysis of one population, as the spec and the data's columns define it:
+    ``analysis``, ``population``, ``outcome`` (the output's codes), ``drivers`` (constructs,
+    or items for ``items_loyalty``) and their ``labels``; per driver, the items whose mean
+    score100 is its score (``driver_items``); the outcome's items (``outcome_items``)."""
+
+    analysis: str
+    population: str
+    outcome: str
+    drivers: tuple[str, ...]
+    labels: tuple[str, ...]
+    driver_items: tuple[tuple[str, ...], ...]
+    outcome_items: tuple[str, ...]
 
 
 @dataclass
@@ -108,78 +127,189 @@ class _Fit:
     codes: list[str]  # warning codes
 
 
-def _check_settings(method: object, n_boot: object, seed: object, confidence: object) -> None:
-    """Every invalid setting in one error (one message template, :mod:`txscore.errors`)."""
+@dataclass(frozen=True)
+class DriverSettings:
+    """The settings of the key-driver analyses, defaults from ``[report]``
+    (:func:`driver_settings`)."""
+
+    method: str
+    n_boot: int
+    seed: int
+    confidence: float
+    exact_max: int  # [report] bootstrap_exact_max
+    min_n_eff: float  # [report] suppress_below
+
+
+def driver_settings(study: Study, method: object = None, n_boot: object = None,
+                    seed: object = None, confidence: object = None) -> DriverSettings:
+    """The settings of every executor's key-driver analyses: those given, else
+    ``[report]``'s. Raises ParameterError listing every invalid one (one message template,
+    :mod:`txscore.errors`).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> driver_settings(study, n_boot=0).method, driver_settings(study, n_boot=0).n_boot
+    ('relative_weights', 0)
+    """
+    rep = study.report
+    s = DriverSettings("relative_weights" if method is None else method,  # type: ignore[arg-type]
+                       rep.bootstrap if n_boot is None else n_boot,  # type: ignore[arg-type]
+                       rep.seed if seed is None else seed,  # type: ignore[arg-type]
+                       rep.confidence if confidence is None else confidence,  # type: ignore
+                       rep.bootstrap_exact_max, rep.suppress_below)
     problems = [p for p in (
-        choice_problem(method, "method", METHODS, fix="use 'relative_weights' (default) or "
+        choice_problem(s.method, "method", METHODS, fix="use 'relative_weights' (default) or "
                        "'shapley'."),
-        scalar_problem(n_boot, "n_boot", numbers.Integral, min_val=0,
+        scalar_problem(s.n_boot, "n_boot", numbers.Integral, min_val=0,
                        fix="give a number of resamples such as 2000, or 0 for none."),
-        scalar_problem(seed, "seed", numbers.Integral, min_val=0,
+        scalar_problem(s.seed, "seed", numbers.Integral, min_val=0,
                        fix="give an integer such as 1."),
-        confidence_problem(confidence)) if p is not None]
+        confidence_problem(s.confidence)) if p is not None]
     if problems:
         raise ParameterError("Invalid settings for the key-driver analyses.", problems)
+    return s
 
 
-def _score100(data: pd.DataFrame, study: Study, cols: list[str]) -> np.ndarray:
-    """(n, len(cols)) respondent score100 of some items, NaN when unanswered."""
-    out = np.empty((len(data), len(cols)))
+def mean_score100(data: pd.DataFrame, study: Study, cols: Sequence[str]) -> np.ndarray:
+    """Row means of the answered items' score100 (NaN when none is), without nanmean's
+    warning: a driver's or the outcome's score, respondent by respondent.
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> d = pd.DataFrame({"eff_1": [1, 7, None], "eff_2": [7, None, None]})
+    >>> mean_score100(d, study, ["eff_1", "eff_2"]).tolist()  # 1-7: (x - 1) / 6
+    [50.0, 100.0, nan]
+    """
+    block = np.empty((len(data), len(cols)))
     for j, col in enumerate(cols):
         scale = study.scales[study.items[col].scale]
         x = data[col].to_numpy(dtype=float, na_value=np.nan)
-        out[:, j] = 100 * (x - scale.min) / (scale.max - scale.min)
-    return out
-
-
-def _mean_answered(block: np.ndarray) -> np.ndarray:
-    """Row means of the answered items (NaN when none is), without nanmean's warning."""
+        block[:, j] = 100 * (x - scale.min) / (scale.max - scale.min)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanmean(block, axis=1)
 
 
-def _plan(study: Study, analysis: str, pop: str, d: pd.DataFrame, drivers: list[str],
-          outcome: list[str], outcome_role: str) -> _Plan:
-    y = _mean_answered(_score100(d, study, [c for name in outcome
-                                            for c in study.items_of(name)]))
-    # a code: the loyalty composite's measure, else the outcome constructs' names
-    label = "loyalty" if outcome_role == "loyalty" else "+".join(outcome)
-    if analysis == "items_loyalty":
-        items = [c for name in drivers for c in study.items_of(name)]
-        return _Plan(analysis, pop, label, items, [study.items[c].label_in() for c in items],
-                     _score100(d, study, items), y)
-    scores = np.column_stack([_mean_answered(_score100(d, study, study.items_of(name)))
-                              for name in drivers])
-    return _Plan(analysis, pop, label, drivers, [study.constructs[c].title for c in drivers],
-                 scores, y)
+def analysis_plans(study: Study, columns: Iterable[str],
+                   items: bool) -> list[tuple[str, str, DriverPlan | str]]:
+    """Per analysis asked for (``items``: ``items_loyalty`` too), in order: (analysis,
+    population, its plan or why the spec rules it out), from the spec's construct roles
+    and the data's ``columns``.
 
-
-def _plans(study: Study, data: pd.DataFrame, by_population: dict[str, pd.DataFrame],
-           items: bool) -> tuple[list[_Plan], list[str]]:
-    """The analyses the spec and data allow, and why the others cannot run."""
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> (name, pop, plan), *_ = analysis_plans(study, study.items, False)
+    >>> name, pop, plan.drivers, plan.outcome
+    ('cx_loyalty', 'customer', ('effectiveness', 'ease', 'emotion'), 'loyalty')
+    """
     wanted = [("cx_loyalty", "customer", "cx_quality", "loyalty"),
               ("bx_preference_customer", "customer", "bx_pillar", "preference"),
               ("bx_preference_non_customer", "non_customer", "bx_pillar", "preference")]
     if items:
         wanted.append(("items_loyalty", "customer", "cx_quality", "loyalty"))
-    plans, skipped = [], []
+    columns = set(columns)
+    out: list[tuple[str, str, DriverPlan | str]] = []
     for analysis, pop, driver_role, outcome_role in wanted:
-        asked = set(study.items_for(pop)) & set(data.columns)
+        asked = set(study.items_for(pop)) & columns
         names = {role: [c.name for c in study.constructs_with_role(role)
                         if study.items_of(c.name) and set(study.items_of(c.name)) <= asked]
                  for role in (driver_role, outcome_role)}
         missing = [role for role, found in names.items() if not found]
         if missing:
-            skipped.append(f"{analysis}: skipped, the spec has no construct with role "
-                           f"{' or '.join(map(repr, missing))} asked of {POPULATION_WORDS[pop]}. "
-                           "Fix: add one to [constructs] and [items] in study.toml.")
+            out.append((analysis, pop, f"{analysis}: skipped, the spec has no construct with "
+                        f"role {' or '.join(map(repr, missing))} asked of "
+                        f"{POPULATION_WORDS[pop]}. "
+                        "Fix: add one to [constructs] and [items] in study.toml."))
+            continue
+        # a code: the loyalty composite's measure, else the outcome constructs' names
+        label = "loyalty" if outcome_role == "loyalty" else "+".join(names[outcome_role])
+        outcome_items = tuple(c for name in names[outcome_role] for c in study.items_of(name))
+        groups = ([(c, study.items[c].label_in(), (c,)) for name in names[driver_role]
+                   for c in study.items_of(name)] if analysis == "items_loyalty" else
+                  [(c, study.constructs[c].title, tuple(study.items_of(c)))
+                   for c in names[driver_role]])
+        drivers, labels, items_of = (tuple(g) for g in zip(*groups, strict=True))
+        out.append((analysis, pop, DriverPlan(analysis, pop, label, drivers, labels, items_of,
+                                              outcome_items)))
+    return out
+
+
+def analysis_where(analysis: str, population: str, wave: str) -> str:
+    """How messages name one analysis of one population in one wave.
+
+    >>> analysis_where("cx_loyalty", "customer", "2026 Q1")
+    'cx_loyalty, customers, wave 2026 Q1'
+    """
+    return f"{analysis}, {POPULATION_WORDS[population]}, wave {wave}"
+
+
+def fit_skip(where: str, outcome: str, outcome_answered: bool, n_drivers: int,
+             method: str) -> str | None:
+    """Why an analysis cannot be fitted before its complete cases are counted (``where``:
+    :func:`analysis_where`), or None: the outcome unanswered, no driver answered, too many
+    drivers for Shapley/LMG.
+
+    >>> fit_skip("w", "loyalty", True, 0, "shapley")
+    "w: skipped, no respondent answered any driver's items."
+    """
+    if not outcome_answered:
+        return (f"{where}: skipped, no respondent answered the outcome's items "
+                f"({outcome}).")
+    if n_drivers == 0:
+        return f"{where}: skipped, no respondent answered any driver's items."
+    if method == "shapley" and n_drivers > MAX_SHAPLEY_DRIVERS:
+        return (f"{where}: skipped, Shapley/LMG takes at most {MAX_SHAPLEY_DRIVERS} drivers "
+                f"and this analysis has {n_drivers}. Fix: use method='relative_weights'.")
+    return None
+
+
+def base_skip(where: str, n_eff: float, n: int, min_n_eff: float) -> str | None:
+    """Why an analysis of ``n`` complete cases is skipped for its effective base (below
+    ``[report] suppress_below``), or None.
+
+    >>> base_skip("w", 20.04, 25, 30)[:48], base_skip("w", 30.0, 40, 30)
+    ('w: skipped, effective base 20.0 of 25 respondent', None)
+    """
+    if n_eff < min_n_eff:
+        return (f"{where}: skipped, effective base {n_eff:.1f} of {n} respondents with every "
+                f"driver and the outcome answered is below suppress_below = {min_n_eff:g}.")
+    return None
+
+
+def absent_skip(analysis: str, population: str) -> str:
+    """Why an analysis is skipped when the data have none of its population.
+
+    >>> absent_skip("bx_preference_non_customer", "non_customer")[:61]
+    'bx_preference_non_customer: skipped, the data have no non-cus'
+    """
+    return (f"{analysis}: skipped, the data have no {POPULATION_WORDS[population]}. "
+            f"Fix: add a source with population = {population!r}.")
+
+
+def _plan(study: Study, plan: DriverPlan, d: pd.DataFrame) -> _Plan:
+    """A plan's driver and outcome scores, respondent by respondent."""
+    scores = np.column_stack([mean_score100(d, study, cols) for cols in plan.driver_items])
+    return _Plan(plan.analysis, plan.population, plan.outcome, list(plan.drivers),
+                 list(plan.labels), scores, mean_score100(d, study, plan.outcome_items))
+
+
+def _plans(study: Study, data: pd.DataFrame, by_population: dict[str, pd.DataFrame],
+           items: bool) -> tuple[list[_Plan], list[str]]:
+    """The analyses the spec and data allow, and why the others cannot run."""
+    plans, skipped = [], []
+    for analysis, pop, plan in analysis_plans(study, data.columns, items):
+        if isinstance(plan, str):
+            skipped.append(plan)
         elif by_population[pop].empty:
-            skipped.append(f"{analysis}: skipped, the data have no {POPULATION_WORDS[pop]}. "
-                           f"Fix: add a source with population = {pop!r}.")
+            skipped.append(absent_skip(analysis, pop))
         else:
-            plans.append(_plan(study, analysis, pop, by_population[pop], names[driver_role],
-                               names[outcome_role], outcome_role))
+            plans.append(_plan(study, plan, by_population[pop]))
     return plans, skipped
 
 
@@ -198,28 +328,21 @@ def say_warning(code: str) -> str:
 def _fit(plan: _Plan, wave: str, rows: np.ndarray, w: np.ndarray, method: str,
          min_n_eff: float) -> tuple[_Fit | None, list[str]]:
     """Point estimate of one analysis in one wave, or why it cannot be made."""
-    where = f"{plan.analysis}, {POPULATION_WORDS[plan.population]}, wave {wave}"
+    where = analysis_where(plan.analysis, plan.population, wave)
     scores, y = plan.scores[rows], plan.y[rows]
     answered = ~np.isnan(scores[w > 0]).all(axis=0)
     codes = [f"driver_left_out:{plan.drivers[j]}" for j in np.flatnonzero(~answered)]
     keep = np.flatnonzero(answered)
-    if np.isnan(y[w > 0]).all():
-        return None, [f"{where}: skipped, no respondent answered the outcome's items "
-                      f"({plan.outcome})."]
-    if len(keep) == 0:
-        return None, [f"{where}: skipped, no respondent answered any driver's items."]
-    if method == "shapley" and len(keep) > MAX_SHAPLEY_DRIVERS:
-        return None, [f"{where}: skipped, Shapley/LMG takes at most {MAX_SHAPLEY_DRIVERS} "
-                      f"drivers and this analysis has {len(keep)}. Fix: use "
-                      "method='relative_weights'."]
+    skip = fit_skip(where, plan.outcome, not np.isnan(y[w > 0]).all(), len(keep), method)
+    if skip:
+        return None, [skip]
     X = np.column_stack([scores[:, keep], y])
     complete = np.isfinite(X).all(axis=1) & (w > 0)
     wc = w[complete]
-    n_eff = float(kish_n_eff(wc.sum(), wc @ wc))
-    if n_eff < min_n_eff:
-        return None, [f"{where}: skipped, effective base {n_eff:.1f} of {complete.sum()} "
-                      f"respondents with every driver and the outcome answered is below "
-                      f"suppress_below = {min_n_eff:g}."]
+    skip = base_skip(where, float(kish_n_eff(wc.sum(), wc @ wc)), int(complete.sum()),
+                     min_n_eff)
+    if skip:
+        return None, [skip]
     names = [plan.drivers[j] for j in keep]
     try:
         point, found = point_importance(X, np.where(complete, w, 0.0), names,
@@ -241,26 +364,6 @@ def _performance(fit: Fit, z: float) -> tuple[np.ndarray, np.ndarray, np.ndarray
     # linearised (Taylor) se of a weighted mean, as for items (txscore.stats.inference)
     se = np.sqrt(n / (n - 1) * (w[:, None] ** 2 * (x - mean) ** 2).sum(axis=0) / sw**2)
     return mean, np.clip(mean - z * se, 0, 100), np.clip(mean + z * se, 0, 100)
-
-
-def boot_interval(boot: np.ndarray | None, confidence: float,
-                  p: int) -> tuple[np.ndarray, np.ndarray, str | None]:
-    """The percentile interval of each of ``p`` importances over their bootstrap replicates
-    (the replicates with a NaN left out), and the warning code when some are degenerate.
-
-    >>> lo, hi, warn = boot_interval(np.array([[1.0], [np.nan], [3.0]]), 0.5, 1)
-    >>> lo.tolist(), hi.tolist(), warn
-    ([1.5], [2.5], 'degenerate_resamples(1/3)')
-    """
-    lo = hi = np.full(p, np.nan)
-    warn = None
-    if boot is not None:
-        ok = np.isfinite(boot).all(axis=1)
-        if not ok.all():
-            warn = f"degenerate_resamples({(~ok).sum()}/{len(boot)})"
-        if ok.any():
-            lo, hi = percentile_interval(boot[ok], confidence)
-    return lo, hi, warn
 
 
 def _frame(fit: _Fit, boot: np.ndarray | None, confidence: float, z: float, method: str,
@@ -286,7 +389,7 @@ def _frame(fit: _Fit, boot: np.ndarray | None, confidence: float, z: float, meth
         "performance_ci_low": perf_lo, "performance_ci_high": perf_hi, "method": same(method),
         "warning": same(";".join(codes)),
         "flag": cell_flags(point["n_eff"].to_numpy(), study)})
-    where = f"{plan.analysis}, {POPULATION_WORDS[plan.population]}, wave {fit.wave}"
+    where = analysis_where(plan.analysis, plan.population, fit.wave)
     return frame, (f"{where}: {say_warning(warn)}" if warn else None)
 
 
@@ -298,18 +401,8 @@ def _empty() -> pd.DataFrame:
                          for c in COLUMNS})
 
 
-@dataclass(frozen=True)
-class _Settings:
-    method: str
-    n_boot: int
-    seed: int
-    confidence: float
-    exact_max: int
-    min_n_eff: float
-
-
 def _population_frames(study: Study, pop: str, d: pd.DataFrame, plans: list[_Plan],
-                       waves: list[str], s: _Settings, say: Callable[[str], None],
+                       waves: list[str], s: DriverSettings, say: Callable[[str], None],
                        messages: list[str]) -> list[pd.DataFrame]:
     """The tables of one population's analyses, wave by wave (warnings into messages)."""
     frames = []
@@ -347,17 +440,24 @@ def _population_frames(study: Study, pop: str, d: pd.DataFrame, plans: list[_Pla
     return frames
 
 
-def driver_table(frames: list[pd.DataFrame], waves: list[str]) -> pd.DataFrame:
+def driver_table(frames: list[pd.DataFrame], waves: list[str],
+                 messages: Sequence[str] = ()) -> pd.DataFrame:
     """One table in the order of the analyses, populations, waves, importance descending,
-    with its importance-performance quadrants and suppressed rows blanked (every executor's
-    last step).
+    with its importance-performance quadrants and suppressed rows blanked, and the
+    ``messages`` issued as warnings (for the caller's caller) and kept in
+    ``attrs["warnings"]`` (every executor's last step).
 
     >>> driver_table([], ["2026 Q1"]).columns[:3].tolist()
     ['analysis', 'outcome', 'population']
     """
-    if not frames:
-        return _empty()
-    out = pd.concat(frames, ignore_index=True)
+    for message in messages:
+        warnings.warn(message, TxscoreWarning, stacklevel=3)
+    out = _ordered(pd.concat(frames, ignore_index=True), waves) if frames else _empty()
+    out.attrs["warnings"] = list(messages)
+    return out
+
+
+def _ordered(out: pd.DataFrame, waves: list[str]) -> pd.DataFrame:
     keys = pd.DataFrame({
         "a": out["analysis"].map(ANALYSES.index), "p": out["population"].map(POPULATIONS.index),
         "w": out["wave"].map(waves.index), "i": -out["importance"]})
@@ -476,12 +576,8 @@ def standard_drivers(responses: Responses, *, method: str | None = None,
     effectiveness        33.0     1
              ease        21.0     1
     """
-    study, rep = responses.study, responses.study.report
-    s = _Settings("relative_weights" if method is None else method,
-                  rep.bootstrap if n_boot is None else n_boot, rep.seed if seed is None else seed,
-                  rep.confidence if confidence is None else confidence,
-                  rep.bootstrap_exact_max, rep.suppress_below)
-    _check_settings(s.method, s.n_boot, s.seed, s.confidence)
+    study = responses.study
+    s = driver_settings(study, method, n_boot, seed, confidence)
     data = responses.data
     needed = ["wave", "brand", "weight", "respondent_id",  # the columns read, per population
               *[c for c in study.items if c in data.columns]]
@@ -495,8 +591,4 @@ def standard_drivers(responses: Responses, *, method: str | None = None,
         if pop_plans:
             frames += _population_frames(study, pop, by_population[pop], pop_plans, waves, s,
                                          progress or (lambda _msg: None), messages)
-    for message in messages:
-        warnings.warn(message, TxscoreWarning, stacklevel=2)
-    out = driver_table(frames, waves)
-    out.attrs["warnings"] = list(messages)
-    return out
+    return driver_table(frames, waves, messages)

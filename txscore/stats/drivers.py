@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -35,11 +35,12 @@ from txscore.errors import (
     check_confidence,
     check_scalar,
 )
-from txscore.stats.inference import kish_n_eff, resample_counts
+from txscore.stats.inference import kish_n_eff, percentile_interval, resample_counts
 from txscore.stats.moments import bootstrap_cov, complete_cases, weighted_cov
 
-__all__ = ["DRIVER_WARNINGS", "METHODS", "driver_importance", "point_importance",
-           "relative_weights_from_cov", "shapley_from_cov", "warning_message"]
+__all__ = ["DRIVER_WARNINGS", "METHODS", "boot_interval", "decomposition", "driver_importance",
+           "importance_from_cov", "point_importance", "relative_weights_from_cov",
+           "shapley_from_cov", "warning_message"]
 
 MAX_SHAPLEY_DRIVERS = 15
 MIN_N_PER_DRIVER = 20
@@ -211,6 +212,19 @@ def shapley_from_cov(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return raw, r2_sub[..., -1], _solve(rxx, rxy)
 
 
+def decomposition(method: str) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray,
+                                                                np.ndarray]]:
+    """The decomposition of R^2 of a method of :data:`METHODS`: (raw, r2, coefs) from
+    covariance matrices.
+
+    Examples
+    --------
+    >>> decomposition("shapley") is shapley_from_cov
+    True
+    """
+    return relative_weights_from_cov if method == "relative_weights" else shapley_from_cov
+
+
 def _fmt_r(r: float) -> str:
     """'.97', '-.93'; three decimals when two would round a near-duplicate up to 1.00."""
     text = f"{abs(r):.2f}" if abs(r) < 0.995 else f"{abs(r):.3f}"
@@ -310,28 +324,94 @@ def point_importance(X: np.ndarray, w: np.ndarray | None, drivers: Sequence[str]
     """
     X, w = complete_cases(X, w)
     drivers = list(drivers)
-    n, p = len(X), len(drivers)
-    if n <= p + 1:
+    n = len(X)
+    cov = weighted_cov(X, w) if n > len(drivers) + 1 else None
+    raw, r2, coefs, codes = importance_from_cov(cov, n, np.abs(X).max(axis=0), drivers,
+                                                outcome=outcome, method=method)
+    return pd.DataFrame({
+        "driver": drivers, "raw_weight": raw, "importance": 100 * raw / r2,
+        "sign": np.where(coefs < 0, -1, 1), "coefficient": coefs, "r2": float(r2), "n": n,
+        "n_eff": float(kish_n_eff(w.sum(), w @ w)), "method": method}), codes
+
+
+def importance_from_cov(cov: np.ndarray | None, n: int, scale: np.ndarray,
+                        drivers: Sequence[str], *, outcome: str = "outcome",
+                        method: str = "relative_weights",
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The point importances of a driver analysis from the covariance of its ``n`` complete
+    cases, with the guards of :func:`point_importance` (the one place they are decided,
+    whether the covariance comes from rows or from moment sums).
+
+    Parameters
+    ----------
+    cov : array of shape (p + 1, p + 1), or None
+        The weighted covariance, the outcome last (None when n <= p + 1: not needed).
+    n : int
+        The complete cases.
+    scale : array of shape (p + 1,)
+        Each column's largest |x| over the complete cases: a variance below
+        ``(1e-10 scale)^2`` is rounding error, the column constant.
+    drivers, outcome, method
+        As for :func:`point_importance`.
+
+    Returns
+    -------
+    raw, r2, coefs : ndarray
+        Of the method's decomposition (:func:`decomposition`).
+    codes : list of str
+        :data:`DRIVER_WARNINGS` codes of the guards.
+
+    Raises
+    ------
+    InputDataError
+        n <= p + 1, a constant column, linearly dependent drivers, zero R^2.
+
+    Examples
+    --------
+    >>> cov = np.array([[1.0, 0.2, 0.5], [0.2, 1.0, 0.3], [0.5, 0.3, 1.0]])
+    >>> raw, r2, coefs, codes = importance_from_cov(cov, 100, np.ones(3), ["a", "b"])
+    >>> # two drivers: Shapley/LMG by hand, R^2 = (.25 + .09 - .06) / .96, a's share
+    >>> # (.25 + R^2 - .09) / 2 / R^2 = 77.4%
+    >>> (100 * raw / r2).round(1).tolist(), codes
+    ([77.4, 22.6], [])
+    """
+    drivers = list(drivers)
+    p = len(drivers)
+    if n <= p + 1 or cov is None:
         raise InputDataError(f"{n} complete cases for {p} drivers: the regression needs more "
                              f"than p + 1 = {p + 1}. Fix: use fewer drivers or more respondents.")
-    cov = weighted_cov(X, w)
     # Relative to each column's own scale: a constant column leaves only rounding error.
-    columns = [*drivers, outcome]
-    constant = [c for c, v, top in zip(columns, np.diag(cov), np.abs(X).max(axis=0), strict=True)
+    constant = [c for c, v, top in zip([*drivers, outcome], np.diag(cov), scale, strict=True)
                 if v <= (1e-10 * top) ** 2]
     if constant:
         raise InputDataError(f"columns {constant} have zero variance over the {n} complete "
                              "cases, so they cannot drive or be driven. Fix: drop them.")
     codes = _guards(cov, drivers, n)
-    raw, r2, coefs = (relative_weights_from_cov if method == "relative_weights"
-                      else shapley_from_cov)(cov)
+    raw, r2, coefs = decomposition(method)(cov)
     if not r2 > 1e-12:
         raise InputDataError(f"R^2 of {outcome!r} on the drivers is zero: importances are "
                              "not defined.")
-    return pd.DataFrame({
-        "driver": drivers, "raw_weight": raw, "importance": 100 * raw / r2,
-        "sign": np.where(coefs < 0, -1, 1), "coefficient": coefs, "r2": float(r2), "n": n,
-        "n_eff": float(kish_n_eff(w.sum(), w @ w)), "method": method}), codes
+    return raw, r2, coefs, codes
+
+
+def boot_interval(boot: np.ndarray | None, confidence: float,
+                  p: int) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """The percentile interval of each of ``p`` importances over their bootstrap replicates
+    (the replicates with a NaN left out), and the warning code when some are degenerate.
+
+    >>> lo, hi, warn = boot_interval(np.array([[1.0], [np.nan], [3.0]]), 0.5, 1)
+    >>> lo.tolist(), hi.tolist(), warn
+    ([1.5], [2.5], 'degenerate_resamples(1/3)')
+    """
+    lo = hi = np.full(p, np.nan)
+    warn = None
+    if boot is not None:
+        ok = np.isfinite(boot).all(axis=1)
+        if not ok.all():
+            warn = f"degenerate_resamples({(~ok).sum()}/{len(boot)})"
+        if ok.any():
+            lo, hi = percentile_interval(boot[ok], confidence)
+    return lo, hi, warn
 
 
 def _interval(X: np.ndarray, w: np.ndarray, method: str, n_boot: int, seed: int,
@@ -341,7 +421,7 @@ def _interval(X: np.ndarray, w: np.ndarray, method: str, n_boot: int, seed: int,
     p = X.shape[1] - 1
     if n_boot <= 0:
         return np.full((2, p), np.nan)
-    decompose = relative_weights_from_cov if method == "relative_weights" else shapley_from_cov
+    decompose = decomposition(method)
     rng = np.random.default_rng(seed)
     n = X.shape[0]
     per_matrix = 1 if method == "relative_weights" else max(

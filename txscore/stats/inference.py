@@ -280,8 +280,9 @@ def normal_resample_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
     threshold dropped) instead of the Cholesky factor: a Cholesky factor of a singular
     matrix magnifies rounding in the sums a million-fold, the range's root does not.  Either
     factor is a continuous function of the sums, so sums accumulated in another order
-    (chunks, partitions) give the same replicates to rounding.  One (n_boot, F) block of normal draws is
-    taken per call whatever the features, so the random stream does not depend on them.
+    (chunks, partitions) give the same replicates to rounding.  One (n_boot, F) block of
+    normal draws is taken per call whatever the features, so the random stream does not
+    depend on them.
 
     Examples
     --------
