@@ -51,8 +51,9 @@ def scenario_frame(part: pd.DataFrame, ctx: Book) -> pd.DataFrame:
                                                       strict=True)],
         population=pops,
         # "associational" is every index row's: the assumptions paragraph says it once
-        note=[" ".join(notes.get(c, c) for c in str(v).split() if c != "associational")
-              for v in part["note"]])
+        note=[lab["sim_given"] if lv == "shift" else " ".join(
+            notes.get(c, c) for c in str(v).split() if c != "associational")
+            for v, lv in zip(part["note"], part["level"], strict=True)])
     frame = frame.astype({k: object for k in ("before", "after", "change", "ci_low",
                                               "ci_high")})
     hidden = (part["flag"] == "suppressed").to_numpy()
