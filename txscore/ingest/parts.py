@@ -37,9 +37,9 @@ def spread_rows(rows: pd.DataFrame, buckets: int, file_index: int) -> list[pd.Da
     Examples
     --------
     >>> rows = pd.DataFrame({"respondent_id": ["a", "b", "a", None]})
-    >>> parts = spread_rows(rows, 2, 0)
-    >>> sorted(len(p) for p in parts), sum(len(p) for p in parts)
-    ([1, 3], 4)
+    >>> parts = spread_rows(rows, 3, 0)
+    >>> [sorted(p["respondent_id"].fillna("-")) for p in parts if len(p)]  # "a" together
+    [['a', 'a'], ['-', 'b']]
     """
     ids = rows["respondent_id"].astype("string").fillna("\0")
     hashed = pd.util.hash_pandas_object(ids, index=False).to_numpy()

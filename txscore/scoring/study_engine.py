@@ -235,7 +235,7 @@ def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
     >>> study = tx.read_study("surveys/sample/study.toml")
     >>> result = score_study(study, InProcess(), buckets=3)
     >>> result.meta.rows, len(result.exclusions)
-    (12371, 1230)
+    (12371, 68)
     """
     by = check_by(study, by)
     say = say or (lambda _msg: None)

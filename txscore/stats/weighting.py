@@ -10,6 +10,12 @@ Owns the "Weighting" part of the methodology and the n_eff / deff of "Uncertaint
 - :func:`effective_base`, :func:`design_effect`, :func:`effective_base_by`: Kish (1965)
   n_eff = (sum w)^2 / sum w^2 and deff = n / n_eff, the base of every variance in txscore.
 
+``rake(..., counts=...)`` rakes a table of cells, each standing for ``counts`` identical
+respondents (every sum, mean, trim and count weighs the row that many times): raking the
+cross-classification of everything raking reads gives each respondent the weight raking
+the respondents one by one gives (:func:`cross_classify` numbers the cells). On a cluster
+the cells are counted per partition and added (:mod:`txscore.ingest.weights`).
+
 Study-free: weighting the scored rows of a study under its ``[weighting]`` table is
 :func:`txscore.ingest.weights.apply_weighting`, which calls :func:`rake` per population and
 wave with :class:`RakeLocations` naming the spec tables and file rows in its messages.
@@ -40,8 +46,8 @@ from txscore.errors import (
 )
 from txscore.stats.inference import kish_n_eff
 
-__all__ = ["SHARE_TOLERANCE", "TOTAL_TOLERANCE", "RakeLocations", "RakeResult", "design_effect",
-           "effective_base", "effective_base_by", "rake"]
+__all__ = ["SHARE_TOLERANCE", "TOTAL_TOLERANCE", "RakeLocations", "RakeResult",
+           "cross_classify", "design_effect", "effective_base", "effective_base_by", "rake"]
 
 #: targets summing to 1 +- 1% are shares
 SHARE_TOLERANCE = 0.01
@@ -114,9 +120,10 @@ class _Margin(NamedTuple):
     codes: np.ndarray  # (n,) category index of each respondent
 
 
-def _check_weights(values: pd.Series, name: str, where: str, *, allow_zero: bool
-                   ) -> list[Problem]:
-    """One problem per kind of bad weight (non-numeric, missing, negative, zero)."""
+def _check_weights(values: pd.Series, name: str, where: str, *, allow_zero: bool,
+                   counts: np.ndarray | None = None) -> list[Problem]:
+    """One problem per kind of bad weight (non-numeric, missing, negative, zero); with
+    ``counts``, each row stands for that many respondents in the number of rows."""
     num = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     kinds = {
         "is not a number": values.notna().to_numpy() & np.isnan(num),
@@ -128,8 +135,9 @@ def _check_weights(values: pd.Series, name: str, where: str, *, allow_zero: bool
     for what, bad in kinds.items():
         if bad.any():
             rows = ", ".join(map(repr, values.index[bad][:5].tolist()))
+            many = int(bad.sum() if counts is None else counts[bad].sum())
             problems.append(Problem(
-                f"{name} {what} in {int(bad.sum())} row(s) (rows {rows}"
+                f"{name} {what} in {many} row(s) (rows {rows}"
                 f"{', ...' if bad.sum() > 5 else ''})", where,
                 f"weights must be numbers {'>= 0' if allow_zero else 'above 0'}"))
     return problems
@@ -213,8 +221,9 @@ def _hint(value: Any, choices: list[str]) -> str:
 
 
 def _margin(data: pd.DataFrame, variable: str, given: Any, problems: list[Problem],
-            at: RakeLocations) -> _Margin | None:
-    """One variable's targets as category codes of the respondents; problems appended."""
+            at: RakeLocations, freq: np.ndarray | None = None) -> _Margin | None:
+    """One variable's targets as category codes of the respondents; problems appended.
+    ``freq``: respondents per row (None: one), in every count of the messages."""
     where, locate = at.variable(variable), at.rows
     absent = variable not in data.columns
     if absent or not hasattr(given, "items") or len(given) == 0:
@@ -229,8 +238,11 @@ def _margin(data: pd.DataFrame, variable: str, given: Any, problems: list[Proble
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     column = data[variable]
     codes = _codes(column, categories)
-    counts = np.bincount(codes[codes >= 0], minlength=len(categories))
-    no_target = column[(codes < 0) & column.notna().to_numpy()].value_counts()
+    counts = _count(codes, len(categories), freq)
+    stray = (codes < 0) & column.notna().to_numpy()
+    no_target = (column[stray].value_counts() if freq is None else pd.Series(
+        freq[stray], index=column.index[stray]).groupby(column[stray], observed=True, sort=False)
+        .sum().round().astype("int64").sort_values(ascending=False, kind="stable"))
     no_target = no_target[no_target > 0]  # > 0: unused categorical levels need no target
     unmatched = [str(c) for c in no_target.index]
     for category, value, text, count in zip(categories, values, raw, counts, strict=True):
@@ -251,7 +263,8 @@ def _margin(data: pd.DataFrame, variable: str, given: Any, problems: list[Proble
                                     "have it", where, "drop them or merge the category"))
     if column.isna().any():
         missing = column.isna().to_numpy()
-        problems.append(Problem(f"{int(missing.sum())} respondent(s) have no value for "
+        many = int(missing.sum() if freq is None else freq[missing].sum())
+        problems.append(Problem(f"{many} respondent(s) have no value for "
                                 f"variable {variable!r} and cannot be weighted",
                                 locate(missing, variable) if locate else
                                 f"data column {variable!r}",
@@ -270,40 +283,69 @@ def _margin(data: pd.DataFrame, variable: str, given: Any, problems: list[Proble
                    values[keep], np.where(codes >= 0, recode[codes], -1))
 
 
-def _trim(w: np.ndarray, cap: float) -> np.ndarray:
+def _count(codes: np.ndarray, size: int, freq: np.ndarray | None) -> np.ndarray:
+    """Respondents per category (codes -1 left out); ``freq``: respondents per row."""
+    if freq is None:
+        return np.bincount(codes[codes >= 0], minlength=size)
+    inside = codes >= 0
+    return np.rint(np.bincount(codes[inside], weights=freq[inside], minlength=size)
+                   ).astype(np.int64)
+
+
+def _sum(w: np.ndarray, freq: np.ndarray | None) -> float:
+    """Sum of the weights of the respondents: each row ``freq`` times (None: once)."""
+    return w.sum() if freq is None else (w * freq).sum()
+
+
+def _trim(w: np.ndarray, cap: float, freq: np.ndarray | None = None) -> np.ndarray:
     """Clip w at U where U = cap * mean(min(w, U)): afterwards max(w) / mean(w) <= cap.
 
     With the k largest weights at U, U = cap * rest_k / (n - cap * k); the right k is the one
     whose U falls between the k-th and (k+1)-th largest weight (unique: the gap is convex in U).
+    With ``freq`` a row is that many respondents of one weight: k runs over whole rows.
     """
-    n = w.size
-    if w.max() <= cap * w.mean():
-        return w
-    s = np.sort(w)[::-1]
-    k = np.arange(1, n + 1)
+    if freq is None:
+        n, total = w.size, w.sum()
+        if w.max() <= cap * w.mean():
+            return w
+        s = np.sort(w)[::-1]
+        k = np.arange(1, n + 1)
+        rest = total - np.cumsum(s)
+    else:
+        n, total = freq.sum(), (w * freq).sum()
+        if w.max() <= cap * (total / n):
+            return w
+        order = np.argsort(-w, kind="stable")
+        s, k = w[order], np.cumsum(freq[order])
+        rest = total - np.cumsum(s * freq[order])
     with np.errstate(divide="ignore", invalid="ignore"):
-        u = np.where(n - cap * k > 0, cap * (w.sum() - np.cumsum(s)) / (n - cap * k), np.inf)
+        u = np.where(n - cap * k > 0, cap * rest / (n - cap * k), np.inf)
     fits = (s >= u * (1 - 1e-12)) & (np.append(s[1:], 0.0) <= u * (1 + 1e-12))
     return np.minimum(w, u[np.argmax(fits)])
 
 
-def _errors(w: np.ndarray, margins: list[_Margin]) -> list[np.ndarray]:
+def _errors(w: np.ndarray, margins: list[_Margin],
+            freq: np.ndarray | None = None) -> list[np.ndarray]:
     """Relative margin errors |achieved - target| / target, one array per variable."""
-    return [np.abs(np.bincount(m.codes, weights=w, minlength=m.targets.size) / m.targets - 1)
+    wf = w if freq is None else w * freq
+    return [np.abs(np.bincount(m.codes, weights=wf, minlength=m.targets.size) / m.targets - 1)
             for m in margins]
 
 
-def _ipf(w, margins, cap, max_iter, tol) -> tuple[np.ndarray, int, float, str]:
-    """Sweeps of IPF (then trim): weights, sweeps, max error, converged|stalled|max_iter."""
+def _ipf(w, margins, cap, max_iter, tol, freq=None) -> tuple[np.ndarray, int, float, str]:
+    """Sweeps of IPF (then trim): weights, sweeps, max error, converged|stalled|max_iter.
+    ``freq``: respondents per row (None: one), in every sum."""
     err = np.inf
     for sweep in range(1, max_iter + 1):
         previous = w
         for m in margins:
-            w = w * (m.targets / np.bincount(m.codes, weights=w, minlength=m.targets.size))[m.codes]
+            wf = w if freq is None else w * freq
+            w = w * (m.targets / np.bincount(m.codes, weights=wf, minlength=m.targets.size)
+                     )[m.codes]
         if cap is not None:  # trim, then restore the total (the cap is relative to the mean)
-            w = _trim(w, cap)
-            w = w * (margins[0].targets.sum() / w.sum())
-        err = float(max(e.max() for e in _errors(w, margins)))
+            w = _trim(w, cap, freq)
+            w = w * (margins[0].targets.sum() / _sum(w, freq))
+        err = float(max(e.max() for e in _errors(w, margins, freq)))
         if err <= tol:
             return w, sweep, err, "converged"
         change = float(np.max(np.abs(w / previous - 1)))
@@ -312,8 +354,8 @@ def _ipf(w, margins, cap, max_iter, tol) -> tuple[np.ndarray, int, float, str]:
     return w, max_iter, err, "max_iter"
 
 
-def _worst(w: np.ndarray, margins: list[_Margin]) -> str:
-    errors = _errors(w, margins)
+def _worst(w: np.ndarray, margins: list[_Margin], freq: np.ndarray | None = None) -> str:
+    errors = _errors(w, margins, freq)
     i = int(np.argmax([e.max() for e in errors]))
     return (f"{errors[i].max():.3g} (variable {margins[i].variable!r}, category "
             f"{margins[i].categories[int(np.argmax(errors[i]))]!r})")
@@ -344,6 +386,7 @@ def rake(
     tol: float = 1e-10,
     scale: Literal["mean1", "targets"] = "mean1",
     locations: RakeLocations | None = None,
+    counts: np.ndarray | pd.Series | None = None,
 ) -> RakeResult:
     """Rake base weights to the one-way margins ``targets`` (iterative proportional fitting).
 
@@ -359,45 +402,97 @@ def rake(
     ``locations`` says how those messages name the places of the targets and respondents
     (default: the arguments of ``rake()``).
 
+    ``counts`` (one whole number >= 1 per row, by position) makes each row that many
+    identical respondents: every margin, total, mean, trim at the cap, ``n``, ``n_eff``,
+    ``deff``, ``capped`` and count in a message counts the row that many times, so raking a
+    table of cells with their respondent counts gives each cell the weight each of its
+    respondents gets when they are raked one by one. The weights are per row (per
+    respondent of the row); ``min_weight`` and ``max_weight`` are over the rows.
+
     >>> df = pd.DataFrame({"a": list("xxxyyy"), "b": list("pqrpqr")})
     >>> res = rake(df, {"a": {"x": 60, "y": 40}, "b": {"p": 50, "q": 30, "r": 20}},
     ...            scale="targets")  # R: survey::rake(design, list(~a, ~b), list(pa, pb))
     >>> res.weights.round(6).tolist()  # 100 * share_a * share_b
     [30.0, 18.0, 12.0, 20.0, 12.0, 8.0]
+    >>> cells = pd.DataFrame({"a": ["x", "y", "y"], "b": ["p", "p", "q"]})  # 2, 1, 1 people
+    >>> res = rake(cells, {"a": {"x": 0.25, "y": 0.75}}, counts=[2, 1, 1])
+    >>> res.weights.tolist(), res.n, res.margins["unweighted_n"].tolist()  # x: 4 * 0.25 / 2
+    ([0.5, 1.5, 1.5], 4, [2, 2])
     """
     at = locations or RakeLocations()
     if problems := _option_problems(cap, max_iter, tol, scale):
         raise WeightingError("Invalid rake() settings.", problems)
     if not isinstance(data, pd.DataFrame):
         raise WeightingError(f"data must be a pandas DataFrame. Got {type(data).__name__}.")
-    n = len(data)
+    freq = _frequencies(counts, len(data))
+    n = len(data) if freq is None else int(freq.sum())
     if n == 0 or not targets:
         raise WeightingError("Nothing to rake: no respondents or no targets.")
-    base = _base_weights(data, base_weight, problems)
-    margins = [_margin(data, v, given, problems, at) for v, given in targets.items()]
+    base = _base_weights(data, base_weight, problems, freq)
+    margins = [_margin(data, v, given, problems, at, freq) for v, given in targets.items()]
     if problems:
         raise WeightingError(f"Cannot rake the {n} respondents to the targets.", problems)
-    margins, total = _common_total(margins, base, at.targets)
-    start = base * (total / base.sum())
-    w, sweeps, status = _fit(start, margins, cap, max_iter, tol, at.targets)
-    w = w * (n / w.sum() if scale == "mean1" else 1.0)
+    margins, total = _common_total(margins, _sum(base, freq), at.targets)
+    start = base * (total / _sum(base, freq))
+    w, sweeps, status = _fit(start, margins, cap, max_iter, tol, at.targets, freq)
+    w = w * (n / _sum(w, freq) if scale == "mean1" else 1.0)
+    wf = w if freq is None else w * freq
     margins_table = pd.concat([pd.DataFrame({
         "variable": m.variable,
         "category": pd.Series(m.categories, dtype=object),
         "target": m.targets * (n / total if scale == "mean1" else 1.0),
-        "achieved": np.bincount(m.codes, weights=w, minlength=m.targets.size),
-        "unweighted_n": np.bincount(m.codes, minlength=m.targets.size),
+        "achieved": np.bincount(m.codes, weights=wf, minlength=m.targets.size),
+        "unweighted_n": _count(m.codes, m.targets.size, freq),
     }) for m in margins], ignore_index=True)
     margins_table["difference"] = margins_table["achieved"] - margins_table["target"]
-    n_eff = float(kish_n_eff(w.sum(), w @ w))
+    n_eff = float(kish_n_eff(w.sum(), w @ w) if freq is None
+                  else kish_n_eff((w * freq).sum(), (w * w * freq).sum()))
     error = float((margins_table["difference"].abs() / margins_table["target"]).max())
-    capped = 0 if cap is None else int((w >= cap * w.mean() * (1 - 1e-9)).sum())
+    capped = 0
+    if cap is not None:  # respondents at the cap
+        mean = w.mean() if freq is None else (w * freq).sum() / n
+        at_cap = w >= cap * mean * (1 - 1e-9)
+        capped = int(at_cap.sum() if freq is None else freq[at_cap].sum())
     return RakeResult(pd.Series(w, index=data.index, name="weight"), status == "converged",
                       sweeps, error, margins_table, n, n_eff, n / n_eff, float(w.min()),
                       float(w.max()), capped)
 
 
-def _base_weights(data: pd.DataFrame, base_weight: Any, problems: list[Problem]) -> np.ndarray:
+def cross_classify(codes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The cell of each row in the cross-classification of code columns, and each cell's
+    first row.
+
+    ``codes``: k arrays of n integer codes (-1 for a blank, itself a value). Cells are
+    numbered in the order of their first row; no overflow whatever k (the mixed-radix code
+    is renumbered after each column).
+
+    >>> cells, first = cross_classify([np.array([0, 1, 0, 0]), np.array([2, -1, 2, 0])])
+    >>> cells.tolist(), first.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
+    out = np.zeros(codes[0].size if codes else 0, np.int64)
+    for column in codes:
+        out = pd.factorize(out * (int(column.max(initial=-1)) + 2) + column + 1)[0]
+    return out, np.flatnonzero(~pd.Series(out).duplicated().to_numpy())
+
+
+def _frequencies(counts: Any, n: int) -> np.ndarray | None:
+    """The respondents of each row as floats (None: one each); an error unless they are
+    ``n`` whole numbers >= 1."""
+    if counts is None:
+        return None
+    values = pd.to_numeric(pd.Series(np.ravel(np.asarray(counts, dtype=object))),
+                           errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    if values.size != n or not (np.isfinite(values).all() and (values >= 1).all()
+                                and (values == np.round(values)).all()):
+        raise WeightingError("Invalid rake() counts.", [Problem(
+            f"counts must be {n} whole numbers >= 1, one per row of the data", "rake(counts=...)",
+            "give each row the number of identical respondents it stands for")])
+    return values
+
+
+def _base_weights(data: pd.DataFrame, base_weight: Any, problems: list[Problem],
+                  freq: np.ndarray | None = None) -> np.ndarray:
     """The base weights as floats (1 when None); problems appended."""
     n = len(data)
     base, name, where = pd.Series(1.0, index=data.index), "base weight", "rake(base_weight=...)"
@@ -416,18 +511,18 @@ def _base_weights(data: pd.DataFrame, base_weight: Any, problems: list[Problem])
     elif base_weight is not None:
         problems.append(Problem(f"the base weights have {np.size(base_weight)} values for {n} "
                                 "respondents", where, "give one weight per respondent"))
-    problems += _check_weights(base, name, where, allow_zero=False)
+    problems += _check_weights(base, name, where, allow_zero=False, counts=freq)
     return base.to_numpy(dtype="float64", na_value=np.nan) if not problems else np.ones(n)
 
 
-def _common_total(margins: list[_Margin], base: np.ndarray,
+def _common_total(margins: list[_Margin], base_total: float,
                   where: str) -> tuple[list[_Margin], float]:
     """Every variable's targets on one total: the count targets' (all equal), else the sum
     of the base weights when all are shares."""
     sums = [float(m.targets.sum()) for m in margins]
     shares = [abs(s - 1) <= SHARE_TOLERANCE for s in sums]
     counts = [s for s, share in zip(sums, shares, strict=True) if not share]
-    total = counts[0] if counts else float(base.sum())
+    total = counts[0] if counts else float(base_total)
     if any(abs(c - total) > TOTAL_TOLERANCE * total for c in counts):
         raise WeightingError("The count targets imply different population totals.", [Problem(
             "totals: " + ", ".join(f"{m.variable!r} {s:g}" for m, s, share in
@@ -443,24 +538,24 @@ def _common_total(margins: list[_Margin], base: np.ndarray,
 
 
 def _fit(start: np.ndarray, margins: list[_Margin], cap: float | None, max_iter: int,
-         tol: float, where: str) -> tuple[np.ndarray, int, str]:
+         tol: float, where: str, freq: np.ndarray | None = None) -> tuple[np.ndarray, int, str]:
     """Raked weights, sweeps and status; an error when the margins themselves cannot be met,
     a warning when only the cap stops them."""
-    w, sweeps, _, status = _ipf(start, margins, cap, max_iter, tol)
+    w, sweeps, _, status = _ipf(start, margins, cap, max_iter, tol, freq)
     if status == "converged":
         return w, sweeps, status
     free_w, free_sweeps, free_status = w, sweeps, status
     if cap is not None:  # is the cap the obstacle, or the margins themselves?
-        free_w, free_sweeps, _, free_status = _ipf(start, margins, None, max_iter, tol)
+        free_w, free_sweeps, _, free_status = _ipf(start, margins, None, max_iter, tol, freq)
     if free_status != "converged":
         why = ("the margins cannot all be met: raking stalled after"
                if free_status == "stalled" else "raking did not converge within")
         raise WeightingError(f"Cannot rake: {why} {free_sweeps} iterations.", [Problem(
             f"cannot rake: {why} {free_sweeps} iterations; largest relative margin error "
-            f"{_worst(free_w, margins)}", where,
+            f"{_worst(free_w, margins, freq)}", where,
             "merge small categories (some combinations have too few respondents), "
             "drop a variable, or raise max_iter")])
     warnings.warn(f"With cap={cap:g} the margins can be met only approximately: largest "
-                  f"relative margin error {_worst(w, margins)}. Raise the cap or merge "
+                  f"relative margin error {_worst(w, margins, freq)}. Raise the cap or merge "
                   "small categories to meet them exactly.", TxscoreWarning, stacklevel=3)
     return w, sweeps, status
