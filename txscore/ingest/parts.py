@@ -20,10 +20,40 @@ import pandas as pd
 from txscore.ingest import quality as qc
 from txscore.study import Study
 
-__all__ = ["ORDER", "bucket_counts", "reconcile_counts", "split_bucket", "spread_rows"]
+__all__ = ["ORDER", "bucket_counts", "compact", "reconcile_counts", "restore", "split_bucket",
+           "spread_rows"]
 
 #: the column holding a row's place in the in-memory order (file index, row in file)
 ORDER = "_order"
+
+
+def compact(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows held between tasks in less memory: every text column but the respondent id as
+    a categorical of its values in order of appearance (a brand, a wave, a file name or an
+    empty check detail is a code of one or two bytes, not a Python string a row);
+    :func:`restore` gives the columns back as they were read.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"respondent_id": ["a", "b"], "brand": ["Acme", None]})
+    >>> small = compact(rows)
+    >>> str(small["brand"].dtype), restore(small)["brand"].tolist()
+    ('category', ['Acme', nan])
+    """
+    text = [c for c in rows.columns if rows[c].dtype == object and c != "respondent_id"]
+    coded = {}
+    for col in text:
+        codes, uniques = pd.factorize(rows[col], use_na_sentinel=True)
+        coded[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+    return rows.assign(**coded) if coded else rows
+
+
+def restore(rows: pd.DataFrame) -> pd.DataFrame:
+    """The categorical columns of :func:`compact` as text columns again (the in-memory
+    dtypes: what the checks and sums read)."""
+    coded = {c: rows[c].astype(object) for c in rows.columns
+             if isinstance(rows[c].dtype, pd.CategoricalDtype)}
+    return rows.assign(**coded) if coded else rows
 
 
 def spread_rows(rows: pd.DataFrame, buckets: int, file_index: int) -> list[pd.DataFrame]:
@@ -47,6 +77,7 @@ def spread_rows(rows: pd.DataFrame, buckets: int, file_index: int) -> list[pd.Da
     marked = rows.assign(**{ORDER: np.int64(file_index) * 2**40 + np.arange(len(rows))})
     order = np.argsort(which, kind="stable")
     bounds = np.searchsorted(which[order], np.arange(buckets + 1))
+    marked = compact(marked)
     return [marked.iloc[order[bounds[b]:bounds[b + 1]]] for b in range(buckets)]
 
 
@@ -66,7 +97,8 @@ def split_bucket(study: Study, parts: list[pd.DataFrame]) -> tuple[pd.DataFrame,
     """
     from txscore.ingest.load import conform_rows
 
-    rows = conform_rows(study, [p for p in parts if len(p)] or parts[:1])
+    rows = conform_rows(study, [restore(p) for p in parts if len(p)]
+                        or [restore(p) for p in parts[:1]])
     if ORDER in rows:
         rows = rows.sort_values(ORDER, kind="stable").drop(columns=ORDER)
     return qc.split_excluded(rows.reset_index(drop=True), study, list(study.items))

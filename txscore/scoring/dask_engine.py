@@ -378,7 +378,8 @@ def score_study_dask(study: Study, *, client=None, scheduler: str | None = None,
     by : sequence of str
         Segment columns to cut every score by.
     buckets : int, optional
-        Parts the rows are spread into by respondent id (default four per worker thread).
+        Parts the rows are spread into by respondent id (default four per worker thread,
+        or one per file when there are more files).
     progress : bool, optional
         Dask's progress bars; None (default) shows them on a terminal only.
     say : callable, optional
@@ -405,6 +406,7 @@ def score_study_dask(study: Study, *, client=None, scheduler: str | None = None,
     """
     show = sys.stdout.isatty() if progress is None else progress
     with dask_client(client, scheduler) as run:
-        n = buckets or 4 * max(sum(run.nthreads().values()), 1)
+        # four tasks a worker thread, and about a file's rows a bucket for many files
+        n = buckets or max(4 * max(sum(run.nthreads().values()), 1), len(study.sources))
         return score_study(study, DaskExecutor(run, progress=show, where=study.name),
                            by=by, buckets=n, say=say, engine="dask")

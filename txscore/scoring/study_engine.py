@@ -36,7 +36,14 @@ import pandas as pd
 from txscore.errors import InputDataError, TxscoreWarning
 from txscore.ingest import weights as wt
 from txscore.ingest.load import brand_spellings, file_rows, read_file
-from txscore.ingest.parts import bucket_counts, reconcile_counts, split_bucket, spread_rows
+from txscore.ingest.parts import (
+    bucket_counts,
+    compact,
+    reconcile_counts,
+    restore,
+    split_bucket,
+    spread_rows,
+)
 from txscore.ingest.readers import RawTable
 from txscore.result import Result
 from txscore.scoring.chunked import PartSums, chunk_sums, result_from_parts
@@ -91,12 +98,14 @@ class FileTask:
 
 @dataclass
 class BucketTask:
-    """A bucket's scored rows, ledger, reconciliation counts and raking cells."""
+    """A bucket's scored rows (compacted, while they wait for raked weights), ledger,
+    reconciliation counts, raking cells, and sums (when made at once)."""
 
-    kept: pd.DataFrame
+    kept: pd.DataFrame | None
     ledger: pd.DataFrame
     counts: pd.DataFrame
     cells: pd.DataFrame | None
+    sums: PartSums | None = None
 
 
 def ingest_file(study: Study, source: Source, index: int, buckets: int) -> FileTask:
@@ -132,28 +141,34 @@ def bucket_part(task: FileTask, bucket: int) -> pd.DataFrame | None:
     return task.parts[bucket] if task.parts else None
 
 
-def split_task(study: Study, files: pd.DataFrame, *parts: pd.DataFrame | None) -> BucketTask:
+def split_task(study: Study, by: tuple[str, ...], files: pd.DataFrame,
+               *parts: pd.DataFrame | None) -> BucketTask:
     """Task 3: a bucket's rows from every file split into scored rows and the ledger; its
-    reconciliation counts and raking cells."""
+    reconciliation counts; then, when the spec does not rake, its sums at once (the rows
+    need no more), else its raking cells (the rows, compacted, wait for the weights)."""
     kept, ledger = split_bucket(study, [p for p in parts if p is not None])
-    cells = wt.weighting_cells(study, kept) if _rakes(study) else None
-    return BucketTask(kept, ledger, bucket_counts(files, kept, ledger), cells)
+    counts = bucket_counts(files, kept, ledger)
+    if not _rakes(study):
+        weighted, _ = wt.weight_rows(study, kept, [])
+        return BucketTask(None, ledger, counts, None, chunk_sums(study, weighted, by,
+                                                                 where="bucket"))
+    return BucketTask(compact(kept), ledger, counts, wt.weighting_cells(study, kept))
 
 
 def bucket_report(task: BucketTask) -> BucketTask:
-    """The bucket's report without its scored rows (what travels to the caller)."""
-    return BucketTask(task.kept.iloc[:0], task.ledger, task.counts, task.cells)
+    """The bucket's report without its rows or sums (what travels to the caller)."""
+    return BucketTask(None, task.ledger, task.counts, task.cells)
 
 
 def sums_task(study: Study, by: tuple[str, ...], task: BucketTask,
               cell_weights: pd.DataFrame | None) -> PartSums:
-    """Task 4: a bucket's scored rows weighted (the cells' raked weights, or as
-    :func:`txscore.ingest.weights.weight_rows` gives them) and reduced to sums."""
-    kept = task.kept
-    if cell_weights is not None:
-        kept = wt.apply_cell_weights(study, kept, cell_weights)
-    else:
-        kept, _ = wt.weight_rows(study, kept, [])
+    """Task 4: a bucket's sums: made by task 3, or its rows weighted by the cells' raked
+    weights and reduced to sums."""
+    if task.sums is not None:
+        return task.sums
+    kept = restore(task.kept)
+    kept = (wt.apply_cell_weights(study, kept, cell_weights) if cell_weights is not None
+            else wt.weight_rows(study, kept, [])[0])
     return chunk_sums(study, kept, by, where="bucket")
 
 
@@ -250,7 +265,7 @@ def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
     say("exclusions")
     parts = [[run.submit(bucket_part, f, b, key=f"part-{i}-{b}") for i, f in enumerate(files)]
              for b in range(n)]
-    split = [run.submit(split_task, study, table, *parts[b], key=f"bucket {b + 1}")
+    split = [run.submit(split_task, study, tuple(by), table, *parts[b], key=f"bucket {b + 1}")
              for b in range(n)]
     done = run.gather([run.submit(bucket_report, s, key=f"bucket-report-{b}")
                        for b, s in enumerate(split)])
