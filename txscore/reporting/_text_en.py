@@ -281,7 +281,11 @@ EN: dict[str, Any] = {
         "k_gap": "BX gap", "k_grid": "Growth grid", "k_bands": "Bands", "k_nps": "NPS",
         "k_confidence": "Confidence level", "k_item_ci": "Item intervals",
         "k_composite_ci": "Composite intervals", "k_significance": "Significance",
-        "k_multiple": "Multiple testing", "k_neff": "Effective base",
+        "k_multiple": "Multiple testing", "k_neff": "Effective base", "k_engine": "Engine",
+        "engine": "Scored by the study engine ({engine}: {rows} rows; every file a task, "
+                  "every cell reduced to sums): every bootstrap resample of a cell is drawn "
+                  "from the normal law of its sums, as in memory with bootstrap_exact_max = 0. "
+                  "Banner tables need the rows and are not computed.",
         "k_base": "Base-size rules", "k_alpha": "Alpha and omega",
         "k_dimensionality": "Dimensionality", "k_verdicts": "Verdicts",
         "k_method": "Method", "k_importance": "Importance", "k_ip": "Importance-performance",

@@ -303,7 +303,13 @@ FR: dict[str, Any] = {
         "k_nps": "NPS", "k_confidence": "Niveau de confiance",
         "k_item_ci": "Intervalles des questions", "k_composite_ci": "Intervalles des composites",
         "k_significance": "Significativité", "k_multiple": "Tests multiples",
-        "k_neff": "Base effective", "k_base": "Règles de base", "k_alpha": "Alpha et oméga",
+        "k_neff": "Base effective", "k_engine": "Moteur",
+        "engine": "Calculé par le moteur d'étude ({engine} : {rows} lignes ; chaque fichier "
+                  "une tâche, chaque cellule réduite à ses sommes) : chaque rééchantillon "
+                  "bootstrap d'une cellule est tiré de la loi normale de ses sommes, comme en "
+                  "mémoire avec bootstrap_exact_max = 0. Les tableaux croisés demandent les "
+                  "lignes et ne sont pas calculés.",
+        "k_base": "Règles de base", "k_alpha": "Alpha et oméga",
         "k_dimensionality": "Dimensionnalité", "k_verdicts": "Verdicts", "k_method": "Méthode",
         "k_importance": "Importance", "k_ip": "Importance-performance",
         "k_checks": "Contrôles", "k_rows": "Lignes", "k_reasons": "Exclusions par motif",

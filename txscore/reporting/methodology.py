@@ -266,8 +266,10 @@ def _uncertainty_rows(result: Result, w: Words, setting: _Settings) -> list[Row]
     rep, m = result.study.report, w.methodology
     level = (w["level_bh"] if rep.multiple_testing == "bh" else w["level"]).format(
         alpha=w.num(round(1 - rep.confidence, 4)))
+    engine = [] if result.meta.engine in ("memory", "chunks") else [(m["k_engine"], m[
+        "engine"].format(engine=result.meta.engine, rows=w.count(result.meta.rows or 0)))]
     return [setting("confidence"), (m["k_item_ci"], m["item_ci"]), setting("bootstrap"),
-            setting("seed"), setting("bootstrap_exact_max"),
+            setting("seed"), setting("bootstrap_exact_max"), *engine,
             (m["k_significance"], m["significance"].format(level=level)),
             setting("multiple_testing"), (m["k_neff"], m["neff"]),
             *(setting(f) for f in ("suppress_below", "low_base_below", "caution_below",

@@ -344,12 +344,16 @@ class CellSums:
         order = np.argsort(codes, kind="stable")  # the rows wave by wave: one gather each
         bounds = np.searchsorted(codes[order], np.arange(len(waves) + 1))
         w_by, cl_by = w[order], cluster[order]
+        x_by = x.T[:, order]  # items as rows, respondents wave by wave: contiguous picks
         for name, (_, cols, pops) in self._units.items():
             if pop not in pops:
                 continue
-            u = np.column_stack([x[order, at[c]] if c in at else data[c].to_numpy(
-                dtype=float, na_value=np.nan)[rows[order]] for c in cols]) - midpoints(
-                self.study, cols)
+            if all(c in at for c in cols):
+                u = (x_by[[at[c] for c in cols]] - midpoints(self.study, cols)[:, None]).T
+            else:
+                u = np.column_stack([x_by[at[c]] if c in at else data[c].to_numpy(
+                    dtype=float, na_value=np.nan)[rows[order]] for c in cols]) - midpoints(
+                    self.study, cols)
             complete = ~np.isnan(u).any(axis=1)
             uc = np.where(complete[:, None], u, 0.0)
             wc = np.where(complete, w_by, 0.0)
