@@ -264,3 +264,19 @@ def test_a_worker_killed_mid_run_gives_the_numbers_or_a_clear_error(sample):
         assert "Dask" in str(outcome) or "bucket" in str(outcome)
     else:
         assert_same(expected, outcome)
+
+
+def _fails(n: int) -> int:
+    raise ZeroDivisionError(f"{n} rows divided by none")
+
+
+def test_a_task_that_fails_on_a_worker_is_a_located_error_not_a_dask_traceback(client):
+    from txscore.scoring.dask_engine import DaskExecutor
+
+    run = DaskExecutor(client, where="Tracker 2026")
+    handle = run.submit(_fails, 3, key="bucket 7")
+    with pytest.raises(InputDataError) as err:
+        run.gather([handle])
+    said = str(err.value)
+    assert "Tracker 2026, bucket 7" in said and "ZeroDivisionError: 3 rows divided by none" in said
+    assert "Traceback" not in said and "distributed" not in said

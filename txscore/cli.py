@@ -231,10 +231,11 @@ def _score(args: argparse.Namespace, study: Study, found: list[Problem]):
 
     engine = getattr(args, "engine", None) or (study.engine.kind if study.engine else "memory")
     scheduler = getattr(args, "scheduler", None)
-    if engine != "memory" or scheduler:  # the study engine: files as tasks, per-cell sums
+    if scheduler or engine == "dask":  # Dask's own progress bars, on a terminal only
+        return score(study, by=_segments(args), engine="dask", scheduler=scheduler)
+    if engine == "process":  # the study engine in this process: files as tasks, sums
         with _Progress(8, not getattr(args, "quiet", False)) as progress:
-            return score(study, by=_segments(args), progress=progress,
-                         engine=None if engine == "memory" else engine, scheduler=scheduler)
+            return score(study, by=_segments(args), progress=progress, engine="process")
     with _Progress(len(study.sources) + 8, not getattr(args, "quiet", False)) as progress:
         responses = _responses(study, progress, found)
         return score(responses, by=_segments(args), progress=progress)
