@@ -50,11 +50,12 @@ BRANDS = [f"Brand {i + 1:02d}" for i in range(20)]
 WAVES = ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"]
 BLOCK = 1_000_000
 TABLES = ("scores", "items", "reliability", "drivers")
+ITEM = next(iter(run.item_columns()))  # a 7-point item of the customers
 
 
 def build(rows: int, file_rows: int) -> tuple[Path, float]:
     """The study spec of a tracker of ``rows`` rows in raw parquet exports."""
-    folder = CACHE / f"study_engine_{rows}_{file_rows}"
+    folder = CACHE / f"study_engine_v4_{rows}_{file_rows}"
     study = folder / "study.toml"
     if (folder / "done").exists():
         return study, float((folder / "done").read_text())
@@ -66,6 +67,10 @@ def build(rows: int, file_rows: int) -> tuple[Path, float]:
         n = min(BLOCK, rows - b * BLOCK)
         s = run.survey(n, np.random.default_rng(run.SEED + 200 + b))
         s.insert(0, "resp_id", np.arange(b * BLOCK + 1, b * BLOCK + n + 1))
+        rng = np.random.default_rng(run.SEED + 300 + b)  # what the ledger is for:
+        s.loc[rng.random(n) < 0.001, ITEM] = 8  # 0.1% out of range on a 7-point item
+        again = s.iloc[np.flatnonzero(rng.random(n) < 0.002)]  # 0.2% exported twice, the
+        s = pd.concat([s, again], ignore_index=True)  # copy at the end: often another file
         for (pop, wave), part in s.groupby(["population", "wave"], sort=True):
             cols = ["resp_id", "brand", "weight", "region", *run.items_for(pop)]
             for at in range(0, len(part), file_rows):
@@ -135,6 +140,7 @@ def on_dask(study_path: Path, workers: int, out: Path) -> dict:
         peaks = client.run(peak_mb)
     for name in TABLES:
         getattr(result, name).to_parquet(out / f"dask_{name}.parquet")
+    result.exclusions.astype(str).to_parquet(out / "dask_exclusions.parquet")
     return {"seconds": seconds, "rows": result.meta.rows, "peaks": list(peaks.values()),
             "start_mb": list(base.values()), "excluded": len(result.exclusions)}
 
@@ -152,6 +158,7 @@ def child_memory(study_path: str, out: str) -> None:
     seconds = time.perf_counter() - start
     for name in TABLES:
         getattr(result, name).to_parquet(Path(out) / f"memory_{name}.parquet")
+    result.exclusions.astype(str).to_parquet(Path(out) / "memory_exclusions.parquet")
     print(json.dumps({"read": read, "seconds": seconds, "peak_mb": peak_mb()}))
 
 
@@ -214,6 +221,10 @@ def main() -> None:
               flush=True)
         print(f"largest difference of the scores, items, reliability and drivers values: "
               f"{largest_gap(out):.2e} (target <= 1e-9)")
+        same = pd.read_parquet(out / "memory_exclusions.parquet").equals(
+            pd.read_parquet(out / "dask_exclusions.parquet"))
+        print(f"the ledgers: {'the same rows in the same order' if same else 'DIFFER'} "
+              f"({fig['excluded']:,} rows)")
 
 
 if __name__ == "__main__":
