@@ -121,8 +121,12 @@ def _chunk_wave(study: Study, plans: list[DriverPlan], d: pd.DataFrame) -> _Wave
     multi = np.bincount(unit)[unit] > 1
     brand = d["brand"].astype(str).to_numpy(dtype=object)
     strata: dict[str | None, _Stratum] = {}
-    for key in pd.unique(brand[~multi]):
-        rows = np.flatnonzero((brand == key) & ~multi)
+    single = np.flatnonzero(~multi)
+    codes, names = pd.factorize(brand[single])  # brands in order of first appearance
+    order = np.argsort(codes, kind="stable")  # each brand's rows, in row order
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    for i, key in enumerate(names):
+        rows = single[order[bounds[i]:bounds[i + 1]]]
         strata[key] = _stratum([x[rows] for x in X], [v[rows] for v in W], None)
     if multi.any():
         rows = np.flatnonzero(multi)
