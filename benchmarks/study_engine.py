@@ -43,7 +43,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402
-from dask_tracker import available_mb, peak_mb  # noqa: E402
+from dask_tracker import available_mb, largest_gap, peak_mb  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 BRANDS = [f"Brand {i + 1:02d}" for i in range(20)]
@@ -162,22 +162,6 @@ def child_memory(study_path: str, out: str) -> None:
     print(json.dumps({"read": read, "seconds": seconds, "peak_mb": peak_mb()}))
 
 
-def largest_gap(out: Path) -> float:
-    """The largest difference of the two paths' numbers, relative or absolute."""
-    worst = 0.0
-    for name in TABLES:
-        a = pd.read_parquet(out / f"memory_{name}.parquet")
-        b = pd.read_parquet(out / f"dask_{name}.parquet")
-        num = a.select_dtypes("number").columns
-        x, y = a[num].to_numpy(float), b[num].to_numpy(float)
-        if a.shape != b.shape or (np.isnan(x) != np.isnan(y)).any():
-            return float("inf")
-        gap = np.abs(np.nan_to_num(x) - np.nan_to_num(y)) / np.maximum(1.0, np.abs(
-            np.nan_to_num(x)))
-        worst = max(worst, float(gap.max(initial=0.0)))
-    return worst
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -220,7 +204,7 @@ def main() -> None:
               f"(load {mem['read']:.1f} s), peak {mem['peak_mb']:,.0f} MB in one process",
               flush=True)
         print(f"largest difference of the scores, items, reliability and drivers values: "
-              f"{largest_gap(out):.2e} (target <= 1e-9)")
+              f"{largest_gap(out, TABLES):.2e} (target <= 1e-9)")
         same = pd.read_parquet(out / "memory_exclusions.parquet").equals(
             pd.read_parquet(out / "dask_exclusions.parquet"))
         print(f"the ledgers: {'the same rows in the same order' if same else 'DIFFER'} "

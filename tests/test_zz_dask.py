@@ -16,15 +16,10 @@ forked workers must run before these.
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
-import time
-
 import numpy as np
-import pandas as pd
 import pytest
 from brandloop import brand_loop_data, responses_of
+from daskhelp import kill_a_worker_during, same_tables
 
 import txscore as tx
 from txscore.errors import InputDataError
@@ -36,8 +31,6 @@ from txscore.scoring.sums import CellSums, resample_sums
 distributed = pytest.importorskip("distributed")
 
 SAMPLE = "surveys/sample/study.toml"
-TABLES = ("scores", "items", "reliability", "distributions", "changes", "grid",
-          "reliability_items", "reliability_waves", "cx_weights", "bx_weights", "drivers")
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
@@ -54,19 +47,7 @@ def in_memory(responses: Responses) -> tx.Result:
     return tx.score(responses)
 
 
-def assert_same(expected: tx.Result, got: tx.Result, tables=TABLES) -> None:
-    """Every value equal: numbers to 1e-9 (relative or absolute), NaN where NaN, text."""
-    for name in tables:
-        a, b = getattr(expected, name), getattr(got, name)
-        assert a.shape == b.shape and list(a.columns) == list(b.columns), name
-        num = a.select_dtypes("number").columns
-        x, y = a[num].to_numpy(float), b[num].to_numpy(float)
-        assert (np.isnan(x) == np.isnan(y)).all(), name
-        gap = np.abs(np.nan_to_num(x) - np.nan_to_num(y)) / np.maximum(1.0, np.abs(
-            np.nan_to_num(x)))
-        assert gap.max() <= 1e-9, (name, float(gap.max()))
-        rest = [c for c in a.columns if c not in num]
-        pd.testing.assert_frame_equal(a[rest].astype(str), b[rest].astype(str), obj=name)
+assert_same = same_tables
 
 
 @pytest.fixture(scope="module")
@@ -194,31 +175,8 @@ def test_a_source_without_data_or_columns_is_located(sample, tmp_path):
 
 def test_a_worker_killed_mid_run_gives_the_numbers_or_a_clear_error(brandloop):
     responses, folder, expected = brandloop
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as c:
-        victim = next(iter(c.run(os.getpid).values()))
-        killed, done = threading.Event(), threading.Event()
-
-        def killer() -> None:  # kill once a partition's sums are being computed
-            while not done.is_set():
-                busy = [k for keys in c.processing().values() for k in keys]
-                if any("txscore-partition" in str(k) for k in busy):
-                    os.kill(victim, signal.SIGKILL)
-                    killed.set()
-                    return
-                time.sleep(0.002)
-
-        thread = threading.Thread(target=killer)
-        thread.start()
-        try:
-            outcome = score_dask(responses.study, folder, client=c, partitions=24)
-        except InputDataError as err:
-            outcome = err
-        finally:
-            done.set()
-            thread.join()
-    assert killed.is_set(), "the run ended before a worker could be killed"
+    outcome = kill_a_worker_during(["txscore-partition"], lambda c: score_dask(
+        responses.study, folder, client=c, partitions=24))
     if isinstance(outcome, InputDataError):
         assert "Dask" in str(outcome) or "partition" in str(outcome)
     else:

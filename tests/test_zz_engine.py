@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
-import signal
-import threading
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import base_spec, sample_copy, write_spec
+from daskhelp import TABLES, kill_a_worker_during, same_tables
 
 import txscore as tx
 from txscore.cli import main
@@ -35,27 +32,15 @@ from txscore.scoring.study_engine import InProcess, score_study
 
 distributed = pytest.importorskip("distributed")
 
-TABLES = ("scores", "items", "reliability", "distributions", "changes", "grid",
-          "reliability_items", "reliability_waves", "cx_weights", "bx_weights", "drivers")
 MULTI = Path(__file__).parent / "data" / "multiplatform" / "study.toml"
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::txscore.TxscoreWarning")]
 
 
 def assert_same(expected: tx.Result, got: tx.Result, tables=TABLES) -> None:
-    """Numbers to 1e-9 (relative or absolute), NaN where NaN, text equal; the ledger and
-    the file table row for row."""
-    for name in tables:
-        a, b = getattr(expected, name), getattr(got, name)
-        assert a.shape == b.shape and list(a.columns) == list(b.columns), name
-        num = a.select_dtypes("number").columns
-        x, y = a[num].to_numpy(float), b[num].to_numpy(float)
-        assert (np.isnan(x) == np.isnan(y)).all(), name
-        gap = np.abs(np.nan_to_num(x) - np.nan_to_num(y)) / np.maximum(1.0, np.abs(
-            np.nan_to_num(x)))
-        assert gap.max(initial=0.0) <= 1e-9, (name, float(gap.max()))
-        rest = [c for c in a.columns if c not in num]
-        pd.testing.assert_frame_equal(a[rest].astype(str), b[rest].astype(str), obj=name)
+    """Every value of the tables (daskhelp.same_tables); the ledger and the file table row
+    for row."""
+    same_tables(expected, got, tables)
     pd.testing.assert_frame_equal(expected.exclusions, got.exclusions, check_dtype=False)
     pd.testing.assert_frame_equal(expected.files, got.files[expected.files.columns],
                                   check_dtype=False)
@@ -235,31 +220,8 @@ def test_responses_cannot_go_to_another_engine(sample):
 
 def test_a_worker_killed_mid_run_gives_the_numbers_or_a_clear_error(sample):
     study, expected = sample
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as c:
-        victim = next(iter(c.run(os.getpid).values()))
-        killed, done = threading.Event(), threading.Event()
-
-        def killer() -> None:  # kill once a bucket's sums are being computed
-            while not done.is_set():
-                busy = [k for keys in c.processing().values() for k in keys]
-                if any("txscore-sums" in str(k) or "txscore-bucket" in str(k) for k in busy):
-                    os.kill(victim, signal.SIGKILL)
-                    killed.set()
-                    return
-                time.sleep(0.002)
-
-        thread = threading.Thread(target=killer)
-        thread.start()
-        try:
-            outcome = tx.score(study, client=c, buckets=12)
-        except InputDataError as err:
-            outcome = err
-        finally:
-            done.set()
-            thread.join()
-    assert killed.is_set(), "the run ended before a worker could be killed"
+    outcome = kill_a_worker_during(["txscore-sums", "txscore-bucket"], lambda c: tx.score(
+        study, client=c, buckets=12))
     if isinstance(outcome, InputDataError):
         assert "Dask" in str(outcome) or "bucket" in str(outcome)
     else:

@@ -134,16 +134,13 @@ def partition_sums(data: pd.DataFrame, study: Study, by: Sequence[str], index: i
     10
     """
     where = f"partition {index + 1}"
-    try:
+
+    def sums() -> PartSums:
         text = {col: data[col].astype("str").where(data[col].notna()) for col in data.columns
                 if isinstance(data[col].dtype, pd.CategoricalDtype)}
         return chunk_sums(study, data.assign(**text) if text else data, by, where=where)
-    except TxscoreError as err:
-        raise _PartitionFailed(where, str(err).split("\n")[0], [
-            (p.message, p.where, p.fix) for p in err.problems]) from None
-    except Exception as err:
-        said = shorten(str(err).strip().split("\n")[0], 200)
-        raise _PartitionFailed(where, f"{type(err).__name__}: {said}", []) from None
+
+    return _guarded(sums, where)
 
 
 def merge_parts(study: Study, by: Sequence[str], *parts: PartSums) -> PartSums:
