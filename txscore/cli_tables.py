@@ -62,7 +62,8 @@ def _run(args: argparse.Namespace, found: list, score_study: Callable[..., Any])
         study = replace(study, tables=tuple(replace(t, banner=_by(args.by, study))
                                             for t in study.tables))
     study = study.with_settings(bootstrap=0)
-    banner_args = argparse.Namespace(**{**vars(args), "by": None})
+    # banner tables need the rows: in memory, whatever the spec's [engine] says
+    banner_args = argparse.Namespace(**{**vars(args), "by": None, "engine": "memory"})
     frame = score_study(banner_args, study, found).banners
     if args.table is not None:
         frame = frame[frame["table"] == args.table].reset_index(drop=True)
