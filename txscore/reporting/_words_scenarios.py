@@ -124,6 +124,6 @@ FR: dict = french_spaces({
                           "effets d’une action.",
         "sim_given": "Un score déplacé bouge du montant indiqué : son intervalle est de "
                      "largeur nulle parce que le déplacement est posé par hypothèse, non parce "
-                     "qu’il serait certain.",
+                     "qu’il serait sûr.",
     },
 })
