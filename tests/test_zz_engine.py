@@ -77,6 +77,14 @@ def test_the_process_engine_equals_memory_on_the_sample(sample, buckets):
     assert_same(expected, got)
 
 
+def test_a_segment_cut_on_the_process_engine_equals_memory(sample):
+    study, _ = sample
+    expected = tx.score(tx.load(study), by=["region"])
+    got = tx.score(study, engine="process", by=["region"], buckets=3)
+    assert set(got.scores["region"].dropna()) == {"North", "South", "East", "West"}
+    assert_same(expected, got, tables=("scores", "items", "reliability", "drivers", "changes"))
+
+
 def test_the_process_engine_equals_memory_on_a_multiplatform_brand_loop():
     """Several platforms' exports, a brand loop (respondents with several rows: the cluster
     strata), ids repeated: every number, the ledger and the file table."""
