@@ -274,10 +274,10 @@ def normal_resample_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
 
     Features whose variance is below 1e-9 of their mean square (constant up to rounding,
     e.g. every respondent answered) are held at their sum.  When the correlation matrix is
-    (nearly) singular (smallest eigenvalue at most 1e-8 of the largest: exactly collinear
+    (nearly) singular (a pivot of its Cholesky factor at most 1e-8: exactly collinear
     features such as unweighted "answered" counts, or a stratum with fewer respondents than
-    features) the factor is the symmetric square root of its range (eigenvalues below that
-    threshold dropped) instead of the Cholesky factor: a Cholesky factor of a singular
+    features) the factor is the symmetric square root of its range (eigenvalues below 1e-8
+    of the largest dropped) instead of the Cholesky factor: a Cholesky factor of a singular
     matrix magnifies rounding in the sums a million-fold, the range's root does not.  Either
     factor is a continuous function of the sums, so sums accumulated in another order
     (chunks, partitions) give the same replicates to rounding.  One (n_boot, F) block of
@@ -304,10 +304,15 @@ def normal_resample_sums(s1: np.ndarray, s2: np.ndarray, n: float, n_boot: int,
     sd = np.sqrt(var[live])
     corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
     corr = (corr + corr.T) / 2
-    e, v = np.linalg.eigh(corr)
-    if e[0] > 1e-8 * e[-1]:  # well conditioned: the Cholesky factor, as always
-        factor = np.linalg.cholesky(corr + 1e-10 * np.eye(len(live))).T
-    else:  # (nearly) collinear features: the symmetric root of the range, stable to rounding
+    factor = None
+    try:  # well conditioned (no pivot near 0): the Cholesky factor, as always
+        chol = np.linalg.cholesky(corr + 1e-10 * np.eye(len(live)))
+        if np.diagonal(chol).min() ** 2 > 1e-8:
+            factor = chol.T
+    except np.linalg.LinAlgError:  # rounding made it indefinite
+        pass
+    if factor is None:  # (nearly) collinear features: the symmetric root of the range
+        e, v = np.linalg.eigh(corr)
         keep = e > 1e-8 * e[-1]
         factor = (v[:, keep] * np.sqrt(e[keep])) @ v[:, keep].T
     out[:, live] += (z[:, live] @ factor) * (np.sqrt(n) * sd)
