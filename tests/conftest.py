@@ -12,13 +12,24 @@ Defaults chosen for tiny data (each says so in the spec it writes):
 * base thresholds at 1 (suppress / low base / caution / peer base): five respondents are a
   worked example here, not a sample, and must not be suppressed;
 * ``index.cx_method = "equal"``: three respondents cannot estimate importance weights.
+
+Session fixtures share the sample study (surveys/sample) between test modules, so that the
+suite reads and scores it once rather than once per module: :func:`sample_loaded` (loaded
+with its own settings), :func:`sample_scored` (scored with 200 resamples),
+:func:`sample_scored_fr` (the same in French) and :func:`sample_cli_json` (its
+``txscore score --format json``). Each is computed as the module fixtures it
+replaces did (the same study, settings and calls; the tables are equal bit for bit); tests
+must not change them: each module takes a ``copy.deepcopy`` (:func:`private_copy`, a few
+milliseconds) of what it uses.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +262,51 @@ def fixed_date():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1764000000")
         yield
+
+
+# ---------------------------------------------------------------------- the shared sample
+def private_copy(value: Any) -> Any:
+    """A deep copy of a shared session value (Responses, Result), for a module that changes
+    what it is given: the other modules keep the value as computed."""
+    return copy.deepcopy(value)
+
+
+def with_settings(value: Any, **settings: Any) -> Any:
+    """A Responses or Result whose study has ``settings`` changed (data shared, unchanged)."""
+    return dataclasses.replace(value, study=value.study.with_settings(**settings))
+
+
+@pytest.fixture(scope="session")
+def sample_loaded() -> tx.Responses:
+    """``tx.load(tx.read_study("surveys/sample/study.toml"))``, once for the session (its
+    own settings: 2,000 resamples). Loading reads no report setting, so a test that needs
+    other settings takes :func:`with_settings` of it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return tx.load(tx.read_study(SAMPLE_DIR / "study.toml"))
+
+
+@pytest.fixture(scope="session")
+def sample_scored(sample_loaded) -> tx.Result:
+    """The sample study scored with 200 resamples, as
+    ``tx.score(tx.load(tx.read_study(SAMPLE).with_settings(bootstrap=200)))`` gives it
+    (table for table, bit for bit), once for the session."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return tx.score(with_settings(sample_loaded, bootstrap=200))
+
+
+@pytest.fixture(scope="session")
+def sample_scored_fr(sample_loaded) -> tx.Result:
+    """:func:`sample_scored` in French (``language = "fr"`` before scoring: the banner
+    tables carry their labels in the study's language), once for the session."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return tx.score(with_settings(sample_loaded, bootstrap=200, language="fr"))
+
+
+@pytest.fixture(scope="session")
+def sample_cli_json(tmp_path_factory) -> dict:
+    """``txscore score SPEC --format json`` of the sample with 200 resamples
+    (:func:`sample_copy`), through the CLI's entry point, once for the session."""
+    return cli_json(sample_copy(tmp_path_factory.mktemp("sample_json")))

@@ -7,7 +7,6 @@ built in Python (no TOML) scores like the same study read from TOML.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import private_copy, with_settings
 
 import txscore as tx
 
@@ -24,13 +24,10 @@ REF = Path(__file__).resolve().parent / "reference"
 
 
 @pytest.fixture(scope="module")
-def sample():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        study = tx.read_study(ROOT / "surveys" / "sample" / "study.toml").with_settings(
-            bootstrap=200)
-        responses = tx.load(study)
-        return responses, tx.score(responses)
+def sample(sample_loaded, sample_scored):
+    """The sample's responses with 200 resamples and their result (copies of the session's
+    shared sample)."""
+    return private_copy(with_settings(sample_loaded, bootstrap=200)), private_copy(sample_scored)
 
 
 def test_every_public_name_resolves_and_is_listed():

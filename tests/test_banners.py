@@ -18,7 +18,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_study, sample_copy
+from conftest import make_study, private_copy, sample_copy, with_settings
 from scipy.stats import false_discovery_control, norm
 
 import txscore as tx
@@ -200,10 +200,9 @@ def test_clustered_variance_of_a_composite_equals_the_influence_by_hand(tmp_path
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sample")
-    study = tx.read_study(sample_copy(folder, bootstrap=0))
-    return tx.load(study)
+def sample(sample_loaded):
+    """The sample loaded, no bootstrap (a copy of the session's shared responses)."""
+    return with_settings(private_copy(sample_loaded), bootstrap=0)
 
 
 def test_total_and_columns_equal_the_scores_table(sample):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_study
+from conftest import make_study, private_copy
 
 import txscore as tx
 from txscore.errors import StudySpecError
@@ -26,8 +26,6 @@ from txscore.scoring.engine import features, item_codes, population_layout
 from txscore.scoring.sums import CellSums, resample_sums
 from txscore.scoring.tables import tables
 from txscore.stats.inference import normal_resample_sums, resample_counts
-
-SAMPLE = "surveys/sample/study.toml"
 
 
 class _Identity:
@@ -116,8 +114,9 @@ def test_exact_and_normal_intervals_agree_on_a_cell_of_30000():
 
 # ---------------------------------------------------------------------- routing and setting
 @pytest.fixture(scope="module")
-def sample() -> Responses:
-    return tx.load(tx.read_study(SAMPLE))
+def sample(sample_loaded) -> Responses:
+    """The sample study loaded (a copy of the session's shared responses)."""
+    return private_copy(sample_loaded)
 
 
 def _sums(responses: Responses, study=None):

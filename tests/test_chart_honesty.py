@@ -8,18 +8,16 @@ Every number checked here is computed again from the result's tables with pandas
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
-from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import private_copy
 from matplotlib.collections import PathCollection
 from matplotlib.text import Text
 
-import txscore as tx
 from txscore.reporting.chart_drivers import (
     UNCLEAR_EDGE,
     UNCLEAR_FILL,
@@ -34,18 +32,15 @@ from txscore.reporting.palette import IP_COLOURS
 from txscore.reporting.text import words_for
 from txscore.scoring.drivers import IP_QUADRANTS, ip_quadrants
 
-SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 LATEST, FIRST = "2026 Q2", "2026 Q1"
 NAMED = {("above", "below"): "concentrate", ("above", "above"): "keep",
          ("below", "below"): "low", ("below", "above"): "overkill"}
 
 
 @pytest.fixture(scope="module")
-def sample():
-    study = tx.read_study(SAMPLE).with_settings(bootstrap=200)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return tx.score(tx.load(study))
+def sample(sample_scored):
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 def french(result):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -32,7 +31,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import plain_study
+from conftest import plain_study, private_copy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
@@ -285,7 +284,6 @@ def test_save_charts_skips_a_segmented_result_with_a_warning(tmp_path):
 
 
 # =============================================================================== sample study
-SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 CUT = "Tailspin"  # the brand cut to 20 respondents per population in the latest wave
 LATEST = "2026 Q2"
 
@@ -297,14 +295,18 @@ def french(result):
 
 
 @pytest.fixture(scope="module")
-def loaded():
-    return tx.load(plain_study(tx.read_study(SAMPLE)))  # variants drop what scenarios name
+def loaded(sample_loaded):
+    """The sample loaded (a copy of the session's shared responses), its study without
+    banner tables, scenarios and planning: variants drop what scenarios name."""
+    responses = private_copy(sample_loaded)
+    return replace(responses, study=plain_study(responses.study))
 
 
 @pytest.fixture(scope="module")
-def sample(loaded):
-    """The sample study scored with 50 resamples (intervals are drawn, not tested here)."""
-    return tx.score(replace(loaded, study=loaded.study.with_settings(bootstrap=50)))
+def sample(sample_scored):
+    """The sample study scored with 200 resamples (a copy of the session's shared result;
+    intervals are drawn, not tested here)."""
+    return private_copy(sample_scored)
 
 
 @pytest.fixture(scope="module")

@@ -14,22 +14,23 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import plain_study
+from conftest import plain_study, private_copy
 
 import txscore as tx
 from txscore.errors import InputDataError, TxscoreWarning
 from txscore.responses import Responses
 from txscore.scoring.chunked import iter_parquet, score_chunks
 
-SAMPLE = "surveys/sample/study.toml"
 TABLES = ["scores", "items", "distributions", "grid", "changes", "reliability",
           "reliability_items", "cx_weights", "bx_weights"]
 
 
 @pytest.fixture(scope="module")
-def sample() -> Responses:
-    responses = tx.load(plain_study(tx.read_study(SAMPLE)))  # no banners, scenarios, plan
-    study = responses.study.with_settings(bootstrap=100, bootstrap_exact_max=0)
+def sample(sample_loaded) -> Responses:
+    # the sample loaded (a copy of the session's shared responses); no banners, scenarios,
+    # plan
+    responses = private_copy(sample_loaded)
+    study = plain_study(responses.study).with_settings(bootstrap=100, bootstrap_exact_max=0)
     return Responses(study, responses.data, responses.exclusions, responses.files)
 
 

@@ -22,6 +22,7 @@ from conftest import (
     NON_CUSTOMER_ITEMS,
     make_study,
     pick,
+    sample_copy,
     without_decisions,
 )
 
@@ -45,8 +46,11 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """``txscore report`` of the sample (200 resamples, not 2,000: what is checked here
+    does not depend on them; ``validate`` below runs the study file as shipped)."""
     out = tmp_path_factory.mktemp("report")
-    return run_cli("report", str(SPEC), "--out", str(out)), out
+    spec = sample_copy(tmp_path_factory.mktemp("spec"), bootstrap=200)
+    return run_cli("report", str(spec), "--out", str(out)), out
 
 
 def test_report_writes_workbook_charts_and_summary(sample_report):
@@ -103,14 +107,15 @@ def test_suppressed_text_never_a_number_and_no_error_values(sample_report):
 
 
 def test_score_json_and_csv(tmp_path):
-    proc = run_cli("score", str(SPEC), "--format", "json")
+    spec = sample_copy(tmp_path, bootstrap=200)  # the sample, 200 resamples, not 2,000
+    proc = run_cli("score", str(spec), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     assert payload["study"] == "Sample TX Study"
     tx_rows = [r for r in payload["scores"] if r["measure"] == "tx"]
     assert len(tx_rows) == 14  # 6 brands + total, 2 waves
     assert {r["construct"] for r in payload["reliability"]} >= {"trust", "preference"}
-    proc = run_cli("score", str(SPEC), "--format", "csv", "--table", "reliability")
+    proc = run_cli("score", str(spec), "--format", "csv", "--table", "reliability")
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[0].startswith("construct,")
 

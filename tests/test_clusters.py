@@ -12,11 +12,13 @@ where the row-independent intervals fail.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 from brandloop import brand_loop_data, responses_of
-from conftest import SAMPLE_DIR
+from conftest import SAMPLE_DIR, with_settings
 from scipy import stats
 
 import txscore as tx
@@ -111,11 +113,14 @@ def test_nps_total_uses_the_clustered_base():
 
 
 # ---------------------------------------------------------------------- unchanged
-def test_one_row_per_respondent_changes_nothing(tmp_path):
-    study = tx.read_study(SAMPLE_DIR / "study.toml").with_settings(bootstrap=200)
-    responses = tx.load(study)
+def test_one_row_per_respondent_changes_nothing(sample_loaded, sample_scored):
+    # the sample with 200 resamples, scored with clusters = "respondent" (the default): the
+    # session's, read only
+    responses = with_settings(sample_loaded, bootstrap=200)
+    study = responses.study
+    assert study.report.clusters == "respondent"
     assert not responses.data.duplicated(["wave", "respondent_id"]).any()
-    clustered = tx.score(responses)
+    clustered = sample_scored
     rows = tx.score(tx.Responses(study.with_settings(clusters="row"), responses.data,
                                  responses.exclusions, responses.files))
     for name in ("scores", "items", "changes", "grid", "ranks", "reliability",
@@ -184,28 +189,71 @@ def test_pooled_reliability_interval_counts_respondents():
 
 
 # ---------------------------------------------------------------------- coverage
+#: studies scored in one call, as the waves of one study (see _estimates_by_wave)
+BATCH = 50
+
+
+def _estimates_by_wave(datas: list[pd.DataFrame], clusters: str, n_boot: int, seed: int,
+                       exact_max: int = 2000) -> list[dict]:
+    """:func:`_estimates` of several one-wave studies at once: each study is one wave (of its
+    own name) of a single study, so that one pass of CellSums, one resampling and one
+    composites call score them all. Waves are independent strata of the bootstrap (a
+    study's replicates are drawn from its own respondents' rows only, cell by cell and
+    cluster by cluster), and every composite, total and peer mean is per wave, so each
+    study's estimates are those of its own call but for the random stream of its
+    replicates (one study alone gives :func:`_estimates` bit for bit: see the test)."""
+    base = responses_of(datas[0], bootstrap=n_boot, cx_method="equal", clusters=clusters,
+                        bootstrap_exact_max=exact_max).study
+    sources = {s.population: s for s in reversed(base.sources)}  # one of each population
+    waves = [str(d["wave"].iloc[0]) for d in datas]
+    study = replace(base, sources=tuple(replace(s, wave=w) for w in waves
+                                        for s in sources.values()))
+    acc = CellSums(study, exact_max=exact_max)
+    acc.add(pd.concat(datas, ignore_index=True))
+    sums = acc.collect()
+    arrays = composites(sums, resample_sums(sums, n_boot, seed)).arrays
+    wave_of = sums.cells.keys["wave"].to_numpy()
+    out = []
+    for w in waves:  # the wave's brand cells in report order, then its All-brands total
+        at = np.flatnonzero(wave_of == w)
+        out.append({key: a[:, at] for key, a in arrays.items()})
+    return out
+
+
 def test_coverage_over_1000_simulated_studies():
     """All-brands N, brand-vs-peer N and All-brands TX: 95% intervals cover 93-97% of 1,000
     brand-loop studies with respondents as clusters; the row-independent intervals do not
     (too narrow for the total, too wide for the peer difference, whose two sides are rated
-    by the same people)."""
+    by the same people).
+
+    The studies are scored 50 at a time (:func:`_estimates_by_wave`): the same 1,000
+    studies (seeds 1000..1999), 300 resamples each. Coverage 0.947, 0.945, 0.948 with
+    clusters, 0.783, 0.999, 0.837 with rows."""
     truth_data = brand_loop_data(np.random.default_rng(99), n_customers=60_000,
                                  n_non_customers=60_000)
     t = _estimates(truth_data, "row", 0, 0)
     n0, tx0 = t[("non_customer", "bx_non_customers")][0], t[("all", "tx")][0]
     truth = np.array([n0[3], n0[0] - n0[:3].mean(), tx0[3]])  # total, Adatum - peers, TX
+    # batching changes nothing but the random stream: one study alone is _estimates
+    first = brand_loop_data(np.random.default_rng(1000))
+    for clusters in ("respondent", "row"):
+        alone, [batched] = _estimates(first, clusters, 20, 3), _estimates_by_wave(
+            [first], clusters, 20, 3)
+        for key in (("non_customer", "bx_non_customers"), ("all", "tx")):
+            np.testing.assert_array_equal(batched[key], alone[key])
     hits = {"respondent": np.zeros(3), "row": np.zeros(3)}
     studies = 1000
-    for i in range(studies):
-        data = brand_loop_data(np.random.default_rng(1000 + i))
+    for b in range(0, studies, BATCH):
+        datas = [brand_loop_data(np.random.default_rng(1000 + i), waves=(f"S{i:04d}",))
+                 for i in range(b, b + BATCH)]
         for clusters in hits:
-            est = _estimates(data, clusters, 300, i)
-            n, txs = est[("non_customer", "bx_non_customers")], est[("all", "tx")]
-            # the peer average of the changes table: the mean of the brands (itself too)
-            values = np.column_stack([n[1:, 3], n[1:, 0] - n[1:, :3].mean(axis=1),
-                                      txs[1:, 3]])
-            lo, hi = percentile_interval(values, 0.95)
-            hits[clusters] += (lo <= truth) & (truth <= hi)
+            for est in _estimates_by_wave(datas, clusters, 300, b):
+                n, txs = est[("non_customer", "bx_non_customers")], est[("all", "tx")]
+                # the peer average of the changes table: the mean of the brands (itself too)
+                values = np.column_stack([n[1:, 3], n[1:, 0] - n[1:, :3].mean(axis=1),
+                                          txs[1:, 3]])
+                lo, hi = percentile_interval(values, 0.95)
+                hits[clusters] += (lo <= truth) & (truth <= hi)
     cover = {k: v / studies for k, v in hits.items()}
     print(cover)
     assert ((cover["respondent"] >= 0.93) & (cover["respondent"] <= 0.97)).all(), cover

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_study
+from conftest import make_study, private_copy
 
 import txscore as tx
 import txscore.scoring.driver_bootstrap as db
@@ -524,11 +524,10 @@ def test_small_strata_keep_the_plain_multinomial_bootstrap():
 
 # ---------------------------------------------------------------------- the sample study
 @pytest.fixture(scope="module")
-def sample():
-    """The sample study: responses, every analysis with 2,000 resamples, and truth.json."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        responses = tx.load(tx.read_study(SAMPLE / "study.toml"))
+def sample(sample_loaded):
+    """The sample study: responses (a copy of the session's shared responses), every
+    analysis with 2,000 resamples, and truth.json."""
+    responses = private_copy(sample_loaded)
     out, messages = run(responses, items=True)
     truth = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
     return responses, out, messages, truth

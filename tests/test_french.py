@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 import matplotlib.text
 import openpyxl
 import pytest
+from conftest import private_copy
 
 import txscore as tx
 from txscore.reporting.chartrun import chart_jobs, save_png
@@ -170,11 +171,11 @@ def workbook_strings(path: Path) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def french(tmp_path_factory) -> tuple[tx.Result, Path, list[tuple[str, str]]]:
-    """The sample study in French: the result, its workbook (with every chart embedded)
-    and every text of its charts as (chart key, text)."""
-    study = tx.read_study(SAMPLE).with_settings(bootstrap=200, language="fr")
-    result = tx.score(tx.load(study))
+def french(tmp_path_factory, sample_scored_fr) -> tuple[tx.Result, Path, list[tuple[str, str]]]:
+    """The sample study in French (200 resamples; a copy of the session's shared result):
+    the result, its workbook (with every chart embedded) and every text of its charts as
+    (chart key, text)."""
+    result = private_copy(sample_scored_fr)
     folder = tmp_path_factory.mktemp("french")
     charts, texts = {}, []
     for key, draw, kwargs in chart_jobs(result):

@@ -18,15 +18,18 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CUSTOMER_ITEMS, NON_CUSTOMER_ITEMS, cli_json, make_study, sample_copy
+from conftest import (
+    CUSTOMER_ITEMS,
+    NON_CUSTOMER_ITEMS,
+    make_study,
+    private_copy,
+)
 
 import txscore as tx
 from txscore.reporting.headlines import Headline, headlines, headlines_section
 from txscore.reporting.text import LANGUAGES, words_for
 from txscore.reporting.xlsx import Book, Sheet, styles
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "surveys" / "sample"
 TOTAL = "All brands"
 HEADLINE = {("tx", "all"), ("customer_score", "customer"), ("non_customer_score", "non_customer"),
             ("cx", "customer"), ("bx_customers", "customer"),
@@ -37,21 +40,16 @@ pytestmark = pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning")
 
 # ---------------------------------------------------------------------- the sample
 @pytest.fixture(scope="module")
-def sample_spec(tmp_path_factory) -> Path:
-    """The sample study.toml with absolute source paths and 200 bootstrap resamples."""
-    return sample_copy(tmp_path_factory.mktemp("sample"))
+def sample(sample_scored) -> tx.Result:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 @pytest.fixture(scope="module")
-def sample() -> tx.Result:
-    study = tx.read_study(SAMPLE / "study.toml").with_settings(bootstrap=200)
-    return tx.score(tx.load(study))
-
-
-@pytest.fixture(scope="module")
-def sample_json(sample_spec) -> dict:
-    """``txscore score SPEC --format json`` run through the CLI's entry point."""
-    return cli_json(sample_spec)
+def sample_json(sample_cli_json) -> dict:
+    """``txscore score SPEC --format json`` of the sample with 200 resamples, run through
+    the CLI's entry point (a copy of the session's)."""
+    return private_copy(sample_cli_json)
 
 
 def waves_of(study, scores: pd.DataFrame) -> tuple[str, str | None]:

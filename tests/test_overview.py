@@ -14,11 +14,11 @@ import io
 import math
 import re
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import private_copy
 
 import txscore as tx
 from txscore.reporting import sheets_overview
@@ -28,7 +28,6 @@ from txscore.reporting.settings_words import SETTING_TABLES, settings_rows
 from txscore.reporting.text import LANGUAGES, words_for
 from txscore.study.vocabulary import TOTAL
 
-SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 EN, FR = LANGUAGES["en"], LANGUAGES["fr"]
 #: the tables of the cover's and the methodology's words (whole), and their keys in the
 #: shared tables
@@ -40,9 +39,9 @@ OWN_TEXT = ("cover_", "contents_", "logo_alt")
 pytestmark = pytest.mark.usefixtures("fixed_date")  # conftest: a fixed run date
 
 @pytest.fixture(scope="module")
-def sample() -> tx.Result:
-    study = tx.read_study(SAMPLE).with_settings(bootstrap=200)
-    return tx.score(tx.load(study))
+def sample(sample_scored) -> tx.Result:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 def in_language(result: tx.Result, language: str, **settings) -> tx.Result:

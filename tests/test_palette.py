@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import private_copy
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
@@ -27,7 +27,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-import txscore as tx
 from txscore.reporting.chart_brands import cx_vs_bx, growth_grid, tx_by_brand
 from txscore.reporting.chart_trend import trend
 from txscore.reporting.chartrun import TREND_MEASURES, save_charts
@@ -43,16 +42,15 @@ from txscore.reporting.palette import (
 from txscore.reporting.png import figure_png
 from txscore.study.vocabulary import TOTAL
 
-SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 WAVES = ("2026 Q1", "2026 Q2")
 FOCUS = "Contoso"
 DPI = 120
 
 
 @pytest.fixture(scope="module")
-def sample() -> Any:
-    study = tx.read_study(SAMPLE).with_settings(bootstrap=200)
-    return tx.score(tx.load(study))
+def sample(sample_scored) -> Any:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 def with_report(result: Any, **settings: Any) -> Any:

@@ -20,7 +20,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import sample_copy
+from conftest import private_copy, sample_copy
 from scipy.stats import norm
 
 import txscore as tx
@@ -33,9 +33,9 @@ POWER_TOLERANCE = 0.03
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory) -> tx.Result:
-    spec = sample_copy(tmp_path_factory.mktemp("plan"), bootstrap=200)
-    return tx.score(tx.load(tx.read_study(spec)))
+def result(sample_scored) -> tx.Result:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 def row(table: pd.DataFrame, measure: str, brand: str) -> pd.Series:
@@ -251,9 +251,11 @@ def test_cli_bad_request_exits_1_with_the_message(tmp_path):
 
 
 # ---------------------------------------------------------------------- CLI, spec, sheet
-def test_cli_formats_print_the_plan(tmp_path):
+def test_cli_formats_print_the_plan(tmp_path, sample_loaded):
     spec = sample_copy(tmp_path, bootstrap=20)
-    expected = plan(tx.score(tx.load(tx.read_study(spec))), detect=3, compare="peers")
+    # the sample's rows as loaded once for the session (the data spec reads), 20 resamples
+    responses = replace(sample_loaded, study=tx.read_study(spec))
+    expected = plan(tx.score(responses), detect=3, compare="peers")
     code, out, _ = run_cli(str(spec), "--detect", "3", "--compare", "peers", "--format",
                            "json")
     assert code == 0
@@ -270,10 +272,11 @@ def test_cli_formats_print_the_plan(tmp_path):
 PLANNING = '\n[planning]\ndetect = [2, 3]\npower = 0.9\ncompare = ["previous_wave", "peers"]\n'
 
 
-def test_planning_table_sheet_in_both_languages(tmp_path, fixed_date):
+def test_planning_table_sheet_in_both_languages(tmp_path, fixed_date, sample_loaded):
     spec = sample_copy(tmp_path, bootstrap=20, decisions=False)
     spec.write_text(spec.read_text(encoding="utf-8") + PLANNING, encoding="utf-8")
-    result = tx.score(tx.load(tx.read_study(spec)))
+    # the study as read from spec, on the sample's rows as loaded once for the session
+    result = tx.score(replace(sample_loaded, study=tx.read_study(spec)))
     expected = pd.concat([plan(result, detect=d, power=0.9, compare=c)
                           for c in ("previous_wave", "peers") for d in (2.0, 3.0)],
                          ignore_index=True)

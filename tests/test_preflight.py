@@ -23,6 +23,7 @@ from conftest import (
     NON_CUSTOMER_ITEMS,
     PILLAR_ITEMS,
     make_study,
+    private_copy,
 )
 
 import txscore as tx
@@ -57,11 +58,11 @@ def _study(folder: Path, name: str, customers: pd.DataFrame | None,
 
 
 @pytest.fixture(scope="module")
-def studies(tmp_path_factory) -> dict[str, tx.Result]:
+def studies(tmp_path_factory, sample_scored) -> dict[str, tx.Result]:
     folder = tmp_path_factory.mktemp("preflight")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sample = tx.score(tx.load(tx.read_study(SAMPLE).with_settings(bootstrap=20)))
+        sample = private_copy(sample_scored)  # the session's, 200 resamples
         seven = {"points": 7, "min": 1, "max": 7}  # no labels at all
         items7 = {c: {"construct": cons, "scale": "plain7"}
                   for c, cons in {**CX_ITEMS, **LOYALTY_ITEMS, **PILLAR_ITEMS}.items()}

@@ -25,6 +25,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import private_copy
 from PIL import Image
 
 import txscore as tx
@@ -34,8 +35,6 @@ from txscore.reporting.palette import brand_colours
 from txscore.reporting.text import words_for
 from txscore.reporting.xlsx import print_scale, sheet_print_scale
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "surveys" / "sample" / "study.toml"
 HEADER = "1F3864"
 #: paper sizes in points (portrait width, height) by Excel's paperSize code
 PAPER_PT = {1: (612.0, 792.0), 9: (595.28, 841.89)}
@@ -45,8 +44,9 @@ pytestmark = [pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning"
 
 
 @pytest.fixture(scope="module")
-def sample() -> tx.Result:
-    return tx.score(tx.load(tx.read_study(SAMPLE).with_settings(bootstrap=200)))
+def sample(sample_scored) -> tx.Result:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 def png(width: int, height: int) -> bytes:

@@ -15,7 +15,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import SAMPLE_DIR, make_study
+from conftest import make_study, private_copy
 from scipy import stats
 
 import txscore as tx
@@ -99,8 +99,9 @@ def _wave_moments(responses: tx.Responses) -> dict:
 
 
 @pytest.fixture(scope="module")
-def sample_responses() -> tx.Responses:
-    return tx.load(tx.read_study(SAMPLE_DIR / "study.toml"))
+def sample_responses(sample_loaded) -> tx.Responses:
+    """The sample study loaded (a copy of the session's shared responses)."""
+    return private_copy(sample_loaded)
 
 
 @pytest.fixture(scope="module")
@@ -163,17 +164,18 @@ def test_study_wide_table_is_the_sum_of_the_waves(sample_responses):
     assert pooled["n_complete"].tolist() == summed["n_complete"].tolist()
 
 
-def test_score_and_json_carry_the_table(tmp_path, sample_waves):
+def test_score_and_json_carry_the_table(tmp_path, sample_responses, sample_waves):
     """Wired: ``score`` (in memory and chunk by chunk) and the json hold the same table."""
-    from conftest import cli_json, sample_copy
+    from conftest import cli_json, sample_copy, with_settings
 
-    result = tx.score(tx.load(tx.read_study(sample_copy(tmp_path, bootstrap=0))))
+    responses = with_settings(sample_responses, bootstrap=0)
+    result = tx.score(responses)
     if result.reliability_waves.empty:
         pytest.skip("not wired yet: scoring/sums.py keys the moments by wave (lead)")
     pd.testing.assert_frame_equal(result.reliability_waves, sample_waves, atol=1e-10)
     from txscore.scoring.chunked import score_chunks
 
-    data = tx.load(result.study).data
+    data = responses.data
     half = data["respondent_id"].isin(data["respondent_id"].unique()[::2])
     chunked = score_chunks(result.study, [data[half], data[~half]])
     pd.testing.assert_frame_equal(chunked.reliability_waves, sample_waves, atol=1e-10)

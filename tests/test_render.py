@@ -40,11 +40,9 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-import txscore as tx
 from txscore.reporting import report
 from txscore.reporting.text import LANGUAGES
 
-SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT, PDFFONTS = shutil.which("pdftotext"), shutil.which("pdffonts")
 MISSING = [tool for tool, path in (("LibreOffice (soffice)", SOFFICE),
@@ -199,7 +197,7 @@ def box_ratio(pdf: Path, sizes: dict[str, float]) -> float:
 
 # ---------------------------------------------------------------------- the conversion
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> dict[str, object]:
+def rendered(tmp_path_factory, sample_scored, sample_scored_fr) -> dict[str, object]:
     """The sample workbook, en and fr (report(), charts included), and a calibration
     workbook, converted to PDF by one LibreOffice run: the run, the workbooks and PDFs by
     name, the box ratio and the font problem (or None)."""
@@ -208,10 +206,9 @@ def rendered(tmp_path_factory) -> dict[str, object]:
                     "libreoffice-calc, libreoffice-impress, poppler-utils and "
                     "fonts-liberation2")
     tmp = tmp_path_factory.mktemp("render")
-    study = tx.read_study(SAMPLE).with_settings(bootstrap=200)
     books = {}
-    for language in ("en", "fr"):
-        result = tx.score(tx.load(study.with_settings(language=language)))
+    # the sample scored with 200 resamples, in English and in French (the session's)
+    for language, result in (("en", sample_scored), ("fr", sample_scored_fr)):
         workbook = report(result, tmp / f"report_{language}")["workbook"]
         books[language] = shutil.copyfile(workbook, tmp / f"{language}.xlsx")
     fonts = sorted(set(fonts_of(books["en"])) | set(fonts_of(books["fr"])))

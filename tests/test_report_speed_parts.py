@@ -23,6 +23,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from conftest import private_copy
 from PIL import Image
 
 import txscore as tx
@@ -35,13 +36,13 @@ from txscore.reporting.palette import STYLE
 from txscore.reporting.png import figure_png, png_bytes
 from txscore.reporting.workers import TaskRun, can_fork
 
-SAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "sample" / "study.toml"
 needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork")
 
 
 @pytest.fixture(scope="module")
-def sample() -> tx.Result:
-    return tx.score(tx.load(tx.read_study(SAMPLE).with_settings(bootstrap=100)))
+def sample(sample_scored) -> tx.Result:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 @pytest.fixture(autouse=True)

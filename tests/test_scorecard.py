@@ -19,15 +19,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CUSTOMER_ITEMS, make_study
+from conftest import CUSTOMER_ITEMS, make_study, private_copy
 
 import txscore as tx
 from txscore.reporting.excel import write_workbook
 from txscore.reporting.palette import BAND_FILL, brand_colours
 from txscore.reporting.text import LANGUAGES
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "surveys" / "sample" / "study.toml"
 HEADER_FILL = "1F3864"
 HYPERLINK = '=HYPERLINK("http://x","y")'
 HEADLINE = [("tx", "all"), ("customer_score", "customer"), ("non_customer_score", "non_customer"),
@@ -38,8 +36,9 @@ pytestmark = [pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning"
 
 
 @pytest.fixture(scope="module")
-def sample() -> tx.Result:
-    return tx.score(tx.load(tx.read_study(SAMPLE).with_settings(bootstrap=200)))
+def sample(sample_scored) -> tx.Result:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 def scorecards(result: tx.Result, folder: Path, name: str = "book.xlsx"):

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_study, pick, run
+from conftest import make_study, pick, private_copy, run
 
 import txscore as tx
 from txscore.stats.drivers import driver_importance
@@ -542,12 +542,12 @@ def test_score_does_not_mutate_responses(tmp_path):
 
 # ---------------------------------------------------------------------- 9 the sample study
 @pytest.fixture(scope="module")
-def sample():
-    """The sample study, loaded and scored once (~2 s)."""
+def sample(sample_loaded):
+    """The sample study, loaded (a copy of the session's shared responses) and scored once
+    with its own settings (2,000 resamples)."""
+    responses = private_copy(sample_loaded)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        study = tx.read_study(SAMPLE / "study.toml")
-        responses = tx.load(study)
         result = tx.score(responses)
     truth = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
     return responses, result, truth

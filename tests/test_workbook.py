@@ -30,7 +30,7 @@ from conftest import (
     base_spec,
     cli_json,
     make_study,
-    sample_copy,
+    private_copy,
     write_spec,
 )
 
@@ -55,14 +55,9 @@ pytestmark = [pytest.mark.filterwarnings("ignore::txscore.errors.TxscoreWarning"
 
 # ---------------------------------------------------------------------- studies
 @pytest.fixture(scope="module")
-def sample_spec(tmp_path_factory) -> Path:
-    """The sample study.toml with absolute source paths and 200 bootstrap resamples."""
-    return sample_copy(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture(scope="module")
-def sample(sample_spec) -> tx.Result:
-    return tx.score(tx.load(tx.read_study(sample_spec)))
+def sample(sample_scored) -> tx.Result:
+    """The sample scored with 200 resamples (a copy of the session's shared result)."""
+    return private_copy(sample_scored)
 
 
 #: chart key -> the sheet it belongs on (keys as reporting.charts.save_charts names them)
@@ -214,8 +209,10 @@ def rows_with_headers(ws):
 
 
 # ---------------------------------------------------------------------- second reader
-def test_scores_sheet_equals_cli_json_for_every_row(sample_spec, sample, sample_book):
-    assert compare_with_json(sample_book, cli_json(sample_spec)) == len(sample.scores) > 300
+def test_scores_sheet_equals_cli_json_for_every_row(sample_cli_json, sample, sample_book):
+    # the json: the session's ``txscore score`` of the sample with 200 resamples
+    assert compare_with_json(sample_book, private_copy(sample_cli_json)) == \
+        len(sample.scores) > 300
 
 
 def test_suppressed_rows_carry_no_number_and_match_the_json(tiny_spec, tiny_book, tiny):

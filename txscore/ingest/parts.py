@@ -39,19 +39,23 @@ def compact(rows: pd.DataFrame) -> pd.DataFrame:
     >>> small = compact(rows)
     >>> str(small["brand"].dtype), restore(small)["brand"].tolist()
     ('category', ['Acme', nan])
+    >>> restore(small)["brand"].dtype == rows["brand"].dtype
+    True
     """
-    text = [c for c in rows.columns if rows[c].dtype == object and c != "respondent_id"]
+    text = [c for c in rows.columns if c != "respondent_id" and (
+        rows[c].dtype == object or pd.api.types.is_string_dtype(rows[c].dtype))
+        and not isinstance(rows[c].dtype, pd.CategoricalDtype)]
     coded = {}
     for col in text:
         codes, uniques = pd.factorize(rows[col], use_na_sentinel=True)
-        coded[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+        coded[col] = pd.Categorical.from_codes(codes, categories=uniques)  # uniques: its dtype
     return rows.assign(**coded) if coded else rows
 
 
 def restore(rows: pd.DataFrame) -> pd.DataFrame:
     """The categorical columns of :func:`compact` as text columns again (the in-memory
     dtypes: what the checks and sums read)."""
-    coded = {c: rows[c].astype(object) for c in rows.columns
+    coded = {c: rows[c].astype(rows[c].cat.categories.dtype) for c in rows.columns
              if isinstance(rows[c].dtype, pd.CategoricalDtype)}
     return rows.assign(**coded) if coded else rows
 
