@@ -28,7 +28,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import os
 import re
+import subprocess
+import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -310,3 +314,29 @@ def sample_cli_json(tmp_path_factory) -> dict:
     """``txscore score SPEC --format json`` of the sample with 200 resamples
     (:func:`sample_copy`), through the CLI's entry point, once for the session."""
     return cli_json(sample_copy(tmp_path_factory.mktemp("sample_json")))
+
+
+# ---------------------------------------------------------------------- pytest-xdist
+# A worker of pytest-xdist may inherit the terminal's COLUMNS: the command line would then
+# wrap its messages at that width, where a serial run (a pipe) keeps a message on one line.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "one_thread: the test forks worker processes, which "
+                            "txscore starts only from a process running one thread")
+
+
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """A ``one_thread`` test in a process running other threads (a pytest-xdist worker runs
+    one) is run in a fresh pytest process of its own, and passes or fails there."""
+    if pyfuncitem.get_closest_marker("one_thread") is None or threading.active_count() == 1:
+        return None
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p",
+                           "no:cacheprovider", pyfuncitem.nodeid], cwd=root,
+                          capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"in a process of its own:\n{done.stdout[-4000:]}{done.stderr[-2000:]}")
+    return True

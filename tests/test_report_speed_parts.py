@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import signal
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -36,7 +38,14 @@ from txscore.reporting.palette import STYLE
 from txscore.reporting.png import figure_png, png_bytes
 from txscore.reporting.workers import TaskRun, can_fork
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork")
+_FORKS = sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def needs_fork(test):
+    """A test of forked chart workers: skipped where fork is unsafe, and run in a process of
+    one thread (``one_thread``: under pytest-xdist, in a fresh pytest process; conftest)."""
+    return pytest.mark.one_thread(pytest.mark.skipif(not _FORKS, reason="worker processes "
+                                                     "need fork")(test))
 
 
 @pytest.fixture(scope="module")
