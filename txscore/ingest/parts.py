@@ -25,13 +25,16 @@ __all__ = ["ORDER", "bucket_counts", "compact", "reconcile_counts", "restore", "
 
 #: the column holding a row's place in the in-memory order (file index, row in file)
 ORDER = "_order"
+#: an item code held in one byte: no answer
+_NA8 = -128
 
 
 def compact(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows held between tasks in less memory: every text column but the respondent id as
     a categorical of its values in order of appearance (a brand, a wave, a file name or an
-    empty check detail is a code of one or two bytes, not a Python string a row);
-    :func:`restore` gives the columns back as they were read.
+    empty check detail is a code of one or two bytes, not a string a row), item codes
+    (``Int16``) in one byte when they fit, no index; :func:`restore` gives the columns back
+    as they were read.
 
     Examples
     --------
@@ -49,7 +52,15 @@ def compact(rows: pd.DataFrame) -> pd.DataFrame:
     for col in text:
         codes, uniques = pd.factorize(rows[col], use_na_sentinel=True)
         coded[col] = pd.Categorical.from_codes(codes, categories=uniques)  # uniques: its dtype
-    return rows.assign(**coded) if coded else rows
+    for col in rows.columns:  # item codes: one byte, -128 for no answer, when they fit
+        if rows[col].dtype == "Int16":
+            values = rows[col].to_numpy(dtype=np.int16, na_value=_NA8)
+            if len(values) and (values.min() < _NA8 or values.max() > 127 or (
+                    (values == _NA8) != rows[col].isna().to_numpy()).any()):
+                continue
+            coded[col] = values.astype(np.int8)
+    out = rows.assign(**coded) if coded else rows
+    return out.reset_index(drop=True)  # no index of 8 bytes a row
 
 
 def restore(rows: pd.DataFrame) -> pd.DataFrame:
@@ -57,6 +68,10 @@ def restore(rows: pd.DataFrame) -> pd.DataFrame:
     dtypes: what the checks and sums read)."""
     coded = {c: rows[c].astype(rows[c].cat.categories.dtype) for c in rows.columns
              if isinstance(rows[c].dtype, pd.CategoricalDtype)}
+    for col in rows.columns:
+        if rows[col].dtype == np.int8:
+            values = rows[col].to_numpy()
+            coded[col] = pd.arrays.IntegerArray(values.astype(np.int16), values == _NA8)
     return rows.assign(**coded) if coded else rows
 
 
