@@ -3,11 +3,12 @@ the middle of a run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,16 +35,23 @@ def same_tables(expected: tx.Result, got: tx.Result, tables: Sequence[str] = TAB
         pd.testing.assert_frame_equal(a[rest].astype(str), b[rest].astype(str), obj=name)
 
 
+@contextlib.contextmanager
+def local_cluster() -> Iterator:
+    """A client of a fresh LocalCluster of 2 single-threaded worker processes."""
+    import distributed
+
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        yield client
+
+
 def kill_a_worker_during(keys: Sequence[str],
                          run: Callable[[object], tx.Result]) -> tx.Result | InputDataError:
     """``run(client)`` on a fresh LocalCluster of 2 worker processes, one of which is
     killed (SIGKILL) as soon as a task whose key holds one of ``keys`` is processing; the
     result, or the txscore error. Fails when the run ended before the kill."""
-    import distributed
-
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as c:
+    with local_cluster() as c:
         victim = next(iter(c.run(os.getpid).values()))
         killed, done = threading.Event(), threading.Event()
 

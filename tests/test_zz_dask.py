@@ -19,13 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from brandloop import brand_loop_data, responses_of
-from daskhelp import kill_a_worker_during, same_tables
+from daskhelp import kill_a_worker_during, local_cluster, same_tables
 
 import txscore as tx
 from txscore.errors import InputDataError
 from txscore.responses import Responses
-from txscore.scoring.chunked import chunk_sums, score_chunks
-from txscore.scoring.dask_engine import merge_parts, score_dask
+from txscore.scoring.chunked import chunk_sums, merge_parts, score_chunks
+from txscore.scoring.dask_engine import score_dask
 from txscore.scoring.sums import CellSums, resample_sums
 
 distributed = pytest.importorskip("distributed")
@@ -36,9 +36,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as c:
+    with local_cluster() as c:
         yield c
 
 

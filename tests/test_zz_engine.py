@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import base_spec, sample_copy, write_spec
-from daskhelp import TABLES, kill_a_worker_during, same_tables
+from daskhelp import TABLES, kill_a_worker_during, local_cluster, same_tables
 
 import txscore as tx
 from txscore.cli import main
@@ -63,9 +63,7 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as c:
+    with local_cluster() as c:
         yield c
 
 

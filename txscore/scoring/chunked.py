@@ -35,10 +35,12 @@ from txscore.scoring.pipeline import check_by, decisions, tables_from_sums
 from txscore.scoring.sums import CellSums
 from txscore.study import Study
 
-__all__ = ["PartSums", "chunk_sums", "iter_parquet", "result_from_parts",
-           "score_chunks"]
+__all__ = ["SPLIT_EVERY", "PartSums", "chunk_sums", "iter_parquet", "merge_parts",
+           "result_from_parts", "score_chunks"]
 
 Chunk = Responses | pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]
+#: partial sums merged per task of the executors' tree reductions
+SPLIT_EVERY = 8
 
 
 def iter_parquet(path: str | Path, columns: Sequence[str] | None = None, *,
@@ -216,6 +218,25 @@ def chunk_sums(study: Study, data: pd.DataFrame, by: Sequence[str] = (), *,
     part.drivers.add(data)
     _reconcile(data, ledger, files, part.ledgers, part.files, part.counts)
     return part
+
+
+def merge_parts(study: Study, by: Sequence[str], *parts: PartSums) -> PartSums:
+    """A new :class:`PartSums` holding the sum of ``parts`` (which are left as they are:
+    a retried task must find its inputs unchanged).
+
+    Examples
+    --------
+    >>> import txscore as tx
+    >>> study = tx.read_study("surveys/sample/study.toml")
+    >>> data = tx.load(study).data
+    >>> a, b = chunk_sums(study, data[:10]), chunk_sums(study, data[10:])
+    >>> merge_parts(study, (), a, b).sums.rows, a.sums.rows
+    (12371, 10)
+    """
+    out = PartSums(CellSums(study, by), drivers=DriverSums(study))
+    for part in parts:
+        out.merge(part)
+    return out
 
 
 def result_from_parts(study: Study, part: PartSums | None, *, by: Sequence[str] = (),

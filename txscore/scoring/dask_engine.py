@@ -33,18 +33,20 @@ import pandas as pd
 
 from txscore.errors import InputDataError, Problem, TxscoreError, shorten
 from txscore.result import Result
-from txscore.scoring.chunked import PartSums, chunk_sums, result_from_parts
-from txscore.scoring.driver_sums import DriverSums
+from txscore.scoring.chunked import (
+    SPLIT_EVERY,
+    PartSums,
+    chunk_sums,
+    merge_parts,
+    result_from_parts,
+)
 from txscore.scoring.pipeline import check_by
 from txscore.scoring.study_engine import score_study
-from txscore.scoring.sums import CellSums
 from txscore.study import Study
 
-__all__ = ["SPLIT_EVERY", "DaskExecutor", "dask_client", "read_source", "score_dask",
+__all__ = ["DaskExecutor", "dask_client", "read_source", "score_dask",
            "score_study_dask"]
 
-#: partial sums merged per task of the tree reduction
-SPLIT_EVERY = 8
 #: the prefix of the partition tasks' keys (a lost worker's task is named in the error)
 _KEY = "txscore-partition-"
 #: columns read as text from a csv (ids and cell keys); items and weights are numbers
@@ -141,25 +143,6 @@ def partition_sums(data: pd.DataFrame, study: Study, by: Sequence[str], index: i
         return chunk_sums(study, data.assign(**text) if text else data, by, where=where)
 
     return _guarded(sums, where)
-
-
-def merge_parts(study: Study, by: Sequence[str], *parts: PartSums) -> PartSums:
-    """A new :class:`PartSums` holding the sum of ``parts`` (which are left as they are:
-    a retried task must find its inputs unchanged).
-
-    Examples
-    --------
-    >>> import txscore as tx
-    >>> study = tx.read_study("surveys/sample/study.toml")
-    >>> data = tx.load(study).data
-    >>> a, b = partition_sums(data[:10], study, (), 0), partition_sums(data[10:], study, (), 1)
-    >>> merge_parts(study, (), a, b).sums.rows, a.sums.rows
-    (12371, 10)
-    """
-    out = PartSums(CellSums(study, by), drivers=DriverSums(study))
-    for part in parts:
-        out.merge(part)
-    return out
 
 
 @contextlib.contextmanager

@@ -46,16 +46,18 @@ from txscore.ingest.parts import (
 )
 from txscore.ingest.readers import RawTable
 from txscore.result import Result
-from txscore.scoring.chunked import PartSums, chunk_sums, result_from_parts
-from txscore.scoring.driver_sums import DriverSums
+from txscore.scoring.chunked import (
+    SPLIT_EVERY,
+    PartSums,
+    chunk_sums,
+    merge_parts,
+    result_from_parts,
+)
 from txscore.scoring.pipeline import check_by
-from txscore.scoring.sums import CellSums
 from txscore.study import Source, Study
 
-__all__ = ["SPLIT_EVERY", "Executor", "InProcess", "score_study"]
+__all__ = ["Executor", "InProcess", "score_study"]
 
-#: partial sums merged per task of the tree reduction
-SPLIT_EVERY = 8
 
 
 class Executor(Protocol):
@@ -172,15 +174,6 @@ def sums_task(study: Study, by: tuple[str, ...], task: BucketTask,
     return chunk_sums(study, kept, by, where="bucket")
 
 
-def merge_sums(study: Study, by: tuple[str, ...], *parts: PartSums) -> PartSums:
-    """A new :class:`PartSums` holding the sum of ``parts`` (left as they are: a retried
-    task must find its inputs unchanged)."""
-    out = PartSums(CellSums(study, by), drivers=DriverSums(study))
-    for part in parts:
-        out.merge(part)
-    return out
-
-
 def _rakes(study: Study) -> bool:
     """Whether the spec rakes (the weights need every bucket's cells)."""
     return study.weighting is not None and study.weighting.method == "rake"
@@ -277,7 +270,7 @@ def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
     depth = 0
     while len(level) > 1:
         depth += 1
-        level = [run.submit(merge_sums, study, tuple(by), *level[at:at + SPLIT_EVERY],
+        level = [run.submit(merge_parts, study, tuple(by), *level[at:at + SPLIT_EVERY],
                             key=f"merge-{depth}-{at // SPLIT_EVERY}")
                  for at in range(0, len(level), SPLIT_EVERY)]
     total = run.gather(level)[0]
