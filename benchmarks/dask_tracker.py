@@ -86,12 +86,10 @@ def on_dask(study_path: Path, dataset: Path, workers: int, out: Path) -> dict:
     import distributed
 
     import txscore as tx
-    from txscore.scoring.dask_engine import score_dask
+    from txscore.scoring.dask_engine import local_cluster, score_dask
 
     study = tx.read_study(study_path).with_settings(bootstrap_exact_max=0)
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=50) as cluster, \
-            distributed.Client(cluster) as client:
+    with local_cluster(workers) as cluster, distributed.Client(cluster) as client:
         base = client.run(peak_mb)
         start = time.perf_counter()
         with warnings.catch_warnings():

@@ -15,6 +15,7 @@ import pandas as pd
 
 import txscore as tx
 from txscore.errors import InputDataError
+from txscore.scoring.dask_engine import local_cluster as txscore_cluster
 
 TABLES = ("scores", "items", "reliability", "distributions", "changes", "grid",
           "reliability_items", "reliability_waves", "cx_weights", "bx_weights", "drivers")
@@ -40,9 +41,7 @@ def local_cluster() -> Iterator:
     """A client of a fresh LocalCluster of 2 single-threaded worker processes."""
     import distributed
 
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as client:
+    with txscore_cluster(2) as cluster, distributed.Client(cluster) as client:
         yield client
 
 

@@ -47,7 +47,7 @@ def score(data: Responses | Study, *, by: Sequence[str] = (),
         With ``engine="dask"`` (implied when given): connect to this scheduler; without a
         client or scheduler (here or in the spec) a local cluster is started.
     buckets : int, optional
-        The study engine's parts (default: the spec's ``[engine] buckets``, else four per
+        The study engine's parts (default: the spec's ``[engine] buckets``, else eight per
         worker thread).
 
     Returns

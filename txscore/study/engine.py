@@ -8,7 +8,7 @@ Keys (all optional):
   Dask cluster);
 * ``scheduler``: the Dask scheduler's address (``"tcp://10.0.0.5:8786"``); without it a
   local cluster of one worker process per core is started;
-* ``buckets``: the parts the rows are spread into by respondent id (default: four per
+* ``buckets``: the parts the rows are spread into by respondent id (default: eight per
   worker thread; in process 4).
 
 ``txscore score|report --engine dask --scheduler ADDRESS`` overrides them.
