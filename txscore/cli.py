@@ -389,6 +389,9 @@ def cmd_report(args: argparse.Namespace, found: list[Problem]) -> int:
         console.print(f"Workbook: {paths['workbook']}", markup=False)
         if "exclusions" in paths:  # the ledger is longer than a sheet holds
             console.print(f"Ledger:   {paths['exclusions']} (every excluded row)", markup=False)
+        if "exclusions_dataset" in paths:  # study engine, or a ledger longer than a sheet
+            console.print(f"Ledger:   {paths['exclusions_dataset']}{os.sep} (parquet dataset, "
+                          "one folder per wave)", markup=False)
         if "deck" in paths:
             console.print(f"Deck:     {paths['deck']}", markup=False)
         charts = [p for k, p in paths.items() if p.suffix == ".png"]

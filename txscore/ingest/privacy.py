@@ -346,7 +346,7 @@ def segment_problems(frame: pd.DataFrame, segments: Iterable[str],
         kind = kind_by_name(col)
         why = f"its name '{col}' suggests {_SUGGESTS[kind]}" if kind else None
         answered = values[values.notna()]
-        distinct = pd.unique(answered.to_numpy(dtype=object)).astype(str)
+        distinct = np.asarray(answered.unique(), dtype=object).astype(str)  # on its storage
         if why is None and not (pd.api.types.is_numeric_dtype(values)
                                 or pd.api.types.is_bool_dtype(values)):
             text = "\n".join(distinct[:20_000])

@@ -51,6 +51,8 @@ def _text(column: pd.Series) -> pd.Series:
     >>> _text(pd.Series([2.0, None])).tolist()
     ['2', <NA>]
     """
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # nothing to strip
+        return column.astype("string")
     if isinstance(column.dtype, pd.CategoricalDtype):  # on the distinct values only
         text = _text(pd.Series(column.cat.categories))
         return pd.Series(text.array.take(column.cat.codes.to_numpy(), allow_fill=True),
@@ -107,7 +109,9 @@ def _weights(frame: pd.DataFrame, column: str, table: RawTable,
     w = _numbers(frame[column])
     values_ = w.to_numpy(float, na_value=np.nan)
     valid = np.isfinite(values_) & (w > 0).to_numpy(bool, na_value=False)
-    bad = np.flatnonzero(~valid & frame.notna().any(axis=1).to_numpy())
+    bad = np.flatnonzero(~valid)
+    if len(bad):  # a row left blank throughout is not a weight problem
+        bad = bad[frame.iloc[bad].notna().any(axis=1).to_numpy()]
     if len(bad):
         values = sorted({shorten(frame[column].iloc[p], 20) for p in bad[:20]})
         errors = [v for v in values if v.startswith("#")]
@@ -467,7 +471,15 @@ def _standard_columns(study: Study, source: Source, table: RawTable, frame: pd.D
     out["weight"] = weight[pos] if weight is not None else np.full(
         n * k, cols.weight if isinstance(cols.weight, float) else 1.0)
     for seg in cols.segments:
-        out[seg] = frame[seg].astype(object).to_numpy()[pos]
+        values = frame[seg]
+        if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
+            codes = values.cat.codes.to_numpy()  # text as the frame would make it: no objects
+            out[seg] = values.cat.categories.array.take(codes if k == 1 else codes[pos],
+                                                        allow_fill=True)
+        elif values.dtype == "str":
+            out[seg] = values.array if k == 1 else values.array.take(pos)
+        else:
+            out[seg] = values.astype(object).to_numpy()[pos]
     return out
 
 
@@ -487,13 +499,25 @@ def _item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataF
     oor = np.full((n, k), "", dtype=object)
     codes_out, answered, raw_codes = {}, {}, {}
     rated_brand = np.zeros(k, bool)
+    keep_raw = study.quality.straightliners
     for item in items:
         spec = study.items[item]
         scale = study.scales[spec.scale]
+        cols = [mapping.get(item) for _, mapping in blocks]
+        if k == 1 and cols[0] is not None and (
+                fast := _integer_codes(frame[cols[0]], scale, spec.reversed)) is not None:
+            final, absent, raw, bad = fast  # a column of whole numbers: one table lookup
+            codes_out[item] = pd.arrays.IntegerArray(final, absent)
+            answered[item] = np.ones(n, bool)  # a number is never blank
+            rated_brand |= n > 0
+            if keep_raw:
+                raw_codes[item] = raw()
+            if bad is not None:
+                _note_out_of_range(oor, bad, 0, frame[cols[0]], table.shown(cols[0]))
+            continue
         codes = np.full((n, k), np.nan)
         given = np.zeros((n, k), bool)
-        for b, (_, mapping) in enumerate(blocks):
-            col = mapping.get(item)
+        for b, col in enumerate(cols):
             if col is None:
                 continue
             mapped = map_answers(frame[col], scale)
@@ -502,16 +526,52 @@ def _item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataF
             given[:, b] = ~mapped.blank
             bad = mapped.status == OUT_OF_RANGE
             if bad.any():
-                raw = frame[col].astype(object).to_numpy()[bad]  # few rows: as written
-                note = qc.out_of_range_detail(table.shown(col), [_shown(v) for v in raw])
-                has = oor[bad, b] != ""
-                oor[bad, b] = np.where(has, oor[bad, b] + ";" + note, note)
+                _note_out_of_range(oor, bad, b, frame[col], table.shown(col))
         raw_codes[item] = codes.ravel()
         answered[item] = given.ravel()
         rated_brand |= given.any(axis=0)
         final = scale.min + scale.max - codes if spec.reversed else codes
         codes_out[item] = _int16_codes(final.ravel())
     return _Coded(codes_out, raw_codes, answered, rated_brand, oor)
+
+
+def _note_out_of_range(oor: np.ndarray, bad: np.ndarray, b: int, column: pd.Series,
+                       shown: str) -> None:
+    """The out-of-range detail of the rows ``bad`` of brand block ``b`` (as written)."""
+    raw = column.astype(object).to_numpy()[bad]  # few rows
+    note = qc.out_of_range_detail(shown, [_shown(v) for v in raw])
+    has = oor[bad, b] != ""
+    oor[bad, b] = np.where(has, oor[bad, b] + ";" + note, note)
+
+
+def _integer_codes(column: pd.Series, scale, reversed_item: bool):
+    """An integer column with no blank and few distinct values mapped by one lookup in a
+    table of the values from its least to its greatest: the final codes (``int16``, 0 where
+    absent), where absent, the codes as answered (a function: floats, only when asked) and
+    the out-of-range rows (None when none); None when the column is not such a column.
+
+    >>> from txscore.study import Scale
+    >>> s = Scale("s5", 5, 1, 5, {1: "No", 5: "Yes"}, {99: "Don't know"})
+    >>> final, absent, raw, bad = _integer_codes(pd.Series([1, 5, 99, 7]), s, True)
+    >>> final.tolist(), absent.tolist(), raw().tolist(), bad.tolist()
+    ([5, 1, 0, 0], [False, False, True, True], [1.0, 5.0, nan, nan], [False, False, False, True])
+    """
+    dtype = column.dtype
+    if not (isinstance(dtype, np.dtype) and dtype.kind in "iu") or not len(column):
+        return None
+    ints = column.to_numpy()
+    low, high = min(int(ints.min()), 0), int(ints.max())  # from 0 when no code is below
+    if high - low >= 4096:
+        return None
+    table = map_answers(pd.Series(np.arange(low, high + 1, dtype=float)), scale)
+    at = (ints - low if low else ints).astype(np.intp, copy=False)
+    gone = np.isnan(table.codes)
+    final = scale.min + scale.max - table.codes if reversed_item else table.codes
+    final = np.where(gone, 0, final).astype(np.int16)
+    outside = table.status == OUT_OF_RANGE
+    bad = np.take(outside, at) if outside.any() else None  # values nobody gave too
+    return (np.take(final, at), np.take(gone, at), lambda: np.take(table.codes, at),
+            bad if bad is not None and bad.any() else None)
 
 
 def _not_rated(source: Source, table: RawTable, items: list[str], blocks: list,

@@ -60,6 +60,18 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     neutralised), beside the workbook in the same publish, and the sheet shows its first
     lines, the counts and the file's name.
 
+    Big trackers' ledgers (millions of lines) suit data tools better than csv: when the study
+    engine scored the result (``result.meta.engine`` "process" or "dask", see
+    :func:`txscore.score`), and whenever the ledger is longer than its sheet holds, the whole
+    ledger is also written, in the same publish, as a parquet dataset: the folder
+    ``<study name> exclusions/`` beside the workbook, one folder per wave
+    (``wave=<value>/part-00000.parquet``, a file holding at most 1,000,000 lines), read back
+    with ``pandas.read_parquet(folder)``. Its columns are the ledger's codes
+    (``source_file``, ``source_sheet``, ``population``, ``wave``, ``source_row``, ``brand``,
+    ``reason``, ``detail``; ``respondent_id`` only with ``show_ids``), in the ledger's order
+    within each wave; the same result gives the same bytes. The Exclusions sheet names the
+    folder. An empty ledger writes none.
+
     Parameters
     ----------
     result : Result
@@ -88,7 +100,8 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     dict
         ``{"workbook": path, <chart key>: path, ...}``, the files in ``out_dir``; with
         ``"exclusions"``, the csv of the whole ledger, when it is longer than its sheet holds;
-        with ``"deck"``, the .pptx.
+        with ``"exclusions_dataset"``, the folder of the ledger's parquet dataset (study
+        engine, or a ledger longer than its sheet holds); with ``"deck"``, the .pptx.
 
     Raises
     ------

@@ -272,6 +272,9 @@ FR: dict[str, Any] = {
                           "contient (limite d’Excel\u00a0: {limit}\u00a0lignes)\u00a0: les "
                           "{shown} premières sont ci-dessous\u00a0; toutes les lignes sont "
                           "dans le fichier {file}, à côté de ce classeur.",
+        "ledger_dataset": "Le registre entier ({rows}) figure aussi dans le jeu de données "
+                          "parquet {folder}, à côté de ce classeur\u00a0: un dossier par "
+                          "vague, pour les outils d’analyse.",
     },
     "methodology": {
         "s_study": "Étude", "s_settings": "Paramètres utilisés (tels que dans le fichier d’étude)",

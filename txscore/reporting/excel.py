@@ -15,7 +15,8 @@ the same inputs give the same bytes, then written to a temporary file and rename
 Private by default: the Exclusions ledger names excluded rows by file and row, not by
 respondent id (``show_ids=True`` for the researcher's copy). No sheet goes below Excel's
 last row (:data:`~txscore.reporting.xlsx.MAX_SHEET_ROWS`, ``max_sheet_rows`` to lower it):
-a longer ledger goes whole to a csv beside the workbook (:func:`write_book_files`).
+a longer ledger goes whole to a csv beside the workbook (:func:`write_book_files`), and to
+a parquet dataset, as does the ledger of a result of the study engine.
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ def workbook_bytes(result: Result, *, charts: dict[str, Path | bytes] | None = N
         The last row a sheet may use (Excel's limit; lower it to see the overflow at work).
     beside : dict, optional
         Receives file name -> bytes of the files the workbook names, to be written beside
-        it: the whole ledger as csv when it is longer than its sheet holds.
+        it: the whole ledger as csv when it is longer than its sheet holds, and as a parquet
+        dataset (names ``<folder>/wave=<value>/part-00000.parquet``) then and when the
+        study engine scored the result.
 
     Returns
     -------
@@ -197,7 +200,11 @@ def write_book_files(result: Result, path: Path, *, charts: dict[str, Path] | No
     dict of str to Path
         ``{"workbook": path}``, and ``"exclusions"``: the csv holding the whole ledger when
         it is longer than its sheet holds
-        (:func:`~txscore.reporting.sheets_detail.ledger_file`).
+        (:func:`~txscore.reporting.ledger_files.ledger_file`); ``"exclusions_dataset"``:
+        the folder holding the whole ledger as a parquet dataset, one folder per wave, when
+        the study engine scored the result (``result.meta.engine`` other than "memory") or
+        the ledger is longer than its sheet holds
+        (:mod:`~txscore.reporting.ledger_files`).
 
     Examples
     --------
@@ -207,14 +214,19 @@ def write_book_files(result: Result, path: Path, *, charts: dict[str, Path] | No
     >>> files = write_book_files(tx.score(tx.load(study)), folder / "s.xlsx",
     ...                          max_sheet_rows=60)
     >>> sorted(p.name for p in files.values())
-    ['Sample TX Study exclusions.csv', 's.xlsx']
+    ['Sample TX Study exclusions', 'Sample TX Study exclusions.csv', 's.xlsx']
     """
     beside: dict[str, bytes] = {}
     data = workbook_bytes(result, charts=charts, charts_ready=charts_ready, show_ids=show_ids,
                           max_sheet_rows=max_sheet_rows, beside=beside)
     files = {"workbook": atomic_write(path, data)}
-    for name, content in beside.items():  # the one kind: the whole ledger
-        files["exclusions"] = atomic_write(path.with_name(name), content)
+    for name, content in beside.items():  # the whole ledger: csv, parquet dataset
+        folder, _, part = name.partition("/")
+        if part:  # a file of the dataset: <folder>/wave=<value>/part-00000.parquet
+            atomic_write(path.parent / name, content)
+            files["exclusions_dataset"] = path.parent / folder
+        else:
+            files["exclusions"] = atomic_write(path.with_name(name), content)
     return files
 
 

@@ -17,8 +17,11 @@ The ledger identifies each excluded row by file, sheet and row: respondent ids a
 of the client workbook unless ``Book.show_ids`` (``report(..., show_ids=True)``, the
 researcher's copy; the ledger then says so). A ledger longer than the sheet holds
 (``Book.max_rows``) shows its first lines and says where the whole of it is: a csv beside
-the workbook (:func:`ledger_file`, neutralised by :func:`txscore._io.csv_text`), written in
-the same publish.
+the workbook (:func:`~txscore.reporting.ledger_files.ledger_file`, neutralised by
+:func:`txscore._io.csv_text`), written in the same publish. The study engine's ledger (a big
+tracker's, ``result.meta.engine`` other than "memory") and a ledger longer than the sheet
+holds are also written whole as a parquet dataset beside the workbook, one folder per wave
+(:mod:`txscore.reporting.ledger_files`); the sheet names it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,12 @@ from txscore._io import csv_text
 from txscore.ingest.quality import REASONS
 from txscore.reporting.chart_base import label_of
 from txscore.reporting.chart_drivers import ip_quadrant, outcome_label
-from txscore.reporting.publish import file_stem
+from txscore.reporting.ledger_files import (
+    dataset_files,
+    dataset_folder,
+    ledger_file,
+    ledger_table,
+)
 from txscore.reporting.sheets_scores import bad_reliability
 from txscore.reporting.xlsx import (
     CHART_PREFIXES,
@@ -375,26 +383,29 @@ def exclusions_sheet(wb, ctx: Book) -> None:
                                         respondents=_people(lab, len(who))))
     sh.para(say(lab, "ledger_ids_shown" if ctx.show_ids else "ledger_ids_hidden"))
     frame, cols = _ledger_frame(ctx, ex)
-    room = ctx.max_rows - sh.row - 1  # the lines below the header (after one more sentence)
-    if len(frame) > room:  # the whole ledger beside the workbook, its first lines here
+    # the study engine's ledger (a big tracker's) is also a parquet dataset beside the
+    # workbook; so is any ledger longer than its sheet holds (one more sentence then)
+    dataset = getattr(getattr(result, "meta", None), "engine", "memory") != "memory"
+    # the lines below the header, after the sentences about the files beside
+    room = ctx.max_rows - sh.row - 1 - int(dataset)
+    spill = len(frame) > room
+    if spill and not dataset:
+        dataset, room = True, room - 1
+    if spill:  # the whole ledger beside the workbook, its first lines here
         name = ledger_file(ctx.study.name)
         full = frame[[c.key for c in cols]].set_axis([c.header for c in cols], axis=1)
         ctx.beside[name] = csv_text(full).encode("utf-8")
         sh.para(say(lab, "ledger_spilled", total=lab.count(len(frame)),
                     limit=lab.count(ctx.max_rows), shown=lab.count(max(room, 0)), file=name))
+    if dataset:
+        folder = dataset_folder(ctx.study.name)
+        for part, content in dataset_files(ledger_table(ex, show_ids=ctx.show_ids)).items():
+            ctx.beside[f"{folder}/{part}"] = content
+        sh.para(say(lab, "ledger_dataset", rows=_rows(lab, len(frame)), folder=folder))
+    if spill:
         frame = frame.iloc[:max(room, 0)]
     top = sh.table(frame, cols, name="Ledger")
     sh.finish(freeze=f"A{top + 1}", title_row=top)  # the last table: its header applies
-
-
-def ledger_file(study_name: str) -> str:
-    """The name of the csv holding the whole ledger when the sheet cannot (beside the
-    workbook).
-
-    >>> ledger_file("Sample TX Study")
-    'Sample TX Study exclusions.csv'
-    """
-    return f"{file_stem(study_name)} exclusions.csv"
 
 
 def _plural(lab, key: str, n: float) -> str:

@@ -47,6 +47,9 @@ step_hook: Callable[[str], None] | None = None
 _OLD_STAGING = re.compile(r"^\.txscore-\w+\.tmp$")  # the staging folders of older txscore
 _TEMP_FILE = re.compile(r"^\..+\.(xlsx|pptx|png)\.\w+\.tmp$")  # atomic_write's temporary files
 _CREATOR = re.compile(rb"<dc:creator[^>]*>txscore</dc:creator>")
+#: what a ledger dataset's wave folders hold: its parts, and atomic_write's temporary files
+_DATASET_PART = re.compile(r"^\.?part-\d{5}\.parquet(\.\w+\.tmp)?$")
+_DATASET = " exclusions"  # the ledger dataset's folder: <workbook stem> exclusions
 
 
 def step(name: str) -> None:
@@ -84,10 +87,30 @@ def _made_by_txscore(path: str) -> bool:
         return False
 
 
+def _ledger_dataset(path: str) -> bool:
+    """A folder ``<stem> exclusions`` beside a txscore workbook ``<stem>.xlsx`` holding only
+    a ledger dataset: ``wave=<value>`` folders of ``part-00000.parquet`` files."""
+    if not path.endswith(_DATASET) or not _made_by_txscore(path[:-len(_DATASET)] + ".xlsx"):
+        return False
+    try:
+        with os.scandir(path) as waves:
+            for wave in waves:
+                if wave.is_symlink() or not wave.is_dir() or not wave.name.startswith("wave="):
+                    return False
+                with os.scandir(wave.path) as parts:
+                    if not all(p.is_file(follow_symlinks=False) and _DATASET_PART.match(p.name)
+                               for p in parts):
+                        return False
+    except OSError:
+        return False
+    return True
+
+
 def foreign_entries(folder: Path) -> list[str]:
     """The names in ``folder`` that txscore did not write: anything but a txscore
-    workbook, the ledger csv beside it (``<workbook stem> exclusions.csv``), chart PNGs,
-    and the staging folders and temporary files of older versions.
+    workbook, the ledger csv and dataset beside it (``<workbook stem> exclusions.csv``, and
+    the folder ``<workbook stem> exclusions`` holding only ``wave=<value>/part-*.parquet``),
+    chart PNGs, and the staging folders and temporary files of older versions.
 
     >>> import tempfile; folder = Path(tempfile.mkdtemp())
     >>> for name in ("trend_tx.png", "notes.txt", "book.xlsx"):
@@ -105,7 +128,7 @@ def foreign_entries(folder: Path) -> list[str]:
         if entry.is_symlink():
             ours = False
         elif entry.is_dir():
-            ours = bool(_OLD_STAGING.match(name))
+            ours = bool(_OLD_STAGING.match(name)) or _ledger_dataset(entry.path)
         elif not entry.is_file():
             ours = False
         else:
@@ -416,7 +439,7 @@ def _move_in(version: Version, files: dict[str, Path]) -> None:
     # files it may replace: its own (the manifest; a txscore workbook; before any manifest,
     # the files of an older txscore's report)
     ours = {p.name for p in target.iterdir()} - foreign
-    mine = (before | {n for n in ours if n.endswith((".xlsx", ".pptx"))}
+    mine = (before | {n for n in ours if n.endswith((".xlsx", ".pptx", _DATASET))}
             if manifest.is_file() else ours)
     if taken := sorted(n for n in names if os.path.lexists(target / n) and n not in mine):
         raise OutputError(f"Cannot write the report to {target}", [Problem(
@@ -424,15 +447,18 @@ def _move_in(version: Version, files: dict[str, Path]) -> None:
             "nothing was published.", str(target / taken[0]),
             "choose a folder of its own for the report, or rename the study.")])
     if not foreign:  # a folder of its own: every older txscore file goes
-        before |= {p.name for p in target.iterdir() if p.is_file()}
+        before |= {p.name for p in target.iterdir()
+                   if p.is_file() or (p.name.endswith(_DATASET) and _ledger_dataset(str(p)))}
     manifest.write_text("\n".join(sorted(before | names)), "utf-8")
     for path in files.values():
         step("move")
-        os.replace(path, target / path.name)
+        _move_one(version, path, target / path.name)
         version.moved += 1
     for name in sorted(before - names):
         if (target / name).is_file() and not (target / name).is_symlink():
             (target / name).unlink()
+        elif name.endswith(_DATASET) and _ledger_dataset(str(target / name)):
+            _remove(target / name)
     for old in target.iterdir():  # the staging folders older txscore versions left here
         if _OLD_STAGING.match(old.name) and old.is_dir() and not old.is_symlink():
             _remove(old)
@@ -440,3 +466,18 @@ def _move_in(version: Version, files: dict[str, Path]) -> None:
     version.done = True
 
 
+
+
+def _move_one(version: Version, path: Path, dest: Path) -> None:
+    """Move a file, or the ledger dataset's folder, into a shared folder: a folder already
+    there (the previous report's dataset) is exchanged for the new one at once where the
+    system can, else moved aside first; then removed."""
+    if not path.is_dir() or path.is_symlink() or not dest.is_dir() or dest.is_symlink():
+        os.replace(path, dest)
+        return
+    if not _exchange(path, dest):  # the old one now where the new one was
+        aside = version.store / f"{version.name}.aside"
+        os.rename(dest, aside)
+        os.rename(path, dest)
+        path = aside
+    _remove(path)

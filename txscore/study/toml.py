@@ -54,6 +54,7 @@ from txscore.study.parse_tables import (
 )
 from txscore.study.planning import parse_planning
 from txscore.study.scenarios import parse_scenarios
+from txscore.study.sources import folder_sources
 from txscore.study.validate import validate_study
 from txscore.study.vocabulary import POPULATIONS
 from txscore.study.weighting import parse_weighting
@@ -275,27 +276,37 @@ def _sources(c: Collector, raw: list[Any], root: Path) -> list[Source]:
     return [s for i, t in enumerate(raw, 1) for s in _source(c, i, t, root)]
 
 
-def _path_and_wave(c: Collector, where: str, s: Mapping[str, Any]) -> tuple[Any, Any]:
-    """A source's ``path`` (text naming a file, no control characters) and ``wave`` (a
-    label: text, not a number), each None with a problem when wrong."""
+def _path_and_wave(c: Collector, where: str, s: Mapping[str, Any],
+                   root: Path) -> tuple[Any, Any, bool]:
+    """A source's ``path`` (text naming a file or a folder, no control characters), its
+    ``wave`` (a label: text, not a number), each None with a problem when wrong, and
+    whether the path is a folder (its files may take their wave from their folders)."""
     path = c.typed(where, s, "path", str, required=True)
     if path is not None and (not path.strip() or any(ord(ch) < 32 for ch in path)):
         c.add(where, f"The 'path' setting of [{where}] must name a file. Got {path!r}.",
               'e.g. path = "customers.csv" (relative to the study file\'s folder).')
         path = None
+    folder = path is not None and not _is_glob(path) and (root / path).is_dir()
     wave = s.get("wave")
-    if wave is None:
-        c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label).')
+    if wave is None and not folder:
+        c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label); a source '
+              "whose path is a folder may instead take it from wave=<label> folders.")
     elif not isinstance(wave, str) or not wave.strip():
         c.add(where, f"The 'wave' setting of [{where}] must be a label (text). Got {wave!r}.",
               f'write it in quotes, e.g. wave = "{wave if isinstance(wave, int) else "2026 Q1"}"'
               " (waves are labels, sorted in the order of the sources).")
         wave = None
-    return path, wave
+    return path, wave, folder
+
+
+def _is_glob(path: str) -> bool:
+    """Whether a source path has wildcards (one source per matching file)."""
+    return any(ch in path for ch in "*?[")
 
 
 def _source(c: Collector, index: int, s: Any, root: Path) -> list[Source]:
-    """One ``[[sources]]`` table; a path with wildcards gives one source per matching file."""
+    """One ``[[sources]]`` table; a path with wildcards gives one source per matching file,
+    a folder one per data file under it (:func:`txscore.study.sources.folder_sources`)."""
     where = f"sources #{index}"
     if not isinstance(s, Mapping):
         c.add(where, f"must be a table with path, population and wave. Got {s!r}.",
@@ -303,11 +314,12 @@ def _source(c: Collector, index: int, s: Any, root: Path) -> list[Source]:
               '"..." on the lines below.')
         return []
     c.unknown_keys(where, s, KEYS["sources"])
-    path, wave = _path_and_wave(c, where, s)
+    path, wave, folder = _path_and_wave(c, where, s, root)
     pop = c.choice(where, s, "population", POPULATIONS, None)
-    if "population" not in s:
+    if "population" not in s and not folder:
         c.add(where, "'population' is required.", 'add population = "customer" or '
-              '"non_customer".')
+              '"non_customer"; a source whose path is a folder may instead take it from '
+              "population=<name> folders.")
     fmt = c.choice(where, s, "format", SOURCE_FORMATS, "auto")
     header_row = c.typed(where, s, "header_row", int)
     if not c.scalar(where, "header_row", header_row, numbers.Integral, min_val=1,
@@ -334,17 +346,29 @@ def _source(c: Collector, index: int, s: Any, root: Path) -> list[Source]:
         c.add(where, "columns.brand cannot be set with brand or brand_pattern.",
               "keep columns.brand for a brand column, brand for a one-brand file, "
               "brand_pattern for a brand loop.")
-    if not (path and pop and wave):
+    if not path or ("wave" in s and not wave) or ("population" in s and not pop):
+        return []  # the problem is said already
+    return [Source(p, p_pop, p_wave, sheet, brand, fmt, header_row, encoding, delimiter,
+                   pattern, brands, roles, aliases, index)
+            for p, p_pop, p_wave in _files(c, where, path, root, pop, wave, folder)]
+
+
+def _files(c: Collector, where: str, path: str, root: Path, pop: str | None,
+           wave: str | None, folder: bool) -> list[tuple[Path, str, str]]:
+    """``(file, population, wave)`` of each file of a source: the file named, those a
+    pattern matches (sorted), those under a folder (population and wave maybe from their
+    folders); a pattern matching no file or a folder without data files is a problem."""
+    if folder:
+        return folder_sources(c, where, root / path, path, {"population": pop, "wave": wave})
+    if not (pop and wave):
         return []
     paths = [root / path]
-    if any(ch in path for ch in "*?["):
+    if _is_glob(path):
         paths = sorted(Path(p) for p in glob.glob(str(root / path)))
         if not paths:
             c.add(where, f"no file matches '{path}'.",
                   "check the pattern (relative to the study file's folder).")
-    return [Source(p, pop, wave, sheet, brand, fmt,
-                   header_row, encoding, delimiter, pattern, brands, roles, aliases, index)
-            for p in paths]
+    return [(p, pop, wave) for p in paths]
 
 
 def _brand_loop(c: Collector, where: str, s: Mapping[str, Any],
