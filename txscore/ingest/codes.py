@@ -61,8 +61,8 @@ def excel_errors(values: pd.Series) -> np.ndarray:
         bad = np.zeros(len(values.cat.categories) + 1, bool)
         bad[excel_errors(pd.Series(values.cat.categories, dtype=object))] = True
         return np.flatnonzero(bad[values.cat.codes.to_numpy()])  # code -1 (blank) -> False
-    text = values.astype("string").str.lstrip()
-    maybe = text.str.startswith("#").fillna(False).to_numpy(bool)  # vectorised pre-filter
+    text = values if values.dtype == "str" else values.astype("string")
+    maybe = text.str.contains("#", regex=False).fillna(False).to_numpy(bool)  # pre-filter
     if not maybe.any():
         return np.zeros(0, dtype=np.int64)
     codes, uniques = pd.factorize(values.to_numpy(dtype=object)[maybe])

@@ -66,8 +66,9 @@ def compact(rows: pd.DataFrame) -> pd.DataFrame:
 def restore(rows: pd.DataFrame) -> pd.DataFrame:
     """The categorical columns of :func:`compact` as text columns again (the in-memory
     dtypes: what the checks and sums read)."""
-    coded = {c: rows[c].astype(rows[c].cat.categories.dtype) for c in rows.columns
-             if isinstance(rows[c].dtype, pd.CategoricalDtype)}
+    coded = {c: pd.Series(rows[c].cat.categories.array.take(  # astype: 12 times as long
+        rows[c].cat.codes.to_numpy(), allow_fill=True), index=rows.index)
+        for c in rows.columns if isinstance(rows[c].dtype, pd.CategoricalDtype)}
     for col in rows.columns:
         if rows[col].dtype == np.int8:
             values = rows[col].to_numpy()

@@ -17,8 +17,9 @@ slices keep), the order of the in-memory normal draws.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,9 +102,20 @@ def _stratum(X: list[np.ndarray], W: list[np.ndarray], unit: np.ndarray | None) 
     return _Stratum(len(Z), centres, Z.sum(axis=0), Z.T @ Z, q, top)
 
 
-def _chunk_wave(study: Study, plans: list[DriverPlan], d: pd.DataFrame) -> _Wave:
-    """The sums of one chunk's rows of one population and wave."""
-    w = d["weight"].to_numpy(dtype=float, na_value=np.nan)
+def _wave_rows(chunk: pd.DataFrame, idx: np.ndarray, items: list[str],
+               brand: np.ndarray) -> dict[str, Any]:
+    """What :func:`_chunk_wave` reads of the rows ``idx``: weights and item codes as
+    floats (NaN: no answer), ids, brands (text)."""
+    d: dict[str, Any] = {c: chunk[c].array.take(idx).to_numpy(dtype=float, na_value=np.nan)
+                         for c in [*items, "weight"]}
+    d["respondent_id"] = chunk["respondent_id"].array.take(idx)
+    d["brand"] = brand[idx]
+    return d
+
+
+def _chunk_wave(study: Study, plans: list[DriverPlan], d: Mapping[str, Any]) -> _Wave:
+    """The sums of one chunk's rows of one population and wave (:func:`_wave_rows`)."""
+    w = d["weight"]
     pos = (w := np.where(np.isfinite(w), w, 0.0)) > 0
     kept, outcome, X, W = [], [], [], []
     for plan in plans:
@@ -117,9 +129,9 @@ def _chunk_wave(study: Study, plans: list[DriverPlan], d: pd.DataFrame) -> _Wave
         X.append(np.where(complete[:, None], x, 0.0))
         W.append(np.where(complete, w, 0.0))
     unit = (pd.factorize(d["respondent_id"].astype(str))[0]
-            if study.report.clusters == "respondent" else np.arange(len(d)))
+            if study.report.clusters == "respondent" else np.arange(len(w)))
     multi = np.bincount(unit)[unit] > 1
-    brand = d["brand"].astype(str).to_numpy(dtype=object)
+    brand = d["brand"]
     strata: dict[str | None, _Stratum] = {}
     single = np.flatnonzero(~multi)
     codes, names = pd.factorize(brand[single])  # brands in order of first appearance
@@ -131,7 +143,7 @@ def _chunk_wave(study: Study, plans: list[DriverPlan], d: pd.DataFrame) -> _Wave
     if multi.any():
         rows = np.flatnonzero(multi)
         strata[_MULTI] = _stratum([x[rows] for x in X], [v[rows] for v in W], unit[rows])
-    return _Wave(len(d), kept, outcome, strata)
+    return _Wave(len(w), kept, outcome, strata)
 
 
 def _recentred(s: _Stratum, edges: np.ndarray, new: list[np.ndarray]) -> _Stratum:
@@ -255,16 +267,24 @@ class DriverSums:
         wave = chunk["wave"].astype(str).to_numpy(dtype=object)
         _first(self.first_wave, wave, at)
         population = chunk["population"].to_numpy(dtype=object)
+        brand = chunk["brand"].astype(str).to_numpy(dtype=object)
         for pop in POPULATIONS:
-            rows = population == pop
-            if not rows.any():
+            rows = np.flatnonzero(population == pop)
+            if not len(rows):
                 continue
-            self.population_rows[pop] += int(rows.sum())
-            d = chunk.loc[rows]
-            _first(self.first_brand, d["brand"].astype(str).to_numpy(dtype=object), at[rows],
-                   (pop,))
-            for key in pd.unique(wave[rows]) if self._plans(pop) else ():
-                part = _chunk_wave(self.study, self._plans(pop), d.loc[wave[rows] == key])
+            self.population_rows[pop] += len(rows)
+            _first(self.first_brand, brand[rows], at[rows], (pop,))
+            plans = self._plans(pop)
+            if not plans:
+                continue
+            items = list(dict.fromkeys(c for p in plans for cols in (
+                *p.driver_items, p.outcome_items) for c in cols))
+            codes, keys = pd.factorize(wave[rows])  # waves in order of appearance
+            order = np.argsort(codes, kind="stable")  # each wave's rows in row order
+            bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+            for i, key in enumerate(keys):
+                idx = rows[order[bounds[i]:bounds[i + 1]]]
+                part = _chunk_wave(self.study, plans, _wave_rows(chunk, idx, items, brand))
                 old = self.waves.get((pop, key))
                 self.waves[pop, key] = part if old is None else _merge_waves(old, part)
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numbers
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -172,9 +172,11 @@ def driver_settings(study: Study, method: object = None, n_boot: object = None,
     return s
 
 
-def mean_score100(data: pd.DataFrame, study: Study, cols: Sequence[str]) -> np.ndarray:
+def mean_score100(data: pd.DataFrame | Mapping[str, np.ndarray], study: Study,
+                  cols: Sequence[str]) -> np.ndarray:
     """Row means of the answered items' score100 (NaN when none is), without nanmean's
-    warning: a driver's or the outcome's score, respondent by respondent.
+    warning: a driver's or the outcome's score, respondent by respondent. ``data`` holds
+    the item columns (or, by item, their codes as float arrays with NaN for no answer).
 
     Examples
     --------
@@ -184,10 +186,12 @@ def mean_score100(data: pd.DataFrame, study: Study, cols: Sequence[str]) -> np.n
     >>> mean_score100(d, study, ["eff_1", "eff_2"]).tolist()  # 1-7: (x - 1) / 6
     [50.0, 100.0, nan]
     """
-    block = np.empty((len(data), len(cols)))
+    n = len(data) if isinstance(data, pd.DataFrame) else len(next(iter(data.values())))
+    block = np.empty((n, len(cols)))
     for j, col in enumerate(cols):
         scale = study.scales[study.items[col].scale]
-        x = data[col].to_numpy(dtype=float, na_value=np.nan)
+        x = data[col]  # a column, or its codes as floats already
+        x = x if isinstance(x, np.ndarray) else x.to_numpy(dtype=float, na_value=np.nan)
         block[:, j] = 100 * (x - scale.min) / (scale.max - scale.min)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
