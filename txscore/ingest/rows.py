@@ -442,7 +442,7 @@ def source_rows(study: Study, source: Source, table: RawTable,
     for name, detail in _check_details(study, items, checks, coded, pos, k).items():
         if (detail != "").any():  # only when some row fails: check() fills the others
             out[name] = pd.array(detail, dtype=object)
-    return SourceRows(pd.DataFrame(out), n, k, personal)
+    return SourceRows(pd.DataFrame(out, copy=False), n, k, personal)  # arrays made here
 
 
 def _standard_columns(study: Study, source: Source, table: RawTable, frame: pd.DataFrame,
@@ -457,15 +457,21 @@ def _standard_columns(study: Study, source: Source, table: RawTable, frame: pd.D
         values = _text(frame[col]).astype("str").array
         return values if k == 1 else values.take(pos)
 
+    import pyarrow as pa  # pandas' string storage: here already
+
+    def repeated(text: str) -> pd.api.extensions.ExtensionArray:
+        # one value on every row, in string storage at once (pandas would copy it n times)
+        return pd.array(pa.repeat(pa.scalar(text, pa.large_string()), n * k), dtype="str")
+
     out: dict[str, Any] = {  # columns gathered first, the frame built once at the end
         "respondent_id": text_column(cols.respondent_id),
-        "population": source.population,
-        "wave": source.wave,
+        "population": repeated(source.population),
+        "wave": repeated(source.wave),
         "brand": (np.tile(np.array([b for b, _ in blocks], dtype=object), n)
-                  if source.brand_pattern else source.brand if source.brand is not None
-                  else text_column(cols.brand)),
-        "source_file": table.file,
-        "source_sheet": table.sheet or "",
+                  if source.brand_pattern else repeated(source.brand)
+                  if source.brand is not None else text_column(cols.brand)),
+        "source_file": repeated(table.file),
+        "source_sheet": repeated(table.sheet or ""),
         "source_row": table.rows()[pos] if n else np.zeros(0, np.int64),
     }
     out["weight"] = weight[pos] if weight is not None else np.full(
