@@ -17,7 +17,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -166,9 +166,11 @@ def read_file(study: Study, source: Source) -> RawTable:
     >>> len(read_file(study, study.sources[0]).frame)
     3099
     """
-    return read_table(source.path, source.sheet, format=source.format,
-                      header_row=source.header_row, encoding=source.encoding,
-                      delimiter=source.delimiter, numeric=_numeric_columns(study, source))
+    table = read_table(source.path, source.sheet, format=source.format,
+                       header_row=source.header_row, encoding=source.encoding,
+                       delimiter=source.delimiter, numeric=_numeric_columns(study, source))
+    # a part file named like another (a dataset's partitions): its path below the study
+    return replace(table, file=source.name) if source.label else table
 
 
 def file_rows(study: Study, source: Source, table: RawTable | InputDataError) -> FileRows:

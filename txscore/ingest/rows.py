@@ -24,7 +24,13 @@ import pandas as pd
 from txscore.errors import Problem, shorten
 from txscore.ingest import privacy
 from txscore.ingest import quality as qc
-from txscore.ingest.codes import OUT_OF_RANGE, describe_unknown, excel_errors, map_answers
+from txscore.ingest.codes import excel_errors, map_answers
+from txscore.ingest.item_codes import (
+    Coded,
+    item_codes,
+    rows_text,
+    unknown_labels,
+)
 from txscore.ingest.loops import find_loop
 from txscore.ingest.readers import RawTable
 from txscore.ingest.roles import rows_study
@@ -32,15 +38,6 @@ from txscore.study import Source, Study, normalise_label
 from txscore.study.vocabulary import TOTAL
 
 __all__ = ["SourceRows", "required_columns", "source_rows"]
-
-_MAX_ROWS_LISTED = 5
-_MAX_VALUES_LISTED = 10  # distinct unknown answers listed per column (free text has many)
-
-
-def _rows_text(rows: np.ndarray, positions: np.ndarray) -> str:
-    shown = ", ".join(str(int(rows[p])) for p in positions[:_MAX_ROWS_LISTED])
-    more = len(positions) - _MAX_ROWS_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _text(column: pd.Series) -> pd.Series:
@@ -63,38 +60,11 @@ def _text(column: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def _shown(value: object) -> str:
-    """A cell as the user wrote it (a whole number read as float without ".0")."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _numbers(column: pd.Series) -> pd.Series:
     """Numbers from numbers or text (a decimal comma is a decimal point)."""
     if pd.api.types.is_numeric_dtype(column):
         return column.astype(float)
     return pd.to_numeric(_text(column).str.replace(",", ".", regex=False), errors="coerce")
-
-
-def _unknown_labels(mapped, table: RawTable, col: str, scale, problems: list[Problem]) -> None:
-    """One problem per distinct unknown answer: the value (an Excel error, a date, text),
-    its row count and first rows; past ten distinct values, one problem for the rest."""
-    entries = list(mapped.unknown.items())
-    for text, pos in entries[:_MAX_VALUES_LISTED]:
-        what, fix = describe_unknown(text, scale)
-        problems.append(Problem(
-            f"{what} ({len(pos)} row{'s' if len(pos) > 1 else ''}: "
-            f"{_rows_text(table.rows(), pos)}).", table.where(column=col), fix))
-    rest = entries[_MAX_VALUES_LISTED:]
-    if rest:
-        rows = np.sort(np.concatenate([pos for _, pos in rest]))
-        problems.append(Problem(
-            f"{len(rest)} more distinct answers match no label of scale '{scale.name}' "
-            f"({len(rows)} rows: {_rows_text(table.rows(), rows)}); so many different "
-            "answers suggest a free-text column.", table.where(column=col),
-            "check that [items] names the right column for this question; otherwise "
-            f"correct the answers or add them to [scales.{scale.name}] labels."))
 
 
 #: weights further than this factor from the file's median weight are refused: sums of
@@ -117,7 +87,7 @@ def _weights(frame: pd.DataFrame, column: str, table: RawTable,
         errors = [v for v in values if v.startswith("#")]
         problems.append(Problem(
             f"{len(bad)} rows have a weight that is missing, not a number, zero or negative, "
-            f"or infinite (values: {', '.join(values[:5])}; rows {_rows_text(table.rows(), bad)})"
+            f"or infinite (values: {', '.join(values[:5])}; rows {rows_text(table.rows(), bad)})"
             + (f"; {', '.join(errors[:3])}: Excel error value" if errors else "") + ".",
             table.where(column=column),
             "weights must be positive numbers: correct them, or remove the weight from "
@@ -132,7 +102,7 @@ def _weights(frame: pd.DataFrame, column: str, table: RawTable,
             problems.append(Problem(
                 f"{len(far)} rows have a weight more than {WEIGHT_SPREAD:.0e} times larger or "
                 f"smaller than the median weight {median:.4g} (values: {', '.join(shown[:5])}; "
-                f"rows {_rows_text(table.rows(), far)}): no survey weight spreads that far.",
+                f"rows {rows_text(table.rows(), far)}): no survey weight spreads that far.",
                 table.where(column=column),
                 "check that this is the weight column and its unit (a typing error, a "
                 "population count or an id?); correct those rows."))
@@ -347,7 +317,7 @@ def _hostile_cells(study: Study, source: Source, table: RawTable, frame: pd.Data
             problems.append(Problem(
                 f"{', '.join(shown[:3])}: Excel error value{'s' if len(shown) > 1 else ''} "
                 f"in {len(bad)} row{'s' if len(bad) > 1 else ''} "
-                f"({_rows_text(table.rows(), bad)}).", table.where(column=col),
+                f"({rows_text(table.rows(), bad)}).", table.where(column=col),
                 "a formula failed in the workbook: correct it, or paste the values."))
     total = normalise_label(TOTAL)
     fix = (f"rename the brand: '{TOTAL}' is the label of the total over all brands in every "
@@ -371,7 +341,7 @@ def _hostile_cells(study: Study, source: Source, table: RawTable, frame: pd.Data
             text = frame[cols.brand].astype(object)
             problems.append(Problem(
                 f"brand '{shorten(text.iloc[hit[0]])}' in {len(hit)} row"
-                f"{'s' if len(hit) > 1 else ''} ({_rows_text(table.rows(), hit)}).",
+                f"{'s' if len(hit) > 1 else ''} ({rows_text(table.rows(), hit)}).",
                 table.where(column=cols.brand), fix + " Correct the file."))
 
 
@@ -429,11 +399,11 @@ def source_rows(study: Study, source: Source, table: RawTable,
             for item, col in mapping.items():
                 if col in frame:
                     scale = study.scales[study.items[item].scale]
-                    _unknown_labels(map_answers(frame[col], scale), table, col, scale, problems)
+                    unknown_labels(map_answers(frame[col], scale), table, col, scale, problems)
         return SourceRows(None, n, k, personal)
     pos = np.repeat(np.arange(n), k)
     out = _standard_columns(study, source, table, frame, blocks, pos, weight)
-    coded = _item_codes(study, items, table, frame, blocks, problems)
+    coded = item_codes(study, items, table, frame, blocks, problems)
     out.update(coded.codes)
     out["_blank"] = (table.frame.isna().all(axis=1).to_numpy() if n else np.zeros(0, bool))[pos]
     if source.brand_pattern:
@@ -489,99 +459,8 @@ def _standard_columns(study: Study, source: Source, table: RawTable, frame: pd.D
     return out
 
 
-@dataclass(frozen=True)
-class _Coded:
-    codes: dict[str, pd.arrays.IntegerArray]  # item -> final codes (reversed turned round)
-    raw: dict[str, np.ndarray]  # item -> codes as answered (for straight-lining)
-    answered: dict[str, np.ndarray]  # item -> not blank
-    rated_brand: np.ndarray  # (k,) some row answered an item of the brand
-    out_of_range: np.ndarray  # (n, k) "outside_scale:column(value);..." details
-
-
-def _item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataFrame,
-                blocks: list, problems: list[Problem]) -> _Coded:
-    """Every item's answers mapped to codes, brand block by brand block."""
-    n, k = len(frame), max(len(blocks), 1)
-    oor = np.full((n, k), "", dtype=object)
-    codes_out, answered, raw_codes = {}, {}, {}
-    rated_brand = np.zeros(k, bool)
-    keep_raw = study.quality.straightliners
-    for item in items:
-        spec = study.items[item]
-        scale = study.scales[spec.scale]
-        cols = [mapping.get(item) for _, mapping in blocks]
-        if k == 1 and cols[0] is not None and (
-                fast := _integer_codes(frame[cols[0]], scale, spec.reversed)) is not None:
-            final, absent, raw, bad = fast  # a column of whole numbers: one table lookup
-            codes_out[item] = pd.arrays.IntegerArray(final, absent)
-            answered[item] = np.ones(n, bool)  # a number is never blank
-            rated_brand |= n > 0
-            if keep_raw:
-                raw_codes[item] = raw()
-            if bad is not None:
-                _note_out_of_range(oor, bad, 0, frame[cols[0]], table.shown(cols[0]))
-            continue
-        codes = np.full((n, k), np.nan)
-        given = np.zeros((n, k), bool)
-        for b, col in enumerate(cols):
-            if col is None:
-                continue
-            mapped = map_answers(frame[col], scale)
-            _unknown_labels(mapped, table, col, scale, problems)
-            codes[:, b] = mapped.codes
-            given[:, b] = ~mapped.blank
-            bad = mapped.status == OUT_OF_RANGE
-            if bad.any():
-                _note_out_of_range(oor, bad, b, frame[col], table.shown(col))
-        raw_codes[item] = codes.ravel()
-        answered[item] = given.ravel()
-        rated_brand |= given.any(axis=0)
-        final = scale.min + scale.max - codes if spec.reversed else codes
-        codes_out[item] = _int16_codes(final.ravel())
-    return _Coded(codes_out, raw_codes, answered, rated_brand, oor)
-
-
-def _note_out_of_range(oor: np.ndarray, bad: np.ndarray, b: int, column: pd.Series,
-                       shown: str) -> None:
-    """The out-of-range detail of the rows ``bad`` of brand block ``b`` (as written)."""
-    raw = column.astype(object).to_numpy()[bad]  # few rows
-    note = qc.out_of_range_detail(shown, [_shown(v) for v in raw])
-    has = oor[bad, b] != ""
-    oor[bad, b] = np.where(has, oor[bad, b] + ";" + note, note)
-
-
-def _integer_codes(column: pd.Series, scale, reversed_item: bool):
-    """An integer column with no blank and few distinct values mapped by one lookup in a
-    table of the values from its least to its greatest: the final codes (``int16``, 0 where
-    absent), where absent, the codes as answered (a function: floats, only when asked) and
-    the out-of-range rows (None when none); None when the column is not such a column.
-
-    >>> from txscore.study import Scale
-    >>> s = Scale("s5", 5, 1, 5, {1: "No", 5: "Yes"}, {99: "Don't know"})
-    >>> final, absent, raw, bad = _integer_codes(pd.Series([1, 5, 99, 7]), s, True)
-    >>> final.tolist(), absent.tolist(), raw().tolist(), bad.tolist()
-    ([5, 1, 0, 0], [False, False, True, True], [1.0, 5.0, nan, nan], [False, False, False, True])
-    """
-    dtype = column.dtype
-    if not (isinstance(dtype, np.dtype) and dtype.kind in "iu") or not len(column):
-        return None
-    ints = column.to_numpy()
-    low, high = min(int(ints.min()), 0), int(ints.max())  # from 0 when no code is below
-    if high - low >= 4096:
-        return None
-    table = map_answers(pd.Series(np.arange(low, high + 1, dtype=float)), scale)
-    at = (ints - low if low else ints).astype(np.intp, copy=False)
-    gone = np.isnan(table.codes)
-    final = scale.min + scale.max - table.codes if reversed_item else table.codes
-    final = np.where(gone, 0, final).astype(np.int16)
-    outside = table.status == OUT_OF_RANGE
-    bad = np.take(outside, at) if outside.any() else None  # values nobody gave too
-    return (np.take(final, at), np.take(gone, at), lambda: np.take(table.codes, at),
-            bad if bad is not None and bad.any() else None)
-
-
 def _not_rated(source: Source, table: RawTable, items: list[str], blocks: list,
-               coded: _Coded, n: int, blank: np.ndarray,
+               coded: Coded, n: int, blank: np.ndarray,
                problems: list[Problem]) -> np.ndarray:
     """Rows of a brand loop where the brand was not rated; a warning per brand nobody rated."""
     if n:
@@ -599,7 +478,7 @@ def _not_rated(source: Source, table: RawTable, items: list[str], blocks: list,
 
 
 def _check_details(study: Study, items: list[str], checks: dict[str, np.ndarray],
-                   coded: _Coded, pos: np.ndarray, k: int) -> dict[str, np.ndarray]:
+                   coded: Coded, pos: np.ndarray, k: int) -> dict[str, np.ndarray]:
     """Why each row fails each respondent check ("" when it passes)."""
     q = study.quality
     details = {"_out_of_range": coded.out_of_range.ravel()}
@@ -616,16 +495,6 @@ def _check_details(study: Study, items: list[str], checks: dict[str, np.ndarray]
         finished = checks["_finished"][pos] if "_finished" in checks else None
         details["_incomplete"] = qc.incomplete_detail(matrix, q.incomplete_min_share, finished)
     return {name: np.asarray(detail, dtype=object) for name, detail in details.items()}
-
-
-def _int16_codes(codes: np.ndarray) -> pd.arrays.IntegerArray:
-    """Float codes (NaN for missing) as a nullable Int16 array, built from its parts.
-
-    >>> _int16_codes(np.array([3.0, np.nan])).tolist()
-    [3, <NA>]
-    """
-    absent = np.isnan(codes)
-    return pd.arrays.IntegerArray(np.where(absent, 0, codes).astype(np.int16), absent)
 
 
 def _grids(study: Study, items: list[str]) -> dict[str, list[str]]:

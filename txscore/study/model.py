@@ -1,10 +1,9 @@
 """The study spec as frozen values: sources, columns, scales, constructs, items and settings.
 
-Every method name is a :data:`typing.Literal` type (``CxMethod``, ``BxMethod``,
-``WeightingMethod``, ...) and the tuples of allowed values that parsing and validation check
-against are drawn from those types, so a name is spelt in one place.  Nothing here reads
-a file or checks consistency: :mod:`txscore.study.toml` builds these values from TOML and
-:mod:`txscore.study.validate` lists what is wrong with them.
+Every method name is a :data:`typing.Literal` type (``CxMethod``, ``BxMethod``, ...) and
+the tuples of allowed values that parsing and validation check against are drawn from those
+types, so a name is spelt in one place. Nothing here reads a file or checks consistency:
+:mod:`txscore.study.toml` builds these values, :mod:`txscore.study.validate` checks them.
 """
 
 from __future__ import annotations
@@ -108,11 +107,12 @@ class Source:
     #: the number of the ``[[sources]]`` table it comes from (1 = the first; 0: built in
     #: Python), so that messages name the table to edit
     spec_index: int = 0
+    label: str = ""  #: shown instead of the file name when two files share that name
 
     @property
     def name(self) -> str:
-        """The file name as shown to users."""
-        return self.path.name
+        """The file name as shown to users (or its :attr:`label`)."""
+        return self.label or self.path.name
 
     @property
     def table(self) -> str:

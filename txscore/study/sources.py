@@ -103,8 +103,8 @@ def data_files(folder: Path) -> FolderFiles:
 def partition_values(relative: Path) -> dict[str, str]:
     """The hive partition keys of the folders of a file: each ``key=value`` folder of
     ``relative`` (the file's path below the source folder), keys and values URL-unquoted
-    as pyarrow and Spark escape them. A null value (``__HIVE_DEFAULT_PARTITION__``) or an
-    empty one gives none; when a key repeats, the innermost folder wins.
+    as pyarrow and Spark escape them. A null value (``__HIVE_DEFAULT_PARTITION__``) or a
+    blank one gives none; when a key repeats, the innermost folder wins.
 
     Parameters
     ----------
@@ -126,7 +126,7 @@ def partition_values(relative: Path) -> dict[str, str]:
     out = {}
     for segment in relative.parts[:-1]:
         key, equals, value = segment.partition("=")
-        if equals and key and value not in ("", HIVE_NULL):
+        if equals and key and unquote(value).strip() and value != HIVE_NULL:
             out[unquote(key)] = unquote(value)
     return out
 
@@ -140,7 +140,7 @@ def folder_sources(c: Collector, where: str, folder: Path, shown: str,
     ``wave=...`` folders. Each of these is a problem added to ``c``, once per value with
     the number of files and one of them: a folder that says another value than the table,
     a population that is not one the spec accepts, a key given by neither, a folder with no
-    data file or that cannot be listed. Files with a problem are left out.
+    data file, a folder that cannot be listed. Files with a problem are left out.
 
     Parameters
     ----------
@@ -179,7 +179,7 @@ def folder_sources(c: Collector, where: str, folder: Path, shown: str,
         c.add(where, f"the folder '{sub.as_posix()}' under '{shown}' cannot be listed "
               f"({reason}): its files would be left out.",
               "make it readable (e.g. chmod u+rx), or move the data somewhere you can read.")
-    if not found.files:
+    if not found.files and not found.unreadable:
         left = ", ".join(sorted(p.as_posix() for p in found.skipped)[:3])
         c.add(where, f"no data file in folder '{shown}'" + (
             f" (skipped: {left}{', ...' if len(found.skipped) > 3 else ''})." if left

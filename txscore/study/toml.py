@@ -20,6 +20,7 @@ import numbers
 import re
 import stat
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -273,7 +274,29 @@ def _sources(c: Collector, raw: list[Any], root: Path) -> list[Source]:
         c.add("sources", "the study has no sources.",
               'add [[sources]] tables with path, population and wave.')
         return []
-    return [s for i, t in enumerate(raw, 1) for s in _source(c, i, t, root)]
+    return _named([s for i, t in enumerate(raw, 1) for s in _source(c, i, t, root)], root)
+
+
+def _named(sources: list[Source], root: Path) -> list[Source]:
+    """Files of one name in several folders (the part files of a dataset) named by their
+    path below the study's folder, so that every table and message tells them apart.
+
+    >>> a, b = Source(Path("/s/w1/part-0.parquet"), "customer", "W1"), \
+    ...     Source(Path("/s/w2/part-0.parquet"), "customer", "W2")
+    >>> [s.name for s in _named([a, b], Path("/s"))]
+    ['w1/part-0.parquet', 'w2/part-0.parquet']
+    """
+    count = Counter(s.path.name for s in sources)
+    out = []
+    for s in sources:
+        if count[s.path.name] > 1 and not s.label:
+            try:
+                label = s.path.relative_to(root).as_posix()
+            except ValueError:  # a file outside the study's folder: its whole path
+                label = s.path.as_posix()
+            s = replace(s, label=label)
+        out.append(s)
+    return out
 
 
 def _path_and_wave(c: Collector, where: str, s: Mapping[str, Any],
@@ -291,7 +314,7 @@ def _path_and_wave(c: Collector, where: str, s: Mapping[str, Any],
     if wave is None and not folder:
         c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label); a source '
               "whose path is a folder may instead take it from wave=<label> folders.")
-    elif not isinstance(wave, str) or not wave.strip():
+    elif wave is not None and (not isinstance(wave, str) or not wave.strip()):
         c.add(where, f"The 'wave' setting of [{where}] must be a label (text). Got {wave!r}.",
               f'write it in quotes, e.g. wave = "{wave if isinstance(wave, int) else "2026 Q1"}"'
               " (waves are labels, sorted in the order of the sources).")
