@@ -69,7 +69,7 @@ FRENCH_TOO = frozenset({
     # names, abbreviations and symbols
     "benjamini", "hochberg", "cronbach", "feldt", "forrester", "johnson", "kish", "mcdonald",
     "rocks", "shapley", "taylor", "wald", "wilson", "lmg", "excel", "python", "txscore",
-    "qualtrics", "status", "csv", "sha", "bh", "ci", "bx", "cx", "tx", "nps", "max", "min",
+    "qualtrics", "status", "csv", "parquet", "sha", "bh", "ci", "bx", "cx", "tx", "nps", "max", "min",
     "index", "promoter", "σw",
 })
 

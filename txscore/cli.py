@@ -390,7 +390,7 @@ def cmd_report(args: argparse.Namespace, found: list[Problem]) -> int:
         if "exclusions" in paths:  # the ledger is longer than a sheet holds
             console.print(f"Ledger:   {paths['exclusions']} (every excluded row)", markup=False)
         if "exclusions_dataset" in paths:  # study engine, or a ledger longer than a sheet
-            console.print(f"Ledger:   {paths['exclusions_dataset']}{os.sep} (parquet dataset, "
+            console.print(f"Ledger:   {paths['exclusions_dataset']}{os.sep} (Parquet dataset, "
                           "one folder per wave)", markup=False)
         if "deck" in paths:
             console.print(f"Deck:     {paths['deck']}", markup=False)

@@ -445,15 +445,25 @@ def test_a_zip_that_is_not_a_workbook_is_named(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------- special paths
-def test_a_folder_given_as_a_source(tmp_path, capsys):
+def test_a_folder_given_as_a_source_is_read_file_by_file(tmp_path, capsys):
+    # a folder is a dataset: its data files are the sources, each checked as a file
     (tmp_path / "exports").mkdir()
     (tmp_path / "exports" / "wave1.csv").write_text("x")
+    (tmp_path / "exports" / "notes.md").write_text("not data")
     spec = source_study(tmp_path, "exports")
     code, text = validate(spec, capsys)
     assert code == 1
-    assert f"{tmp_path / 'exports'}: the source is a folder, not a file." in text
-    assert "give the path of a data file inside it (e.g. wave1.csv)" in text
-    assert "not found" not in text
+    assert "wave1.csv" in text and "notes.md" not in text and "not found" not in text
+
+
+def test_a_folder_without_data_files_is_a_located_error(tmp_path, capsys):
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "notes.md").write_text("not data")
+    spec = source_study(tmp_path, "exports")
+    code, text = validate(spec, capsys)
+    assert code == 1
+    assert "no data file in folder 'exports' (skipped: notes.md)." in text
+    assert "put the data files (.xlsx" in text and "not found" not in text
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -592,11 +602,12 @@ def test_reading_a_mixed_file_keeps_every_row_and_its_line(tmp_path):
     ("dtd", "customers.xlsx, sheet 'Responses': the XML holds a document type declaration"),
     ("stray", "customers.xlsx, sheet 'Responses', cell C600000: 1 row holds cells below a "
               "run of 599,995 empty rows"),
-    ("folder", "{folder}: the source is a folder, not a file."),
+    ("folder", "no data file in folder 'empty'."),
 ])
 def test_the_command_as_a_user_runs_it_exits_1_with_the_message(tmp_path, case, said):
     if case == "folder":
-        spec = source_study(tmp_path, ".")
+        (tmp_path / "empty").mkdir()
+        spec = source_study(tmp_path, "empty")
     else:
         xml = sheet(data_rows(3), prolog="<!DOCTYPE x>\n") if case == "dtd" else sheet(
             data_rows(3), after='<row r="600000">' + cell("C600000", 1) + "</row>")

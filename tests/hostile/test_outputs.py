@@ -246,7 +246,8 @@ def test_a_ledger_longer_than_a_sheet_goes_whole_to_a_csv_beside_the_workbook(lo
     book, ledger = paths["workbook"], paths["exclusions"]
     # one publish: both in the version the folder links to
     assert out.is_symlink() and ledger.parent == book.parent == out
-    assert sorted(p.name for p in out.iterdir()) == sorted([book.name, ledger.name])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [book.name, ledger.name, paths["exclusions_dataset"].name])
     rows = _assert_neutral(ledger.read_text("utf-8"), "ledger csv")
     assert len(rows) - 1 == len(result.exclusions) > LIMIT - 20
     assert "Respondent id" not in rows[0] and "File" in rows[0] and "Row" in rows[0]

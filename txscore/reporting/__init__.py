@@ -56,21 +56,9 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
 
     The workbook is the client's: its Exclusions ledger names each excluded row by file,
     sheet and row, never by respondent id, unless ``show_ids``. No sheet goes below Excel's
-    last row; a ledger longer than its sheet holds is written whole, as csv (formulas
-    neutralised), beside the workbook in the same publish, and the sheet shows its first
-    lines, the counts and the file's name.
-
-    Big trackers' ledgers (millions of lines) suit data tools better than csv: when the study
-    engine scored the result (``result.meta.engine`` "process" or "dask", see
-    :func:`txscore.score`), and whenever the ledger is longer than its sheet holds, the whole
-    ledger is also written, in the same publish, as a parquet dataset: the folder
-    ``<study name> exclusions/`` beside the workbook, one folder per wave
-    (``wave=<value>/part-00000.parquet``, a file holding at most 1,000,000 lines), read back
-    with ``pandas.read_parquet(folder)``. Its columns are the ledger's codes
-    (``source_file``, ``source_sheet``, ``population``, ``wave``, ``source_row``, ``brand``,
-    ``reason``, ``detail``; ``respondent_id`` only with ``show_ids``), in the ledger's order
-    within each wave; the same result gives the same bytes. The Exclusions sheet names the
-    folder. An empty ledger writes none.
+    last row; a longer ledger is written whole beside the workbook in the same publish, as
+    csv (formulas neutralised) and as a Parquet dataset (``<study name> exclusions/``, a
+    folder per wave), as is the study engine's: :mod:`~txscore.reporting.ledger_files`.
 
     Parameters
     ----------
@@ -100,8 +88,7 @@ def report(result: Result, out_dir: str | Path, *, charts: bool = True,
     dict
         ``{"workbook": path, <chart key>: path, ...}``, the files in ``out_dir``; with
         ``"exclusions"``, the csv of the whole ledger, when it is longer than its sheet holds;
-        with ``"exclusions_dataset"``, the folder of the ledger's parquet dataset (study
-        engine, or a ledger longer than its sheet holds); with ``"deck"``, the .pptx.
+        ``"exclusions_dataset"``, its Parquet folder; with ``"deck"``, the .pptx.
 
     Raises
     ------
@@ -141,9 +128,9 @@ def _deck_wanted(result: Result, deck: bool | None) -> bool:
 
 def _write(result: Result, folder: Path, charts: bool, on_chart: ChartHook | None,
            book: dict[str, Any], deck: bool = False) -> dict[str, Path]:
-    """The deck (when asked), the workbook (and the whole ledger beside it, when its sheet
-    cannot hold it) and the charts, written into ``folder``; ``book``: the workbook's
-    options."""
+    """The deck (when asked), the workbook (and the whole ledger beside it, as csv when its
+    sheet cannot hold it, as a Parquet dataset then or from the study engine) and the
+    charts, written into ``folder``; ``book``: the workbook's options."""
     from txscore.reporting.excel import write_book_files
 
     path = folder / f"{file_stem(result.study.name)}.xlsx"

@@ -254,7 +254,7 @@ EN: dict[str, Any] = {
         "ledger_spilled": "The ledger has {total} lines, more than a sheet holds (Excel's "
                           "limit: {limit} rows): the first {shown} are below; every line is "
                           "in the file {file}, beside this workbook.",
-        "ledger_dataset": "The whole ledger ({rows}) is also in the parquet dataset {folder}, "
+        "ledger_dataset": "The whole ledger ({rows}) is also in the Parquet dataset {folder}, "
                           "beside this workbook: one folder per wave, for data tools.",
     },
     "methodology": {

@@ -273,7 +273,7 @@ FR: dict[str, Any] = {
                           "{shown} premières sont ci-dessous\u00a0; toutes les lignes sont "
                           "dans le fichier {file}, à côté de ce classeur.",
         "ledger_dataset": "Le registre entier ({rows}) figure aussi dans le jeu de données "
-                          "parquet {folder}, à côté de ce classeur\u00a0: un dossier par "
+                          "Parquet {folder}, à côté de ce classeur\u00a0: un dossier par "
                           "vague, pour les outils d’analyse.",
     },
     "methodology": {

@@ -8,7 +8,12 @@ parquet reader. Its columns are the ledger's, as codes (not in the workbook's wo
 ``source_file``, ``source_sheet``, ``population``, ``wave`` (the partition), ``source_row``
 (int64), ``respondent_id`` (only with ``show_ids``), ``brand``, ``reason``, ``detail``;
 within a wave the lines keep the ledger's order (file by file). The same ledger gives the
-same bytes (no timestamp is written).
+same bytes (no timestamp is written). It is written (:func:`txscore.reporting.report`, in the
+same all-or-nothing publish as the workbook) when the study engine scored the result
+(``result.meta.engine`` "process" or "dask": big trackers, whose ledgers of millions of
+lines suit data tools better than csv) and whenever the ledger is longer than its sheet
+holds; an empty ledger writes none. Respondent ids are in it only with ``show_ids``, as in
+the csv and the sheet.
 """
 
 from __future__ import annotations

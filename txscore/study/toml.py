@@ -309,7 +309,7 @@ def _path_and_wave(c: Collector, where: str, s: Mapping[str, Any],
         c.add(where, f"The 'path' setting of [{where}] must name a file. Got {path!r}.",
               'e.g. path = "customers.csv" (relative to the study file\'s folder).')
         path = None
-    folder = path is not None and not _is_glob(path) and (root / path).is_dir()
+    folder = path is not None and not _is_glob(path) and _is_folder(root / path)
     wave = s.get("wave")
     if wave is None and not folder:
         c.add(where, "'wave' is required.", 'add wave = "2026 Q1" (any label); a source '
@@ -320,6 +320,15 @@ def _path_and_wave(c: Collector, where: str, s: Mapping[str, Any],
               " (waves are labels, sorted in the order of the sources).")
         wave = None
     return path, wave, folder
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be looked at (a name too long for
+    the file system, no rights): the file checks then say what is wrong with it."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _is_glob(path: str) -> bool:
