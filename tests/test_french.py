@@ -69,8 +69,8 @@ FRENCH_TOO = frozenset({
     # names, abbreviations and symbols
     "benjamini", "hochberg", "cronbach", "feldt", "forrester", "johnson", "kish", "mcdonald",
     "rocks", "shapley", "taylor", "wald", "wilson", "lmg", "excel", "python", "txscore",
-    "qualtrics", "status", "csv", "parquet", "sha", "bh", "ci", "bx", "cx", "tx", "nps", "max", "min",
-    "index", "promoter", "σw",
+    "qualtrics", "status", "csv", "parquet", "sha", "bh", "ci", "bx", "cx", "tx", "nps", "max",
+    "min", "index", "promoter", "σw",
 })
 
 def words(text: str) -> set[str]:
