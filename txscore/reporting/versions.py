@@ -466,8 +466,6 @@ def _move_in(version: Version, files: dict[str, Path]) -> None:
     version.done = True
 
 
-
-
 def _move_one(version: Version, path: Path, dest: Path) -> None:
     """Move a file, or the ledger dataset's folder, into a shared folder: a folder already
     there (the previous report's dataset) is exchanged for the new one at once where the
