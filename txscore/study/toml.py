@@ -281,8 +281,8 @@ def _named(sources: list[Source], root: Path) -> list[Source]:
     """Files of one name in several folders (the part files of a dataset) named by their
     path below the study's folder, so that every table and message tells them apart.
 
-    >>> a, b = Source(Path("/s/w1/part-0.parquet"), "customer", "W1"), \
-    ...     Source(Path("/s/w2/part-0.parquet"), "customer", "W2")
+    >>> a = Source(Path("/s/w1/part-0.parquet"), "customer", "W1")
+    >>> b = Source(Path("/s/w2/part-0.parquet"), "customer", "W2")
     >>> [s.name for s in _named([a, b], Path("/s"))]
     ['w1/part-0.parquet', 'w2/part-0.parquet']
     """
