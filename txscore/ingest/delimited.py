@@ -172,7 +172,8 @@ def read_text(path: Path, raw: bytes, format: str, header_row: int | None,
                    for r in top[found.header_index:found.header_index + found.n_header_rows]]
     start = first + found.n_header_rows  # record index of the first data row
     if len(header_rows) == found.n_header_rows and start <= len(offsets):
-        data = read_csv_arrow(raw[offsets[start]:] if start < len(offsets) else b"",
+        data = read_csv_arrow(memoryview(raw)[offsets[start]:] if start < len(offsets)
+                              else b"",
                               delim, enc, layouts.column_names(
                                   header_rows, found.layout, path.name)[0],
                               bool(len(lines) > 1 and (np.diff(lines) > 1).any()), numeric)
@@ -334,7 +335,8 @@ def codec_is_ascii_safe(encoding: str) -> bool:
     return "16" not in encoding and "32" not in encoding
 
 
-def read_csv_arrow(data: bytes, delim: str, enc: str, names: list[str], multiline: bool,
+def read_csv_arrow(data: bytes | memoryview, delim: str, enc: str, names: list[str],
+                   multiline: bool,
                    numeric: Callable[[str], bool] | None) -> pd.DataFrame | None:
     """The data records of a text export read by pyarrow's multi-threaded CSV reader.
 
@@ -349,7 +351,7 @@ def read_csv_arrow(data: bytes, delim: str, enc: str, names: list[str], multilin
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if not data.strip():
+    if not len(data) or (bytes(data[:4096]).isspace() and bytes(data).isspace()):
         return pd.DataFrame({str(i): pd.Series(dtype=object) for i in range(len(names))})
     keys = [str(i) for i in range(len(names))]
     text = {k: pa.string() for k, name in zip(keys, names, strict=True)
@@ -357,7 +359,7 @@ def read_csv_arrow(data: bytes, delim: str, enc: str, names: list[str], multilin
     codec = "utf8" if enc.lower().replace("_", "-") in ("utf-8", "utf-8-sig", "utf8") else enc
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),  # the file's bytes as they are, not a copy
             read_options=pacsv.ReadOptions(column_names=keys, encoding=codec),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=multiline,
                                              ignore_empty_lines=False),

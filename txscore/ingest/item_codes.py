@@ -119,7 +119,7 @@ def item_codes(study: Study, items: list[str], table: RawTable, frame: pd.DataFr
 def _note_out_of_range(oor: np.ndarray, bad: np.ndarray, b: int, column: pd.Series,
                        shown: str) -> None:
     """The out-of-range detail of the rows ``bad`` of brand block ``b`` (as written)."""
-    raw = column.astype(object).to_numpy()[bad]  # few rows
+    raw = column.iloc[np.flatnonzero(bad)].astype(object).to_numpy()  # few rows
     note = qc.out_of_range_detail(shown, [shown_value(v) for v in raw])
     has = oor[bad, b] != ""
     oor[bad, b] = np.where(has, oor[bad, b] + ";" + note, note)
@@ -146,13 +146,15 @@ def _integer_codes(column: pd.Series, scale, reversed_item: bool):
         return None
     table = map_answers(pd.Series(np.arange(low, high + 1, dtype=float)), scale)
     at = (ints - low if low else ints).astype(np.intp, copy=False)
+    given = np.bincount(at, minlength=len(table.codes)) > 0  # the values answered
     gone = np.isnan(table.codes)
     final = scale.min + scale.max - table.codes if reversed_item else table.codes
     final = np.where(gone, 0, final).astype(np.int16)
-    outside = table.status == OUT_OF_RANGE
-    bad = np.take(outside, at) if outside.any() else None  # values nobody gave too
-    return (np.take(final, at), np.take(gone, at), lambda: np.take(table.codes, at),
-            bad if bad is not None and bad.any() else None)
+    outside = given & (table.status == OUT_OF_RANGE)
+    return (np.take(final, at),
+            np.take(gone, at) if (given & gone).any() else np.zeros(len(at), bool),
+            lambda: np.take(table.codes, at),
+            np.take(outside, at) if outside.any() else None)
 
 
 def int16_codes(codes: np.ndarray) -> pd.arrays.IntegerArray:
