@@ -18,7 +18,7 @@ Printed:
    single-threaded worker processes (default 2): wall time from the files to the Result
    (the cluster's start apart), key drivers, exclusions and reconciliation included, and
    each worker's peak resident memory;
-3. when the rows fit (``--memory-rows``; default: the same rows when about 3 KB a row fit in
+3. when the rows fit (``--memory-rows``; default: the same rows when 1.5 KB a row fit in
    the available memory), in a child process, the in-memory path (``tx.load`` +
    ``tx.score``, ``bootstrap_exact_max = 0``): its time, its peak memory, and the largest
    difference of the two results' scores, items, reliability and drivers tables.
@@ -189,7 +189,7 @@ def main() -> None:
               f"{fig['rows']:,} rows scored, {fig['excluded']:,} in the ledger", flush=True)
         rows = args.memory_rows
         if rows is None:
-            rows = args.rows if args.rows * 3072 / 2**20 < available_mb() else 0
+            rows = args.rows if args.rows * 1536 / 2**20 < available_mb() else 0
         if rows != args.rows:
             print("in-memory path: not run at this size")
             return
