@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import base_spec, merge, to_toml, write_spec
+from daskhelp import same_tables
 
 import txscore as tx
 from txscore.cli import main
@@ -294,6 +295,21 @@ def test_a_hive_folder_scores_as_the_same_files_with_explicit_waves(tmp_path, sa
     got, expected = tx.score(loaded).scores, tx.score(tx.load(explicit)).scores
     assert set(got["wave"]) == {"2026 Q1", "2026 Q2"}
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_the_study_engine_scores_a_hive_folder_as_memory_does(tmp_path, sample_rows):
+    # the engine's per-file tasks on a dataset whose part files share one name
+    pd.concat([f.assign(wave=wave, population=pop) for f, pop, wave in sample_rows]).to_parquet(
+        tmp_path / "tracker", partition_cols=["wave", "population"], index=False)
+    study = tx.read_study(sample_spec(tmp_path, [{"path": "tracker"}])).with_settings(
+        bootstrap_exact_max=0)
+    names = [s.name for s in study.sources]
+    assert len(set(s.path.name for s in study.sources)) == 1 and len(set(names)) == 4
+    memory = tx.score(tx.load(study))
+    engine = tx.score(study, engine="process", buckets=3)
+    same_tables(memory, engine)
+    assert engine.files["source_file"].tolist() == names and engine.files["reconciles"].all()
+    pd.testing.assert_frame_equal(engine.exclusions, memory.exclusions)
 
 
 def test_validate_accepts_a_folder_source(tmp_path, capsys):
