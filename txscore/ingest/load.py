@@ -309,7 +309,8 @@ def brand_spellings(rows: pd.DataFrame) -> list[Problem]:
     """
     if "brand" not in rows or rows.empty:
         return []
-    pairs = rows[["brand", "source_file"]].dropna().astype(object).astype(str).drop_duplicates()
+    pairs = (rows[["brand", "source_file"]].dropna().drop_duplicates()  # few, then as text
+             .astype(object).astype(str).drop_duplicates())
     keys = pairs["brand"].map(lambda b: normalise_label(_unmangled(b)))
     out = []
     for _, group in pairs.groupby(keys, sort=True):

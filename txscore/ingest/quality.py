@@ -406,7 +406,7 @@ def _duplicates(rows: pd.DataFrame, masks: dict[str, np.ndarray]) -> tuple[
     first_of = np.empty(key.max() + 1, dtype=np.int64)
     first_of[key[~dup][::-1]] = eligible[~dup][::-1]  # the earliest row of each key wins
     first = first_of[key[dup]]
-    files = rows["source_file"].to_numpy(dtype=object)[first]
+    files = rows["source_file"].iloc[first].to_numpy(dtype=object)  # the few repeated
     lines = rows["source_row"].to_numpy()[first]
     detail = [f"same_id_as:{quote_subject(f)}({r})" for f, r in zip(files, lines, strict=True)]
     return out, pd.Series(detail, index=rows.index[out], dtype=object)
@@ -532,10 +532,13 @@ def _respondents(kept: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
     row kept (``respondents_scored``) and, per reason, those with a row ledgered for it."""
     key = ["source_file", "source_sheet"]
     row = [*key, "source_row"]
-    seen = pd.concat([kept[row].assign(_kept=True), ledger[row].assign(_kept=False)],
-                     ignore_index=True)
-    anyone = seen.groupby(row, dropna=False, sort=False)["_kept"].max().reset_index()
-    people = anyone.groupby(key, dropna=False).agg(
+    seen = pd.concat([kept[row], ledger[row]], ignore_index=True)
+    # one integer per file row: whether any of its rows was kept, and its file, as arrays
+    code = _group_codes(seen, row)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    anyone = np.bincount(inverse, weights=np.arange(len(seen)) < len(kept),
+                         minlength=len(first)) > 0
+    people = seen.iloc[first][key].assign(_kept=anyone).groupby(key, dropna=False).agg(
         _seen=("_kept", "size"), respondents_scored=("_kept", "sum"))
     by_reason = (ledger[[*row, "reason"]].drop_duplicates()
                  .groupby(key + ["reason"], dropna=False).size().unstack("reason")

@@ -127,8 +127,8 @@ def ingest_file(study: Study, source: Source, index: int, buckets: int) -> FileT
         table = err
     built = file_rows(study, source, table)
     frame = built.frame
-    brands = (frame[["brand", "source_file"]].dropna().astype(object).astype(str)
-              .drop_duplicates() if frame is not None else pd.DataFrame())
+    brands = (frame[["brand", "source_file"]].dropna().drop_duplicates().astype(object)
+              .astype(str).drop_duplicates() if frame is not None else pd.DataFrame())
     parts = spread_rows(frame, buckets, index) if frame is not None else []
     return FileTask(built.record, built.problems, brands, parts)
 
