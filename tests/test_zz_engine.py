@@ -28,7 +28,7 @@ from daskhelp import TABLES, kill_a_worker_during, local_cluster, same_tables
 import txscore as tx
 from txscore.cli import main
 from txscore.errors import InputDataError, ParameterError, StudySpecError
-from txscore.scoring.study_engine import InProcess, score_study
+from txscore.scoring.study_engine import InProcess, file_pieces, score_study
 
 distributed = pytest.importorskip("distributed")
 
@@ -155,6 +155,31 @@ def test_duplicate_ids_across_files_fall_in_one_bucket_and_the_first_file_wins(t
         pd.testing.assert_frame_equal(expected.exclusions, got.exclusions, check_dtype=False)
         assert got.files["reconciles"].all()
         assert got.files["duplicate_id"].tolist() == [0, 10]
+
+
+def test_a_large_parquet_file_is_read_in_pieces_of_whole_row_groups(tmp_path):
+    first = _answers([f"r{i}" for i in range(300)], "A", 5)
+    first = pd.concat([first, first.iloc[[10, 150, 290]]], ignore_index=True)  # exported twice
+    first.loc[130, "resp_id"] = "r90"  # a repeat in the next piece, nearer its start
+    first.loc[200, "eff_1"] = 9  # out of range, in the middle piece
+    second = _answers([f"r{i}" for i in range(280, 400)], "A", 6)  # r280..r299 again
+    spec = base_spec()
+    for name, frame, size in (("a.parquet", first, 40), ("b.parquet", second, 1000)):
+        frame.to_parquet(tmp_path / name, index=False, row_group_size=size)
+        spec["sources"].append({"path": name, "population": "customer", "wave": "W1"})
+    study = normal_law(write_spec(tmp_path, spec))
+    # 303 rows in 8 row groups of 40: pieces of at least 100 rows, whole groups
+    assert file_pieces(study.sources[0], 100) == [(0, 3), (3, 6), (6, 8)]
+    assert file_pieces(study.sources[1], 100) == [None]  # one row group: one task
+    expected = in_memory(study)
+    ledger = expected.exclusions
+    assert ledger.query("reason == 'duplicate_id' and source_file == 'a.parquet'")[
+        "source_row"].tolist() == [131, 301, 302, 303]  # case numbers in the whole file
+    assert (ledger["reason"] == "out_of_range").sum() == 1
+    for buckets in (1, 4):
+        got = score_study(study, InProcess(), buckets=buckets, piece_rows=100)
+        assert_same(expected, got)  # the tables, the ledger and the file table
+        assert got.files["file_rows"].tolist() == [303, 120]
 
 
 def test_every_problem_of_every_file_at_once_as_load_says_them(tmp_path):

@@ -155,9 +155,11 @@ class FileRows:
     problems: list[Problem]
 
 
-def read_file(study: Study, source: Source) -> RawTable:
+def read_file(study: Study, source: Source,
+              row_groups: tuple[int, int] | None = None) -> RawTable:
     """One source's file as read by :func:`txscore.ingest.readers.read_table` with the
-    source's settings (the columns the spec reads as numbers may be read as numbers).
+    source's settings (the columns the spec reads as numbers may be read as numbers);
+    ``row_groups``: only these row groups of a parquet file (a piece of it).
 
     Examples
     --------
@@ -168,7 +170,8 @@ def read_file(study: Study, source: Source) -> RawTable:
     """
     table = read_table(source.path, source.sheet, format=source.format,
                        header_row=source.header_row, encoding=source.encoding,
-                       delimiter=source.delimiter, numeric=_numeric_columns(study, source))
+                       delimiter=source.delimiter, numeric=_numeric_columns(study, source),
+                       row_groups=row_groups)
     # a part file named like another (a dataset's partitions): its path below the study
     return replace(table, file=source.name) if source.label else table
 

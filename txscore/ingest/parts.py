@@ -76,10 +76,12 @@ def restore(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(**coded) if coded else rows
 
 
-def spread_rows(rows: pd.DataFrame, buckets: int, file_index: int) -> list[pd.DataFrame]:
+def spread_rows(rows: pd.DataFrame, buckets: int, file_index: int,
+                start: int = 0) -> list[pd.DataFrame]:
     """One file's rows in ``buckets`` parts by a hash of the respondent id (a missing id is
     one value: those rows go together), each row marked with its place in the in-memory
-    order (``file_index`` * 2**40 + position).
+    order (``file_index`` * 2**40 + position in the file; ``start``: the position of the
+    first row, for a piece of a file).
 
     The hash is pandas' stable hash of the id as text: the same id lands in the same bucket
     from every file, on every machine.
@@ -94,7 +96,8 @@ def spread_rows(rows: pd.DataFrame, buckets: int, file_index: int) -> list[pd.Da
     ids = rows["respondent_id"].astype("string").fillna("\0")
     hashed = pd.util.hash_pandas_object(ids, index=False).to_numpy()
     which = (hashed % np.uint64(buckets)).astype(np.int64)
-    marked = rows.assign(**{ORDER: np.int64(file_index) * 2**40 + np.arange(len(rows))})
+    marked = rows.assign(**{ORDER: np.int64(file_index) * 2**40 + start
+                            + np.arange(len(rows))})
     order = np.argsort(which, kind="stable")
     bounds = np.searchsorted(which[order], np.arange(buckets + 1))
     marked = compact(marked)

@@ -49,7 +49,8 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
                header_row: int | None = None, encoding: str | None = None,
                delimiter: str | None = None,
-               numeric: Callable[[str], bool] | None = None) -> RawTable:
+               numeric: Callable[[str], bool] | None = None,
+               row_groups: tuple[int, int] | None = None) -> RawTable:
     """Read one input file.
 
     Parameters
@@ -72,6 +73,8 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
         id such as "007" keeps its zeros.  Default: every column is read as text.
         Workbooks are always read as text (one parse of the sheet; see
         :func:`txscore.ingest.xlsx.read_xlsx`).
+    row_groups : (int, int), optional
+        Parquet row groups ``[first, last)`` only (rows keep their case numbers).
 
     Returns
     -------
@@ -112,13 +115,13 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
                                  numeric), sha256=digest)
     if suffix == ".parquet":
         try:
-            frame = _read_parquet(raw)
+            frame, first = _read_parquet(raw, row_groups)
         except Exception as exc:
             raise InputDataError(f"{path.name} cannot be read as parquet", [Problem(
                 f"{type(exc).__name__}: {exc}.", path.name,
                 "write the file again (e.g. DataFrame.to_parquet).")]) from None
         frame.columns = [str(c) for c in frame.columns]
-        return RawTable(frame, path.name, None, 1, "pyarrow", digest, layout="parquet",
+        return RawTable(frame, path.name, None, first, "pyarrow", digest, layout="parquet",
                         roles=layouts.roles_for(list(frame.columns), "plain"), header_row=0)
     raise InputDataError(f"Unsupported file type: {path.name}", [Problem(
         f"files of type '{suffix}' cannot be read.", path.name,
@@ -240,8 +243,11 @@ def _refuse_another_kind(path: Path, raw: bytes, suffix: str) -> None:
         f"the file is {what}, not a {suffix} file as its name says.", path.name, fix)])
 
 
-def _read_parquet(raw: bytes) -> pd.DataFrame:
-    """A parquet file as a DataFrame; text columns of few distinct values as categoricals.
+def _read_parquet(raw: bytes, row_groups: tuple[int, int] | None = None
+                  ) -> tuple[pd.DataFrame, int]:
+    """A parquet file (or its row groups ``[first, last)``) as a DataFrame, and the case
+    number of its first row; text columns of few distinct values as categoricals (decided
+    on the whole file, so that every piece of a file is read alike).
 
     Parquet stores text dictionary-encoded: reading the dictionary and the codes as they are
     (a pandas Categorical) skips building one string per row, and mapping answers then
@@ -265,8 +271,12 @@ def _read_parquet(raw: bytes) -> pd.DataFrame:
     few = [f.name for f in file.schema_arrow
            if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
            and size.get(f.name, np.inf) / rows < 4]
-    table = pq.read_table(pa.BufferReader(raw), read_dictionary=few or None)
-    return table.to_pandas()
+    if row_groups is None:
+        return pq.read_table(pa.BufferReader(raw), read_dictionary=few or None).to_pandas(), 1
+    start, stop = row_groups
+    before = sum(meta.row_group(g).num_rows for g in range(start))
+    piece = pq.ParquetFile(pa.BufferReader(raw), read_dictionary=few or None)
+    return piece.read_row_groups(list(range(start, stop))).to_pandas(), before + 1
 
 
 def _read_sav(path: Path) -> RawTable:

@@ -110,8 +110,52 @@ class BucketTask:
     sums: PartSums | None = None
 
 
-def ingest_file(study: Study, source: Source, index: int, buckets: int) -> FileTask:
-    """Task 1: one source file read, mapped and checked, its rows spread into buckets.
+#: a parquet file of more rows than this is read in pieces of whole row groups of about as
+#: many rows, one task each (a panel's single export of a wave: memory and cores)
+PIECE_ROWS = 1_000_000
+
+
+def file_pieces(source: Source, piece_rows: int = PIECE_ROWS) -> list[tuple[int, int] | None]:
+    """The tasks a source file is read in: ``[None]`` (the whole file in one), or for a
+    parquet file of more than ``piece_rows`` rows in several row groups, runs of whole row
+    groups ``(first, last + 1)`` of at least ``piece_rows`` rows (the last may be shorter).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> from txscore.study import Source
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "w1.parquet"
+    >>> pq.write_table(pa.table({"id": list(range(10))}), path, row_group_size=3)
+    >>> file_pieces(Source(path, "customer", "W1"), piece_rows=5)
+    [(0, 2), (2, 4)]
+    >>> file_pieces(Source(path, "customer", "W1"))
+    [None]
+    """
+    if source.path.suffix.lower() != ".parquet" or not source.path.is_file():
+        return [None]  # (a pipe or a device named .parquet is refused by the file task)
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(source.path)
+    except Exception:  # noqa: BLE001 - the file task says what is wrong with the file
+        return [None]
+    if meta.num_rows <= piece_rows or meta.num_row_groups < 2:
+        return [None]
+    pieces, start, rows = [], 0, 0
+    for group in range(meta.num_row_groups):
+        rows += meta.row_group(group).num_rows
+        if rows >= piece_rows:
+            pieces.append((start, group + 1))
+            start, rows = group + 1, 0
+    if start < meta.num_row_groups:
+        pieces.append((start, meta.num_row_groups))
+    return pieces if len(pieces) > 1 else [None]
+
+
+def ingest_file(study: Study, source: Source, index: int, buckets: int,
+                row_groups: tuple[int, int] | None = None) -> FileTask:
+    """Task 1: one source file (or a piece of it: ``row_groups`` of a parquet file) read,
+    mapped and checked, its rows spread into buckets.
 
     Examples
     --------
@@ -122,15 +166,58 @@ def ingest_file(study: Study, source: Source, index: int, buckets: int) -> FileT
     (3099, 3099, [])
     """
     try:
-        table: RawTable | InputDataError = read_file(study, source)
+        table: RawTable | InputDataError = read_file(study, source, row_groups)
     except InputDataError as err:
         table = err
     built = file_rows(study, source, table)
     frame = built.frame
     brands = (frame[["brand", "source_file"]].dropna().drop_duplicates().astype(object)
               .astype(str).drop_duplicates() if frame is not None else pd.DataFrame())
-    parts = spread_rows(frame, buckets, index) if frame is not None else []
+    # a piece's rows come after the file rows before it (times the brands of a loop)
+    start = (table.first_row - 1) * built.record["brands"] if isinstance(
+        table, RawTable) and row_groups else 0
+    parts = spread_rows(frame, buckets, index, start) if frame is not None else []
     return FileTask(built.record, built.problems, brands, parts)
+
+
+def whole_files(pieces: list[int], reports: list[FileTask]) -> list[FileTask]:
+    """One report per source file from its pieces' (``pieces``: each report's source):
+    rows added, the first start and last end of fieldwork, the personal columns of any
+    piece, every distinct problem once.
+
+    Examples
+    --------
+    >>> rec = {"file_rows": 2, "rows_in": 2, "checked": True, "fieldwork_start": "",
+    ...        "fieldwork_end": "", "personal_removed": "email"}
+    >>> one = FileTask(rec, [], pd.DataFrame(), [])
+    >>> two = FileTask(dict(rec, personal_removed="phone"), [], pd.DataFrame(), [])
+    >>> [(r.record["file_rows"], r.record["personal_removed"])
+    ...  for r in whole_files([0, 0], [one, two])]
+    [(4, 'email, phone')]
+    """
+    out: dict[int, list[FileTask]] = {}
+    for source, report in zip(pieces, reports, strict=True):
+        out.setdefault(source, []).append(report)
+    return [_merged(parts) if len(parts) > 1 else parts[0] for parts in out.values()]
+
+
+def _merged(parts: list[FileTask]) -> FileTask:
+    """A file's report from those of its pieces (see :func:`whole_files`)."""
+    records = [p.record for p in parts]
+    record = dict(records[0])
+    for key in ("file_rows", "rows_in"):
+        record[key] = sum(r[key] for r in records)
+    record["checked"] = all(r["checked"] for r in records)
+    record["fieldwork_start"] = min((r["fieldwork_start"] for r in records
+                                     if r["fieldwork_start"]), default="")
+    record["fieldwork_end"] = max((r["fieldwork_end"] for r in records
+                                   if r["fieldwork_end"]), default="")
+    record["personal_removed"] = ", ".join(dict.fromkeys(
+        c for r in records for c in r["personal_removed"].split(", ") if c))
+    problems = list(dict.fromkeys(p for part in parts for p in part.problems))
+    brands = [p.brands for p in parts if len(p.brands)]
+    return FileTask(record, problems, pd.concat(brands, ignore_index=True).drop_duplicates()
+                    if brands else pd.DataFrame(), [])
 
 
 def file_summary(task: FileTask) -> FileTask:
@@ -208,7 +295,7 @@ def _weights(study: Study, buckets: list[BucketTask], problems: list):
 
 def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
                 buckets: int = 4, say: Callable[[str], None] | None = None,
-                engine: str = "process") -> Result:
+                engine: str = "process", piece_rows: int = PIECE_ROWS) -> Result:
     """Score a study's source files as tasks of ``executor``.
 
     Parameters
@@ -224,6 +311,9 @@ def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
         Called with a short message at each stage.
     engine : str
         How :attr:`Result.meta` names the engine.
+    piece_rows : int
+        A parquet file of more rows (in several row groups) is read in pieces of whole row
+        groups of about as many rows, one task each (:func:`file_pieces`).
 
     Returns
     -------
@@ -249,10 +339,11 @@ def score_study(study: Study, executor: Executor, *, by: Sequence[str] = (),
     say = say or (lambda _msg: None)
     run, n = executor, max(int(buckets), 1)
     say(f"reading {len(study.sources)} files")
-    files = [run.submit(ingest_file, study, s, i, n, key=f"file {i + 1} ({s.name})")
-             for i, s in enumerate(study.sources)]
-    reports = run.gather([run.submit(file_summary, f, key=f"file-report-{i}")
-                          for i, f in enumerate(files)])
+    pieces = [(i, s, g) for i, s in enumerate(study.sources) for g in file_pieces(s, piece_rows)]
+    files = [run.submit(ingest_file, study, s, i, n, g, key=f"file {i + 1} ({s.name}" + (
+        f", row groups {g[0] + 1}-{g[1]})" if g else ")")) for i, s, g in pieces]
+    reports = whole_files([i for i, _, _ in pieces], run.gather(
+        [run.submit(file_summary, f, key=f"file-report-{k}") for k, f in enumerate(files)]))
     problems = _problems(study, reports)
     table = pd.DataFrame([r.record for r in reports])
     say("exclusions")
