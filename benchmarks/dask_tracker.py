@@ -81,26 +81,37 @@ def peak_mb() -> float:
     return float("nan")
 
 
-def on_dask(study_path: Path, dataset: Path, workers: int, out: Path) -> dict:
-    """score_dask on a fresh LocalCluster; the tables written to ``out``."""
+def timed_on_cluster(workers: int, run) -> tuple[object, dict]:
+    """``run(client)`` on a fresh LocalCluster of ``workers`` (txscore's, with its workers'
+    environment), warnings silenced: its value, and the figures (seconds, each worker's
+    memory after start and at its peak, MB)."""
     import distributed
 
-    import txscore as tx
-    from txscore.scoring.dask_engine import local_cluster, score_dask
+    from txscore.scoring.dask_engine import local_cluster
 
-    study = tx.read_study(study_path).with_settings(bootstrap_exact_max=0)
     with local_cluster(workers) as cluster, distributed.Client(cluster) as client:
         base = client.run(peak_mb)
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = score_dask(study, dataset, client=client, progress=False)
+            value = run(client)
         seconds = time.perf_counter() - start
         peaks = client.run(peak_mb)
+    return value, {"seconds": seconds, "peaks": list(peaks.values()),
+                   "start_mb": list(base.values())}
+
+
+def on_dask(study_path: Path, dataset: Path, workers: int, out: Path) -> dict:
+    """score_dask on a fresh LocalCluster; the tables written to ``out``."""
+    import txscore as tx
+    from txscore.scoring.dask_engine import score_dask
+
+    study = tx.read_study(study_path).with_settings(bootstrap_exact_max=0)
+    result, fig = timed_on_cluster(workers, lambda client: score_dask(
+        study, dataset, client=client, progress=False))
     for name in TABLES:
         getattr(result, name).to_parquet(out / f"dask_{name}.parquet")
-    return {"seconds": seconds, "rows": result.meta.rows, "peaks": list(peaks.values()),
-            "start_mb": list(base.values())}
+    return {**fig, "rows": result.meta.rows}
 
 
 def child_memory(study_path: str, dataset: str, out: str) -> None:

@@ -43,7 +43,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402
-from dask_tracker import available_mb, largest_gap, peak_mb  # noqa: E402
+from dask_tracker import available_mb, largest_gap, peak_mb, timed_on_cluster  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 BRANDS = [f"Brand {i + 1:02d}" for i in range(20)]
@@ -123,25 +123,14 @@ def ingestion_ratios(study_path: Path) -> list[str]:
 
 def on_dask(study_path: Path, workers: int, out: Path) -> dict:
     """tx.score(study, engine="dask") on a fresh LocalCluster; tables written to ``out``."""
-    import distributed
-
     import txscore as tx
-    from txscore.scoring.dask_engine import local_cluster
 
     study = tx.read_study(study_path).with_settings(bootstrap_exact_max=0)
-    with local_cluster(workers) as cluster, distributed.Client(cluster) as client:
-        base = client.run(peak_mb)
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = tx.score(study, client=client)
-        seconds = time.perf_counter() - start
-        peaks = client.run(peak_mb)
+    result, fig = timed_on_cluster(workers, lambda client: tx.score(study, client=client))
     for name in TABLES:
         getattr(result, name).to_parquet(out / f"dask_{name}.parquet")
     result.exclusions.astype(str).to_parquet(out / "dask_exclusions.parquet")
-    return {"seconds": seconds, "rows": result.meta.rows, "peaks": list(peaks.values()),
-            "start_mb": list(base.values()), "excluded": len(result.exclusions)}
+    return {**fig, "rows": result.meta.rows, "excluded": len(result.exclusions)}
 
 
 def child_memory(study_path: str, out: str) -> None:

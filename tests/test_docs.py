@@ -89,22 +89,22 @@ class Memo:
     def load(self, study: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs:
             return self.real_load(study, *args, **kwargs)
-        for known, value in self.loads:
-            if _equal(known, study):
-                return copy.deepcopy(value)
-        value = self.real_load(study)
-        self.loads.append((copy.deepcopy(study), copy.deepcopy(value)))
-        return value
+        return _remembered(self.loads, study, _equal, self.real_load)
 
     def score(self, responses: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or not isinstance(responses, tx.Responses):
             return self.real_score(responses, *args, **kwargs)
-        for known, value in self.scores:
-            if _same_responses(known, responses):
-                return copy.deepcopy(value)
-        value = self.real_score(responses)
-        self.scores.append((copy.deepcopy(responses), copy.deepcopy(value)))
-        return value
+        return _remembered(self.scores, responses, _same_responses, self.real_score)
+
+
+def _remembered(seen: list[tuple[Any, Any]], key: Any, same: Any, real: Any) -> Any:
+    """``real(key)``, computed once per distinct key (``same``), as a deep copy."""
+    for known, value in seen:
+        if same(known, key):
+            return copy.deepcopy(value)
+    value = real(key)
+    seen.append((copy.deepcopy(key), copy.deepcopy(value)))
+    return value
 
 
 MEMO = Memo(tx.load, tx.score)

@@ -21,7 +21,7 @@ from txscore.ingest import quality as qc
 from txscore.study import Study
 
 __all__ = ["ORDER", "bucket_counts", "compact", "reconcile_counts", "restore", "split_bucket",
-           "spread_rows"]
+           "spread_rows", "uncoded"]
 
 #: the column holding a row's place in the in-memory order (file index, row in file)
 ORDER = "_order"
@@ -66,14 +66,25 @@ def compact(rows: pd.DataFrame) -> pd.DataFrame:
 def restore(rows: pd.DataFrame) -> pd.DataFrame:
     """The categorical columns of :func:`compact` as text columns again (the in-memory
     dtypes: what the checks and sums read)."""
-    coded = {c: pd.Series(rows[c].cat.categories.array.take(  # astype: 12 times as long
-        rows[c].cat.codes.to_numpy(), allow_fill=True), index=rows.index)
-        for c in rows.columns if isinstance(rows[c].dtype, pd.CategoricalDtype)}
+    coded = {c: uncoded(rows[c]) for c in rows.columns
+             if isinstance(rows[c].dtype, pd.CategoricalDtype)}
     for col in rows.columns:
         if rows[col].dtype == np.int8:
             values = rows[col].to_numpy()
             coded[col] = pd.arrays.IntegerArray(values.astype(np.int16), values == _NA8)
     return rows.assign(**coded) if coded else rows
+
+
+def uncoded(column: pd.Series) -> pd.Series:
+    """A categorical column as its categories' values (missing where no category), by one
+    take on the categories (``astype`` takes 12 times as long).
+
+    >>> uncoded(pd.Series(["b", None, "a"], dtype="category")).tolist()
+    ['b', nan, 'a']
+    """
+    cats = column.cat.categories.array
+    return pd.Series(cats.take(column.cat.codes.to_numpy(), allow_fill=True),
+                     index=column.index, name=column.name)
 
 
 def spread_rows(rows: pd.DataFrame, buckets: int, file_index: int,

@@ -29,6 +29,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,10 +103,8 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
     ({'id': ['r1'], 'q1': ['Tout à fait']}, [3], "csv (cp1252, ';')")
     """
     path = Path(path)
-    raw = read_source(path)
-    digest = hashlib.sha256(raw).hexdigest()
     suffix = path.suffix.lower()
-    _refuse_another_kind(path, raw, suffix)
+    raw, digest = _contents(path, suffix, row_groups)
     if suffix == ".sav":  # pyreadstat reads from a path
         return replace(_read_sav(path), sha256=digest)
     if suffix in XLSX_SUFFIXES:
@@ -126,6 +125,22 @@ def read_table(path: Path, sheet: str | None = None, *, format: str = "auto",
     raise InputDataError(f"Unsupported file type: {path.name}", [Problem(
         f"files of type '{suffix}' cannot be read.", path.name,
         "export the data as .xlsx, .csv, .parquet or SPSS .sav.")])
+
+
+def _contents(path: Path, suffix: str, row_groups: tuple[int, int] | None
+              ) -> tuple[Any, str]:
+    """The file's bytes and their sha256, its kind checked against its name; for a later
+    piece of a parquet file, the path alone (checked as :func:`read_source` does) and no
+    hash: it reads its row groups only, the first piece reads and hashes the file."""
+    if suffix == ".parquet" and row_groups is not None and row_groups[0] > 0:
+        try:
+            _refuse_special(path, os.stat(path))
+        except OSError as exc:
+            raise _os_error(path, exc) from None
+        return path, ""
+    raw = read_source(path)
+    _refuse_another_kind(path, raw, suffix)
+    return raw, hashlib.sha256(raw).hexdigest()
 
 
 def read_source(path: Path) -> bytes:
@@ -243,11 +258,12 @@ def _refuse_another_kind(path: Path, raw: bytes, suffix: str) -> None:
         f"the file is {what}, not a {suffix} file as its name says.", path.name, fix)])
 
 
-def _read_parquet(raw: bytes, row_groups: tuple[int, int] | None = None
+def _read_parquet(raw: bytes | Path, row_groups: tuple[int, int] | None = None
                   ) -> tuple[pd.DataFrame, int]:
-    """A parquet file (or its row groups ``[first, last)``) as a DataFrame, and the case
-    number of its first row; text columns of few distinct values as categoricals (decided
-    on the whole file, so that every piece of a file is read alike).
+    """A parquet file (its bytes, or its path for a piece) or its row groups ``[first,
+    last)`` as a DataFrame, and the case number of its first row; text columns of few
+    distinct values as categoricals (decided on the whole file, so that every piece of a
+    file is read alike).
 
     Parquet stores text dictionary-encoded: reading the dictionary and the codes as they are
     (a pandas Categorical) skips building one string per row, and mapping answers then
@@ -258,7 +274,10 @@ def _read_parquet(raw: bytes, row_groups: tuple[int, int] | None = None
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    file = pq.ParquetFile(pa.BufferReader(raw))
+    def source() -> Any:
+        return pa.BufferReader(raw) if isinstance(raw, bytes) else str(raw)
+
+    file = pq.ParquetFile(source())
     meta = file.metadata
     size: dict[str, float] = {}
     for g in range(meta.num_row_groups):
@@ -272,10 +291,10 @@ def _read_parquet(raw: bytes, row_groups: tuple[int, int] | None = None
            if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
            and size.get(f.name, np.inf) / rows < 4]
     if row_groups is None:
-        return pq.read_table(pa.BufferReader(raw), read_dictionary=few or None).to_pandas(), 1
+        return pq.read_table(source(), read_dictionary=few or None).to_pandas(), 1
     start, stop = row_groups
     before = sum(meta.row_group(g).num_rows for g in range(start))
-    piece = pq.ParquetFile(pa.BufferReader(raw), read_dictionary=few or None)
+    piece = pq.ParquetFile(source(), read_dictionary=few or None)
     return piece.read_row_groups(list(range(start, stop))).to_pandas(), before + 1
 
 

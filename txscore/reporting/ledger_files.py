@@ -71,8 +71,8 @@ def ledger_table(ex: pd.DataFrame, *, show_ids: bool = False) -> pd.DataFrame:
     frame = ex.reindex(columns=cols).reset_index(drop=True)
     for c in set(cols) - set(ex.columns) - {"source_row"}:  # a ledger built by hand
         frame[c] = pd.Series([None] * len(frame), dtype=object)
-    # text stays in its dtype (a plain object column: its values as str, missing kept)
-    text = {c: frame[c].map(str, na_action="ignore") for c in cols
+    # object columns as text, missing kept (one conversion, not a call per line)
+    text = {c: frame[c].astype("str") for c in cols
             if c != "source_row" and frame[c].dtype == object}
     return frame.assign(**text, source_row=pd.to_numeric(frame["source_row"]).astype("int64"))
 

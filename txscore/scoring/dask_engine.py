@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from txscore.errors import InputDataError, Problem, TxscoreError, shorten
+from txscore.ingest.parts import uncoded
 from txscore.result import Result
 from txscore.scoring.chunked import (
     SPLIT_EVERY,
@@ -138,8 +139,8 @@ def partition_sums(data: pd.DataFrame, study: Study, by: Sequence[str], index: i
     where = f"partition {index + 1}"
 
     def sums() -> PartSums:
-        text = {col: data[col].astype("str").where(data[col].notna()) for col in data.columns
-                if isinstance(data[col].dtype, pd.CategoricalDtype)}
+        text = {col: uncoded(data[col]).astype("str").where(data[col].notna())
+                for col in data.columns if isinstance(data[col].dtype, pd.CategoricalDtype)}
         return chunk_sums(study, data.assign(**text) if text else data, by, where=where)
 
     return _guarded(sums, where)
